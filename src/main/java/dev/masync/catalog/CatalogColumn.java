@@ -1,0 +1,27 @@
+package dev.masync.catalog;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.masync.warehouse.ColumnType;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A column segments may refer to.
+ *
+ * @param knownValues for low-cardinality string columns, their distinct values (sorted); empty otherwise
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record CatalogColumn(String name, ColumnType type, ColumnType elementType, String nativeType,
+                            List<String> knownValues) {
+    public CatalogColumn {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        knownValues = knownValues == null ? List.of() : List.copyOf(knownValues);
+    }
+
+    /** Operators valid for this column's type. */
+    public List<String> operators() {
+        return type.operators();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.masync.catalog;
+
+import dev.masync.platform.problem.ApiException;
+import dev.masync.warehouse.WarehouseConfig;
+import dev.masync.warehouse.WarehouseException;
+import dev.masync.warehouse.WarehouseProvider;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Keeps the current catalog. It is read at start, every {@code masync.warehouse.catalog-refresh}, and on demand;
+ * while it cannot be read, the last error explains why and warehouse-backed calls answer 503.
+ */
+@ApplicationScoped
+public class CatalogService {
+    private static final Logger LOG = Logger.getLogger(CatalogService.class);
+
+    /** Either a catalog or the reason there is none. */
+    public record State(Catalog catalog, String error, Instant checkedAt) {
+        public boolean ready() {
+            return catalog != null && error == null;
+        }
+    }
+
+    private final WarehouseProvider warehouses;
+    private final CatalogReader reader;
+    private final Clock clock;
+    private volatile State state;
+
+    CatalogService(WarehouseProvider warehouses, WarehouseConfig config, Clock clock, MeterRegistry meters) {
+        this.warehouses = warehouses;
+        this.clock = clock;
+        this.reader = new CatalogReader(CatalogSpec.from(config), clock);
+        this.state = new State(null, "catalog not read yet", clock.instant());
+        Gauge.builder("masync.catalog.ready", this, s -> s.state.ready() ? 1 : 0)
+                .description("1 when the warehouse catalog is readable").register(meters);
+    }
+
+    /** The catalog, or a 503 problem saying why the warehouse cannot serve one. */
+    public Catalog current() {
+        State s = state;
+        if (s.catalog() == null || s.error() != null) {
+            throw ApiException.unavailable("warehouse_unavailable", "The warehouse is not usable: " + s.error());
+        }
+        return s.catalog();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public Optional<Catalog> catalog() {
+        return Optional.ofNullable(state.catalog());
+    }
+
+    /** Re-reads the catalog now; never throws. */
+    public synchronized State refresh() {
+        State previous = state;
+        try {
+            Catalog catalog = reader.read(warehouses.get());
+            catalog.warnings().forEach(w -> LOG.warn("catalog: " + w));
+            state = new State(catalog, null, clock.instant());
+            if (previous.error() != null) {
+                LOG.infof("catalog read: learners table '%s' with %d columns, %d event tables",
+                        catalog.learners().name(), catalog.learners().columns().size(), catalog.eventTables().size());
+            }
+        } catch (CatalogException | WarehouseException e) {
+            if (!e.getMessage().equals(previous.error())) {
+                LOG.warnf("catalog unavailable: %s", e.getMessage());
+            }
+            state = new State(null, e.getMessage(), clock.instant());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "catalog read failed");
+            state = new State(null, "catalog read failed: " + e, clock.instant());
+        }
+        return state;
+    }
+
+    @Scheduled(every = "${masync.warehouse.catalog-refresh}", delayed = "${masync.warehouse.catalog-refresh}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduledRefresh() {
+        refresh();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.masync.platform;
+
+import dev.masync.catalog.CatalogService;
+import dev.masync.demo.DemoService;
+import dev.masync.security.ApiKeys;
+import dev.masync.warehouse.WarehouseConfig;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Start-up in a fixed order: check the configuration (fail fast with one clear line), prepare the data directory,
+ * make sure an admin key exists, generate the demo warehouse if needed, read the catalog. Only configuration
+ * errors stop the process; an unusable warehouse leaves it running and not ready.
+ */
+@ApplicationScoped
+public class Startup {
+    private static final Logger LOG = Logger.getLogger(Startup.class);
+
+    void onStart(@Observes @Priority(10) StartupEvent event, MasyncConfig masync, WarehouseConfig warehouse,
+                 ApiKeys keys, DemoService demo, CatalogService catalogs) {
+        validate(warehouse);
+        try {
+            Files.createDirectories(masync.dataDir());
+        } catch (IOException e) {
+            throw new IllegalStateException("masync.data-dir " + masync.dataDir().toAbsolutePath()
+                    + " cannot be created: " + e.getMessage(), e);
+        }
+        keys.bootstrapAdminKey();
+        demo.generateIfMissing();
+        CatalogService.State state = catalogs.refresh();
+        LOG.infof("ma-sync started: warehouse %s, time zone %s, data dir %s, %s", warehouse.kind(),
+                masync.timeZone(), masync.dataDir().toAbsolutePath(),
+                state.ready() ? "catalog ready" : "NOT READY: " + state.error());
+    }
+
+    static void validate(WarehouseConfig warehouse) {
+        List<String> problems = new ArrayList<>();
+        if (warehouse.kind() == WarehouseConfig.Kind.BIGQUERY) {
+            if (warehouse.bigquery().dataset().isEmpty()) {
+                problems.add("masync.warehouse.bigquery.dataset is required with masync.warehouse.kind=bigquery");
+            }
+        }
+        if (warehouse.learnersTable().isBlank()) {
+            problems.add("masync.warehouse.learners-table must not be blank");
+        }
+        if (warehouse.learnerKey().isBlank()) {
+            problems.add("masync.warehouse.learner-key must not be blank");
+        }
+        if (warehouse.knownValuesLimit() < 0 || warehouse.knownValuesLimit() > 1000) {
+            problems.add("masync.warehouse.known-values-limit must be between 0 and 1000");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("invalid configuration: " + String.join("; ", problems));
+        }
+    }
+}

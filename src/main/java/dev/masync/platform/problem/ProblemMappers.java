@@ -1,0 +1,180 @@
+package dev.masync.platform.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.masync.warehouse.WarehouseException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The one exception → problem table. Every error the API returns passes through here, so every error is
+ * {@code application/problem+json} with a stable {@code code}.
+ */
+public class ProblemMappers {
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        return respond(e.toProblem());
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e) {
+        String pointer = e instanceof JsonMappingException m ? pointer(m.getPath()) : "";
+        if (e instanceof UnrecognizedPropertyException u) {
+            return respond(Problem.of(400, "unknown_field", "Unknown field",
+                    "Field '" + u.getPropertyName() + "' is not part of this request; remove it"
+                            + (u.getKnownPropertyIds() == null ? "" : " (known fields: " + u.getKnownPropertyIds() + ")")
+                            + ".",
+                    List.of(new ProblemError(pointer, "unknown field '" + u.getPropertyName() + "'"))));
+        }
+        if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
+            String target = e instanceof MismatchedInputException m && m.getTargetType() != null
+                    ? m.getTargetType().getSimpleName() : "the expected type";
+            return respond(Problem.of(400, "invalid_type", "Wrong value type",
+                    "A value has the wrong JSON type; send " + target + " at " + (pointer.isEmpty() ? "/" : pointer) + ".",
+                    List.of(new ProblemError(pointer, "expected " + target))));
+        }
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr();
+        return respond(Problem.of(400, "malformed_json", "Malformed JSON",
+                "The request body is not valid JSON" + where + ": " + e.getOriginalMessage(), List.of()));
+    }
+
+    /** Declared separately: the JSON extension ships its own mappers for these more specific types. */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        return json(e);
+    }
+
+    @ServerExceptionMapper
+    public Response jsonParse(com.fasterxml.jackson.core.JsonParseException e) {
+        return json(e);
+    }
+
+    @ServerExceptionMapper
+    public Response constraint(ConstraintViolationException e) {
+        List<ProblemError> errors = e.getConstraintViolations().stream()
+                .map(v -> new ProblemError(violationPointer(v.getPropertyPath().toString()), v.getMessage()))
+                .toList();
+        return respond(Problem.of(400, "validation_failed", "Validation failed",
+                "The request has invalid values; see errors.", errors));
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e) {
+        return unauthenticated();
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e) {
+        return unauthenticated();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(Problem.of(403, "forbidden", "Forbidden",
+                "This API key's role may not do this; ask an admin for a key with the required role.", List.of()));
+    }
+
+    @ServerExceptionMapper
+    public Response warehouse(WarehouseException e) {
+        if (e.kind() == WarehouseException.Kind.INVALID_QUERY) {
+            return internal(e);
+        }
+        LOG.warnf("warehouse call failed (%s): %s", e.kind(), e.getMessage());
+        return respond(Problem.of(503, "warehouse_unavailable", "Warehouse unavailable",
+                "The warehouse cannot answer right now: " + e.getMessage(), List.of()));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return json(json);
+        }
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return internal(e);
+        }
+        String code = switch (status) {
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
+            default -> "bad_request";
+        };
+        String detail = switch (status) {
+            case 404 -> "No such resource; check the path (the API lives under /api/v1, see /q/openapi).";
+            case 405 -> "This path does not accept that method; see /q/openapi.";
+            case 415 -> "Send the body as application/json.";
+            case 413 -> "The request body is too large.";
+            default -> e.getMessage();
+        };
+        return respond(Problem.of(status, code, e.getResponse().getStatusInfo().getReasonPhrase(), detail, List.of()));
+    }
+
+    @ServerExceptionMapper
+    public Response any(Throwable e) {
+        if (e instanceof WebApplicationException w) {
+            return web(w);
+        }
+        return internal(e);
+    }
+
+    private static Response internal(Throwable e) {
+        String incident = UUID.randomUUID().toString();
+        LOG.errorf(e, "internal error, incident %s", incident);
+        return respond(Problem.of(500, "internal_error", "Internal error",
+                "Something went wrong on our side (incident " + incident + "); the logs have the details.", List.of()));
+    }
+
+    private static Response unauthenticated() {
+        return Response.status(401)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .type(Problem.MEDIA_TYPE)
+                .entity(Problem.of(401, "unauthorized", "Unauthorized",
+                        "Send a valid API key as 'Authorization: Bearer <key>'.", List.of()))
+                .build();
+    }
+
+    static Response respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    private static String pointer(List<JsonMappingException.Reference> path) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : path) {
+            sb.append('/');
+            if (ref.getFieldName() != null) {
+                sb.append(ref.getFieldName().replace("~", "~0").replace("/", "~1"));
+            } else {
+                sb.append(ref.getIndex());
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String violationPointer(String propertyPath) {
+        // "create.body.name" → "/name": drop the method and parameter segments.
+        String[] parts = propertyPath.split("\\.");
+        StringBuilder sb = new StringBuilder();
+        for (int i = Math.min(2, parts.length - 1); i < parts.length; i++) {
+            sb.append('/').append(parts[i]);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.masync.warehouse;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.util.List;
+
+/** Times every warehouse call ({@code masync_warehouse_calls_seconds{kind,call,outcome}}) and counts rows read. */
+final class MeteredWarehouse implements Warehouse {
+    private final Warehouse delegate;
+    private final MeterRegistry meters;
+
+    MeteredWarehouse(Warehouse delegate, MeterRegistry meters) {
+        this.delegate = delegate;
+        this.meters = meters;
+    }
+
+    Warehouse delegate() {
+        return delegate;
+    }
+
+    @Override
+    public String kind() {
+        return delegate.kind();
+    }
+
+    @Override
+    public SqlDialect dialect() {
+        return delegate.dialect();
+    }
+
+    @Override
+    public List<ColumnInfo> describe(String table) {
+        return timed("describe", () -> delegate.describe(table));
+    }
+
+    @Override
+    public long query(BoundQuery query, RowConsumer consumer) {
+        long rows = timed("query", () -> delegate.query(query, consumer));
+        meters.counter("masync.warehouse.rows.read", "kind", kind()).increment(rows);
+        return rows;
+    }
+
+    @Override
+    public void ping() {
+        timed("ping", () -> {
+            delegate.ping();
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    private <T> T timed(String call, java.util.function.Supplier<T> body) {
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "ok";
+        try {
+            return body.get();
+        } catch (WarehouseException e) {
+            outcome = e.kind().name().toLowerCase(java.util.Locale.ROOT);
+            throw e;
+        } catch (RuntimeException e) {
+            outcome = "error";
+            throw e;
+        } finally {
+            sample.stop(Timer.builder("masync.warehouse.calls")
+                    .description("Warehouse calls by kind, call and outcome")
+                    .tags("kind", kind(), "call", call, "outcome", outcome)
+                    .register(meters));
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.masync.warehouse;
+
+import java.util.List;
+
+/**
+ * A read path into the learner warehouse (DuckDB embedded, BigQuery in production).
+ *
+ * <p>Contract: implementations are thread-safe; every method may be called concurrently. Queries take only bound
+ * parameters ({@link BoundQuery}); results are streamed, so memory stays bounded whatever the result size. Failures
+ * are {@link WarehouseException}s whose {@link WarehouseException.Kind} says what went wrong; the implementation's
+ * client library does its own retry on rate limits and backend errors before giving up with
+ * {@link WarehouseException.Kind#TRANSIENT}.
+ */
+public interface Warehouse extends AutoCloseable {
+
+    /** {@code duckdb} or {@code bigquery}. */
+    String kind();
+
+    SqlDialect dialect();
+
+    /**
+     * Describes a table of the configured source, columns in table order.
+     *
+     * @throws WarehouseException with kind {@code NOT_FOUND} if the table does not exist
+     */
+    List<ColumnInfo> describe(String table);
+
+    /**
+     * Runs a query and streams its rows to {@code consumer} in result order.
+     *
+     * @return the number of rows delivered
+     */
+    long query(BoundQuery query, RowConsumer consumer);
+
+    /** Cheap round trip proving the warehouse answers; throws {@link WarehouseException} if not. */
+    void ping();
+
+    @Override
+    void close();
+}

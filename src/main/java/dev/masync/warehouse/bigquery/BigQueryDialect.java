@@ -1,0 +1,113 @@
+package dev.masync.warehouse.bigquery;
+
+import dev.masync.warehouse.QueryParam;
+import dev.masync.warehouse.SqlDialect;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * GoogleSQL (standard SQL) for one BigQuery dataset: backtick-quoted identifiers, tables qualified as
+ * {@code `project.dataset.table`} and named {@code @name} parameters.
+ *
+ * <p>Identifiers are escaped, never trusted: backslashes and backticks inside a name are escaped the way BigQuery
+ * reads quoted identifiers, and names that cannot be a single BigQuery identifier (empty, control characters, dots,
+ * which BigQuery would read as a path) are rejected with {@link IllegalArgumentException}.
+ */
+public final class BigQueryDialect implements SqlDialect {
+    /** Project ids: lower-case letters, digits and hyphens, optionally prefixed by a domain ({@code example.com:}). */
+    private static final Pattern PROJECT = Pattern.compile("(?:[a-z0-9][a-z0-9.-]*:)?[a-z][a-z0-9-]*[a-z0-9]");
+    private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_]{1,1024}");
+    /** Table names: letters, marks, numbers, connectors (underscore), dashes and spaces. */
+    private static final Pattern TABLE = Pattern.compile("[\\p{L}\\p{M}\\p{N}\\p{Pc}\\p{Pd} ]{1,1024}");
+    private static final Pattern PARAMETER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+
+    private final String project;
+    private final String dataset;
+
+    public BigQueryDialect(String project, String dataset) {
+        this.project = Objects.requireNonNull(project, "project");
+        this.dataset = Objects.requireNonNull(dataset, "dataset");
+        if (!PROJECT.matcher(project).matches()) {
+            throw new IllegalArgumentException("not a BigQuery project id: '" + project + "'");
+        }
+        if (!DATASET.matcher(dataset).matches()) {
+            throw new IllegalArgumentException("not a BigQuery dataset id: '" + dataset + "'");
+        }
+    }
+
+    public String project() {
+        return project;
+    }
+
+    public String dataset() {
+        return dataset;
+    }
+
+    @Override
+    public String quoteIdentifier(String identifier) {
+        Objects.requireNonNull(identifier, "identifier");
+        if (identifier.isEmpty()) {
+            throw new IllegalArgumentException("empty identifier");
+        }
+        StringBuilder out = new StringBuilder(identifier.length() + 2).append('`');
+        for (int i = 0; i < identifier.length(); i++) {
+            char ch = identifier.charAt(i);
+            if (Character.isISOControl(ch) || ch == '.') {
+                throw new IllegalArgumentException("identifier contains a character BigQuery cannot quote: "
+                        + describe(identifier));
+            }
+            if (ch == '`' || ch == '\\') {
+                out.append('\\');
+            }
+            out.append(ch);
+        }
+        return out.append('`').toString();
+    }
+
+    @Override
+    public String table(String tableName) {
+        Objects.requireNonNull(tableName, "tableName");
+        if (!TABLE.matcher(tableName).matches()) {
+            throw new IllegalArgumentException("not a BigQuery table name: " + describe(tableName));
+        }
+        if (project.indexOf('.') >= 0) {
+            // A domain-scoped project ("example.com:p") contains a dot, so each part gets its own quotes.
+            return "`" + project + "`.`" + dataset + "`.`" + tableName + "`";
+        }
+        return "`" + project + "." + dataset + "." + tableName + "`";
+    }
+
+    @Override
+    public String placeholder(QueryParam param) {
+        if (!PARAMETER.matcher(param.name()).matches()) {
+            throw new IllegalArgumentException("not a BigQuery parameter name: " + describe(param.name()));
+        }
+        return "@" + param.name();
+    }
+
+    @Override
+    public String approxCountDistinct(String expression) {
+        return "APPROX_COUNT_DISTINCT(" + expression + ")";
+    }
+
+    @Override
+    public String distinctValuesArray(String quotedColumn, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        return "ARRAY_AGG(DISTINCT " + quotedColumn + " IGNORE NULLS LIMIT " + limit + ")";
+    }
+
+    private static String describe(String s) {
+        StringBuilder out = new StringBuilder("'");
+        s.codePoints().limit(80).forEach(cp -> {
+            if (Character.isISOControl(cp)) {
+                out.append(String.format("\\u%04x", cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+        });
+        return out.append(s.length() > 80 ? "...'" : "'").toString();
+    }
+}

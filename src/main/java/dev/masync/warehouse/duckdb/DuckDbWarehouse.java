@@ -1,0 +1,289 @@
+package dev.masync.warehouse.duckdb;
+
+import dev.masync.warehouse.BoundQuery;
+import dev.masync.warehouse.ColumnInfo;
+import dev.masync.warehouse.QueryParam;
+import dev.masync.warehouse.Row;
+import dev.masync.warehouse.RowConsumer;
+import dev.masync.warehouse.SqlDialect;
+import dev.masync.warehouse.Warehouse;
+import dev.masync.warehouse.WarehouseException;
+import dev.masync.warehouse.WarehouseException.Kind;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
+
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * The embedded warehouse: one DuckDB file, opened once; every call runs on its own duplicate of that connection, so
+ * calls are concurrent. Results stream ({@code jdbc_stream_results}), so a large result never sits in memory whole.
+ */
+public final class DuckDbWarehouse implements Warehouse {
+
+    /** How the file is opened. */
+    public record Settings(Path path, boolean readOnly, String memoryLimit, Integer threads, Path tempDirectory) {
+        public Settings {
+            Objects.requireNonNull(path, "path");
+        }
+    }
+
+    private static final DuckDbDialect DIALECT = new DuckDbDialect();
+
+    private final Settings settings;
+    private final DuckDBConnection root;
+
+    private DuckDbWarehouse(Settings settings, DuckDBConnection root) {
+        this.settings = settings;
+        this.root = root;
+    }
+
+    /** Opens an existing DuckDB file. */
+    public static DuckDbWarehouse open(Settings settings) {
+        Path path = settings.path().toAbsolutePath();
+        if (!Files.exists(path)) {
+            throw new WarehouseException(Kind.UNAVAILABLE, "DuckDB warehouse file " + path + " does not exist;"
+                    + " set masync.warehouse.duckdb.path to an existing file or enable masync.demo.enabled");
+        }
+        if (!Files.isReadable(path)) {
+            throw new WarehouseException(Kind.UNAVAILABLE, "DuckDB warehouse file " + path + " is not readable");
+        }
+        try {
+            return new DuckDbWarehouse(settings, connect(settings));
+        } catch (SQLException e) {
+            throw new WarehouseException(Kind.UNAVAILABLE,
+                    "cannot open DuckDB warehouse " + path + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Opens (creating if needed) a DuckDB file for writing, e.g. to generate the demo warehouse. */
+    public static Connection openForWrite(Settings settings) throws SQLException {
+        return connect(new Settings(settings.path(), false, settings.memoryLimit(), settings.threads(),
+                settings.tempDirectory()));
+    }
+
+    private static DuckDBConnection connect(Settings s) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
+        if (s.readOnly()) {
+            props.setProperty(DuckDBDriver.DUCKDB_READONLY_PROPERTY, "true");
+        }
+        if (s.memoryLimit() != null) {
+            props.setProperty("memory_limit", s.memoryLimit());
+        }
+        if (s.threads() != null) {
+            props.setProperty("threads", String.valueOf(s.threads()));
+        }
+        if (s.tempDirectory() != null) {
+            props.setProperty("temp_directory", s.tempDirectory().toAbsolutePath().toString());
+        }
+        // The driver directly, not DriverManager: it must work from any class loader (Quarkus, tests, CLI).
+        return (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + s.path().toAbsolutePath(), props);
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** A new connection to the same database (writable unless opened read-only); the caller closes it. */
+    public Connection connection() {
+        try {
+            return root.duplicate();
+        } catch (SQLException e) {
+            throw new WarehouseException(Kind.UNAVAILABLE, "DuckDB connection is closed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String kind() {
+        return "duckdb";
+    }
+
+    @Override
+    public SqlDialect dialect() {
+        return DIALECT;
+    }
+
+    @Override
+    public List<ColumnInfo> describe(String table) {
+        String schema = null;
+        String name = table;
+        int dot = table.lastIndexOf('.');
+        if (dot > 0) {
+            schema = table.substring(0, dot);
+            name = table.substring(dot + 1);
+        }
+        String sql = "SELECT column_name, data_type FROM information_schema.columns"
+                + " WHERE table_name = ? AND table_schema = coalesce(?, current_schema())"
+                + " AND table_catalog = current_database() ORDER BY ordinal_position";
+        List<ColumnInfo> columns = new ArrayList<>();
+        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, name);
+            ps.setString(2, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(DuckDbTypes.column(rs.getString(1), rs.getString(2)));
+                }
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+        if (columns.isEmpty()) {
+            throw new WarehouseException(Kind.NOT_FOUND, "table '" + table + "' not found in DuckDB warehouse "
+                    + settings.path().toAbsolutePath());
+        }
+        return List.copyOf(columns);
+    }
+
+    @Override
+    public long query(BoundQuery query, RowConsumer consumer) {
+        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(query.sql())) {
+            bind(c, ps, query.params());
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                int n = md.getColumnCount();
+                List<String> names = new ArrayList<>(n);
+                int[] types = new int[n];
+                for (int i = 1; i <= n; i++) {
+                    names.add(md.getColumnLabel(i));
+                    types[i - 1] = md.getColumnType(i);
+                }
+                Row.Factory rows = Row.factory(names);
+                long count = 0;
+                while (rs.next()) {
+                    Object[] values = new Object[n];
+                    for (int i = 0; i < n; i++) {
+                        values[i] = read(rs, i + 1, types[i]);
+                    }
+                    count++;
+                    if (!consumer.accept(rows.row(values))) {
+                        break;
+                    }
+                }
+                return count;
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("row consumer failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void ping() {
+        try (Connection c = connection(); var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+            rs.next();
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            root.close();
+        } catch (SQLException ignored) {
+            // closing is best effort
+        }
+    }
+
+    private static void bind(Connection c, PreparedStatement ps, List<QueryParam> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            QueryParam p = params.get(i);
+            Object v = p.value();
+            int index = i + 1;
+            if (v == null) {
+                ps.setNull(index, Types.NULL);
+            } else if (v instanceof Instant instant) {
+                ps.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+            } else if (v instanceof List<?> list) {
+                Array array = c.createArrayOf(DuckDbTypes.nativeName(p.elementType()), list.toArray());
+                ps.setArray(index, array);
+            } else {
+                ps.setObject(index, v);
+            }
+        }
+    }
+
+    private static Object read(ResultSet rs, int i, int sqlType) throws SQLException {
+        Object v = rs.getObject(i);
+        if (v == null) {
+            return null;
+        }
+        return normalize(v, sqlType == Types.TIMESTAMP ? rs.getObject(i, java.time.LocalDateTime.class) : null);
+    }
+
+    private static Object normalize(Object v, Object localDateTime) throws SQLException {
+        if (localDateTime != null) {
+            return localDateTime;
+        }
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof Float f) {
+            return f.doubleValue();
+        }
+        if (v instanceof BigInteger b) {
+            return new java.math.BigDecimal(b);
+        }
+        if (v instanceof Timestamp ts) {
+            return ts.toLocalDateTime();
+        }
+        if (v instanceof OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (v instanceof java.sql.Date d) {
+            return d.toLocalDate();
+        }
+        if (v instanceof Array array) {
+            Object[] elements = (Object[]) array.getArray();
+            List<Object> out = new ArrayList<>(elements.length);
+            for (Object e : elements) {
+                out.add(e == null ? null : normalize(e, null));
+            }
+            return java.util.Collections.unmodifiableList(out);
+        }
+        return v;
+    }
+
+    private WarehouseException translate(SQLException e) {
+        String msg = firstLine(e.getMessage());
+        if (msg.contains("Catalog Error") && msg.contains("does not exist")) {
+            return new WarehouseException(Kind.NOT_FOUND, msg, e);
+        }
+        if (msg.contains("Parser Error") || msg.contains("Binder Error") || msg.contains("Conversion Error")
+                || msg.contains("Catalog Error") || msg.contains("Invalid Input Error")) {
+            return new WarehouseException(Kind.INVALID_QUERY, msg, e);
+        }
+        if (msg.contains("Out of Memory") || msg.contains("Interrupt")) {
+            return new WarehouseException(Kind.TRANSIENT, msg, e);
+        }
+        return new WarehouseException(Kind.UNAVAILABLE, msg, e);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.masync.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** Build guards that keep the shape of the code; each says what to do instead. */
+class ArchitectureTest {
+    static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.masync");
+    }
+
+    @Test
+    void bigQueryClientStaysInsideTheWarehouse() {
+        noClasses().that().resideOutsideOfPackage("dev.masync.warehouse.bigquery..")
+                .should().dependOnClassesThat().resideInAnyPackage("com.google.cloud.bigquery..")
+                .because("only the BigQuery warehouse talks to BigQuery; use the Warehouse SPI instead")
+                .check(classes);
+    }
+
+    @Test
+    void duckDbDriverStaysInsideTheWarehouse() {
+        noClasses().that().resideOutsideOfPackage("dev.masync.warehouse.duckdb..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.duckdb..")
+                .because("only the DuckDB warehouse uses the driver; go through Warehouse or plain java.sql")
+                .check(classes);
+    }
+
+    @Test
+    void warehouseSpiHasNoFrameworkImports() {
+        noClasses().that().resideInAPackage("dev.masync.warehouse")
+                .and().haveSimpleNameNotEndingWith("Provider")
+                .and().haveSimpleNameNotEndingWith("HealthCheck")
+                .and().haveSimpleNameNotEndingWith("Config")
+                .should().dependOnClassesThat().resideInAnyPackage("jakarta..", "io.quarkus..")
+                .because("the SPI is plain Java so warehouses can be tested without the application")
+                .check(classes);
+    }
+}
