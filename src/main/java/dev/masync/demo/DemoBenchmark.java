@@ -63,8 +63,8 @@ public final class DemoBenchmark {
     /** hash() over every learner_status column except updated_at, qualified for the table alias-free query. */
     private static String rowHash(Statement s) throws Exception {
         StringBuilder b = new StringBuilder("hash(");
-        try (ResultSet rs = s.executeQuery("SELECT column_name FROM duckdb_columns() WHERE table_name = 'learner_status'"
-                + " AND column_name <> 'updated_at' ORDER BY column_index")) {
+        try (ResultSet rs = s.executeQuery("SELECT column_name FROM duckdb_columns()"
+                + " WHERE table_name = 'learner_status' AND column_name <> 'updated_at' ORDER BY column_index")) {
             boolean first = true;
             while (rs.next()) {
                 b.append(first ? "" : ", ").append('"').append(rs.getString(1)).append('"');

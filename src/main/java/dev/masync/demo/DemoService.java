@@ -98,7 +98,12 @@ public class DemoService {
             if (DemoWarehouse.state(c).isEmpty()) {
                 throw notADemo();
             }
-            DemoSummary summary = DemoWarehouse.advance(c, days);
+            DemoSummary summary;
+            try {
+                summary = DemoWarehouse.advance(c, days);
+            } catch (DemoWarehouse.OutdatedDemoException e) {
+                throw ApiException.conflict("demo_outdated", e.getMessage());
+            }
             meters.timer("masync.demo.advance").record(summary.elapsed());
             LOG.infof("demo advanced %d day(s) to %s: %,d learners", days, summary.anchor(), summary.learners());
             return summary;

@@ -69,7 +69,8 @@ final class DemoSql {
         double cum = 0;
         for (int i = 0; i < values.size() - 1; i++) {
             cum += weights[i];
-            b.append(" WHEN ").append(u).append(" < ").append(num(cum / total)).append(" THEN ").append(lit(values.get(i)));
+            b.append(" WHEN ").append(u).append(" < ").append(num(cum / total))
+                    .append(" THEN ").append(lit(values.get(i)));
         }
         return b.append(" ELSE ").append(lit(values.get(values.size() - 1))).append(" END)").toString();
     }
@@ -102,23 +103,9 @@ final class DemoSql {
         return "DATE '" + d + "'";
     }
 
-    /** The school year (April to March) a date falls in, named by the year it starts. */
-    static int schoolYear(LocalDate d) {
-        return d.getMonthValue() < 4 ? d.getYear() - 1 : d.getYear();
-    }
-
-    static int SEQ = 100; // TEMP-TRACE
     static void exec(Connection c, String sql) throws SQLException {
-        long t0 = System.nanoTime();
-        long c0 = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime(); // TEMP-TRACE
         try (Statement s = c.createStatement()) {
             s.execute(sql);
-        }
-        if (Boolean.getBoolean("demo.trace")) { // TEMP-TRACE
-            try { java.nio.file.Files.writeString(java.nio.file.Path.of("/tmp/ddb/sql/" + (SEQ++) + ".sql"), sql + ";\n"); } catch (Exception e) { }
-            long c1 = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-            System.err.printf("%6d ms %6d cpu-ms %s%n", (System.nanoTime() - t0) / 1_000_000, (c1 - c0) / 1_000_000,
-                    sql.strip().lines().limit(2).reduce("", (a, b) -> a + " " + b.strip()));
         }
     }
 

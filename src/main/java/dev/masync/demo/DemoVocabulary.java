@@ -10,6 +10,8 @@ final class DemoVocabulary {
 
     static final List<String> SUBJECTS = List.of("math", "english", "japanese", "science", "social");
     static final double[] SUBJECT_W = {28, 30, 12, 15, 15};
+    /** Subjects by their 1-based position in {@link #SUBJECTS}. */
+    static final List<Integer> SUBJECT_NOS = List.of(1, 2, 3, 4, 5);
 
     static final List<String> GRADES = List.of("es4", "es5", "es6", "jh1", "jh2", "jh3", "hs1", "hs2", "hs3", "ronin");
     static final double[] GRADE_W = {4, 5, 8, 7, 7, 12, 10, 12, 25, 10};

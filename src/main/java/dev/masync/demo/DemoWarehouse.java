@@ -12,6 +12,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,13 +24,16 @@ import java.util.Optional;
  * the row's keys, so the same seed and anchor give identical tables, and the same advances give identical results.
  * TIMESTAMP columns hold zone-less local times of the spec's zone.
  *
- * <p>Not thread-safe for one database: callers serialise generate/advance on it. Each call runs in one transaction
- * on the given connection and restores its auto-commit mode.
+ * <p>Not thread-safe for one database: callers serialise generate/advance on it. {@link #advance} runs in one
+ * transaction; {@link #generate} does not (generate into a new file and discard it on failure). Both set DuckDB's
+ * global {@code preserve_insertion_order} to true while they run and restore it after.
  */
 public final class DemoWarehouse {
 
     private static final int MAX_ADVANCE_DAYS = 365;
     private static final int VERSION = 1;
+    /** Days of events generated per batch when advancing, to bound memory at a million learners. */
+    private static final int EVENT_CHUNK_DAYS = 31;
 
     private DemoWarehouse() {
     }
@@ -42,9 +47,16 @@ public final class DemoWarehouse {
             throw new SQLException("learner_status already exists; the demo is generated only into an empty database");
         }
         LocalDate anchor = spec.anchor();
-        inTransaction(c, () -> {
+        // Not one transaction: DuckDB scans rows inserted by the same open transaction more slowly, and a caller
+        // wanting all-or-nothing generates into a new file. demo_meta comes last, so a database whose generation
+        // failed half-way is never taken for a demo warehouse.
+        withSettings(c, false, () -> {
             DemoModel model = new DemoModel(spec.seed());
             DemoModel.createTables(c);
+            model.insertProfiles(c, model.initialLearners(spec.learners(), anchor), true);
+            model.insertProgress(c, 1, spec.learners() + 1L);
+            model.appendEvents(c, anchor.minusDays(DemoModel.WINDOW_DAYS), anchor);
+            DemoAggregates.recompute(c, anchor);
             exec(c, """
                     CREATE TABLE demo_meta (seed BIGINT, anchor DATE, zone VARCHAR, learners BIGINT, next_idx BIGINT,
                       advanced_days INTEGER, version INTEGER)""");
@@ -57,10 +69,6 @@ public final class DemoWarehouse {
                 ps.setInt(6, VERSION);
                 ps.executeUpdate();
             }
-            model.insertProfiles(c, model.initialLearners(spec.learners(), anchor), anchor, true);
-            model.insertProgressBase(c);
-            model.appendEvents(c, anchor.minusDays(DemoModel.WINDOW_DAYS), anchor);
-            DemoAggregates.recompute(c, anchor);
         });
         return summary(c, anchor, t0);
     }
@@ -70,13 +78,15 @@ public final class DemoWarehouse {
      * adds sign-ups, recomputes aggregates, moves the anchor; events older than 90 days before the new anchor are
      * dropped.
      *
-     * <p>Each day d from the old anchor on: some learners change engagement level (lapse, return, intensify); trials
-     * whose {@code trial_ends_at} falls before d+1 convert (more likely the more engaged) or lapse; scheduled
-     * cancellations due by d lapse; a few paid plans are cancelled (end 1-28 days later), a few free learners start
-     * a trial and a few lapsed learners come back; 0.2-0.5 % new learners sign up (ids continue the sequence; they
-     * are active from the next day); then the day's events are appended. Finally, completions and last activity of
-     * events older than the new window move into {@code demo_progress_base} and {@code demo_profile}, those events
-     * are deleted, and {@link #recomputeAggregates} runs for the new anchor.
+     * <p>For each day d from the old anchor on: 0.2-0.5 % new learners sign up (ids continue the sequence; they are
+     * active from the next day); trials whose {@code trial_ends_at} falls before d+1 convert (the likelier the more
+     * engaged) or lapse; scheduled cancellations due by d lapse; a few paid plans are cancelled (ending 1-28 days
+     * later), a few engaged free learners start a trial and a few lapsed ones come back; every learner's engagement
+     * that day follows its base level or, for some 28-day periods, an episode of another level (lapsing,
+     * returning, intensifying), and the day's events follow from it. Finally, completions and last activity of
+     * events older than the new window move into {@code demo_progress} and {@code demo_profile}, those events are
+     * deleted, and {@link #recomputeAggregates} runs for the new anchor. The same calls on the same database give the
+     * same tables.
      *
      * @throws SQLException also when the database holds no demo
      */
@@ -87,15 +97,23 @@ public final class DemoWarehouse {
         }
         long t0 = System.nanoTime();
         DemoState state = state(c).orElseThrow(() -> new SQLException("not a demo warehouse: demo_meta is missing"));
+        int version = (int) queryLong(c, "SELECT version FROM demo_meta");
+        if (version != VERSION) {
+            throw new OutdatedDemoException("this demo warehouse was generated by another ma-sync (demo version "
+                    + version + ", this one writes " + VERSION + "); delete the DuckDB file to generate a new one");
+        }
         DemoModel model = new DemoModel(state.seed());
-        LocalDate newAnchor = state.anchor().plusDays(days);
-        inTransaction(c, () -> {
-            long nextIdx = queryLong(c, "SELECT next_idx FROM demo_meta");
-            for (LocalDate day = state.anchor(); day.isBefore(newAnchor); day = day.plusDays(1)) {
-                moveEngagement(c, model, day);
+        LocalDate oldAnchor = state.anchor();
+        LocalDate newAnchor = oldAnchor.plusDays(days);
+        withSettings(c, true, () -> {
+            long firstNew = queryLong(c, "SELECT next_idx FROM demo_meta");
+            long nextIdx = signUp(c, model, oldAnchor, days, firstNew);
+            for (LocalDate day = oldAnchor; day.isBefore(newAnchor); day = day.plusDays(1)) {
                 movePlans(c, model, day);
-                nextIdx = signUp(c, model, day, nextIdx);
-                model.appendEvents(c, day, day.plusDays(1));
+            }
+            for (LocalDate from = oldAnchor; from.isBefore(newAnchor); from = from.plusDays(EVENT_CHUNK_DAYS)) {
+                LocalDate to = from.plusDays(EVENT_CHUNK_DAYS);
+                model.appendEvents(c, from, to.isBefore(newAnchor) ? to : newAnchor);
             }
             dropOldEvents(c, newAnchor.minusDays(DemoModel.WINDOW_DAYS));
             DemoAggregates.recompute(c, newAnchor);
@@ -129,7 +147,7 @@ public final class DemoWarehouse {
 
     /**
      * The daily job: rebuilds {@code learner_status} (one row per learner, ordered by id) from {@code demo_profile},
-     * {@code demo_progress_base}, {@code demo_lectures} and the event tables, as of {@code anchor} 00:00 local time.
+     * {@code demo_progress}, {@code demo_lectures} and the event tables, as of {@code anchor} 00:00 local time.
      * With A = anchor 00:00, a window "nd" is the timestamps in [A - n days, A), and a learner is active on a calendar
      * day if it has at least one lecture view or quiz attempt on it:
      * <ul>
@@ -146,8 +164,8 @@ public final class DemoWarehouse {
      *       alphabetically, NULL without views.</li>
      *   <li>{@code progress_<subject>_pct}: 100 x distinct lectures of the subject's courses for the learner's stage
      *       (es, jh, hs; ronin study hs) completed ever / lectures in them, rounded to 1 decimal. "Ever" is the
-     *       lectures completed before the kept events ({@code demo_progress_base.completed_before}, always the first
-     *       n of the course sequence {@code demo_lectures.seq}) plus those with a completed view in the events.</li>
+     *       lectures completed before the kept events ({@code demo_progress.before_<subject>}, always the first n of
+     *       the course sequence {@code demo_lectures.seq}) plus those with a completed view in the events.</li>
      *   <li>{@code churn_risk_score}: clamp(0.05 + 0.6 r + 0.35 f + p, 0, 1) rounded to 3 decimals, with recency r =
      *       0 if active in 7d, 0.35 in 28d, 0.6 in the kept 90 days, 0.8 if only earlier activity, 0.9 if never;
      *       frequency f = 1 - min(active_days_28d, 20) / 20; plan p = +0.05 trial, +0.15 cancel_scheduled, +0.1
@@ -163,83 +181,90 @@ public final class DemoWarehouse {
 
     // ---------------------------------------------------------------- advance steps
 
-    /** Daily moves between engagement levels, roughly balanced so the shares stay stable. */
-    private static void moveEngagement(Connection c, DemoModel m, LocalDate day) throws SQLException {
-        long d = day.toEpochDay();
-        exec(c, """
-                UPDATE demo_profile SET prev_level = demo_profile.level, level = t.nl, level_since = %s
-                FROM (
-                  SELECT learner_idx, CASE level
-                    WHEN 0 THEN CASE WHEN x < 0.003 THEN 1 ELSE 0 END
-                    WHEN 1 THEN CASE WHEN x < 0.005 THEN 0 WHEN x < 0.009 THEN 2 ELSE 1 END
-                    WHEN 2 THEN CASE WHEN x < 0.001 THEN 0 WHEN x < 0.006 THEN 1 WHEN x < 0.0085 THEN 3 ELSE 2 END
-                    ELSE CASE WHEN x < 0.01 THEN 2 ELSE 3 END END AS nl
-                  FROM (SELECT learner_idx, level, %s AS x FROM demo_profile)
-                ) t
-                WHERE t.learner_idx = demo_profile.learner_idx AND t.nl <> demo_profile.level"""
-                .formatted(date(day), m.u(DemoModel.S_TRANSITION, "learner_idx", Long.toString(d))));
-    }
-
-    /** Trials decide on their last day, scheduled cancels lapse, and a few plans are cancelled, started or won back. */
+    /**
+     * One day of plan moves for the learners who had signed up before it, in order: trials ending that day convert
+     * (the more engaged that day, the likelier) or lapse; scheduled cancellations due lapse; a few active paid plans
+     * are cancelled (dormant learners more often); a few engaged free learners start a trial; a few lapsed but
+     * active learners come back.
+     */
     private static void movePlans(Connection c, DemoModel m, LocalDate day) throws SQLException {
-        long d = day.toEpochDay();
-        String dd = Long.toString(d);
-        String endOfDay = "CAST(" + date(day.plusDays(1)) + " AS TIMESTAMP)";
+        String dd = Long.toString(day.toEpochDay());
+        String level = DemoModel.levelAt(DemoSql.key(m.seed(), "learner_idx"), "level", "phase", dd);
+        String existing = "signup_at < CAST(" + date(day) + " AS TIMESTAMP)";
         exec(c, """
-                UPDATE demo_profile SET plan_status = CASE WHEN %s < [0.08, 0.3, 0.55, 0.75][level + 1]
+                UPDATE demo_profile SET plan_status = CASE WHEN %s < [0.08, 0.3, 0.55, 0.75][%s + 1]
                   THEN 'active' ELSE 'lapsed' END
-                WHERE plan_status = 'trial' AND trial_ends_at < %s"""
-                .formatted(m.u(DemoModel.S_CONVERT, "learner_idx", dd), endOfDay));
-        exec(c, "UPDATE demo_profile SET plan_status = 'lapsed' WHERE plan_status = 'cancel_scheduled' AND cancel_at <= "
-                + date(day));
+                WHERE plan_status = 'trial' AND trial_ends_at < CAST(%s AS TIMESTAMP) AND %s"""
+                .formatted(m.u(DemoModel.S_CONVERT, "learner_idx", dd), level, date(day.plusDays(1)), existing));
+        exec(c, "UPDATE demo_profile SET plan_status = 'lapsed'"
+                + " WHERE plan_status = 'cancel_scheduled' AND cancel_at <= " + date(day));
         exec(c, """
                 UPDATE demo_profile SET plan_status = 'cancel_scheduled',
                   cancel_at = %s + 1 + floor(%s * 28)::INTEGER
-                WHERE plan_status = 'active' AND plan <> 'free'
-                  AND %s < CASE WHEN level = 0 THEN 0.003 ELSE 0.0008 END"""
-                .formatted(date(day), m.u(DemoModel.S_CANCEL_DAY, "learner_idx", dd),
-                        m.u(DemoModel.S_CANCEL, "learner_idx", dd)));
+                WHERE plan_status = 'active' AND plan <> 'free' AND %s
+                  AND %s < CASE WHEN %s = 0 THEN 0.003 ELSE 0.0008 END"""
+                .formatted(date(day), m.u(DemoModel.S_CANCEL_DAY, "learner_idx", dd), existing,
+                        m.u(DemoModel.S_CANCEL, "learner_idx", dd), level));
         exec(c, """
                 UPDATE demo_profile SET plan_status = 'trial',
                   plan = CASE WHEN %s < 0.8 THEN 'basic' ELSE 'exam_coach' END,
-                  trial_ends_at = make_timestamp(((%d + %d) * 86400 + 61200 + floor(%s * 21600)::BIGINT) * 1000000)
-                WHERE plan = 'free' AND level >= 2 AND signup_at < %s AND %s < 0.0006"""
-                .formatted(m.u(DemoModel.S_UPGRADE_PLAN, "learner_idx", dd), d, DemoModel.TRIAL_DAYS,
-                        m.u(DemoModel.S_TRIAL_TIME, "learner_idx", dd), "CAST(" + date(day) + " AS TIMESTAMP)",
-                        m.u(DemoModel.S_UPGRADE, "learner_idx", dd)));
-        exec(c, "UPDATE demo_profile SET plan_status = 'active' WHERE plan_status = 'lapsed' AND level >= 1 AND "
-                + m.u(DemoModel.S_WINBACK, "learner_idx", dd) + " < 0.0005");
+                  trial_ends_at = make_timestamp(((%s + %d) * 86400 + 61200 + floor(%s * 21600)::BIGINT) * 1000000)
+                WHERE plan = 'free' AND %s AND %s < 0.0006 AND %s >= 2"""
+                .formatted(m.u(DemoModel.S_UPGRADE_PLAN, "learner_idx", dd), dd, DemoModel.TRIAL_DAYS,
+                        m.u(DemoModel.S_TRIAL_TIME, "learner_idx", dd), existing,
+                        m.u(DemoModel.S_UPGRADE, "learner_idx", dd), level));
+        exec(c, """
+                UPDATE demo_profile SET plan_status = 'active'
+                WHERE plan_status = 'lapsed' AND %s AND %s < 0.0005 AND %s >= 1"""
+                .formatted(existing, m.u(DemoModel.S_WINBACK, "learner_idx", dd), level));
     }
 
-    /** Adds the day's sign-ups (0.2-0.5 % of the learners) and returns the next learner number. */
-    private static long signUp(Connection c, DemoModel m, LocalDate day, long nextIdx) throws SQLException {
-        long d = day.toEpochDay();
-        long count = queryLong(c, "SELECT floor((SELECT count(*) FROM demo_profile) * (0.002 + 0.003 * "
-                + m.u(DemoModel.S_SIGNUP_RATE, Long.toString(d)) + "))::BIGINT");
-        if (count == 0) {
-            return nextIdx;
+    /**
+     * Adds the sign-ups of the days [from, from + days): each day 0.2-0.5 % of the learners there are by then, with
+     * numbers continuing the sequence. Returns the next free learner number.
+     */
+    private static long signUp(Connection c, DemoModel m, LocalDate from, int days, long nextIdx) throws SQLException {
+        long learners = queryLong(c, "SELECT count(*) FROM demo_profile");
+        List<long[]> perDay = new ArrayList<>();
+        long idx = nextIdx;
+        String rates = "SELECT " + m.u(DemoModel.S_SIGNUP_RATE, "range") + " FROM range(" + from.toEpochDay() + ", "
+                + (from.toEpochDay() + days) + ") ORDER BY range";
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(rates)) {
+            while (rs.next()) {
+                long count = (long) Math.floor(learners * (0.002 + 0.003 * rs.getDouble(1)));
+                perDay.add(new long[] {idx, count});
+                idx += count;
+                learners += count;
+            }
         }
-        m.insertProfiles(c, DemoModel.newLearners(nextIdx, nextIdx + count, day), day, false);
-        return nextIdx + count;
+        if (idx > nextIdx) {
+            m.insertProfiles(c, DemoModel.newLearners(perDay, from), false);
+            m.insertProgress(c, nextIdx, idx);
+        }
+        return idx;
     }
 
-    /** Keeps what old events mean for "ever" aggregates, then deletes them. */
+    /** Keeps what old events mean for "ever" aggregates (progress, last activity), then deletes them. */
     private static void dropOldEvents(Connection c, LocalDate cutoff) throws SQLException {
         String cut = "CAST(" + date(cutoff) + " AS TIMESTAMP)";
-        if (queryLong(c, "SELECT count(*) FROM lecture_views WHERE viewed_at < " + cut) > 0) {
-            exec(c, """
-                    CREATE OR REPLACE TEMP TABLE demo_tmp_base AS
-                    SELECT learner_id, subject, max(n)::INTEGER AS completed_before FROM (
-                      SELECT learner_id, subject, completed_before AS n FROM demo_progress_base
-                      UNION ALL
-                      SELECT v.learner_id, v.subject, max(l.seq)
-                      FROM lecture_views v JOIN demo_lectures l USING (lecture_id)
-                      WHERE v.completed AND v.viewed_at < %s GROUP BY ALL
-                    ) GROUP BY ALL""".formatted(cut));
-            exec(c, "DELETE FROM demo_progress_base");
-            exec(c, "INSERT INTO demo_progress_base SELECT * FROM demo_tmp_base ORDER BY learner_id, subject");
-            exec(c, "DROP TABLE demo_tmp_base");
-        }
+        exec(c, """
+                UPDATE demo_progress SET
+                  before_math = greatest(before_math, m.d_math), before_english = greatest(before_english, m.d_english),
+                  before_japanese = greatest(before_japanese, m.d_japanese),
+                  before_science = greatest(before_science, m.d_science),
+                  before_social = greatest(before_social, m.d_social)
+                FROM (
+                  SELECT v.learner_id,
+                    max(l.seq) FILTER (WHERE l.subject = 'math') AS d_math,
+                    max(l.seq) FILTER (WHERE l.subject = 'english') AS d_english,
+                    max(l.seq) FILTER (WHERE l.subject = 'japanese') AS d_japanese,
+                    max(l.seq) FILTER (WHERE l.subject = 'science') AS d_science,
+                    max(l.seq) FILTER (WHERE l.subject = 'social') AS d_social
+                  FROM lecture_views v JOIN demo_lectures l USING (lecture_id)
+                  WHERE v.completed AND v.viewed_at < %s
+                  GROUP BY v.learner_id
+                ) m
+                WHERE demo_progress.learner_id = m.learner_id""".formatted(cut));
         exec(c, """
                 UPDATE demo_profile SET last_active_before = t.ts
                 FROM (
@@ -262,25 +287,31 @@ public final class DemoWarehouse {
         void run() throws SQLException;
     }
 
-    private static void inTransaction(Connection c, SqlWork work) throws SQLException {
+    /** Runs work with insertion order preserved (so ORDER BY fixes stored row order), optionally in one transaction. */
+    private static void withSettings(Connection c, boolean transaction, SqlWork work) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         String order = DemoSql.queryString(c, "SELECT current_setting('preserve_insertion_order')::VARCHAR");
-        c.setAutoCommit(false);
+        exec(c, "SET preserve_insertion_order = true");
         try {
-            // ORDER BY in INSERT ... SELECT fixes the stored row order only while insertion order is preserved.
-            exec(c, "SET preserve_insertion_order = true");
+            if (transaction) {
+                c.setAutoCommit(false);
+            }
             work.run();
-            c.commit();
+            if (transaction) {
+                c.commit();
+            }
         } catch (SQLException | RuntimeException e) {
-            try {
-                c.rollback();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
+            if (transaction) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
             }
             throw e;
         } finally {
-            exec(c, "SET preserve_insertion_order = " + ("false".equalsIgnoreCase(order) ? "false" : "true"));
             c.setAutoCommit(autoCommit);
+            exec(c, "SET preserve_insertion_order = " + ("false".equalsIgnoreCase(order) ? "false" : "true"));
         }
     }
 
@@ -302,5 +333,12 @@ public final class DemoWarehouse {
                 queryLong(c, "SELECT count(*) FROM lecture_views"),
                 queryLong(c, "SELECT count(*) FROM quiz_attempts"),
                 anchor, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /** The demo warehouse was generated by a version of the generator whose tables this one cannot advance. */
+    public static final class OutdatedDemoException extends SQLException {
+        OutdatedDemoException(String message) {
+            super(message);
+        }
     }
 }

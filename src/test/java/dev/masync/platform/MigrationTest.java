@@ -29,8 +29,9 @@ class MigrationTest {
     void migratesPostgres() throws SQLException {
         String url = System.getenv().getOrDefault("MASYNC_TEST_POSTGRES_URL",
                 "jdbc:postgresql://127.0.0.1:5432/test");
+        String password = System.getenv().getOrDefault("MASYNC_TEST_POSTGRES_PASSWORD", "");
         boolean required = Boolean.parseBoolean(System.getenv("MASYNC_TEST_REQUIRE_POSTGRES"));
-        try (Connection ignored = DriverManager.getConnection(url, "postgres", "")) {
+        try (Connection ignored = DriverManager.getConnection(url, "postgres", password)) {
             // reachable
         } catch (SQLException e) {
             if (required) {
@@ -38,7 +39,7 @@ class MigrationTest {
             }
             Assumptions.abort("PostgreSQL not reachable at " + url + ": " + e.getMessage());
         }
-        migrateAndCheck(url, "postgres", "");
+        migrateAndCheck(url, "postgres", password);
     }
 
     private static void migrateAndCheck(String url, String user, String password) throws SQLException {

@@ -65,7 +65,9 @@ class BigQueryWarehouseTest {
 
     @AfterAll
     static void stopFake() {
-        fake.close();
+        if (fake != null) {
+            fake.close();
+        }
     }
 
     @BeforeEach
@@ -459,6 +461,7 @@ class BigQueryWarehouseTest {
 
     @Test
     void pingReadsTheDatasetAndReportsAMissingOne() {
+        assertThat(warehouse().kind()).isEqualTo("bigquery");
         warehouse().ping();
         assertThat(fake.requests()).extracting(BigQueryFakeServer.Request::operation).containsExactly("datasets.get");
 

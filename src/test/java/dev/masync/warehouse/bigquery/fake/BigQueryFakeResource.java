@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Runs a {@link BigQueryFakeServer} for a {@code @QuarkusTest} and points the application at it:
  * <pre>
- * &#64;QuarkusTestResource(value = BigQueryFakeResource.class, initArgs = &#64;ResourceArg(name = "seed", value = "demo"))
+ * &#64;WithTestResource(value = BigQueryFakeResource.class, initArgs = &#64;ResourceArg(name = "seed", value = "demo"))
  * </pre>
  * The dataset {@code learning} of project {@code test-project} exists but is empty unless init arg {@code seed=demo}
  * asks for the demo-like tables ({@link #seedDemo}). Tests reach the running fake through {@link #server()}.

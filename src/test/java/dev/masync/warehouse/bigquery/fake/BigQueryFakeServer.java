@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -123,7 +124,9 @@ public final class BigQueryFakeServer implements AutoCloseable {
 
     private BigQueryFakeServer(String project) throws IOException, SQLException {
         this.project = project;
-        this.root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+        // The driver directly, not DriverManager: after a @QuarkusTest in the same JVM, DriverManager may no longer
+        // see a driver loaded by another class loader.
+        this.root = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "bigquery-fake");
@@ -682,6 +685,7 @@ public final class BigQueryFakeServer implements AutoCloseable {
     private static void use(Connection c, String dataset) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("SET TimeZone = 'UTC'");
+            s.execute("SET default_null_order = 'nulls_first_on_asc_last_on_desc'"); // BigQuery's NULL ordering
             if (dataset != null) {
                 s.execute("SET schema = '" + dataset.replace("'", "''") + "'");
             }

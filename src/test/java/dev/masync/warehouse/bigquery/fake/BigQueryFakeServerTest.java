@@ -38,7 +38,9 @@ class BigQueryFakeServerTest {
 
     @AfterAll
     static void stopFake() {
-        fake.close();
+        if (fake != null) {
+            fake.close();
+        }
     }
 
     @BeforeEach
@@ -117,6 +119,39 @@ class BigQueryFakeServerTest {
         assertThat(row.get("nothing").isNull()).isTrue();
         assertThat(row.get("now_known").getBooleanValue()).isTrue();
         assertThat(row.get("before").getBooleanValue()).isTrue();
+    }
+
+    @Test
+    void translatesUnnestAliasesAndDateArithmetic() throws Exception {
+        QueryJobConfiguration q = sql("""
+                SELECT learner_id,
+                       TIMESTAMP_DIFF(@now, last_active_at, HOUR) AS idle_hours,
+                       DATE_DIFF(DATE '2025-04-07', DATE_SUB(DATE '2025-04-07', INTERVAL 3 DAY), DAY) AS three,
+                       TIMESTAMP_TRUNC(last_active_at, DAY) AS day_start
+                FROM learning.learner_status
+                WHERE last_active_at >= TIMESTAMP_SUB(@now, INTERVAL 2 DAY)
+                  AND EXISTS (SELECT 1 FROM UNNEST(subjects) AS s WHERE s IN UNNEST(@wanted))
+                ORDER BY learner_id""")
+                .addNamedParameter("now", QueryParameterValue.timestamp("2025-03-31 00:00:00+00:00"))
+                .addNamedParameter("wanted", QueryParameterValue.array(new String[] {"english", "japanese"},
+                        String.class))
+                .build();
+
+        List<FieldValueList> rows = new ArrayList<>();
+        client(false).query(q).iterateAll().forEach(rows::add);
+
+        assertThat(rows).extracting(r -> r.get("learner_id").getStringValue()).containsExactly("L0001", "L0005");
+        assertThat(rows.get(0).get("idle_hours").getLongValue()).isEqualTo(12);
+        assertThat(rows.get(0).get("three").getLongValue()).isEqualTo(3);
+        assertThat(rows.get(0).get("day_start").getTimestampInstant()).isEqualTo(Instant.parse("2025-03-30T00:00:00Z"));
+    }
+
+    @Test
+    void ordersNullsLikeBigQuery() throws Exception {
+        TableResult asc = client(false).query(sql("SELECT quiz_accuracy FROM learning.learner_status"
+                + " ORDER BY quiz_accuracy").build());
+
+        assertThat(asc.getValues().iterator().next().get(0).isNull()).as("NULLS FIRST for ASC").isTrue();
     }
 
     @Test

@@ -16,8 +16,9 @@ import java.util.function.Function;
  *   <li>backtick identifiers become double-quoted ones, {@code `project.dataset.table`} becomes
  *       {@code "dataset"."table"} (the project is dropped when it is the fake's);</li>
  *   <li>{@code @name} becomes {@code CAST(? AS <declared type>)}, bound in order;</li>
- *   <li>a few BigQuery-only forms: {@code x IN UNNEST(a)}, {@code ARRAY_AGG(.. IGNORE NULLS LIMIT n)},
- *       {@code SAFE_CAST}, {@code COUNTIF}, {@code CURRENT_TIMESTAMP()}, type names after {@code AS},
+ *   <li>a few BigQuery-only forms: {@code x IN UNNEST(a)}, {@code FROM UNNEST(a) AS x},
+ *       {@code ARRAY_AGG(.. IGNORE NULLS LIMIT n)}, {@code SAFE_CAST}, {@code COUNTIF}, {@code CURRENT_TIMESTAMP()},
+ *       {@code TIMESTAMP/DATETIME/DATE _ADD, _SUB, _DIFF, _TRUNC}, type names after {@code AS},
  *       {@code TIMESTAMP '..'} and {@code DATETIME '..'} literals.</li>
  * </ul>
  * Everything else passes through unchanged; DuckDB reports what it does not understand.
@@ -173,6 +174,61 @@ final class SqlTranslator {
                     return n2 + 1;
                 }
             }
+            case "UNNEST" -> {
+                // FROM UNNEST(a) AS x: BigQuery's x is the element; DuckDB's would be a one-column row
+                int n2 = next.is("(") ? matching(tokens, n1, to) : -1;
+                int as = n2 < 0 ? to : nextIndex(tokens, n2, to);
+                int alias = as < to && tokens.get(as).isWord("AS") ? nextIndex(tokens, as, to) : to;
+                if (alias < to && tokens.get(alias).kind() == Kind.PATH && tokens.get(alias).parts().size() == 1) {
+                    Part a = tokens.get(alias).parts().get(0);
+                    String name = a.quoted() ? '"' + a.name().replace("\"", "\"\"") + '"' : a.name();
+                    out.append("UNNEST(");
+                    emit(tokens, n1 + 1, n2, out);
+                    out.append(") AS ").append(name).append('(').append(name).append(')');
+                    return alias + 1;
+                }
+            }
+            case "TIMESTAMP_ADD", "TIMESTAMP_SUB", "DATETIME_ADD", "DATETIME_SUB", "DATE_ADD", "DATE_SUB" -> {
+                if (next.is("(")) {
+                    int close = matching(tokens, n1, to);
+                    List<String> args = arguments(tokens, n1, close);
+                    if (args.size() == 2) {
+                        String sum = "((" + args.get(0) + ")" + (word.endsWith("_ADD") ? " + " : " - ") + "("
+                                + args.get(1) + "))";
+                        out.append(word.startsWith("DATE_") ? "CAST(" + sum + " AS DATE)" : sum);
+                        return close + 1;
+                    }
+                }
+            }
+            case "TIMESTAMP_DIFF", "DATETIME_DIFF", "DATE_DIFF" -> {
+                if (next.is("(")) {
+                    int close = matching(tokens, n1, to);
+                    List<int[]> ranges = argumentRanges(tokens, n1, close);
+                    if (ranges.size() == 3) {
+                        // BigQuery: (end, start, PART); DuckDB: (part, start, end); bound in output order
+                        out.append(word.equals("TIMESTAMP_DIFF") ? "date_sub('" : "date_diff('")
+                                .append(text(tokens, ranges.get(2)).trim().toLowerCase(Locale.ROOT)).append("', ");
+                        emit(tokens, ranges.get(1)[0], ranges.get(1)[1], out);
+                        out.append(", ");
+                        emit(tokens, ranges.get(0)[0], ranges.get(0)[1], out);
+                        out.append(')');
+                        return close + 1;
+                    }
+                }
+            }
+            case "TIMESTAMP_TRUNC", "DATETIME_TRUNC", "DATE_TRUNC" -> {
+                if (next.is("(")) {
+                    int close = matching(tokens, n1, to);
+                    List<int[]> ranges = argumentRanges(tokens, n1, close);
+                    if (ranges.size() == 2) {
+                        out.append("date_trunc('")
+                                .append(text(tokens, ranges.get(1)).trim().toLowerCase(Locale.ROOT)).append("', ");
+                        emit(tokens, ranges.get(0)[0], ranges.get(0)[1], out);
+                        out.append(')');
+                        return close + 1;
+                    }
+                }
+            }
             case "SAFE_CAST" -> {
                 out.append("TRY_CAST");
                 return i + 1;
@@ -242,6 +298,45 @@ final class SqlTranslator {
         }
         out.append(limit == null ? agg : "list_slice(" + agg + ", 1, " + limit + ")");
         return close + 1;
+    }
+
+    /** The translated arguments of a call whose parentheses are at {@code open} and {@code close}. */
+    private List<String> arguments(List<Token> tokens, int open, int close) throws SqlError {
+        List<String> out = new ArrayList<>();
+        for (int[] r : argumentRanges(tokens, open, close)) {
+            StringBuilder arg = new StringBuilder();
+            emit(tokens, r[0], r[1], arg);
+            out.add(arg.toString());
+        }
+        return out;
+    }
+
+    private static List<int[]> argumentRanges(List<Token> tokens, int open, int close) {
+        List<int[]> ranges = new ArrayList<>();
+        int depth = 0;
+        int start = open + 1;
+        for (int k = open + 1; k < close; k++) {
+            Token t = tokens.get(k);
+            if (t.is("(")) {
+                depth++;
+            } else if (t.is(")")) {
+                depth--;
+            } else if (depth == 0 && t.is(",")) {
+                ranges.add(new int[] {start, k});
+                start = k + 1;
+            }
+        }
+        ranges.add(new int[] {start, close});
+        return ranges;
+    }
+
+    /** Source text of a token range (for date-part keywords). */
+    private static String text(List<Token> tokens, int[] range) {
+        StringBuilder s = new StringBuilder();
+        for (int k = range[0]; k < range[1]; k++) {
+            s.append(tokens.get(k).text());
+        }
+        return s.toString();
     }
 
     private static int matching(List<Token> tokens, int open, int to) throws SqlError {
