@@ -49,6 +49,7 @@ public class CatalogResource {
     @RolesAllowed("editor")
     @Operation(summary = "Re-read the catalog from the warehouse now")
     public CatalogView refresh() {
+        catalogs.awaitInitialLoad(CatalogService.STARTUP_WAIT);
         catalogs.refresh();
         return view(catalogs.current());
     }

@@ -21,6 +21,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class CatalogService {
     private static final Logger LOG = Logger.getLogger(CatalogService.class);
+    /** How long an API call made right after start waits for the warehouse to be prepared. */
+    static final java.time.Duration STARTUP_WAIT = java.time.Duration.ofSeconds(60);
 
     /** Either a catalog or the reason there is none. */
     public record State(Catalog catalog, String error, Instant checkedAt) {
@@ -33,6 +35,7 @@ public class CatalogService {
     private final CatalogReader reader;
     private final Clock clock;
     private volatile State state;
+    private final java.util.concurrent.CompletableFuture<State> initialLoad = new java.util.concurrent.CompletableFuture<>();
 
     CatalogService(WarehouseProvider warehouses, WarehouseConfig config, Clock clock, MeterRegistry meters) {
         this.warehouses = warehouses;
@@ -43,8 +46,52 @@ public class CatalogService {
                 .description("1 when the warehouse catalog is readable").register(meters);
     }
 
-    /** The catalog, or a 503 problem saying why the warehouse cannot serve one. */
+    /**
+     * Prepares the warehouse ({@code prepare}, e.g. generating the demo) and reads the catalog on a thread of its
+     * own, so the HTTP server starts meanwhile; until it is done, readiness is DOWN and API calls wait for it.
+     */
+    public void loadInBackground(String activity, Runnable prepare) {
+        state = new State(null, "starting: " + activity, clock.instant());
+        Thread t = new Thread(() -> {
+            try {
+                prepare.run();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "preparing the warehouse failed");
+            }
+            initialLoad.complete(refresh());
+        }, "masync-warehouse-init");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Waits up to {@code timeout} for the first catalog read after start; true when it is done. */
+    public boolean awaitInitialLoad(java.time.Duration timeout) {
+        try {
+            initialLoad.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
+    }
+
+    public boolean initializing() {
+        return !initialLoad.isDone();
+    }
+
+    /**
+     * The catalog, or a 503 problem saying why the warehouse cannot serve one. Right after start it waits (up to
+     * {@link #STARTUP_WAIT}) for the first read rather than failing.
+     */
     public Catalog current() {
+        if (initializing() && !awaitInitialLoad(STARTUP_WAIT)) {
+            throw ApiException.unavailable("warehouse_starting", "The warehouse is still being prepared ("
+                    + state.error() + "); try again shortly.");
+        }
         State s = state;
         if (s.catalog() == null || s.error() != null) {
             throw ApiException.unavailable("warehouse_unavailable", "The warehouse is not usable: " + s.error());
@@ -68,7 +115,7 @@ public class CatalogService {
             catalog.warnings().forEach(w -> LOG.warn("catalog: " + w));
             state = new State(catalog, null, clock.instant());
             if (previous.error() != null) {
-                LOG.infof("catalog read: learners table '%s' with %d columns, %d event tables",
+                LOG.infof("catalog ready: learners table '%s' with %d columns, %d event tables",
                         catalog.learners().name(), catalog.learners().columns().size(), catalog.eventTables().size());
             }
         } catch (CatalogException | WarehouseException e) {
@@ -86,6 +133,8 @@ public class CatalogService {
     @Scheduled(every = "${masync.warehouse.catalog-refresh}", delayed = "${masync.warehouse.catalog-refresh}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledRefresh() {
-        refresh();
+        if (!initializing()) {
+            refresh();
+        }
     }
 }

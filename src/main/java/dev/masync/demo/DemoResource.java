@@ -35,6 +35,7 @@ public class DemoResource {
     @RolesAllowed("viewer")
     @Operation(summary = "The demo warehouse's seed, anchor date and size")
     public DemoState state() {
+        catalogs.awaitInitialLoad(java.time.Duration.ofSeconds(60));
         return demo.state();
     }
 
@@ -45,6 +46,7 @@ public class DemoResource {
     @Operation(summary = "Advance the demo by N days: new events, lapses, returns, plan changes, sign-ups; "
             + "aggregates recomputed")
     public DemoSummary advance(@Valid @NotNull AdvanceRequest request) {
+        catalogs.awaitInitialLoad(java.time.Duration.ofSeconds(60));
         DemoSummary summary = demo.advance(request.days());
         catalogs.refresh();
         return summary;

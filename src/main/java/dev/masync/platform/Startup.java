@@ -33,12 +33,17 @@ public class Startup {
             throw new IllegalStateException("masync.data-dir " + masync.dataDir().toAbsolutePath()
                     + " cannot be created: " + e.getMessage(), e);
         }
+        long t0 = System.nanoTime();
+        // The warehouse (demo generation, DuckDB's native library, the catalog scan) is prepared beside the rest of
+        // the start; readiness turns UP when it is done.
+        catalogs.loadInBackground(demo.active() ? "preparing the demo warehouse" : "reading the warehouse catalog",
+                () -> {
+                    demo.generateIfMissing();
+                    LOG.infof("warehouse %s prepared in %d ms", warehouse.kind(), (System.nanoTime() - t0) / 1_000_000);
+                });
         keys.bootstrapAdminKey();
-        demo.generateIfMissing();
-        CatalogService.State state = catalogs.refresh();
-        LOG.infof("ma-sync started: warehouse %s, time zone %s, data dir %s, %s", warehouse.kind(),
-                masync.timeZone(), masync.dataDir().toAbsolutePath(),
-                state.ready() ? "catalog ready" : "NOT READY: " + state.error());
+        LOG.infof("ma-sync starting: warehouse %s, time zone %s, data dir %s", warehouse.kind(), masync.timeZone(),
+                masync.dataDir().toAbsolutePath());
     }
 
     static void validate(WarehouseConfig warehouse) {

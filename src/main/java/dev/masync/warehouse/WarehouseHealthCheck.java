@@ -20,6 +20,8 @@ import java.time.Instant;
 @ApplicationScoped
 public class WarehouseHealthCheck implements HealthCheck {
     static final Duration PING_EVERY = Duration.ofSeconds(15);
+    /** A probe right after start waits this long for the first catalog read before answering DOWN. */
+    static final Duration STARTUP_WAIT = Duration.ofSeconds(5);
 
     private final CatalogService catalogs;
     private final WarehouseProvider warehouses;
@@ -35,6 +37,9 @@ public class WarehouseHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder r = HealthCheckResponse.named("warehouse").withData("warehouse", warehouses.describe());
+        if (catalogs.initializing() && !catalogs.awaitInitialLoad(STARTUP_WAIT)) {
+            return r.down().withData("error", catalogs.state().error()).build();
+        }
         CatalogService.State state = catalogs.state();
         if (!state.ready()) {
             state = catalogs.refresh();

@@ -51,6 +51,7 @@ class BigQueryAppTest {
     @Test
     void rateLimitAndBackendErrorsAreRetriedByTheClient() {
         var fake = BigQueryFakeResource.server();
+        given().header("Authorization", ADMIN).get("/api/v1/catalog").then().statusCode(200);
         fake.clearRequests();
         fake.failNext("tables.get", 1, 403, "rateLimitExceeded", null);
         fake.failNext("tables.get", 1, 500, "backendError", null);
