@@ -1,5 +1,6 @@
 package dev.masync.catalog;
 
+import dev.masync.testing.DuckDbFiles;
 import dev.masync.warehouse.ColumnType;
 import dev.masync.warehouse.duckdb.DuckDbWarehouse;
 import org.junit.jupiter.api.AfterEach;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,13 +33,7 @@ class CatalogReaderTest {
     }
 
     private void createWarehouse(String... ddl) throws Exception {
-        Path file = dir.resolve("other.duckdb");
-        var settings = new DuckDbWarehouse.Settings(file, false, null, null, null);
-        try (Connection c = DuckDbWarehouse.openForWrite(settings); var s = c.createStatement()) {
-            for (String statement : ddl) {
-                s.execute(statement);
-            }
-        }
+        Path file = DuckDbFiles.create(dir.resolve("other.duckdb"), ddl);
         warehouse = DuckDbWarehouse.open(new DuckDbWarehouse.Settings(file, true, null, null, null));
     }
 

@@ -1,14 +1,12 @@
 package dev.masync.warehouse;
 
-import dev.masync.warehouse.duckdb.DuckDbWarehouse;
+import dev.masync.testing.DuckDbFiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -24,16 +22,7 @@ class NoLearnersTableTest {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            try {
-                Files.createDirectories(FILE.getParent());
-                Files.deleteIfExists(FILE);
-                try (Connection c = DuckDbWarehouse.openForWrite(new DuckDbWarehouse.Settings(FILE, false, null,
-                        null, null)); var s = c.createStatement()) {
-                    s.execute("CREATE TABLE unrelated (id INTEGER)");
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            DuckDbFiles.create(FILE, "CREATE TABLE unrelated (id INTEGER)");
             return Map.of("masync.demo.enabled", "false", "masync.warehouse.duckdb.path", "./" + FILE);
         }
     }

@@ -1,14 +1,12 @@
 package dev.masync.warehouse;
 
-import dev.masync.warehouse.duckdb.DuckDbWarehouse;
+import dev.masync.testing.DuckDbFiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -39,19 +37,11 @@ class OtherWarehouseTest {
     }
 
     static void createWarehouse() {
-        try {
-            Files.createDirectories(FILE.getParent());
-            Files.deleteIfExists(FILE);
-            try (Connection c = DuckDbWarehouse.openForWrite(new DuckDbWarehouse.Settings(FILE, false, null, null,
-                    null)); var s = c.createStatement()) {
-                s.execute("CREATE TABLE members (member_no BIGINT, tier VARCHAR, renewal DATE, score DECIMAL(6,2))");
-                s.execute("INSERT INTO members SELECT i, CASE WHEN i % 2 = 0 THEN 'gold' ELSE 'silver' END,"
-                        + " DATE '2027-01-01', i FROM range(20) t(i)");
-                s.execute("CREATE TABLE logins (member_no BIGINT, logged_in_at TIMESTAMPTZ, channel VARCHAR)");
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        DuckDbFiles.create(FILE,
+                "CREATE TABLE members (member_no BIGINT, tier VARCHAR, renewal DATE, score DECIMAL(6,2))",
+                "INSERT INTO members SELECT i, CASE WHEN i % 2 = 0 THEN 'gold' ELSE 'silver' END,"
+                        + " DATE '2027-01-01', i FROM range(20) t(i)",
+                "CREATE TABLE logins (member_no BIGINT, logged_in_at TIMESTAMPTZ, channel VARCHAR)");
     }
 
     @Test
