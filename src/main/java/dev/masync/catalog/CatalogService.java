@@ -48,9 +48,10 @@ public class CatalogService {
 
     /**
      * Prepares the warehouse ({@code prepare}, e.g. generating the demo) and reads the catalog on a thread of its
-     * own, so the HTTP server starts meanwhile; until it is done, readiness is DOWN and API calls wait for it.
+     * own, so the HTTP server starts meanwhile; once the catalog is ready, runs {@code whenReady} (e.g. loading
+     * segments as code). Until all that is done, readiness is DOWN and API calls wait for it.
      */
-    public void loadInBackground(String activity, Runnable prepare) {
+    public void loadInBackground(String activity, Runnable prepare, Runnable whenReady) {
         state = new State(null, "starting: " + activity, clock.instant());
         Thread t = new Thread(() -> {
             try {
@@ -58,7 +59,15 @@ public class CatalogService {
             } catch (RuntimeException e) {
                 LOG.errorf(e, "preparing the warehouse failed");
             }
-            initialLoad.complete(refresh());
+            State loaded = refresh();
+            if (loaded.ready()) {
+                try {
+                    whenReady.run();
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "start-up step after the catalog failed");
+                }
+            }
+            initialLoad.complete(loaded);
         }, "masync-warehouse-init");
         t.setDaemon(true);
         t.start();

@@ -2,6 +2,7 @@ package dev.masync.platform;
 
 import dev.masync.catalog.CatalogService;
 import dev.masync.demo.DemoService;
+import dev.masync.segment.SegmentFiles;
 import dev.masync.security.ApiKeys;
 import dev.masync.warehouse.WarehouseConfig;
 import io.quarkus.runtime.StartupEvent;
@@ -25,7 +26,7 @@ public class Startup {
     private static final Logger LOG = Logger.getLogger(Startup.class);
 
     void onStart(@Observes @Priority(10) StartupEvent event, MasyncConfig masync, WarehouseConfig warehouse,
-                 ApiKeys keys, DemoService demo, CatalogService catalogs) {
+                 ApiKeys keys, DemoService demo, CatalogService catalogs, SegmentFiles segmentFiles) {
         validate(warehouse);
         try {
             Files.createDirectories(masync.dataDir());
@@ -40,7 +41,7 @@ public class Startup {
                 () -> {
                     demo.generateIfMissing();
                     LOG.infof("warehouse %s prepared in %d ms", warehouse.kind(), (System.nanoTime() - t0) / 1_000_000);
-                });
+                }, segmentFiles::load);
         keys.bootstrapAdminKey();
         LOG.infof("ma-sync starting: warehouse %s, time zone %s, data dir %s", warehouse.kind(), masync.timeZone(),
                 masync.dataDir().toAbsolutePath());

@@ -42,6 +42,11 @@ final class MeteredWarehouse implements Warehouse {
     }
 
     @Override
+    public java.util.OptionalLong estimateBytes(BoundQuery query) {
+        return timed("estimate", () -> delegate.estimateBytes(query));
+    }
+
+    @Override
     public void ping() {
         timed("ping", () -> {
             delegate.ping();

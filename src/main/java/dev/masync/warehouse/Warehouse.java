@@ -32,6 +32,14 @@ public interface Warehouse extends AutoCloseable {
      */
     long query(BoundQuery query, RowConsumer consumer);
 
+    /**
+     * Optional capability: the bytes the query would scan, where the warehouse bills by it (BigQuery dry run).
+     * Empty where it does not apply.
+     */
+    default java.util.OptionalLong estimateBytes(BoundQuery query) {
+        return java.util.OptionalLong.empty();
+    }
+
     /** Cheap round trip proving the warehouse answers; throws {@link WarehouseException} if not. */
     void ping();
 

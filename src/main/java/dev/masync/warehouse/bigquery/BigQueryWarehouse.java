@@ -212,6 +212,11 @@ public final class BigQueryWarehouse implements Warehouse {
      * @return the bytes the query would process (what on-demand pricing bills)
      * @throws WarehouseException {@code INVALID_QUERY} if BigQuery rejects the query
      */
+    @Override
+    public java.util.OptionalLong estimateBytes(BoundQuery query) {
+        return java.util.OptionalLong.of(dryRun(query));
+    }
+
     public long dryRun(BoundQuery query) {
         QueryJobConfiguration config = configure(query).setDryRun(true).setUseQueryCache(false).build();
         try {

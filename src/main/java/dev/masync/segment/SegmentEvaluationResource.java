@@ -1,0 +1,69 @@
+package dev.masync.segment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.masync.segment.rule.Rule;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/** Evaluating segments in the warehouse: preview, members, edit impact, explain. */
+@Path("/api/v1/segments")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "segments")
+public class SegmentEvaluationResource {
+    static final int DEFAULT_SAMPLE = 10;
+    static final int MAX_SAMPLE = 100;
+
+    private final SegmentService segments;
+    private final SegmentQueries queries;
+
+    SegmentEvaluationResource(SegmentService segments, SegmentQueries queries) {
+        this.segments = segments;
+        this.queries = queries;
+    }
+
+    /** An unsaved definition to evaluate. */
+    public record PreviewRequest(JsonNode rule, String asOf, List<String> attributes, Integer sampleSize) {
+    }
+
+    @POST
+    @Path("/preview")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("viewer")
+    @Operation(summary = "Evaluate an unsaved rule: member count, a sample with chosen attributes, the compiled SQL")
+    public SegmentQueries.Preview preview(PreviewRequest request) {
+        PreviewRequest r = request == null ? new PreviewRequest(null, null, null, null) : request;
+        Rule rule = segments.checkedRule(r.rule(), "/rule", null, List.of());
+        Instant asOf = queries.asOf(r.asOf(), "/asOf");
+        int sample = SegmentQueries.limit(r.sampleSize(), DEFAULT_SAMPLE, "/sampleSize");
+        return queries.preview(rule, asOf, r.attributes(), Math.min(sample, MAX_SAMPLE));
+    }
+
+    @GET
+    @Path("/{key}/members")
+    @RolesAllowed("viewer")
+    @Operation(summary = "Members now (or at asOf), ordered by key; page with after=<nextAfter>")
+    public SegmentQueries.MembersPage members(@PathParam("key") String key, @QueryParam("limit") Integer limit,
+                                              @QueryParam("after") String after,
+                                              @QueryParam("attributes") String attributes,
+                                              @QueryParam("asOf") String asOf) {
+        Segment s = segments.find(key);
+        Rule rule = segments.checkedRule(segments.readRule(s.ruleJson), "/rule", key, List.of());
+        List<String> attrs = attributes == null || attributes.isBlank() ? List.of()
+                : Arrays.stream(attributes.split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList();
+        return queries.members(rule, queries.asOf(asOf, "/asOf"), attrs, after,
+                SegmentQueries.limit(limit, 100, "/limit"));
+    }
+}

@@ -1,0 +1,170 @@
+package dev.masync.segment;
+
+import dev.masync.catalog.Catalog;
+import dev.masync.catalog.CatalogService;
+import dev.masync.platform.MasyncConfig;
+import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.ProblemError;
+import dev.masync.segment.rule.Rule;
+import dev.masync.segment.rule.SegmentCompiler;
+import dev.masync.warehouse.BoundQuery;
+import dev.masync.warehouse.Row;
+import dev.masync.warehouse.Warehouse;
+import dev.masync.warehouse.WarehouseProvider;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Evaluates segment rules in the warehouse: counts, members, samples. */
+@ApplicationScoped
+public class SegmentQueries {
+    static final int MAX_PAGE = 1000;
+
+    private final WarehouseProvider warehouses;
+    private final CatalogService catalogs;
+    private final SegmentService segments;
+    private final MasyncConfig config;
+    private final Clock clock;
+
+    SegmentQueries(WarehouseProvider warehouses, CatalogService catalogs, SegmentService segments,
+                   MasyncConfig config, Clock clock) {
+        this.warehouses = warehouses;
+        this.catalogs = catalogs;
+        this.segments = segments;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** One member with the requested attributes. */
+    public record Member(String key, Map<String, Object> attributes) {
+    }
+
+    /** The compiled SQL of a query, for display; values are listed beside it, never inlined. */
+    public record CompiledSql(String dialect, String sql, List<Object> params) {
+        static CompiledSql of(String dialect, BoundQuery q) {
+            return new CompiledSql(dialect, q.sql(), q.params().stream().map(p -> p.value() == null ? null
+                    : (Object) String.valueOf(p.value())).toList());
+        }
+    }
+
+    public record Preview(long count, List<Member> sample, CompiledSql sql, Instant asOf, Long bytesProcessed) {
+    }
+
+    public record MembersPage(List<Member> members, String nextAfter, Instant asOf) {
+    }
+
+    public SegmentCompiler compiler() {
+        Catalog catalog = catalogs.current();
+        return new SegmentCompiler(warehouse().dialect(), catalog, config.timeZone(), segments.lookup());
+    }
+
+    public Preview preview(Rule rule, Instant asOf, List<String> attributes, int sampleSize) {
+        SegmentCompiler compiler = compiler();
+        List<String> attrs = checkedAttributes(attributes);
+        BoundQuery count = compiler.count(rule, asOf);
+        long n = count(count);
+        List<Member> sample = members(compiler.members(rule, asOf, attrs, null, sampleSize), attrs);
+        Long bytes = warehouse().estimateBytes(count).isPresent() ? warehouse().estimateBytes(count).getAsLong()
+                : null;
+        return new Preview(n, sample, CompiledSql.of(warehouse().kind(), count), asOf, bytes);
+    }
+
+    public MembersPage members(Rule rule, Instant asOf, List<String> attributes, String after, int limit) {
+        List<String> attrs = checkedAttributes(attributes);
+        List<Member> page = members(compiler().members(rule, asOf, attrs, after, limit), attrs);
+        String next = page.size() == limit ? page.get(page.size() - 1).key() : null;
+        return new MembersPage(page, next, asOf);
+    }
+
+    long count(BoundQuery q) {
+        long[] n = {0};
+        warehouse().query(q, row -> {
+            n[0] = ((Number) row.get(0)).longValue();
+            return false;
+        });
+        return n[0];
+    }
+
+    List<Member> members(BoundQuery q, List<String> attributes) {
+        List<Member> out = new ArrayList<>();
+        warehouse().query(q, row -> {
+            out.add(member(row, attributes));
+            return true;
+        });
+        return out;
+    }
+
+    static Member member(Row row, List<String> attributes) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int i = 0; i < attributes.size(); i++) {
+            values.put(attributes.get(i), json(row.get(i + 1)));
+        }
+        return new Member(String.valueOf(row.get(0)), values);
+    }
+
+    /** Warehouse values as JSON-friendly values (timestamps and dates as ISO strings). */
+    static Object json(Object v) {
+        if (v instanceof java.time.temporal.Temporal || v instanceof java.math.BigDecimal) {
+            return v.toString();
+        }
+        return v;
+    }
+
+    /** Attributes to return must exist in the learners table. */
+    List<String> checkedAttributes(List<String> attributes) {
+        if (attributes == null) {
+            return List.of();
+        }
+        Catalog catalog = catalogs.current();
+        List<ProblemError> errors = new ArrayList<>();
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < attributes.size(); i++) {
+            String a = attributes.get(i);
+            if (a == null || catalog.learners().column(a).isEmpty()) {
+                errors.add(new ProblemError("/attributes/" + i, "unknown attribute '" + a
+                        + "'; GET /api/v1/catalog lists the learner attributes"));
+            } else if (!out.contains(a)) {
+                out.add(a);
+            }
+        }
+        if (out.size() > 50) {
+            errors.add(new ProblemError("/attributes", "at most 50 attributes"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid("Some requested attributes do not exist.", errors);
+        }
+        return out;
+    }
+
+    /** Parses an {@code asOf} parameter (ISO-8601 instant); absent means now. */
+    public Instant asOf(String value, String pointer) {
+        if (value == null || value.isBlank()) {
+            return clock.instant();
+        }
+        try {
+            return Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid("asOf is not an ISO-8601 instant.", List.of(new ProblemError(pointer,
+                    "use an instant such as 2026-11-28T09:00:00Z")));
+        }
+    }
+
+    static int limit(Integer value, int dflt, String pointer) {
+        int v = value == null ? dflt : value;
+        if (v < 1 || v > MAX_PAGE) {
+            throw ApiException.invalid("Limit out of range.", List.of(new ProblemError(pointer,
+                    "must be between 1 and " + MAX_PAGE)));
+        }
+        return v;
+    }
+
+    private Warehouse warehouse() {
+        return warehouses.get();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.masync.segment;
+
+import dev.masync.platform.problem.ApiException;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+/** Segment definitions: CRUD with optimistic concurrency ({@code ETag}/{@code If-Match} carry the version). */
+@Path("/api/v1/segments")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "segments")
+public class SegmentResource {
+    private final SegmentService segments;
+    private final SecurityIdentity identity;
+
+    SegmentResource(SegmentService segments, SecurityIdentity identity) {
+        this.segments = segments;
+        this.identity = identity;
+    }
+
+    public record VersionView(int version, String change, String name, String description,
+                              com.fasterxml.jackson.databind.JsonNode rule, Instant changedAt, String changedBy) {
+    }
+
+    @GET
+    @RolesAllowed("viewer")
+    @Operation(summary = "All saved segments")
+    public List<SegmentView> list() {
+        return segments.list();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("editor")
+    @Operation(summary = "Create a segment (validated against the catalog; 422 lists every error with a pointer)")
+    public Response create(SegmentRequest request) {
+        SegmentView created = segments.create(require(request), actor());
+        return Response.created(URI.create("/api/v1/segments/" + created.key()))
+                .tag(tag(created.version())).entity(created).build();
+    }
+
+    @GET
+    @Path("/{key}")
+    @RolesAllowed("viewer")
+    @Operation(summary = "One segment; its ETag is the version to send as If-Match")
+    public Response get(@PathParam("key") String key) {
+        SegmentView view = segments.get(key);
+        return Response.ok(view).tag(tag(view.version())).build();
+    }
+
+    @PUT
+    @Path("/{key}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("editor")
+    @Operation(summary = "Replace a segment's definition; needs If-Match with the version read (412 if stale)")
+    public Response update(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch,
+                           SegmentRequest request) {
+        SegmentView view = segments.update(key, require(request), version(ifMatch), actor());
+        return Response.ok(view).tag(tag(view.version())).build();
+    }
+
+    @DELETE
+    @Path("/{key}")
+    @RolesAllowed("editor")
+    @Operation(summary = "Delete a segment; needs If-Match; 409 while another segment uses it")
+    public Response delete(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch) {
+        segments.delete(key, version(ifMatch), actor());
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("/{key}/versions")
+    @RolesAllowed("viewer")
+    @Operation(summary = "Earlier definitions, newest first, with who changed them and when")
+    public List<VersionView> versions(@PathParam("key") String key) {
+        return segments.versions(key).stream().map(v -> new VersionView(v.version, v.changeKind, v.name,
+                v.description, segments.readRule(v.ruleJson), v.changedAt, v.changedBy)).toList();
+    }
+
+    static SegmentRequest require(SegmentRequest request) {
+        if (request == null) {
+            throw ApiException.badRequest("missing_body", "Send the segment as a JSON object with key, name and rule.");
+        }
+        return request;
+    }
+
+    /** Accepts {@code 3}, {@code "3"} and {@code W/"3"}. */
+    static Integer version(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank()) {
+            return null;
+        }
+        String v = ifMatch.trim();
+        if (v.startsWith("W/")) {
+            v = v.substring(2);
+        }
+        v = v.replace("\"", "");
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid_if_match",
+                    "If-Match must be the segment's version as returned in its ETag, e.g. If-Match: \"3\".");
+        }
+    }
+
+    private static EntityTag tag(int version) {
+        return new EntityTag(String.valueOf(version));
+    }
+
+    private String actor() {
+        return identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
+    }
+}

@@ -1,0 +1,265 @@
+package dev.masync.segment;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.masync.audit.AuditLog;
+import dev.masync.catalog.CatalogService;
+import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.ProblemError;
+import dev.masync.segment.rule.Parsed;
+import dev.masync.segment.rule.Rule;
+import dev.masync.segment.rule.RuleParser;
+import dev.masync.segment.rule.RuleValidator;
+import dev.masync.segment.rule.SegmentLookup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Saved segments: validated against the catalog before anything is stored, versioned on every change, protected
+ * by optimistic concurrency, and read-only when a file under {@code segments/} manages them.
+ */
+@ApplicationScoped
+public class SegmentService {
+    static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]{0,99}");
+
+    private final CatalogService catalogs;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final AuditLog audit;
+
+    SegmentService(CatalogService catalogs, ObjectMapper json, Clock clock, AuditLog audit) {
+        this.catalogs = catalogs;
+        this.json = json;
+        this.clock = clock;
+        this.audit = audit;
+    }
+
+    /** Saved segments' rules, for references and cycle checks. */
+    public SegmentLookup lookup() {
+        return key -> Optional.ofNullable(Segment.<Segment>findById(key)).map(s -> readRule(s.ruleJson));
+    }
+
+    public List<SegmentView> list() {
+        return Segment.<Segment>listAll(io.quarkus.panache.common.Sort.by("key")).stream().map(this::view).toList();
+    }
+
+    public SegmentView get(String key) {
+        return view(find(key));
+    }
+
+    public Segment find(String key) {
+        Segment s = key == null ? null : Segment.findById(key);
+        if (s == null) {
+            throw ApiException.notFound("segment_not_found", "No segment '" + key + "'; GET /api/v1/segments lists them.");
+        }
+        return s;
+    }
+
+    /**
+     * Parses and validates a rule against the current catalog and saved segments, or throws a 422 problem listing
+     * every error with its pointer.
+     */
+    public Rule checkedRule(JsonNode rule, String pointer, String selfKey, List<ProblemError> earlier) {
+        List<ProblemError> errors = new ArrayList<>(earlier);
+        Rule parsed = null;
+        if (rule == null || rule.isNull() || rule.isMissingNode()) {
+            errors.add(new ProblemError(pointer, "a rule is required, e.g. {\"all\": [...]}"));
+        } else {
+            Parsed p = RuleParser.parse(rule, pointer);
+            errors.addAll(p.errors());
+            if (p.ok()) {
+                errors.addAll(RuleValidator.validate(p.rule(), pointer, catalogs.current(), lookup(), selfKey));
+                parsed = p.rule();
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid("The segment is not valid; fix the errors listed (each has a pointer to the"
+                    + " field).", errors);
+        }
+        return parsed;
+    }
+
+    @Transactional
+    public SegmentView create(SegmentRequest request, String actor) {
+        List<ProblemError> errors = fieldErrors(request, true);
+        checkedRule(request.rule(), "/rule", request.key(), errors);
+        if (Segment.findById(request.key()) != null) {
+            throw ApiException.conflict("segment_exists", "A segment '" + request.key()
+                    + "' exists already; PUT /api/v1/segments/" + request.key() + " changes it.");
+        }
+        Segment s = new Segment();
+        s.key = request.key();
+        s.source = Segment.SOURCE_API;
+        s.createdAt = clock.instant();
+        s.createdBy = actor;
+        apply(s, request, actor, 1);
+        s.persist();
+        writeVersion(s, "create", actor);
+        audit.record("segment.create", "segment", s.key, null, view(s));
+        return view(s);
+    }
+
+    @Transactional
+    public SegmentView update(String key, SegmentRequest request, Integer ifMatch, String actor) {
+        Segment s = find(key);
+        requireApiManaged(s);
+        requireVersion(s, ifMatch);
+        if (request.key() != null && !request.key().equals(key)) {
+            throw ApiException.invalid("A segment's key cannot change.", List.of(new ProblemError("/key",
+                    "must be '" + key + "' (the key in the path) or omitted")));
+        }
+        List<ProblemError> errors = fieldErrors(request, false);
+        checkedRule(request.rule(), "/rule", key, errors);
+        SegmentView before = view(s);
+        apply(s, request, actor, s.version + 1);
+        writeVersion(s, "update", actor);
+        audit.record("segment.update", "segment", key, before, view(s));
+        return view(s);
+    }
+
+    @Transactional
+    public void delete(String key, Integer ifMatch, String actor) {
+        Segment s = find(key);
+        requireApiManaged(s);
+        requireVersion(s, ifMatch);
+        List<String> users = referencingSegments(key);
+        if (!users.isEmpty()) {
+            throw ApiException.conflict("segment_in_use", "Segment '" + key + "' is used by segment(s) " + users
+                    + "; remove those references first.");
+        }
+        SegmentView before = view(s);
+        writeVersion(s, "delete", actor);
+        s.delete();
+        audit.record("segment.delete", "segment", key, before, null);
+    }
+
+    public List<SegmentVersion> versions(String key) {
+        if (Segment.findById(key) == null && SegmentVersion.count("segmentKey", key) == 0) {
+            find(key);
+        }
+        return SegmentVersion.list("segmentKey = ?1 order by version desc", key);
+    }
+
+    /** Saved segments whose rule refers to {@code key}. */
+    List<String> referencingSegments(String key) {
+        List<String> users = new ArrayList<>();
+        for (Segment other : Segment.<Segment>listAll()) {
+            if (!other.key.equals(key) && references(readRule(other.ruleJson), key)) {
+                users.add(other.key);
+            }
+        }
+        return users;
+    }
+
+    private static boolean references(JsonNode node, String key) {
+        if (node == null) {
+            return false;
+        }
+        if (node.isObject() && node.has("segment") && key.equals(node.get("segment").asText(null))) {
+            return true;
+        }
+        for (JsonNode child : node) {
+            if (references(child, key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void requireApiManaged(Segment s) {
+        if (Segment.SOURCE_FILE.equals(s.source)) {
+            throw ApiException.conflict("managed_by_file", "Segment '" + s.key + "' is managed by the file "
+                    + s.sourceFile + "; change that file (and restart) instead.");
+        }
+    }
+
+    private static void requireVersion(Segment s, Integer ifMatch) {
+        if (ifMatch == null) {
+            throw new ApiException(428, "if_match_required", "Precondition required",
+                    "Send 'If-Match: " + s.version + "' (the version you read) so concurrent edits are not lost.",
+                    List.of());
+        }
+        if (ifMatch != s.version) {
+            throw new ApiException(412, "version_mismatch", "Precondition failed", "Segment '" + s.key
+                    + "' is at version " + s.version + ", not " + ifMatch + "; GET it again and re-apply your change.",
+                    List.of());
+        }
+    }
+
+    private List<ProblemError> fieldErrors(SegmentRequest r, boolean creating) {
+        List<ProblemError> errors = new ArrayList<>();
+        if (creating) {
+            if (r.key() == null || r.key().isBlank()) {
+                errors.add(new ProblemError("/key", "a key is required: lower-case letters, digits and '_',"
+                        + " starting with a letter, e.g. \"math_slipping\""));
+            } else if (!KEY.matcher(r.key()).matches()) {
+                errors.add(new ProblemError("/key", "use lower-case letters, digits and '_', starting with a letter,"
+                        + " at most 100 characters, e.g. \"math_slipping\""));
+            }
+        }
+        if (r.name() == null || r.name().isBlank()) {
+            errors.add(new ProblemError("/name", "a name is required, e.g. \"Math learners slipping\""));
+        } else if (r.name().length() > 200) {
+            errors.add(new ProblemError("/name", "at most 200 characters"));
+        } else if (r.name().chars().anyMatch(Character::isISOControl)) {
+            errors.add(new ProblemError("/name", "must not contain control characters"));
+        }
+        if (r.description() != null && r.description().length() > 2000) {
+            errors.add(new ProblemError("/description", "at most 2000 characters"));
+        } else if (r.description() != null && r.description().chars()
+                .anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t' && c != '\r')) {
+            errors.add(new ProblemError("/description", "must not contain control characters other than line breaks"));
+        }
+        return errors;
+    }
+
+    private void apply(Segment s, SegmentRequest r, String actor, int version) {
+        s.name = r.name().strip();
+        s.description = r.description();
+        s.ruleJson = write(r.rule());
+        s.version = version;
+        s.updatedAt = clock.instant();
+        s.updatedBy = actor;
+    }
+
+    void writeVersion(Segment s, String change, String actor) {
+        SegmentVersion v = new SegmentVersion();
+        v.segmentKey = s.key;
+        v.version = s.version;
+        v.name = s.name;
+        v.description = s.description;
+        v.ruleJson = s.ruleJson;
+        v.changeKind = change;
+        v.changedAt = clock.instant();
+        v.changedBy = actor;
+        v.persist();
+    }
+
+    SegmentView view(Segment s) {
+        return new SegmentView(s.key, s.name, s.description, readRule(s.ruleJson), s.version, s.source,
+                s.sourceFile, s.createdAt, s.createdBy, s.updatedAt, s.updatedBy);
+    }
+
+    JsonNode readRule(String ruleJson) {
+        try {
+            return json.readTree(ruleJson);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored rule is not JSON", e);
+        }
+    }
+
+    String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
