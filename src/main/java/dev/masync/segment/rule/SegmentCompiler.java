@@ -104,7 +104,7 @@ public final class SegmentCompiler {
                 .add(q.from()).sql(")\nSELECT ");
         String[][] groups = {{"entering", "p AND NOT s"}, {"leaving", "s AND NOT p"}, {"staying", "s AND p"}};
         for (String[] g : groups) {
-            f.sql("COALESCE(SUM(CASE WHEN " + g[1] + " THEN 1 ELSE 0 END), 0) AS " + g[0] + ", ");
+            f.sql("COUNT(CASE WHEN " + g[1] + " THEN 1 END) AS " + g[0] + ", ");
         }
         for (int i = 0; i < groups.length; i++) {
             f.sql(dialect.smallestValues("k", groups[i][1], sampleSize) + " AS " + groups[i][0] + "_sample")
