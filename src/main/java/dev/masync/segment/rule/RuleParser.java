@@ -78,7 +78,7 @@ public final class RuleParser {
         String kind = kinds.get(0);
         switch (kind) {
             case "all", "any" -> {
-                onlyFields(n, ptr, Set.of(kind), "");
+                onlyFields(n, ptr, fields(kind), "");
                 JsonNode list = n.get(kind);
                 String lp = child(ptr, kind);
                 if (!list.isArray()) {
@@ -98,13 +98,13 @@ public final class RuleParser {
                 return kind.equals("all") ? new Rule.All(ptr, rules) : new Rule.Any(ptr, rules);
             }
             case "not" -> {
-                onlyFields(n, ptr, Set.of("not"), "");
+                onlyFields(n, ptr, fields("not"), "");
                 Rule r = node(n.get("not"), child(ptr, "not"), depth + 1, inWhere);
                 return r == null ? null : new Rule.Not(ptr, r);
             }
             case "segment" -> {
                 count();
-                onlyFields(n, ptr, Set.of("segment"), "");
+                onlyFields(n, ptr, fields("segment"), "");
                 if (inWhere) {
                     error(ptr, "segment references cannot filter events; use attribute conditions on the event"
                             + " table's columns in 'where'");
@@ -189,7 +189,7 @@ public final class RuleParser {
             if (!b.isObject()) {
                 error(bp, "'between' takes {\"from\": \"...\", \"to\": \"...\"} with ISO-8601 times");
             } else {
-                onlyFields(b, bp, Set.of("from", "to"), " in an event window");
+                onlyFields(b, bp, fields("from", "to"), " in an event window");
                 JsonNode from = scalar(b, bp, "from");
                 JsonNode to = scalar(b, bp, "to");
                 window = from == null || to == null ? null : new Rule.Between(bp, from, to);
@@ -204,6 +204,7 @@ public final class RuleParser {
             error(child(ptr, "op"), "operator '" + op + "' cannot compare an event aggregate; use one of "
                     + String.join(", ", EVENT_OPS));
             op = null;
+            allowed.addAll(List.of("value", "from", "to"));
         } else if ("between".equals(op)) {
             allowed.addAll(List.of("from", "to"));
             from = scalar(n, ptr, "from");
@@ -230,7 +231,7 @@ public final class RuleParser {
             error(ptr, "'aggregate' takes {\"fn\": \"count\"} or {\"fn\": \"sum\", \"attribute\": \"column\"}");
             return null;
         }
-        onlyFields(a, ptr, Set.of("fn", "attribute"), " in an aggregate");
+        onlyFields(a, ptr, fields("fn", "attribute"), " in an aggregate");
         String fn = text(a, ptr, "fn");
         if (fn == null) {
             return null;
@@ -344,6 +345,10 @@ public final class RuleParser {
                         + String.join(", ", allowed));
             }
         }
+    }
+
+    private static Set<String> fields(String... names) {
+        return new LinkedHashSet<>(List.of(names));
     }
 
     private static String allOps() {
