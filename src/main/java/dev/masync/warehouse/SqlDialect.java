@@ -20,4 +20,33 @@ public interface SqlDialect {
 
     /** An aggregate returning up to {@code limit} distinct non-null values of a column as an array. */
     String distinctValuesArray(String quotedColumn, int limit);
+
+    // Segment rule operators. Each returns a template whose {0} and {1} stand for already compiled operands (column
+    // expressions or placeholders). Operands may appear in any order and more than once: callers emit each
+    // occurrence with its own placeholder, in text order.
+
+    /** {0} (a string) contains {1} (a string), case-sensitive. */
+    String textContains();
+
+    /** {0} starts with {1}. */
+    String textStartsWith();
+
+    /** {0} ends with {1}. */
+    String textEndsWith();
+
+    /** Array {0} contains the element {1}; NULL or false if {0} is NULL. */
+    String arrayContains();
+
+    /** Array {0} shares at least one element with array {1}. */
+    String arrayContainsAny();
+
+    /** Array {0} contains every element of array {1}. */
+    String arrayContainsAll();
+
+    /**
+     * An aggregate of the up to {@code limit} smallest values of {@code expression} over the rows where
+     * {@code filter} is true, as an ascending array (empty, not NULL, when there are none). Both arguments are
+     * trusted SQL without parameters.
+     */
+    String smallestValues(String expression, String filter, int limit);
 }

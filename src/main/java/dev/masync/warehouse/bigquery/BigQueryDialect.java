@@ -99,6 +99,46 @@ public final class BigQueryDialect implements SqlDialect {
         return "ARRAY_AGG(DISTINCT " + quotedColumn + " IGNORE NULLS LIMIT " + limit + ")";
     }
 
+    @Override
+    public String textContains() {
+        return "STRPOS({0}, {1}) > 0";
+    }
+
+    @Override
+    public String textStartsWith() {
+        return "STARTS_WITH({0}, {1})";
+    }
+
+    @Override
+    public String textEndsWith() {
+        return "ENDS_WITH({0}, {1})";
+    }
+
+    @Override
+    public String arrayContains() {
+        return "{1} IN UNNEST({0})";
+    }
+
+    @Override
+    public String arrayContainsAny() {
+        return "EXISTS (SELECT 1 FROM UNNEST({0}) AS e WHERE e IN UNNEST({1}))";
+    }
+
+    @Override
+    public String arrayContainsAll() {
+        return "(SELECT COUNT(DISTINCT e) FROM UNNEST({0}) AS e WHERE e IN UNNEST({1}))"
+                + " = (SELECT COUNT(DISTINCT e) FROM UNNEST({1}) AS e)";
+    }
+
+    @Override
+    public String smallestValues(String expression, String filter, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        return "ARRAY_AGG(IF(" + filter + ", " + expression + ", NULL) IGNORE NULLS ORDER BY " + expression
+                + " LIMIT " + limit + ")";
+    }
+
     private static String describe(String s) {
         StringBuilder out = new StringBuilder("'");
         s.codePoints().limit(80).forEach(cp -> {

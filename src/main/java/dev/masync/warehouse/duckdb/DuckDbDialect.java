@@ -43,4 +43,42 @@ public final class DuckDbDialect implements SqlDialect {
         return "(list(DISTINCT " + quotedColumn + " ORDER BY " + quotedColumn + ") FILTER (WHERE " + quotedColumn
                 + " IS NOT NULL))[1:" + limit + "]";
     }
+
+    @Override
+    public String textContains() {
+        return "contains({0}, {1})";
+    }
+
+    @Override
+    public String textStartsWith() {
+        return "starts_with({0}, {1})";
+    }
+
+    @Override
+    public String textEndsWith() {
+        return "ends_with({0}, {1})";
+    }
+
+    @Override
+    public String arrayContains() {
+        return "list_contains({0}, {1})";
+    }
+
+    @Override
+    public String arrayContainsAny() {
+        return "list_has_any({0}, {1})";
+    }
+
+    @Override
+    public String arrayContainsAll() {
+        return "list_has_all({0}, {1})";
+    }
+
+    @Override
+    public String smallestValues(String expression, String filter, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        return "coalesce(min(" + expression + ", " + limit + ") FILTER (WHERE " + filter + "), [])";
+    }
 }

@@ -1,0 +1,338 @@
+package dev.masync.segment.rule;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.masync.catalog.Catalog;
+import dev.masync.catalog.CatalogColumn;
+import dev.masync.catalog.CatalogTable;
+import dev.masync.catalog.EventTable;
+import dev.masync.platform.problem.ProblemError;
+import dev.masync.warehouse.ColumnType;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks a parsed rule against the catalog and the saved segments: every attribute and event table exists, operators
+ * fit the column types, values fit the columns, and segment references exist and form no cycle. Returns all errors
+ * at once; a rule with no errors compiles.
+ */
+public final class RuleValidator {
+    private final Catalog catalog;
+    private final SegmentLookup lookup;
+    private final String selfKey;
+    private final List<ProblemError> errors = new ArrayList<>();
+    /** Per referenced segment: null if fine, else why it cannot be used. */
+    private final Map<String, Optional<String>> refs = new HashMap<>();
+
+    private RuleValidator(Catalog catalog, SegmentLookup lookup, String selfKey) {
+        this.catalog = catalog;
+        this.lookup = lookup;
+        this.selfKey = selfKey;
+    }
+
+    /**
+     * @param pointer JSON pointer of the rule, for errors about the rule as a whole
+     * @param selfKey key of the segment this rule belongs to, or null for an unsaved rule; a reference back to it
+     *                (directly or through other segments) is a cycle
+     */
+    public static List<ProblemError> validate(Rule rule, String pointer, Catalog catalog, SegmentLookup lookup,
+                                              String selfKey) {
+        RuleValidator v = new RuleValidator(catalog, lookup, selfKey);
+        if (rule == null) {
+            return List.of(new ProblemError(pointer, "missing rule"));
+        }
+        v.walk(rule, catalog.learners(), true);
+        return List.copyOf(v.errors);
+    }
+
+    private void walk(Rule rule, CatalogTable table, boolean learners) {
+        if (rule instanceof Rule.All a) {
+            a.rules().forEach(r -> walk(r, table, learners));
+        } else if (rule instanceof Rule.Any a) {
+            a.rules().forEach(r -> walk(r, table, learners));
+        } else if (rule instanceof Rule.Not n) {
+            walk(n.rule(), table, learners);
+        } else if (rule instanceof Rule.AttributeCondition c) {
+            attribute(c, table, learners);
+        } else if (rule instanceof Rule.EventCondition e) {
+            event(e);
+        } else if (rule instanceof Rule.SegmentRef s) {
+            segment(s);
+        }
+    }
+
+    private void attribute(Rule.AttributeCondition c, CatalogTable table, boolean learners) {
+        CatalogColumn col = column(table, c.attribute(), RuleParser.child(c.pointer(), "attribute"),
+                learners ? "the learners table" : "event table '" + table.name() + "'");
+        if (col == null) {
+            return;
+        }
+        if (!col.type().operators().contains(c.op())) {
+            error(RuleParser.child(c.pointer(), "op"), "operator '" + c.op() + "' does not apply to "
+                    + col.type().jsonName() + " column '" + col.name() + "'; use one of "
+                    + String.join(", ", col.type().operators()));
+            return;
+        }
+        ColumnType valueType = col.type();
+        if (col.type() == ColumnType.ARRAY) {
+            valueType = col.elementType();
+            if (valueType == null || valueType == ColumnType.OTHER || valueType == ColumnType.ARRAY) {
+                if (!c.op().startsWith("is_")) {
+                    error(RuleParser.child(c.pointer(), "attribute"), "the elements of array column '" + col.name()
+                            + "' cannot be compared; only is_null and is_not_null apply");
+                }
+                return;
+            }
+        }
+        check(valueType, c.value(), RuleParser.child(c.pointer(), "value"));
+        if (c.values() != null) {
+            String vp = RuleParser.child(c.pointer(), "values");
+            for (int i = 0; i < c.values().size(); i++) {
+                check(valueType, c.values().get(i), RuleParser.child(vp, i));
+            }
+        }
+        boolean from = check(valueType, c.from(), RuleParser.child(c.pointer(), "from"));
+        boolean to = check(valueType, c.to(), RuleParser.child(c.pointer(), "to"));
+        if (from && to && c.from() != null && c.to() != null) {
+            order(valueType, c.from(), c.to(), c.pointer());
+        }
+    }
+
+    private void event(Rule.EventCondition e) {
+        Optional<EventTable> found = catalog.eventTable(e.event());
+        if (found.isEmpty()) {
+            List<String> names = catalog.eventTables().stream().map(EventTable::name).toList();
+            error(RuleParser.child(e.pointer(), "event"), "unknown event table '" + shown(e.event()) + "'"
+                    + hint(e.event(), names, "event tables"));
+            return;
+        }
+        EventTable events = found.get();
+        if (e.where() != null) {
+            walk(e.where(), events.table(), false);
+        }
+        ColumnType timeType = events.table().column(events.timestampColumn()).map(CatalogColumn::type)
+                .orElse(ColumnType.TIMESTAMP);
+        if (e.window() instanceof Rule.Between b) {
+            boolean f = check(timeType, b.from(), RuleParser.child(b.pointer(), "from"));
+            boolean t = check(timeType, b.to(), RuleParser.child(b.pointer(), "to"));
+            if (f && t) {
+                order(timeType, b.from(), b.to(), b.pointer());
+            }
+        }
+        Rule.Aggregate agg = e.aggregate();
+        CatalogColumn col = null;
+        if (agg.attribute() != null) {
+            col = column(events.table(), agg.attribute(), RuleParser.child(agg.pointer(), "attribute"),
+                    "event table '" + events.name() + "'");
+            if (col == null) {
+                return;
+            }
+            String fnPtr = RuleParser.child(agg.pointer(), "fn");
+            boolean fits = switch (agg.fn()) {
+                case "sum", "avg" -> col.type().isNumeric();
+                case "min", "max" -> col.type().isNumeric() || col.type().isTemporal();
+                default -> col.type() != ColumnType.ARRAY;
+            };
+            if (!fits) {
+                error(fnPtr, agg.fn() + " does not apply to " + col.type().jsonName() + " column '" + col.name()
+                        + "'; sum and avg take numbers, min and max numbers, dates or timestamps, count_distinct"
+                        + " anything but arrays");
+                return;
+            }
+        }
+        ColumnType valueType = valueType(agg, col);
+        check(valueType, e.value(), RuleParser.child(e.pointer(), "value"));
+        boolean f = check(valueType, e.from(), RuleParser.child(e.pointer(), "from"));
+        boolean t = check(valueType, e.to(), RuleParser.child(e.pointer(), "to"));
+        if (f && t && e.from() != null && e.to() != null) {
+            order(valueType, e.from(), e.to(), e.pointer());
+        }
+    }
+
+    /** Aggregate results compare with: integers for counts, numbers for sum/avg, the column's type for min/max. */
+    static ColumnType valueType(Rule.Aggregate agg, CatalogColumn column) {
+        return switch (agg.fn()) {
+            case "count", "count_distinct" -> ColumnType.INTEGER;
+            case "sum", "avg" -> ColumnType.NUMBER;
+            default -> column.type();
+        };
+    }
+
+    private void segment(Rule.SegmentRef s) {
+        String ptr = RuleParser.child(s.pointer(), "segment");
+        if (s.segment().equals(selfKey)) {
+            error(ptr, "a segment cannot include itself; remove this reference");
+            return;
+        }
+        List<String> path = new ArrayList<>();
+        path.add(selfKey == null ? "this rule" : selfKey);
+        String problem = reference(s.segment(), path);
+        if (problem != null) {
+            error(ptr, problem);
+        }
+    }
+
+    /** Why the segment cannot be referenced from the end of path, or null. */
+    private String reference(String key, List<String> path) {
+        if (key.equals(selfKey) || path.subList(1, path.size()).contains(key)) {
+            List<String> cycle = new ArrayList<>(path);
+            cycle.add(key);
+            return "segment references form a cycle (" + String.join(" → ", cycle) + "); remove one of them";
+        }
+        Optional<String> cached = refs.get(key);
+        if (cached != null) {
+            return cached.orElse(null);
+        }
+        Optional<JsonNode> json = lookup.rule(key);
+        if (json.isEmpty()) {
+            return path.size() == 1 ? "unknown segment '" + shown(key) + "'; save that segment first or fix the key"
+                    : "segment '" + path.get(path.size() - 1) + "' refers to unknown segment '" + shown(key) + "'";
+        }
+        Parsed parsed = RuleParser.parse(json.get(), "");
+        if (!parsed.ok()) {
+            return "segment '" + shown(key) + "' has an invalid rule (" + describe(parsed.errors().get(0)) + ")";
+        }
+        RuleValidator inner = new RuleValidator(catalog, SegmentLookup.none(), null);
+        List<Rule.SegmentRef> nested = new ArrayList<>();
+        inner.collect(parsed.rule(), catalog.learners(), true, nested);
+        if (!inner.errors.isEmpty()) {
+            String p = "segment '" + shown(key) + "' no longer fits the catalog (" + describe(inner.errors.get(0))
+                    + "); fix that segment first";
+            refs.put(key, Optional.of(p));
+            return p;
+        }
+        path.add(key);
+        try {
+            for (Rule.SegmentRef ref : nested) {
+                String p = reference(ref.segment(), path);
+                if (p != null) {
+                    return p;
+                }
+            }
+        } finally {
+            path.remove(path.size() - 1);
+        }
+        refs.put(key, Optional.empty());
+        return null;
+    }
+
+    /** Validates everything but references, collecting them instead. */
+    private void collect(Rule rule, CatalogTable table, boolean learners, List<Rule.SegmentRef> out) {
+        if (rule instanceof Rule.All a) {
+            a.rules().forEach(r -> collect(r, table, learners, out));
+        } else if (rule instanceof Rule.Any a) {
+            a.rules().forEach(r -> collect(r, table, learners, out));
+        } else if (rule instanceof Rule.Not n) {
+            collect(n.rule(), table, learners, out);
+        } else if (rule instanceof Rule.SegmentRef s) {
+            out.add(s);
+        } else {
+            walk(rule, table, learners);
+        }
+    }
+
+    private CatalogColumn column(CatalogTable table, String name, String ptr, String where) {
+        Optional<CatalogColumn> col = table.column(name);
+        if (col.isEmpty()) {
+            error(ptr, "unknown attribute '" + shown(name) + "' in " + where + hint(name, table.columnNames(),
+                    "columns"));
+            return null;
+        }
+        if (col.get().type() == ColumnType.OTHER) {
+            error(ptr, "column '" + name + "' has type " + col.get().nativeType() + ", which rules cannot filter on;"
+                    + " expose it as a string, number, boolean, date, timestamp or array column in the warehouse");
+            return null;
+        }
+        return col.get();
+    }
+
+    private boolean check(ColumnType type, JsonNode v, String ptr) {
+        if (v == null) {
+            return true;
+        }
+        String p = Values.problem(type, v);
+        if (p != null) {
+            error(ptr, p + ", got " + RuleParser.abbreviate(v.toString()));
+            return false;
+        }
+        return true;
+    }
+
+    private void order(ColumnType type, JsonNode from, JsonNode to, String ptr) {
+        boolean reversed;
+        if (type.isNumeric()) {
+            reversed = from.decimalValue().compareTo(to.decimalValue()) > 0;
+        } else {
+            var f = Values.time(from.textValue());
+            var t = Values.time(to.textValue());
+            reversed = f != null && t != null && f.getClass() == t.getClass() && (f instanceof java.time.OffsetDateTime o
+                    ? o.isAfter((java.time.OffsetDateTime) t) : ((Comparable) f).compareTo(t) > 0);
+        }
+        if (reversed) {
+            error(RuleParser.child(ptr, "from"), "'from' is after 'to'; swap them");
+        }
+    }
+
+    private static String describe(ProblemError e) {
+        return (e.pointer().isEmpty() ? "" : e.pointer() + ": ") + e.message();
+    }
+
+    private static String shown(String name) {
+        return RuleParser.abbreviate(name);
+    }
+
+    /** "; did you mean x or y?" for near names, else where to look. */
+    static String hint(String name, Collection<String> candidates, String what) {
+        List<String> near = nearest(name, candidates);
+        if (!near.isEmpty()) {
+            return "; did you mean " + String.join(" or ", near.stream().map(n -> "'" + n + "'").toList()) + "?";
+        }
+        return candidates.size() <= 12 ? "; known " + what + ": " + String.join(", ", candidates)
+                : "; see GET /api/v1/catalog for the known " + what;
+    }
+
+    /** Up to 3 candidates within an edit distance of a third of the name (at least 2), nearest first. */
+    static List<String> nearest(String name, Collection<String> candidates) {
+        if (name.length() > 200) {
+            return List.of();
+        }
+        int max = Math.max(2, name.length() / 3);
+        record Scored(String name, int distance) {
+        }
+        return new LinkedHashSet<>(candidates).stream()
+                .map(c -> new Scored(c, distance(name.toLowerCase(java.util.Locale.ROOT),
+                        c.toLowerCase(java.util.Locale.ROOT))))
+                .filter(s -> s.distance() <= max)
+                .sorted(Comparator.comparingInt(Scored::distance).thenComparing(Scored::name))
+                .limit(3).map(Scored::name).toList();
+    }
+
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private void error(String ptr, String message) {
+        errors.add(new ProblemError(ptr, message));
+    }
+}

@@ -1,0 +1,469 @@
+package dev.masync.segment.rule;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.masync.catalog.Catalog;
+import dev.masync.catalog.CatalogColumn;
+import dev.masync.catalog.CatalogTable;
+import dev.masync.catalog.EventTable;
+import dev.masync.warehouse.BoundQuery;
+import dev.masync.warehouse.ColumnType;
+import dev.masync.warehouse.QueryParam;
+import dev.masync.warehouse.SqlBuilder;
+import dev.masync.warehouse.SqlDialect;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.Temporal;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Compiles validated rules to SQL of one warehouse dialect. Values are always bound parameters; identifiers come
+ * from the catalog and are quoted by the dialect; every time bound is computed here from {@code asOf} and the zone.
+ *
+ * <p>Shape: each event condition becomes a CTE {@code eN(k, v)} that aggregates its event table per learner (its
+ * {@code where} and window inside, one GROUP BY), LEFT JOINed to the learners table {@code l}; segment references
+ * are inlined. Every condition is two-valued (NULL counts as false), so {@code not} is the complement.
+ *
+ * <p>Rules must have passed {@link RuleValidator} against the same catalog; otherwise methods throw
+ * {@link IllegalArgumentException}. Instances are immutable and thread-safe.
+ */
+public final class SegmentCompiler {
+    private static final int MAX_SAMPLE = 1000;
+
+    private final SqlDialect dialect;
+    private final Catalog catalog;
+    private final ZoneId zone;
+    private final SegmentLookup lookup;
+
+    public SegmentCompiler(SqlDialect dialect, Catalog catalog, ZoneId zone, SegmentLookup lookup) {
+        this.dialect = Objects.requireNonNull(dialect, "dialect");
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.zone = Objects.requireNonNull(zone, "zone");
+        this.lookup = Objects.requireNonNull(lookup, "lookup");
+    }
+
+    /** One row, one column {@code count} (INTEGER): the number of learners in the segment. */
+    public BoundQuery count(Rule rule, Instant asOf) {
+        Query q = new Query(asOf, null);
+        Frag where = q.predicate(rule);
+        Frag f = q.with().sql("SELECT COUNT(*) AS count").add(q.from()).sql(" WHERE ").add(where);
+        return build(f);
+    }
+
+    /**
+     * Members ordered by key, for keyset paging. Columns: the learner key (named as in the learners table), then
+     * {@code attributes} in the given order, named as the columns. At most {@code limit} rows, all with a key
+     * greater than {@code afterKey} (null for the first page).
+     */
+    public BoundQuery members(Rule rule, Instant asOf, List<String> attributes, String afterKey, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        Query q = new Query(asOf, null);
+        Frag where = q.predicate(rule);
+        Frag f = q.with().sql("SELECT ").add(q.key());
+        for (String a : attributes) {
+            CatalogColumn c = catalog.learners().column(a)
+                    .orElseThrow(() -> new IllegalArgumentException("unknown attribute " + a));
+            f.sql(", l.").sql(dialect.quoteIdentifier(c.name()));
+        }
+        f.add(q.from()).sql(" WHERE ").add(where);
+        if (afterKey != null) {
+            f.sql(" AND ").add(q.key()).sql(" > ").param(keyParam(afterKey));
+        }
+        f.sql(" ORDER BY ").add(q.key()).sql(" LIMIT ").param(QueryParam.of("limit", ColumnType.INTEGER,
+                (long) limit));
+        return build(f);
+    }
+
+    /**
+     * How a segment changes from {@code saved} to {@code proposed}. One row with the INTEGER columns
+     * {@code entering} (in proposed, not in saved), {@code leaving} (in saved, not in proposed) and {@code staying}
+     * (in both), and ARRAY columns {@code entering_sample}, {@code leaving_sample}, {@code staying_sample}: the up to
+     * {@code sampleSize} (1..1000) smallest learner keys of each group, ascending.
+     */
+    public BoundQuery change(Rule saved, Rule proposed, Instant asOf, int sampleSize) {
+        if (sampleSize < 1 || sampleSize > MAX_SAMPLE) {
+            throw new IllegalArgumentException("sampleSize must be within 1.." + MAX_SAMPLE + ": " + sampleSize);
+        }
+        Query q = new Query(asOf, null);
+        Frag s = q.predicate(saved);
+        Frag p = q.predicate(proposed);
+        Frag f = q.with(true);
+        f.sql("m AS (SELECT ").add(q.key()).sql(" AS k, ").add(s).sql(" AS s, ").add(p).sql(" AS p")
+                .add(q.from()).sql(")\nSELECT ");
+        String[][] groups = {{"entering", "p AND NOT s"}, {"leaving", "s AND NOT p"}, {"staying", "s AND p"}};
+        for (String[] g : groups) {
+            f.sql("COUNT(CASE WHEN " + g[1] + " THEN 1 END) AS " + g[0] + ", ");
+        }
+        for (int i = 0; i < groups.length; i++) {
+            f.sql(dialect.smallestValues("k", groups[i][1], sampleSize) + " AS " + groups[i][0] + "_sample")
+                    .sql(i < groups.length - 1 ? ", " : "");
+        }
+        f.sql(" FROM m");
+        return build(f);
+    }
+
+    /**
+     * Explains the rule for one learner. The query returns one row (none if no learner has the key): column
+     * {@code in_segment}, then for every node of the rule in document order a BOOLEAN {@code cN}; attribute
+     * conditions add the tested value {@code aN}, event conditions their aggregate {@code vN}. Event aggregates
+     * read only the learner's events. Nodes inside an event's {@code where} and inside referenced segments are not
+     * listed; the reference's own column says whether the learner is in that segment.
+     */
+    public Explanation explain(Rule rule, Instant asOf, String learnerKey) {
+        Objects.requireNonNull(learnerKey, "learnerKey");
+        Query q = new Query(asOf, learnerKey);
+        Frag where = q.predicate(rule);
+        List<Explanation.Column> columns = new ArrayList<>();
+        Frag select = new Frag().add(where).sql(" AS in_segment");
+        columns.add(new Explanation.Column("in_segment", rule.pointer(), Explanation.Kind.IN_SEGMENT));
+        Deque<Rule> todo = new ArrayDeque<>();
+        todo.push(rule);
+        int n = 0;
+        while (!todo.isEmpty()) {
+            Rule r = todo.pop();
+            n++;
+            select.sql(", ").add(q.nodes.get(r)).sql(" AS c" + n);
+            columns.add(new Explanation.Column("c" + n, r.pointer(), Explanation.Kind.CONDITION));
+            if (r instanceof Rule.AttributeCondition c) {
+                select.sql(", ").add(q.column(c.attribute(), true)).sql(" AS a" + n);
+                columns.add(new Explanation.Column("a" + n, c.pointer(), Explanation.Kind.ATTRIBUTE));
+            } else if (r instanceof Rule.EventCondition e) {
+                select.sql(", ").add(q.aggregate(e)).sql(" AS v" + n);
+                columns.add(new Explanation.Column("v" + n, e.pointer(), Explanation.Kind.AGGREGATE));
+            }
+            List<Rule> children = r instanceof Rule.All a ? a.rules() : r instanceof Rule.Any a ? a.rules()
+                    : r instanceof Rule.Not not ? List.of(not.rule()) : List.of();
+            for (int i = children.size() - 1; i >= 0; i--) {
+                todo.push(children.get(i));
+            }
+        }
+        Frag f = q.with().sql("SELECT ").add(select).add(q.from()).sql(" WHERE ").add(q.key()).sql(" = ")
+                .param(keyParam(learnerKey));
+        return new Explanation(build(f), columns);
+    }
+
+    private BoundQuery build(Frag f) {
+        SqlBuilder b = new SqlBuilder(dialect);
+        f.emit(b);
+        return b.build();
+    }
+
+    private QueryParam keyParam(String key) {
+        return keyParam(catalog.learners(), catalog.learnerKey(), key);
+    }
+
+    private static QueryParam keyParam(CatalogTable table, String column, String key) {
+        ColumnType type = table.column(column).map(CatalogColumn::type).orElse(ColumnType.STRING);
+        if (type == ColumnType.INTEGER) {
+            try {
+                return QueryParam.of("key", type, Long.parseLong(key));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("learner keys are integers, not '" + key + "'");
+            }
+        }
+        return QueryParam.of("key", ColumnType.STRING, key);
+    }
+
+    /** State of one compilation: event CTEs, compiled nodes, segments being inlined. */
+    private final class Query {
+        final ZonedDateTime now;
+        final String onlyLearner;
+        final List<Frag> ctes = new ArrayList<>();
+        final List<String> joins = new ArrayList<>();
+        final Map<Rule, Frag> nodes = new IdentityHashMap<>();
+        final Map<Rule.EventCondition, String> eventAliases = new IdentityHashMap<>();
+        final Deque<String> inlining = new ArrayDeque<>();
+
+        Query(Instant asOf, String onlyLearner) {
+            this.now = Objects.requireNonNull(asOf, "asOf").atZone(zone);
+            this.onlyLearner = onlyLearner;
+        }
+
+        Frag with() {
+            return with(false);
+        }
+
+        /** The WITH clause of the event CTEs, open for one more CTE if {@code more}. */
+        Frag with(boolean more) {
+            Frag f = new Frag();
+            for (int i = 0; i < ctes.size(); i++) {
+                f.sql(i == 0 ? "WITH " : ",\n").add(ctes.get(i));
+            }
+            if (more) {
+                f.sql(ctes.isEmpty() ? "WITH " : ",\n");
+            } else if (!ctes.isEmpty()) {
+                f.sql("\n");
+            }
+            return f;
+        }
+
+        Frag from() {
+            Frag f = Frag.of(" FROM ").sql(dialect.table(catalog.learners().name())).sql(" AS l");
+            joins.forEach(j -> f.sql("\n  ").sql(j));
+            return f;
+        }
+
+        Frag key() {
+            return Frag.of("l.").sql(dialect.quoteIdentifier(catalog.learnerKey()));
+        }
+
+        Frag predicate(Rule rule) {
+            return node(rule, catalog.learners(), true);
+        }
+
+        Frag node(Rule rule, CatalogTable table, boolean learners) {
+            Frag f;
+            if (rule instanceof Rule.All a) {
+                f = junction(a.rules(), " AND ", "TRUE", table, learners);
+            } else if (rule instanceof Rule.Any a) {
+                f = junction(a.rules(), " OR ", "FALSE", table, learners);
+            } else if (rule instanceof Rule.Not n) {
+                f = Frag.of("(NOT ").add(node(n.rule(), table, learners)).sql(")");
+            } else if (rule instanceof Rule.AttributeCondition c) {
+                f = attribute(c, table, learners);
+            } else if (rule instanceof Rule.EventCondition e) {
+                f = event(e);
+            } else {
+                f = segment((Rule.SegmentRef) rule);
+            }
+            nodes.put(rule, f);
+            return f;
+        }
+
+        private Frag junction(List<Rule> rules, String op, String empty, CatalogTable table, boolean learners) {
+            if (rules.isEmpty()) {
+                return Frag.of(empty);
+            }
+            Frag f = Frag.of("(");
+            for (int i = 0; i < rules.size(); i++) {
+                f.sql(i == 0 ? "" : op).add(node(rules.get(i), table, learners));
+            }
+            return f.sql(")");
+        }
+
+        private Frag segment(Rule.SegmentRef ref) {
+            if (inlining.contains(ref.segment())) {
+                throw new IllegalArgumentException("segment references form a cycle through " + ref.segment());
+            }
+            JsonNode json = lookup.rule(ref.segment())
+                    .orElseThrow(() -> new IllegalArgumentException("unknown segment " + ref.segment()));
+            Parsed parsed = RuleParser.parse(json, "");
+            if (!parsed.ok()) {
+                throw new IllegalArgumentException("segment " + ref.segment() + " has an invalid rule: "
+                        + parsed.errors());
+            }
+            inlining.push(ref.segment());
+            try {
+                return node(parsed.rule(), catalog.learners(), true);
+            } finally {
+                inlining.pop();
+            }
+        }
+
+        Frag column(String name, boolean learners) {
+            return Frag.of(learners ? "l." : "").sql(dialect.quoteIdentifier(name));
+        }
+
+        private Frag attribute(Rule.AttributeCondition c, CatalogTable table, boolean learners) {
+            CatalogColumn col = table.column(c.attribute())
+                    .orElseThrow(() -> new IllegalArgumentException("unknown attribute " + c.attribute()));
+            Frag x = column(col.name(), learners);
+            ColumnType type = col.type();
+            switch (c.op()) {
+                case "is_null":
+                    return Frag.of("(").add(x).sql(" IS NULL)");
+                case "is_not_null":
+                    return Frag.of("(").add(x).sql(" IS NOT NULL)");
+                case "is_true":
+                    return Frag.of("(").add(x).sql(" IS TRUE)");
+                case "is_false":
+                    return Frag.of("(").add(x).sql(" IS FALSE)");
+                default:
+                    break;
+            }
+            Frag f = new Frag();
+            switch (c.op()) {
+                case "eq", "neq", "lt", "lte", "gt", "gte" -> f.add(x).sql(" " + comparison(c.op()) + " ")
+                        .param(value(type, c.value()));
+                case "in", "not_in" -> {
+                    f.add(x).sql(c.op().equals("in") ? " IN (" : " NOT IN (");
+                    for (int i = 0; i < c.values().size(); i++) {
+                        f.sql(i == 0 ? "" : ", ").param(value(type, c.values().get(i)));
+                    }
+                    f.sql(")");
+                }
+                case "contains" -> {
+                    if (type == ColumnType.ARRAY) {
+                        f.template(dialect.arrayContains(), x, new Frag().param(value(col.elementType(), c.value())));
+                    } else {
+                        f.template(dialect.textContains(), x, new Frag().param(value(type, c.value())));
+                    }
+                }
+                case "starts_with" -> f.template(dialect.textStartsWith(), x, new Frag().param(value(type, c.value())));
+                case "ends_with" -> f.template(dialect.textEndsWith(), x, new Frag().param(value(type, c.value())));
+                case "contains_any", "contains_all" -> {
+                    List<Object> list = new ArrayList<>();
+                    c.values().forEach(v -> list.add(Values.of(col.elementType(), v)));
+                    Frag array = new Frag().param(new QueryParam("values", ColumnType.ARRAY, col.elementType(),
+                            List.copyOf(new java.util.LinkedHashSet<>(list))));
+                    f.template(c.op().equals("contains_any") ? dialect.arrayContainsAny()
+                            : dialect.arrayContainsAll(), x, array);
+                }
+                case "between" -> {
+                    if (type.isTemporal()) {
+                        f.add(range(x, type, (Temporal) Values.of(type, c.from()), (Temporal) Values.of(type, c.to())));
+                    } else {
+                        f.add(x).sql(" >= ").param(value(type, c.from())).sql(" AND ").add(x).sql(" <= ")
+                                .param(value(type, c.to()));
+                    }
+                }
+                case "before" -> f.add(x).sql(" < ").param(start(type, (Temporal) Values.of(type, c.value())));
+                case "after" -> {
+                    Temporal t = (Temporal) Values.of(type, c.value());
+                    if (t instanceof LocalDate d && type != ColumnType.DATE) {
+                        f.add(x).sql(" >= ").param(start(type, d.plusDays(1)));
+                    } else {
+                        f.add(x).sql(" > ").param(start(type, t));
+                    }
+                }
+                case "within_last" -> f.add(x).sql(" >= ").param(at(type, c.duration().before(now))).sql(" AND ")
+                        .add(x).sql(" <= ").param(at(type, now));
+                case "before_last" -> f.add(x).sql(" < ").param(at(type, c.duration().before(now)));
+                case "within_next" -> f.add(x).sql(" >= ").param(at(type, now)).sql(" AND ").add(x).sql(" <= ")
+                        .param(at(type, c.duration().after(now)));
+                case "after_next" -> f.add(x).sql(" > ").param(at(type, c.duration().after(now)));
+                default -> throw new IllegalArgumentException("unknown operator " + c.op());
+            }
+            return Frag.of("COALESCE(").add(f).sql(", FALSE)");
+        }
+
+        /** {@code x} within [from, to]; a date-only {@code to} on a timestamp column includes that whole day. */
+        private Frag range(Frag x, ColumnType type, Temporal from, Temporal to) {
+            Frag f = new Frag().add(x).sql(" >= ").param(start(type, from)).sql(" AND ").add(x);
+            if (to instanceof LocalDate d && type != ColumnType.DATE) {
+                return f.sql(" < ").param(start(type, d.plusDays(1)));
+            }
+            return f.sql(" <= ").param(start(type, to));
+        }
+
+        /** An absolute value as a bound of a column of the type; dates mean their start in the zone. */
+        private QueryParam start(ColumnType type, Temporal t) {
+            ZonedDateTime z;
+            if (t instanceof LocalDate d) {
+                if (type == ColumnType.DATE) {
+                    return QueryParam.of("t", type, d);
+                }
+                z = d.atStartOfDay(zone);
+            } else if (t instanceof LocalDateTime ldt) {
+                z = ldt.atZone(zone);
+            } else {
+                z = ((OffsetDateTime) t).atZoneSameInstant(zone);
+            }
+            return at(type, z);
+        }
+
+        private QueryParam at(ColumnType type, ZonedDateTime z) {
+            return switch (type) {
+                case DATE -> QueryParam.of("t", type, z.toLocalDate());
+                case TIMESTAMP -> QueryParam.of("t", type, z.toLocalDateTime());
+                case TIMESTAMP_TZ -> QueryParam.of("t", type, z.toInstant());
+                default -> throw new IllegalArgumentException("not a time column type: " + type);
+            };
+        }
+
+        private QueryParam value(ColumnType type, JsonNode v) {
+            Object o = Values.of(type, v);
+            return o instanceof Temporal t ? start(type, t) : QueryParam.of("v", type, o);
+        }
+
+        private Frag event(Rule.EventCondition e) {
+            EventTable events = catalog.eventTable(e.event())
+                    .orElseThrow(() -> new IllegalArgumentException("unknown event table " + e.event()));
+            String alias = "e" + eventAliases.size();
+            eventAliases.put(e, alias);
+            CatalogTable table = events.table();
+            Rule.Aggregate agg = e.aggregate();
+            CatalogColumn aggColumn = agg.attribute() == null ? null : table.column(agg.attribute())
+                    .orElseThrow(() -> new IllegalArgumentException("unknown attribute " + agg.attribute()));
+            String key = dialect.quoteIdentifier(events.learnerKey());
+            Frag cte = Frag.of(alias + " AS (SELECT " + key + " AS k, ");
+            if (aggColumn == null) {
+                cte.sql("COUNT(*)");
+            } else {
+                String c = dialect.quoteIdentifier(aggColumn.name());
+                cte.sql(agg.fn().equals("count_distinct") ? "COUNT(DISTINCT " + c + ")"
+                        : agg.fn().toUpperCase(java.util.Locale.ROOT) + "(" + c + ")");
+            }
+            cte.sql(" AS v FROM ").sql(dialect.table(table.name()));
+            List<Frag> filters = new ArrayList<>();
+            if (e.where() != null) {
+                filters.add(node(e.where(), table, false));
+            }
+            if (e.window() != null) {
+                CatalogColumn ts = table.column(events.timestampColumn()).orElseThrow();
+                Frag x = column(ts.name(), false);
+                if (e.window() instanceof Rule.WithinLast w) {
+                    filters.add(new Frag().add(x).sql(" >= ").param(at(ts.type(), w.amount().before(now)))
+                            .sql(" AND ").add(x).sql(" <= ").param(at(ts.type(), now)));
+                } else {
+                    Rule.Between b = (Rule.Between) e.window();
+                    filters.add(range(x, ts.type(), (Temporal) Values.of(ts.type(), b.from()),
+                            (Temporal) Values.of(ts.type(), b.to())));
+                }
+            }
+            if (onlyLearner != null) {
+                filters.add(Frag.of(key + " = ").param(keyParam(table, events.learnerKey(), onlyLearner)));
+            }
+            for (int i = 0; i < filters.size(); i++) {
+                cte.sql(i == 0 ? " WHERE " : " AND ").add(filters.get(i));
+            }
+            cte.sql(" GROUP BY " + key + ")");
+            ctes.add(cte);
+            joins.add("LEFT JOIN " + alias + " ON " + alias + ".k = l." + dialect.quoteIdentifier(catalog.learnerKey()));
+
+            ColumnType valueType = RuleValidator.valueType(agg, aggColumn);
+            Frag v = aggregate(e);
+            Frag f = new Frag();
+            if (e.op().equals("between")) {
+                f.add(v).sql(" >= ").param(value(valueType, e.from())).sql(" AND ").add(v).sql(" <= ")
+                        .param(value(valueType, e.to()));
+            } else {
+                f.add(v).sql(" " + comparison(e.op()) + " ").param(value(valueType, e.value()));
+            }
+            return Frag.of("COALESCE(").add(f).sql(", FALSE)");
+        }
+
+        /** The learner's aggregate: 0 rather than NULL for counts and sums. */
+        Frag aggregate(Rule.EventCondition e) {
+            String alias = eventAliases.get(e);
+            return switch (e.aggregate().fn()) {
+                case "count", "count_distinct", "sum" -> Frag.of("COALESCE(" + alias + ".v, 0)");
+                default -> Frag.of(alias + ".v");
+            };
+        }
+    }
+
+    private static String comparison(String op) {
+        return switch (op) {
+            case "eq" -> "=";
+            case "neq" -> "<>";
+            case "lt" -> "<";
+            case "lte" -> "<=";
+            case "gt" -> ">";
+            case "gte" -> ">=";
+            default -> throw new IllegalArgumentException("not a comparison: " + op);
+        };
+    }
+}

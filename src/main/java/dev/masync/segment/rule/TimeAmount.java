@@ -1,0 +1,44 @@
+package dev.masync.segment.rule;
+
+import java.time.Duration;
+import java.time.Period;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A positive ISO-8601 amount of time: calendar-based ({@code P7D}, {@code P1M}, {@code P1Y2M}, {@code P2W}) or exact
+ * ({@code PT12H}, {@code P1DT6H}, {@code PT30M}). Calendar amounts move by local dates in the zone, so
+ * {@code P1D} across a DST change is still "the same time yesterday".
+ */
+public record TimeAmount(String text, Period period, Duration duration) {
+    public TimeAmount {
+        Objects.requireNonNull(text, "text");
+        if ((period == null) == (duration == null)) {
+            throw new IllegalArgumentException("exactly one of period and duration");
+        }
+    }
+
+    /** Parses a positive amount; empty if the text is no positive ISO-8601 duration. */
+    public static Optional<TimeAmount> parse(String text) {
+        try {
+            if (text.contains("T")) {
+                Duration d = Duration.parse(text);
+                return d.isNegative() || d.isZero() ? Optional.empty() : Optional.of(new TimeAmount(text, null, d));
+            }
+            Period p = Period.parse(text);
+            return p.isNegative() || p.isZero() ? Optional.empty() : Optional.of(new TimeAmount(text, p, null));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    public ZonedDateTime before(ZonedDateTime t) {
+        return period != null ? t.minus(period) : t.minus(duration);
+    }
+
+    public ZonedDateTime after(ZonedDateTime t) {
+        return period != null ? t.plus(period) : t.plus(duration);
+    }
+}
