@@ -1,5 +1,6 @@
 package dev.masync.security;
 
+import dev.masync.audit.Secret;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -29,6 +30,7 @@ public class ApiKey extends PanacheEntityBase {
     @Column(name = "access_role", nullable = false, length = 16)
     public Role role;
 
+    @Secret
     @Column(name = "key_hash", nullable = false, length = 64, unique = true)
     public String keyHash;
 
@@ -60,5 +62,13 @@ public class ApiKey extends PanacheEntityBase {
                 .createNativeQuery("SELECT count(*) FROM api_keys WHERE access_role = ?1 AND revoked_at IS NULL")
                 .setParameter(1, Role.ADMIN.name())
                 .getSingleResult()).longValue();
+    }
+
+    /** Locks the active admin keys until the transaction ends and counts them, so two revocations cannot race. */
+    public static int lockActiveAdmins() {
+        return getEntityManager()
+                .createNativeQuery("SELECT id FROM api_keys WHERE access_role = ?1 AND revoked_at IS NULL FOR UPDATE")
+                .setParameter(1, Role.ADMIN.name())
+                .getResultList().size();
     }
 }

@@ -1,5 +1,6 @@
 package dev.masync.security;
 
+import dev.masync.audit.Actor;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -27,11 +28,18 @@ public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticat
     @Override
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
         return context.runBlocking(() -> keys.authenticate(request.getToken().getToken())
-                .map(p -> (SecurityIdentity) QuarkusSecurityIdentity.builder()
-                        .setPrincipal(new QuarkusPrincipal(p.name()))
-                        .addRoles(p.role().granted())
-                        .addAttribute("role", p.role())
-                        .build())
+                .map(ApiKeyIdentityProvider::identity)
                 .orElseThrow(() -> new AuthenticationFailedException("invalid API key")));
+    }
+
+    private static SecurityIdentity identity(ApiKeys.Principal p) {
+        QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(p.name()))
+                .addRoles(p.role().granted())
+                .addAttribute(Actor.ROLE_ATTRIBUTE, p.role());
+        if (p.keyId() != null) {
+            b.addAttribute(Actor.KEY_ID_ATTRIBUTE, p.keyId());
+        }
+        return b.build();
     }
 }

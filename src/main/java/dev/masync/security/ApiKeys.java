@@ -1,5 +1,8 @@
 package dev.masync.security;
 
+import dev.masync.audit.AuditLog;
+import dev.masync.audit.Secret;
+import dev.masync.platform.problem.ApiException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -23,21 +26,25 @@ public class ApiKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
     static final String PREFIX = "msk_";
 
-    /** Who a key belongs to. */
-    public record Principal(String name, Role role) {
+    /** Who a key belongs to; {@code keyId} is null for the configured admin key. */
+    public record Principal(String name, Role role, Long keyId) {
     }
 
     /** A key just created; {@code key} is shown once and never again. */
-    public record Issued(ApiKey stored, String key) {
+    public record Issued(ApiKeyView stored, @Secret String key) {
     }
+
+    static final String ENTITY = "api_key";
 
     private final SecurityConfig config;
     private final Clock clock;
+    private final AuditLog audit;
     private final Optional<String> configuredAdminHash;
 
-    ApiKeys(SecurityConfig config, Clock clock) {
+    ApiKeys(SecurityConfig config, Clock clock, AuditLog audit) {
         this.config = config;
         this.clock = clock;
+        this.audit = audit;
         this.configuredAdminHash = config.adminApiKey().filter(k -> !k.isBlank()).map(ApiKeys::hash);
     }
 
@@ -50,13 +57,13 @@ public class ApiKeys {
         if (configuredAdminHash.isPresent()
                 && MessageDigest.isEqual(configuredAdminHash.get().getBytes(StandardCharsets.US_ASCII),
                 h.getBytes(StandardCharsets.US_ASCII))) {
-            return Optional.of(new Principal("configured-admin", Role.ADMIN));
+            return Optional.of(new Principal("configured-admin", Role.ADMIN, null));
         }
         return QuarkusTransaction.requiringNew().call(() -> ApiKey.findActiveByHash(h)
-                .map(k -> new Principal(k.name, k.role)));
+                .map(k -> new Principal(k.name, k.role, k.id)));
     }
 
-    /** Creates a key; the caller's transaction stores it. */
+    /** Creates a key and audits it; the caller's transaction stores both. */
     public Issued create(String name, Role role, String createdBy) {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
@@ -69,7 +76,41 @@ public class ApiKeys {
         k.createdAt = clock.instant();
         k.createdBy = createdBy;
         k.persist();
-        return new Issued(k, key);
+        ApiKeyView view = ApiKeyView.of(k);
+        audit.record("api_key.create", ENTITY, k.id.toString(), null, view);
+        return new Issued(view, key);
+    }
+
+    /**
+     * Revokes a key at once and audits it, in the caller's transaction. Revoking a revoked key changes nothing.
+     *
+     * @throws ApiException {@code api_key_not_found}; {@code last_admin_key} when this is the last active admin key
+     *                      and no admin key is configured, so nobody is locked out
+     */
+    public ApiKeyView revoke(long id) {
+        ApiKey k = ApiKey.findById(id);
+        if (k == null) {
+            throw notFound(id);
+        }
+        if (k.revokedAt != null) {
+            return ApiKeyView.of(k);
+        }
+        if (k.role == Role.ADMIN && configuredAdminHash.isEmpty() && ApiKey.lockActiveAdmins() <= 1) {
+            throw ApiException.conflict("last_admin_key", "API key " + id + " is the last active admin key; revoking"
+                    + " it would leave nobody able to manage keys. Create another admin key first (POST"
+                    + " /api/v1/api-keys with role 'admin') or configure masync.security.admin-api-key, then revoke"
+                    + " this one.");
+        }
+        ApiKeyView before = ApiKeyView.of(k);
+        k.revokedAt = clock.instant();
+        ApiKeyView after = ApiKeyView.of(k);
+        audit.record("api_key.revoke", ENTITY, k.id.toString(), before, after);
+        return after;
+    }
+
+    static ApiException notFound(long id) {
+        return ApiException.notFound("api_key_not_found",
+                "No API key with id " + id + "; GET /api/v1/api-keys lists them.");
     }
 
     /**

@@ -66,6 +66,21 @@ class MigrationTest {
             assertThat(failsWithConstraint(s, "INSERT INTO api_keys (name, access_role, key_hash, key_prefix, created_at,"
                     + " created_by) VALUES ('k3', 'ROOT', 'h3', 'msk_3', CURRENT_TIMESTAMP, 'test')"))
                     .as("roles are checked").isTrue();
+
+            String big = "{\"v\":\"" + "x".repeat(300_000) + "\"}";
+            try (var ps = c.prepareStatement("INSERT INTO audit_log (occurred_at, actor, actor_role, action, entity_type,"
+                    + " entity_key, before_json, after_json) VALUES (CURRENT_TIMESTAMP, 'admin', 'admin',"
+                    + " 'api_key.create', 'api_key', '1', NULL, ?)")) {
+                ps.setString(1, big);
+                ps.executeUpdate();
+            }
+            try (var rs = s.executeQuery("SELECT id, after_json FROM audit_log WHERE entity_key = '1'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).as("identity").isPositive();
+                assertThat(rs.getString(2)).as("large JSON round-trips as a string").isEqualTo(big);
+            }
+            assertThat(failsWithConstraint(s, "INSERT INTO audit_log (occurred_at, action, entity_type, entity_key)"
+                    + " VALUES (CURRENT_TIMESTAMP, 'a.b', 't', 'k')")).as("an entry has an actor").isTrue();
         }
         flyway.clean();
     }

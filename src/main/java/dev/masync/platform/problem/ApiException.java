@@ -24,6 +24,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(400, code, "Bad request", detail, List.of());
     }
 
+    /** A request body with invalid values: 400 {@code validation_failed}, each error pointing at its value. */
+    public static ApiException badRequest(String detail, List<ProblemError> errors) {
+        return new ApiException(400, "validation_failed", "Validation failed", detail, errors);
+    }
+
     public static ApiException invalid(String detail, List<ProblemError> errors) {
         return new ApiException(422, "validation_failed", "Validation failed", detail, errors);
     }

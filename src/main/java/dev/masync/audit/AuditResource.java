@@ -1,0 +1,80 @@
+package dev.masync.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Positive;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The audit log, newest first, paged by id. */
+@Path("/api/v1/audit")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "audit")
+public class AuditResource {
+    private final AuditLog log;
+
+    AuditResource(AuditLog log) {
+        this.log = log;
+    }
+
+    /** A page of entries; pass {@code nextBefore} as {@code before} for the next page (null on the last). */
+    public record AuditPage(List<EntryView> items, Long nextBefore) {
+    }
+
+    public record EntryView(long id, Instant occurredAt, String actor, String actorRole, Long actorKeyId,
+                            String action, String entityType, String entityKey, JsonNode before, JsonNode after,
+                            String requestId) {
+    }
+
+    @GET
+    @RolesAllowed("admin")
+    @Operation(summary = "Audit entries newest first: who changed what, when, with the state before and after")
+    public AuditPage list(@QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit,
+                          @QueryParam("before") @Positive Long before,
+                          @QueryParam("entityType") String entityType,
+                          @QueryParam("entityKey") String entityKey,
+                          @QueryParam("actor") String actor) {
+        List<String> where = new ArrayList<>();
+        Parameters params = new Parameters();
+        if (before != null) {
+            where.add("id < :before");
+            params.and("before", before);
+        }
+        if (entityType != null && !entityType.isBlank()) {
+            where.add("entityType = :entityType");
+            params.and("entityType", entityType.trim());
+        }
+        if (entityKey != null && !entityKey.isBlank()) {
+            where.add("entityKey = :entityKey");
+            params.and("entityKey", entityKey.trim());
+        }
+        if (actor != null && !actor.isBlank()) {
+            where.add("actor = :actor");
+            params.and("actor", actor.trim());
+        }
+        List<AuditEntry> rows = AuditEntry.<AuditEntry>find(String.join(" and ", where), Sort.descending("id"), params)
+                .range(0, limit).list(); // inclusive: one more than a page, to know whether another follows
+        List<EntryView> items = rows.stream().limit(limit).map(this::view).toList();
+        Long next = rows.size() > limit ? items.get(limit - 1).id() : null;
+        return new AuditPage(items, next);
+    }
+
+    private EntryView view(AuditEntry e) {
+        return new EntryView(e.id, e.occurredAt, e.actor, e.actorRole, e.actorKeyId, e.action, e.entityType,
+                e.entityKey, log.json().read(e.beforeJson), log.json().read(e.afterJson), e.requestId);
+    }
+}
