@@ -28,7 +28,8 @@ public class AuditLog {
     }
 
     /**
-     * Records a write by the current caller ({@code system} outside an API request).
+     * Records a write by the current caller ({@code system} outside an API request). Pass views, never entities or
+     * requests that hold secrets; properties marked {@link Secret} are left out whatever is passed.
      *
      * @param action     what happened, {@code <entity>.<verb>}, e.g. {@code api_key.create}, {@code segment.update}
      * @param entityType the kind of thing written, e.g. {@code api_key}, {@code segment}
@@ -36,8 +37,7 @@ public class AuditLog {
      * @param before     its state before the write, or {@code null} when it was created; serialised with Jackson
      * @param after      its state after the write, or {@code null} when it was deleted
      * @throws IllegalArgumentException if a value cannot be serialised
-     * @implNote Pass views, never entities or requests that hold secrets; properties marked {@link Secret} are left
-     *           out whatever is passed.
+     * @throws jakarta.transaction.TransactionalException without an active transaction
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(String action, String entityType, String entityKey, Object before, Object after) {

@@ -1,12 +1,11 @@
 package dev.masync.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.ProblemError;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Positive;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -25,6 +24,8 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "audit")
 public class AuditResource {
+    static final int MAX_LIMIT = 500;
+
     private final AuditLog log;
 
     AuditResource(AuditLog log) {
@@ -43,11 +44,13 @@ public class AuditResource {
     @GET
     @RolesAllowed("admin")
     @Operation(summary = "Audit entries newest first: who changed what, when, with the state before and after")
-    public AuditPage list(@QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit,
-                          @QueryParam("before") @Positive Long before,
+    public AuditPage list(@QueryParam("limit") @DefaultValue("50") String limitParam,
+                          @QueryParam("before") String beforeParam,
                           @QueryParam("entityType") String entityType,
                           @QueryParam("entityKey") String entityKey,
                           @QueryParam("actor") String actor) {
+        int limit = (int) number("limit", limitParam, MAX_LIMIT);
+        Long before = beforeParam == null ? null : number("before", beforeParam, Long.MAX_VALUE);
         List<String> where = new ArrayList<>();
         Parameters params = new Parameters();
         if (before != null) {
@@ -71,6 +74,20 @@ public class AuditResource {
         List<EntryView> items = rows.stream().limit(limit).map(this::view).toList();
         Long next = rows.size() > limit ? items.get(limit - 1).id() : null;
         return new AuditPage(items, next);
+    }
+
+    /** Query numbers are parsed here so that {@code ?limit=abc} is a 400 problem, not JAX-RS's 404. */
+    private static long number(String name, String value, long max) {
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.badRequest("Query parameter '" + name + "' must be a whole number from 1 to " + max + ".",
+                List.of(new ProblemError("/" + name, "expected 1.." + max + ", got '" + value + "'")));
     }
 
     private EntryView view(AuditEntry e) {

@@ -115,10 +115,11 @@ class AuditResourceTest {
 
     @Test
     void badPagingParametersAre400Problems() {
-        for (String query : List.of("?limit=0", "?limit=501", "?before=-1")) {
+        for (String query : List.of("?limit=0", "?limit=501", "?limit=abc", "?before=-1", "?before=x")) {
             given().header("Authorization", ADMIN).get("/api/v1/audit" + query)
                     .then().statusCode(400).contentType("application/problem+json")
-                    .body("code", equalTo("validation_failed"));
+                    .body("code", equalTo("validation_failed"))
+                    .body("errors[0].pointer", equalTo(query.substring(0, query.indexOf('=')).replace('?', '/')));
         }
     }
 
