@@ -34,8 +34,11 @@ public class SegmentFiles {
     private final SegmentsConfig config;
     private final SegmentService segments;
     private final Clock clock;
+    private final dev.masync.catalog.CatalogService catalogs;
 
-    SegmentFiles(SegmentsConfig config, SegmentService segments, Clock clock) {
+    SegmentFiles(SegmentsConfig config, SegmentService segments, Clock clock,
+                 dev.masync.catalog.CatalogService catalogs) {
+        this.catalogs = catalogs;
         this.config = config;
         this.segments = segments;
         this.clock = clock;
@@ -125,7 +128,7 @@ public class SegmentFiles {
         if (f.name() == null || f.name().isBlank()) {
             errors.add(new ProblemError("/name", "a name is required"));
         }
-        segments.checkedRule(f.rule(), "/rule", f.key(), errors);
+        segments.checkedRule(f.rule(), "/rule", f.key(), errors, catalogs.state().catalog());
         String source = config.dir().relativize(f.file()).toString();
         String ruleJson = segments.write(f.rule());
         Segment s = Segment.findById(f.key());
@@ -171,6 +174,7 @@ public class SegmentFiles {
                 LOG.warnf("segment '%s' lost its file %s but is used by %s; kept", s.key, s.sourceFile, users);
                 continue;
             }
+            s.version = s.version + 1;
             segments.writeVersion(s, "delete", "file:" + s.sourceFile);
             s.delete();
             LOG.infof("segment '%s' removed: its file %s is gone", s.key, s.sourceFile);

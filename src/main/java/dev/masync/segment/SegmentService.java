@@ -67,6 +67,12 @@ public class SegmentService {
      * every error with its pointer.
      */
     public Rule checkedRule(JsonNode rule, String pointer, String selfKey, List<ProblemError> earlier) {
+        return checkedRule(rule, pointer, selfKey, earlier, catalogs.current());
+    }
+
+    /** As {@link #checkedRule(JsonNode, String, String, List)} against a given catalog (start-up uses this). */
+    public Rule checkedRule(JsonNode rule, String pointer, String selfKey, List<ProblemError> earlier,
+                            dev.masync.catalog.Catalog catalog) {
         List<ProblemError> errors = new ArrayList<>(earlier);
         Rule parsed = null;
         if (rule == null || rule.isNull() || rule.isMissingNode()) {
@@ -75,8 +81,18 @@ public class SegmentService {
             Parsed p = RuleParser.parse(rule, pointer);
             errors.addAll(p.errors());
             if (p.ok()) {
-                errors.addAll(RuleValidator.validate(p.rule(), pointer, catalogs.current(), lookup(), selfKey));
+                errors.addAll(RuleValidator.validate(p.rule(), pointer, catalog, lookup(), selfKey));
                 parsed = p.rule();
+            } else if (p.rule() != null) {
+                // Also report what the catalog says about the parts that did parse, so all errors come at once.
+                try {
+                    java.util.Set<String> seen = new java.util.HashSet<>();
+                    errors.forEach(e -> seen.add(e.pointer()));
+                    RuleValidator.validate(p.rule(), pointer, catalog, lookup(), selfKey).stream()
+                            .filter(e -> !seen.contains(e.pointer())).forEach(errors::add);
+                } catch (RuntimeException partialRule) {
+                    // a partial rule may lack what validation needs; the parse errors stand on their own
+                }
             }
         }
         if (!errors.isEmpty()) {
@@ -135,6 +151,7 @@ public class SegmentService {
                     + "; remove those references first.");
         }
         SegmentView before = view(s);
+        s.version = s.version + 1;
         writeVersion(s, "delete", actor);
         s.delete();
         audit.record("segment.delete", "segment", key, before, null);

@@ -33,6 +33,11 @@ class BadInputCorpusTest {
                 "{\"attribute\": \"plan\", \"op\": \"in\", \"values\": \"free\"}",
                 "{\"attribute\": \"watch_minutes_7d\", \"op\": \"gt\", \"value\": \"lots\"}",
                 "{\"attribute\": \"watch_minutes_7d\", \"op\": \"gt\", \"value\": 1e400}",
+                "{\"attribute\": \"quiz_accuracy_28d\", \"op\": \"between\", \"from\": -1e400, \"to\": 1e400}",
+                "{\"event\": \"lecture_views\", \"within_last\": \"P7D\", \"aggregate\": {\"fn\": \"count\"},"
+                        + " \"op\": \"gte\", \"value\": 1e400}",
+                "{\"attribute\": \"exam_date\", \"op\": \"within_next\", \"duration\": \"P999999999Y\"}",
+                "{\"attribute\": \"exam_date\", \"op\": \"before\", \"value\": \"+999999999-12-31\"}",
                 "{\"attribute\": \"watch_minutes_7d\", \"op\": \"starts_with\", \"value\": \"1\"}",
                 "{\"attribute\": \"exam_date\", \"op\": \"after\", \"value\": \"2026-13-45\"}",
                 "{\"attribute\": \"exam_date\", \"op\": \"within_next\", \"duration\": \"P7X\"}",

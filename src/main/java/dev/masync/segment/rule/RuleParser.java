@@ -331,7 +331,7 @@ public final class RuleParser {
         }
         TimeAmount a = v.isTextual() ? TimeAmount.parse(v.textValue()).orElse(null) : null;
         if (a == null) {
-            error(child(ptr, field), "'" + field + "' must be a positive ISO-8601 duration such as P7D, PT12H or"
+            error(child(ptr, field), "'" + field + "' must be a positive ISO-8601 duration of at most 100 years, such as P7D, PT12H or"
                     + " P1M, was " + abbreviate(v.toString()));
         }
         return a;

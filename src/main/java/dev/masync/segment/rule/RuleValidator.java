@@ -267,7 +267,8 @@ public final class RuleValidator {
     private void order(ColumnType type, JsonNode from, JsonNode to, String ptr) {
         boolean reversed;
         if (type.isNumeric()) {
-            reversed = from.decimalValue().compareTo(to.decimalValue()) > 0;
+            reversed = Double.isFinite(from.doubleValue()) && Double.isFinite(to.doubleValue())
+                    && from.decimalValue().compareTo(to.decimalValue()) > 0;
         } else {
             var f = Values.time(from.textValue());
             var t = Values.time(to.textValue());

@@ -20,16 +20,24 @@ public record TimeAmount(String text, Period period, Duration duration) {
         }
     }
 
-    /** Parses a positive amount; empty if the text is no positive ISO-8601 duration. */
+    /** Longest amount a rule may use: a century is far beyond any learning window and keeps date math in range. */
+    static final Duration MAX = Duration.ofDays(36_600);
+
+    /** Parses a positive amount of at most a century; empty if the text is no such ISO-8601 duration. */
     public static Optional<TimeAmount> parse(String text) {
         try {
             if (text.contains("T")) {
                 Duration d = Duration.parse(text);
-                return d.isNegative() || d.isZero() ? Optional.empty() : Optional.of(new TimeAmount(text, null, d));
+                return d.isNegative() || d.isZero() || d.compareTo(MAX) > 0 ? Optional.empty()
+                        : Optional.of(new TimeAmount(text, null, d));
             }
             Period p = Period.parse(text);
-            return p.isNegative() || p.isZero() ? Optional.empty() : Optional.of(new TimeAmount(text, p, null));
-        } catch (DateTimeParseException e) {
+            long approxDays = p.toTotalMonths() * 31 + p.getDays();
+            boolean tooLong = p.getYears() > 100 || p.toTotalMonths() > 1200 || approxDays > MAX.toDays()
+                    || p.getDays() < 0 || p.toTotalMonths() < 0;
+            return p.isNegative() || p.isZero() || tooLong ? Optional.empty()
+                    : Optional.of(new TimeAmount(text, p, null));
+        } catch (DateTimeParseException | ArithmeticException e) {
             return Optional.empty();
         }
     }

@@ -16,6 +16,9 @@ final class Values {
 
     /** Why the value does not fit the type, or null if it does. */
     static String problem(ColumnType type, JsonNode v) {
+        if (v.isNumber() && !v.isIntegralNumber() && !Double.isFinite(v.doubleValue())) {
+            return "the number is out of range; use a finite number";
+        }
         return switch (type) {
             case STRING -> v.isTextual() ? null : "expected a string, e.g. \"math\"";
             case INTEGER -> isLong(v) ? null : "expected an integer, e.g. 5";

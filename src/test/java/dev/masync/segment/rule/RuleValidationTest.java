@@ -132,13 +132,13 @@ class RuleValidationTest {
                           "op": "eq", "value": 0}]}"""))
                 .extracting(ProblemError::pointer, ProblemError::message)
                 .containsExactly(
-                        tuple("/rule/all/0/duration", "'duration' must be a positive ISO-8601 duration such as P7D,"
-                                + " PT12H or P1M, was \"7 days\""),
-                        tuple("/rule/all/1/duration", "'duration' must be a positive ISO-8601 duration such as P7D,"
-                                + " PT12H or P1M, was \"-P7D\""),
+                        tuple("/rule/all/0/duration", "'duration' must be a positive ISO-8601 duration of at most 100"
+                                + " years, such as P7D, PT12H or P1M, was \"7 days\""),
+                        tuple("/rule/all/1/duration", "'duration' must be a positive ISO-8601 duration of at most 100"
+                                + " years, such as P7D, PT12H or P1M, was \"-P7D\""),
                         tuple("/rule/all/2/values", "'values' is empty; give at least one value"),
-                        tuple("/rule/all/3/within_last", "'within_last' must be a positive ISO-8601 duration such"
-                                + " as P7D, PT12H or P1M, was \"P0D\""));
+                        tuple("/rule/all/3/within_last", "'within_last' must be a positive ISO-8601 duration of at"
+                                + " most 100 years, such as P7D, PT12H or P1M, was \"P0D\""));
     }
 
     @Test
