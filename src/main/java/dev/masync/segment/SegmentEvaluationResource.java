@@ -51,6 +51,43 @@ public class SegmentEvaluationResource {
         return queries.preview(rule, asOf, r.attributes(), Math.min(sample, MAX_SAMPLE));
     }
 
+    /** A proposed definition to compare with the saved one. */
+    public record ChangeRequest(JsonNode rule, String asOf, Integer sampleSize) {
+    }
+
+    @POST
+    @Path("/{key}/preview-change")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("viewer")
+    @Operation(summary = "Edit impact: how many learners would enter and leave if the saved segment took this rule")
+    public SegmentQueries.Change previewChange(@PathParam("key") String key, ChangeRequest request) {
+        Segment s = segments.find(key);
+        ChangeRequest r = request == null ? new ChangeRequest(null, null, null) : request;
+        Rule proposed = segments.checkedRule(r.rule(), "/rule", key, List.of());
+        Rule saved = segments.checkedRule(segments.readRule(s.ruleJson), "/rule", key, List.of());
+        int sample = SegmentQueries.limit(r.sampleSize(), DEFAULT_SAMPLE, "/sampleSize");
+        return queries.change(saved, proposed, queries.asOf(r.asOf(), "/asOf"), Math.min(sample, MAX_SAMPLE));
+    }
+
+    @GET
+    @Path("/{key}/explain/{learnerKey}")
+    @RolesAllowed("viewer")
+    @Operation(summary = "Is this learner in the segment, and which condition held or failed, with the learner's values")
+    public SegmentQueries.ExplainResult explain(@PathParam("key") String key,
+                                                @PathParam("learnerKey") String learnerKey,
+                                                @QueryParam("asOf") String asOf) {
+        Segment s = segments.find(key);
+        JsonNode ruleJson = segments.readRule(s.ruleJson);
+        Rule rule = segments.checkedRule(ruleJson, "/rule", key, List.of());
+        SegmentQueries.ExplainResult result = queries.explain(key, rule, ruleJson, queries.asOf(asOf, "/asOf"),
+                learnerKey);
+        if (!result.found()) {
+            throw dev.masync.platform.problem.ApiException.notFound("learner_not_found", "No learner '" + learnerKey
+                    + "' in the learners table; check the key (GET /api/v1/segments/" + key + "/members lists some).");
+        }
+        return result;
+    }
+
     @GET
     @Path("/{key}/members")
     @RolesAllowed("viewer")

@@ -59,6 +59,20 @@ public class SegmentQueries {
     public record MembersPage(List<Member> members, String nextAfter, Instant asOf) {
     }
 
+    /** How a proposed definition would change membership compared with the saved one. */
+    public record Change(long entering, long leaving, long staying, List<String> enteringSample,
+                         List<String> leavingSample, List<String> stayingSample, Instant asOf) {
+    }
+
+    /** One node of the rule and whether it held for the learner, with the value it looked at. */
+    public record ConditionResult(String pointer, com.fasterxml.jackson.databind.JsonNode condition, Boolean held,
+                                  Object value) {
+    }
+
+    public record ExplainResult(String segment, String learnerKey, boolean found, boolean member, Instant asOf,
+                                List<ConditionResult> conditions) {
+    }
+
     public SegmentCompiler compiler() {
         Catalog catalog = catalogs.current();
         return new SegmentCompiler(warehouse().dialect(), catalog, config.timeZone(), segments.lookup());
@@ -80,6 +94,73 @@ public class SegmentQueries {
         List<Member> page = members(compiler().members(rule, asOf, attrs, after, limit), attrs);
         String next = page.size() == limit ? page.get(page.size() - 1).key() : null;
         return new MembersPage(page, next, asOf);
+    }
+
+    public Change change(Rule saved, Rule proposed, Instant asOf, int sampleSize) {
+        Change[] out = new Change[1];
+        warehouse().query(compiler().change(saved, proposed, asOf, sampleSize), row -> {
+            out[0] = new Change(num(row.get("entering")), num(row.get("leaving")), num(row.get("staying")),
+                    keys(row.get("entering_sample")), keys(row.get("leaving_sample")),
+                    keys(row.get("staying_sample")), asOf);
+            return false;
+        });
+        return out[0];
+    }
+
+    /** Evaluates every node of the rule for one learner; {@code ruleJson} gives each node's text back. */
+    public ExplainResult explain(String segmentKey, Rule rule, com.fasterxml.jackson.databind.JsonNode ruleJson,
+                                 Instant asOf, String learnerKey) {
+        dev.masync.segment.rule.Explanation e = compiler().explain(rule, asOf, learnerKey);
+        Row[] found = new Row[1];
+        warehouse().query(e.query(), row -> {
+            found[0] = row;
+            return false;
+        });
+        if (found[0] == null) {
+            return new ExplainResult(segmentKey, learnerKey, false, false, asOf, List.of());
+        }
+        Row row = found[0];
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (var c : e.columns()) {
+            if (c.kind() == dev.masync.segment.rule.Explanation.Kind.ATTRIBUTE
+                    || c.kind() == dev.masync.segment.rule.Explanation.Kind.AGGREGATE) {
+                values.put(c.pointer(), json(row.get(c.name())));
+            }
+        }
+        boolean member = false;
+        List<ConditionResult> conditions = new ArrayList<>();
+        for (var c : e.columns()) {
+            if (c.kind() == dev.masync.segment.rule.Explanation.Kind.IN_SEGMENT) {
+                member = Boolean.TRUE.equals(row.get(c.name()));
+            } else if (c.kind() == dev.masync.segment.rule.Explanation.Kind.CONDITION) {
+                conditions.add(new ConditionResult(c.pointer(), node(ruleJson, c.pointer()),
+                        (Boolean) row.get(c.name()), values.get(c.pointer())));
+            }
+        }
+        return new ExplainResult(segmentKey, learnerKey, true, member, asOf, conditions);
+    }
+
+    /** The node at a pointer of the form {@code /rule/...}; combinators are summarised, leaves returned whole. */
+    private static com.fasterxml.jackson.databind.JsonNode node(com.fasterxml.jackson.databind.JsonNode rule,
+                                                                String pointer) {
+        String relative = pointer.startsWith("/rule") ? pointer.substring("/rule".length()) : pointer;
+        com.fasterxml.jackson.databind.JsonNode n = relative.isEmpty() ? rule : rule.at(relative);
+        if (n.isObject() && (n.has("all") || n.has("any") || n.has("not"))) {
+            String op = n.has("all") ? "all" : n.has("any") ? "any" : "not";
+            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("combinator", op);
+        }
+        return n;
+    }
+
+    private static long num(Object v) {
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
+    private static List<String> keys(Object v) {
+        if (!(v instanceof List<?> list)) {
+            return List.of();
+        }
+        return list.stream().map(String::valueOf).toList();
     }
 
     long count(BoundQuery q) {

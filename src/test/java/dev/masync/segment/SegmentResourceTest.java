@@ -157,4 +157,48 @@ class SegmentResourceTest {
         assertThat(given().header("Authorization", ADMIN).get("/api/v1/segments/viewer_made").statusCode())
                 .isEqualTo(404);
     }
+
+    @Test
+    void explainsMembersAndNonMembersConditionByCondition() {
+        String member = given().header("Authorization", ADMIN)
+                .get("/api/v1/segments/paid_churned/members?limit=1").path("members[0].key");
+        given().header("Authorization", ADMIN).get("/api/v1/segments/paid_churned/explain/" + member)
+                .then().statusCode(200)
+                .body("member", equalTo(true))
+                .body("conditions.find { it.pointer == '/rule/all/1' }.held", equalTo(true))
+                .body("conditions.find { it.pointer == '/rule/all/1' }.value", equalTo("lapsed"))
+                .body("conditions.find { it.pointer == '/rule/all/1' }.condition.attribute", equalTo("plan_status"));
+
+        String active = given().header("Authorization", ADMIN).contentType("application/json")
+                .body("{\"rule\": {\"attribute\": \"plan_status\", \"op\": \"eq\", \"value\": \"active\"},"
+                        + " \"sampleSize\": 1}")
+                .post("/api/v1/segments/preview").path("sample[0].key");
+        given().header("Authorization", ADMIN).get("/api/v1/segments/paid_churned/explain/" + active)
+                .then().statusCode(200)
+                .body("member", equalTo(false))
+                .body("conditions.find { it.pointer == '/rule/all/1' }.held", equalTo(false))
+                .body("conditions.find { it.pointer == '/rule/all/1' }.value", equalTo("active"));
+
+        given().header("Authorization", ADMIN).get("/api/v1/segments/paid_churned/explain/NOBODY")
+                .then().statusCode(404).body("code", equalTo("learner_not_found"));
+    }
+
+    @Test
+    void previewChangeCountsWhoWouldEnterAndLeave() {
+        int members = given().header("Authorization", ADMIN)
+                .get("/api/v1/segments/paid_churned/members?limit=1000").path("members.size()");
+        given().header("Authorization", ADMIN).contentType("application/json")
+                .body("{\"rule\": {\"attribute\": \"plan\", \"op\": \"in\", \"values\": [\"basic\","
+                        + " \"exam_coach\", \"personal_coach\"]}, \"sampleSize\": 5}")
+                .post("/api/v1/segments/paid_churned/preview-change")
+                .then().statusCode(200)
+                .body("leaving", equalTo(0))
+                .body("staying", equalTo(members))
+                .body("entering", greaterThan(0))
+                .body("enteringSample.size()", greaterThan(0));
+        given().header("Authorization", ADMIN).contentType("application/json")
+                .body("{\"rule\": {\"attribute\": \"nope\", \"op\": \"eq\", \"value\": 1}}")
+                .post("/api/v1/segments/paid_churned/preview-change")
+                .then().statusCode(422).body("errors.pointer", hasItem("/rule/attribute"));
+    }
 }
