@@ -62,4 +62,24 @@ class BigQueryAppTest {
         // 3 tables, plus the two failed attempts the client retried.
         assertThat(fake.requestCount("tables.get")).isEqualTo(5);
     }
+
+    @Test
+    void previewRunsInBigQueryAndReportsTheBytesADryRunWouldScan() {
+        given().header("Authorization", ADMIN).contentType("application/json")
+                .body("""
+                        {"rule": {"all": [
+                           {"attribute": "plan", "op": "eq", "value": "premium"},
+                           {"event": "lecture_views", "where": {"attribute": "subject", "op": "eq", "value": "math"},
+                            "between": {"from": "2025-03-01T00:00:00Z", "to": "2025-03-31T00:00:00Z"},
+                            "aggregate": {"fn": "count"}, "op": "gte", "value": 1}]},
+                         "attributes": ["plan", "streak_days"], "asOf": "2025-03-31T03:00:00Z"}""")
+                .post("/api/v1/segments/preview")
+                .then().statusCode(200)
+                .body("count", equalTo(3))
+                .body("sample.key", contains("L0001", "L0004", "L0005"))
+                .body("sample[2].attributes.streak_days", equalTo(45))
+                .body("sql.dialect", equalTo("bigquery"))
+                .body("sql.sql", org.hamcrest.Matchers.containsString("`test-project.learning.lecture_views`"))
+                .body("bytesProcessed", org.hamcrest.Matchers.greaterThan(0));
+    }
 }
