@@ -35,10 +35,12 @@ public class SegmentFiles {
     private final SegmentService segments;
     private final Clock clock;
     private final dev.masync.catalog.CatalogService catalogs;
+    private final dev.masync.audit.AuditLog audit;
 
     SegmentFiles(SegmentsConfig config, SegmentService segments, Clock clock,
-                 dev.masync.catalog.CatalogService catalogs) {
+                 dev.masync.catalog.CatalogService catalogs, dev.masync.audit.AuditLog audit) {
         this.catalogs = catalogs;
+        this.audit = audit;
         this.config = config;
         this.segments = segments;
         this.clock = clock;
@@ -142,6 +144,7 @@ public class SegmentFiles {
             return false;
         }
         boolean created = s == null;
+        SegmentView before = created ? null : segments.view(s);
         if (created) {
             s = new Segment();
             s.key = f.key();
@@ -161,6 +164,7 @@ public class SegmentFiles {
             s.persist();
         }
         segments.writeVersion(s, created ? "create" : "update", actor);
+        audit.record(created ? "segment.create" : "segment.update", "segment", s.key, before, segments.view(s));
         return true;
     }
 
@@ -174,8 +178,10 @@ public class SegmentFiles {
                 LOG.warnf("segment '%s' lost its file %s but is used by %s; kept", s.key, s.sourceFile, users);
                 continue;
             }
+            SegmentView before = segments.view(s);
             s.version = s.version + 1;
             segments.writeVersion(s, "delete", "file:" + s.sourceFile);
+            audit.record("segment.delete", "segment", s.key, before, null);
             s.delete();
             LOG.infof("segment '%s' removed: its file %s is gone", s.key, s.sourceFile);
         }
