@@ -55,6 +55,7 @@ public final class SegmentCompiler {
     /** One row, one column {@code count} (INTEGER): the number of learners in the segment. */
     public BoundQuery count(Rule rule, Instant asOf) {
         Query q = new Query(asOf, null);
+        q.candidates = candidateConditions(rule);
         Frag where = q.predicate(rule);
         Frag f = q.with().sql("SELECT COUNT(*) AS count").add(q.from()).sql(" WHERE ").add(where);
         return build(f);
@@ -70,6 +71,7 @@ public final class SegmentCompiler {
             throw new IllegalArgumentException("limit must be positive: " + limit);
         }
         Query q = new Query(asOf, null);
+        q.candidates = candidateConditions(rule);
         Frag where = q.predicate(rule);
         Frag f = q.with().sql("SELECT ").add(q.key());
         for (String a : attributes) {
@@ -160,6 +162,53 @@ public final class SegmentCompiler {
         return b.build();
     }
 
+    /**
+     * The attribute conditions every member must meet (the rule itself, or the attribute conditions directly under
+     * a top-level {@code all}). Event aggregates are only needed for learners meeting them, so count and members
+     * restrict the event CTEs to those learners: DuckDB then aggregates the candidates' events instead of everyone's.
+     */
+    private static List<Rule.AttributeCondition> candidateConditions(Rule rule) {
+        if (rule instanceof Rule.AttributeCondition c) {
+            return List.of(c);
+        }
+        if (rule instanceof Rule.All a) {
+            List<Rule.AttributeCondition> out = new ArrayList<>();
+            a.rules().forEach(r -> {
+                if (r instanceof Rule.AttributeCondition c) {
+                    out.add(c);
+                }
+            });
+            return out;
+        }
+        return List.of();
+    }
+
+    /**
+     * Whether a learner without matching events meets the event condition (e.g. "count eq 0"). Only then is the
+     * CTE worth restricting to candidates: for "count gte 5" the join itself already filters, and restricting the
+     * events measured slower on unselective attribute conditions (see the segment benchmark in README.md).
+     */
+    static boolean holdsWithoutEvents(Rule.EventCondition e) {
+        String fn = e.aggregate().fn();
+        if (!fn.equals("count") && !fn.equals("count_distinct") && !fn.equals("sum")) {
+            return false;
+        }
+        java.math.BigDecimal zero = java.math.BigDecimal.ZERO;
+        if (e.op().equals("between")) {
+            return e.from().decimalValue().compareTo(zero) <= 0 && e.to().decimalValue().compareTo(zero) >= 0;
+        }
+        int c = zero.compareTo(e.value().decimalValue());
+        return switch (e.op()) {
+            case "eq" -> c == 0;
+            case "neq" -> c != 0;
+            case "lt" -> c < 0;
+            case "lte" -> c <= 0;
+            case "gt" -> c > 0;
+            case "gte" -> c >= 0;
+            default -> false;
+        };
+    }
+
     private QueryParam keyParam(String key) {
         return keyParam(catalog.learners(), catalog.learnerKey(), key);
     }
@@ -185,6 +234,8 @@ public final class SegmentCompiler {
         final Map<Rule, Frag> nodes = new IdentityHashMap<>();
         final Map<Rule.EventCondition, String> eventAliases = new IdentityHashMap<>();
         final Deque<String> inlining = new ArrayDeque<>();
+        /** Attribute conditions all members meet; event CTEs may skip other learners. Empty: no restriction. */
+        List<Rule.AttributeCondition> candidates = List.of();
 
         Query(Instant asOf, String onlyLearner) {
             this.now = Objects.requireNonNull(asOf, "asOf").atZone(zone);
@@ -425,6 +476,14 @@ public final class SegmentCompiler {
             }
             if (onlyLearner != null) {
                 filters.add(Frag.of(key + " = ").param(keyParam(table, events.learnerKey(), onlyLearner)));
+            }
+            if (!candidates.isEmpty() && holdsWithoutEvents(e)) {
+                Frag in = Frag.of(key + " IN (SELECT l.").sql(dialect.quoteIdentifier(catalog.learnerKey()))
+                        .sql(" FROM ").sql(dialect.table(catalog.learners().name())).sql(" AS l WHERE ");
+                for (int i = 0; i < candidates.size(); i++) {
+                    in.sql(i == 0 ? "" : " AND ").add(attribute(candidates.get(i), catalog.learners(), true));
+                }
+                filters.add(in.sql(")"));
             }
             for (int i = 0; i < filters.size(); i++) {
                 cte.sql(i == 0 ? " WHERE " : " AND ").add(filters.get(i));

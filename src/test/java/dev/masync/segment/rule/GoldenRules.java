@@ -56,6 +56,14 @@ final class GoldenRules {
                     SELECT count(*) FROM learners WHERE learner_id NOT IN (
                       SELECT learner_id FROM quiz_attempts
                       WHERE answered_at BETWEEN TIMESTAMP '2026-02-14 21:00:00' AND TIMESTAMP '2026-02-28 21:00:00')"""),
+            new Golden("paid_without_views_7d", """
+                    {"all": [{"attribute": "plan", "op": "in", "values": ["basic", "exam_coach", "personal_coach"]},
+                             {"event": "lecture_views", "within_last": "P7D", "aggregate": {"fn": "count"},
+                              "op": "lt", "value": 1}]}""",
+                    """
+                    SELECT count(*) FROM learners WHERE plan IN ('basic', 'exam_coach', 'personal_coach')
+                      AND learner_id NOT IN (SELECT learner_id FROM lecture_views
+                        WHERE viewed_at BETWEEN TIMESTAMP '2026-02-21 21:00:00' AND TIMESTAMP '2026-02-28 21:00:00')"""),
             new Golden("first_half_february_watch", """
                     {"event": "lecture_views", "between": {"from": "2026-02-01", "to": "2026-02-14"},
                      "aggregate": {"fn": "sum", "attribute": "watch_seconds"}, "op": "gt", "value": 3600}""",
