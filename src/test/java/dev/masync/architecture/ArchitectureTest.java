@@ -44,4 +44,14 @@ class ArchitectureTest {
                 .because("the SPI is plain Java so warehouses can be tested without the application")
                 .check(classes);
     }
+
+    @Test
+    void connectorSpiHasNoFrameworkImports() {
+        noClasses().that().resideInAPackage("dev.masync.connector.spi..")
+                .should().dependOnClassesThat().resideInAnyPackage("jakarta..", "io.quarkus..", "okhttp3..", "okio..",
+                        "com.fasterxml.jackson..")
+                .because("the connector SPI is plain Java so connectors build and test without the application; "
+                        + "keep HTTP in connector.http or the vendor package and wiring in the application")
+                .check(classes);
+    }
 }

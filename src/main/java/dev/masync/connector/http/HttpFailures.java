@@ -1,0 +1,117 @@
+package dev.masync.connector.http;
+
+import dev.masync.connector.spi.DestinationException;
+import dev.masync.connector.spi.PermanentException;
+import dev.masync.connector.spi.PermanentException.Code;
+import dev.masync.connector.spi.RetryableException;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one place that maps HTTP outcomes to connector failures. Connectors call {@link #classify} on every
+ * response and {@link #ioFailure} on every {@link IOException}; vendors override only their quirks through
+ * {@link #withQuirk}.
+ *
+ * <ul>
+ *   <li>2xx: no failure</li>
+ *   <li>408, 425, 429, 5xx, I/O errors and timeouts: {@link RetryableException}, honouring {@code Retry-After}
+ *       (seconds or HTTP-date)</li>
+ *   <li>401: {@link Code#AUTH}; 403: {@link Code#PERMISSION}</li>
+ *   <li>3xx (redirects are not followed) and 410 Gone: {@link Code#INVALID_CONFIG}, the URL is wrong</li>
+ *   <li>any other 4xx (400, 404, 422…): {@link Code#INVALID_REQUEST}</li>
+ * </ul>
+ */
+public final class HttpFailures {
+    private static final int MAX_BODY_IN_MESSAGE = 300;
+
+    private final Clock clock;
+    private final VendorQuirk quirk;
+
+    public HttpFailures(Clock clock) {
+        this(clock, (reply, standard) -> Optional.empty());
+    }
+
+    private HttpFailures(Clock clock, VendorQuirk quirk) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.quirk = Objects.requireNonNull(quirk, "quirk");
+    }
+
+    /** A classifier that asks {@code quirk} first and applies the standard rules when it returns empty. */
+    public HttpFailures withQuirk(VendorQuirk quirk) {
+        return new HttpFailures(clock, quirk);
+    }
+
+    public Optional<DestinationException> classify(int status, String retryAfter, String body) {
+        return classify(new HttpReply(status, retryAfter, body == null ? "" : body));
+    }
+
+    /** The failure a response means, or empty when it is a success. */
+    public Optional<DestinationException> classify(HttpReply reply) {
+        Optional<DestinationException> vendor = quirk.classify(reply, this);
+        return vendor.isPresent() ? vendor : standard(reply);
+    }
+
+    /** Like {@link #classify(HttpReply)} but throws the failure. */
+    public void check(HttpReply reply) {
+        Optional<DestinationException> failure = classify(reply);
+        if (failure.isPresent()) throw failure.get();
+    }
+
+    /** The standard rules only; for quirks that want to delegate after all. */
+    public Optional<DestinationException> standard(HttpReply reply) {
+        int status = reply.status();
+        if (reply.isSuccessful()) return Optional.empty();
+        String message = "HTTP " + status + describe(reply.body());
+        if (status == 408 || status == 425 || status == 429 || status >= 500) {
+            return Optional.of(retryable(message, reply.retryAfter()));
+        }
+        Code code = switch (status) {
+            case 401 -> Code.AUTH;
+            case 403 -> Code.PERMISSION;
+            case 410 -> Code.INVALID_CONFIG;
+            default -> status >= 300 && status < 400 ? Code.INVALID_CONFIG : Code.INVALID_REQUEST;
+        };
+        return Optional.of(new PermanentException(code, message));
+    }
+
+    /** Timeouts, resets and refused connections: retryable. */
+    public RetryableException ioFailure(IOException e) {
+        return new RetryableException(e.getClass().getSimpleName() + ": " + e.getMessage(), null, e);
+    }
+
+    /** A retryable failure with the delay given by a raw {@code Retry-After} value (may be null). */
+    public RetryableException retryable(String message, String retryAfter) {
+        return new RetryableException(message, retryAfter(retryAfter).orElse(null), null);
+    }
+
+    /** Parses {@code Retry-After} as delta-seconds or an HTTP-date; a date in the past means no wait. */
+    public Optional<Duration> retryAfter(String header) {
+        if (header == null || header.isBlank()) return Optional.empty();
+        String value = header.trim();
+        try {
+            long seconds = Long.parseLong(value);
+            return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration wait = Duration.between(clock.instant(), at.toInstant());
+                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+            } catch (DateTimeParseException unreadable) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static String describe(String body) {
+        if (body == null || body.isBlank()) return "";
+        String oneLine = body.strip().replaceAll("\\s+", " ");
+        return ": " + (oneLine.length() > MAX_BODY_IN_MESSAGE ? oneLine.substring(0, MAX_BODY_IN_MESSAGE) + "…" : oneLine);
+    }
+}

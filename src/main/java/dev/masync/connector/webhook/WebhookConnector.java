@@ -1,0 +1,198 @@
+package dev.masync.connector.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.masync.connector.http.HttpFailures;
+import dev.masync.connector.http.HttpReply;
+import dev.masync.connector.spi.Batch;
+import dev.masync.connector.spi.BatchLimits;
+import dev.masync.connector.spi.BatchResult;
+import dev.masync.connector.spi.Destination;
+import dev.masync.connector.spi.DestinationContext;
+import dev.masync.connector.spi.PermanentException;
+import dev.masync.connector.spi.RecordChange;
+import dev.masync.connector.spi.RecordOutcome;
+import dev.masync.connector.spi.RetryableException;
+import dev.masync.connector.spi.Secret;
+import dev.masync.connector.spi.SecretRef;
+import dev.masync.connector.spi.SettingProblem;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * POSTs each batch as JSON to a customer URL, signed per Standard Webhooks.
+ *
+ * <p>Settings: {@code url} (http or https), {@code secret} (a {@link SecretRef}; a {@code whsec_} secret is
+ * base64 after the prefix, anything else is used as UTF-8 bytes).
+ *
+ * <p>Response contract: any 2xx with an empty body confirms every record; a 2xx body
+ * {@code {"results":[{"key":…,"status":"ok"|"rejected","code":…,"message":…}]}} gives per-record outcomes, and a
+ * record without a result is rejected as {@code missing_result}. A 2xx body that is not such JSON is a
+ * {@link RetryableException} ({@code malformed_response}): the receiver may or may not have applied the batch,
+ * and replay is safe because receivers dedupe on {@code webhook-id}. Other statuses go through
+ * {@link HttpFailures}.
+ */
+public final class WebhookConnector implements Destination {
+    public static final String TYPE = "webhook";
+    /** The spec suggests small payloads; the envelope adds little to this. */
+    private static final BatchLimits LIMITS = new BatchLimits(500, 1024 * 1024);
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final String SECRET_PREFIX = "whsec_";
+
+    private final OkHttpClient client;
+    private final Clock clock;
+    private final HttpFailures failures;
+    private final ObjectMapper json = new ObjectMapper();
+
+    /**
+     * @param sharedClient the application's client; this connector derives its own settings from it
+     */
+    public WebhookConnector(OkHttpClient sharedClient, Clock clock) {
+        this.client = Objects.requireNonNull(sharedClient, "sharedClient").newBuilder()
+                .followRedirects(false) // Standard Webhooks: a 3xx is a failure
+                .followSslRedirects(false)
+                .retryOnConnectionFailure(false) // the engine retries, with the same webhook-id
+                .callTimeout(Duration.ofSeconds(30))
+                .build();
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.failures = new HttpFailures(clock);
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public BatchLimits limits() {
+        return LIMITS;
+    }
+
+    @Override
+    public List<SettingProblem> validate(Map<String, String> settings) {
+        List<SettingProblem> problems = new ArrayList<>();
+        String url = settings.get("url");
+        if (url == null || HttpUrl.parse(url) == null) {
+            problems.add(new SettingProblem("url", "set url to the receiver's http(s) address"));
+        }
+        String secret = settings.get("secret");
+        try {
+            SecretRef.parse(secret == null ? "" : secret);
+        } catch (IllegalArgumentException e) {
+            problems.add(new SettingProblem("secret", "set secret to env:NAME or file:/path holding the signing secret"));
+        }
+        return problems;
+    }
+
+    @Override
+    public BatchResult push(DestinationContext context, Batch batch) {
+        HttpUrl url = HttpUrl.parse(context.requiredSetting("url"));
+        if (url == null) {
+            throw new PermanentException(PermanentException.Code.INVALID_CONFIG, "url is not an http(s) address");
+        }
+        byte[] key = signingKey(context.secret("secret"));
+        String body = body(batch);
+        String timestamp = Long.toString(clock.instant().getEpochSecond());
+        Request request = new Request.Builder().url(url)
+                .header("webhook-id", batch.id())
+                .header("webhook-timestamp", timestamp)
+                .header("webhook-signature", "v1," + sign(key, batch.id() + "." + timestamp + "." + body))
+                .post(RequestBody.create(body, JSON))
+                .build();
+        try (Response response = client.newCall(request).execute()) {
+            HttpReply reply = new HttpReply(response.code(), response.header("Retry-After"), response.body().string());
+            failures.check(reply);
+            return outcomes(batch, reply.body());
+        } catch (IOException e) {
+            throw failures.ioFailure(e);
+        }
+    }
+
+    private String body(Batch batch) {
+        ObjectNode root = json.createObjectNode();
+        root.put("batchId", batch.id());
+        root.put("sync", batch.syncKey());
+        ArrayNode records = root.putArray("records");
+        for (RecordChange change : batch.records()) {
+            ObjectNode record = records.addObject();
+            record.put("learnerKey", change.learnerKey());
+            record.put("key", change.destinationKey());
+            record.put("kind", change.kind().name());
+            record.set("fields", json.valueToTree(change.fields()));
+        }
+        try {
+            return json.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new PermanentException(PermanentException.Code.INVALID_REQUEST, "cannot serialize batch " + batch.id(), e);
+        }
+    }
+
+    private BatchResult outcomes(Batch batch, String responseBody) {
+        if (responseBody.isBlank()) return BatchResult.allConfirmed(batch);
+        JsonNode results;
+        try {
+            results = json.readTree(responseBody).path("results");
+        } catch (JsonProcessingException e) {
+            throw new RetryableException("malformed_response: 2xx body is not JSON", null, e);
+        }
+        if (results.isMissingNode()) return BatchResult.allConfirmed(batch);
+        if (!results.isArray()) throw new RetryableException("malformed_response: results is not an array");
+        Map<String, RecordOutcome> byKey = new HashMap<>();
+        for (JsonNode result : results) {
+            String key = result.path("key").asText(null);
+            if (key == null) continue;
+            String status = result.path("status").asText("");
+            byKey.put(key, switch (status) {
+                case "ok" -> RecordOutcome.confirmed(key);
+                case "rejected" -> RecordOutcome.rejected(key, result.path("code").asText("rejected"),
+                        result.path("message").asText("rejected by the receiver"));
+                default -> RecordOutcome.rejected(key, "unknown_status", "receiver answered status '" + status + "'");
+            });
+        }
+        return new BatchResult(batch.records().stream()
+                .map(change -> byKey.getOrDefault(change.destinationKey(), RecordOutcome.rejected(
+                        change.destinationKey(), "missing_result", "the receiver returned no result for this record")))
+                .toList());
+    }
+
+    static byte[] signingKey(Secret secret) {
+        String value = secret.reveal();
+        if (!value.startsWith(SECRET_PREFIX)) return secret.utf8();
+        try {
+            return Base64.getDecoder().decode(value.substring(SECRET_PREFIX.length()));
+        } catch (IllegalArgumentException e) {
+            throw new PermanentException(PermanentException.Code.INVALID_CONFIG, "a whsec_ secret must be base64 after the prefix");
+        }
+    }
+
+    static String sign(byte[] key, String content) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return Base64.getEncoder().encodeToString(mac.doFinal(content.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+}
