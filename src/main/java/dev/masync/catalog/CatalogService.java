@@ -22,7 +22,7 @@ import java.util.Optional;
 public class CatalogService {
     private static final Logger LOG = Logger.getLogger(CatalogService.class);
     /** How long an API call made right after start waits for the warehouse to be prepared. */
-    static final java.time.Duration STARTUP_WAIT = java.time.Duration.ofSeconds(60);
+    public static final java.time.Duration STARTUP_WAIT = java.time.Duration.ofSeconds(60);
 
     /** Either a catalog or the reason there is none. */
     public record State(Catalog catalog, String error, Instant checkedAt) {

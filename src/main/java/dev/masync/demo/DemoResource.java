@@ -35,7 +35,7 @@ public class DemoResource {
     @RolesAllowed("viewer")
     @Operation(summary = "The demo warehouse's seed, anchor date and size")
     public DemoState state() {
-        catalogs.awaitInitialLoad(java.time.Duration.ofSeconds(60));
+        catalogs.awaitInitialLoad(CatalogService.STARTUP_WAIT);
         return demo.state();
     }
 
@@ -46,7 +46,7 @@ public class DemoResource {
     @Operation(summary = "Advance the demo by N days: new events, lapses, returns, plan changes, sign-ups; "
             + "aggregates recomputed")
     public DemoSummary advance(@Valid @NotNull AdvanceRequest request) {
-        catalogs.awaitInitialLoad(java.time.Duration.ofSeconds(60));
+        catalogs.awaitInitialLoad(CatalogService.STARTUP_WAIT);
         DemoSummary summary = demo.advance(request.days());
         catalogs.refresh();
         return summary;

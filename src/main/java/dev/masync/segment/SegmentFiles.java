@@ -139,7 +139,7 @@ public class SegmentFiles {
                     + "' is managed through the API; rename the file's key or delete the API segment");
         }
         String actor = "file:" + source;
-        if (s != null && s.ruleJson.equals(ruleJson) && s.name.equals(f.name())
+        if (s != null && s.ruleJson.equals(ruleJson) && s.name.equals(f.name().strip())
                 && java.util.Objects.equals(s.description, f.description())) {
             return false;
         }
@@ -154,12 +154,7 @@ public class SegmentFiles {
             s.version = 0;
         }
         s.sourceFile = "segments/" + source;
-        s.name = f.name().strip();
-        s.description = f.description();
-        s.ruleJson = ruleJson;
-        s.version = s.version + 1;
-        s.updatedAt = clock.instant();
-        s.updatedBy = actor;
+        segments.apply(s, new SegmentRequest(f.key(), f.name(), f.description(), f.rule()), actor, s.version + 1);
         if (created) {
             s.persist();
         }

@@ -84,8 +84,8 @@ public class SegmentQueries {
         BoundQuery count = compiler.count(rule, asOf);
         long n = count(count);
         List<Member> sample = members(compiler.members(rule, asOf, attrs, null, sampleSize), attrs);
-        Long bytes = warehouse().estimateBytes(count).isPresent() ? warehouse().estimateBytes(count).getAsLong()
-                : null;
+        java.util.OptionalLong estimate = warehouse().estimateBytes(count);
+        Long bytes = estimate.isPresent() ? estimate.getAsLong() : null;
         return new Preview(n, sample, CompiledSql.of(warehouse().kind(), count), asOf, bytes);
     }
 

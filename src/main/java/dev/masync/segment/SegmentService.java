@@ -237,7 +237,7 @@ public class SegmentService {
         return errors;
     }
 
-    private void apply(Segment s, SegmentRequest r, String actor, int version) {
+    void apply(Segment s, SegmentRequest r, String actor, int version) {
         s.name = r.name().strip();
         s.description = r.description();
         s.ruleJson = write(r.rule());

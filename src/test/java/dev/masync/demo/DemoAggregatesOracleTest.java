@@ -44,9 +44,9 @@ class DemoAggregatesOracleTest {
 
     private void assertNoMismatch(LocalDate anchor) throws SQLException {
         DemoDb.exec(c, "CREATE OR REPLACE TEMP TABLE oracle AS " + oracleSql(anchor));
-        assertThat(DemoDb.longValue(c, "SELECT count(*) FROM oracle"))
-                .isEqualTo(DemoDb.longValue(c, "SELECT count(*) FROM learner_status"))
-                .isEqualTo(DemoDb.longValue(c, "SELECT count(*) FROM demo_profile"));
+        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM oracle"))
+                .isEqualTo(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status"))
+                .isEqualTo(DemoSql.queryLong(c, "SELECT count(*) FROM demo_profile"));
         List<String> columns = DemoDb.rows(c, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'oracle'"
                 + " AND column_name <> 'learner_id' ORDER BY column_index");
         assertThat(columns).hasSize(30);
@@ -60,8 +60,8 @@ class DemoAggregatesOracleTest {
             assertThat(bad).as("%s at %s (learner | oracle | learner_status)", col, anchor).isEmpty();
         }
         // Enough happens for the comparison to mean something.
-        assertThat(DemoDb.longValue(c, "SELECT count(*) FROM learner_status WHERE streak_days >= 2")).isPositive();
-        assertThat(DemoDb.longValue(c, "SELECT count(*) FROM learner_status WHERE active_days_7d > 0")).isPositive();
+        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE streak_days >= 2")).isPositive();
+        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE active_days_7d > 0")).isPositive();
     }
 
     private static String oracleSql(LocalDate anchor) {

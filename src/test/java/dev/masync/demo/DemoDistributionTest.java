@@ -38,7 +38,7 @@ class DemoDistributionTest {
         assertThat(share("learner_status", "plan = 'personal_coach'")).isCloseTo(0.03, within(0.05));
         assertThat(DemoDb.rows(c, "SELECT DISTINCT plan_status FROM learner_status ORDER BY 1"))
                 .containsExactly("active", "cancel_scheduled", "lapsed", "trial");
-        assertThat(DemoDb.longValue(c, "SELECT count(*) FROM learner_status WHERE (plan_status = 'trial')"
+        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE (plan_status = 'trial')"
                 + " <> (trial_ends_at IS NOT NULL) OR (plan = 'free' AND plan_status = 'trial')")).isZero();
     }
 
@@ -51,7 +51,7 @@ class DemoDistributionTest {
         assertThat(share("learner_status", "active_days_7d = 0")).isGreaterThan(0.6);
         double median = DemoDb.doubleValue(c,
                 "SELECT median(watch_minutes_28d) FROM learner_status WHERE watch_minutes_28d > 0");
-        long max = DemoDb.longValue(c, "SELECT max(watch_minutes_28d) FROM learner_status");
+        long max = DemoSql.queryLong(c, "SELECT max(watch_minutes_28d) FROM learner_status");
         assertThat((double) max).isGreaterThan(10 * median);
         // Paid learners study more than free ones.
         assertThat(share("learner_status WHERE plan <> 'free' AND plan_status <> 'lapsed'", "active_days_28d > 0"))
@@ -91,8 +91,8 @@ class DemoDistributionTest {
 
     @Test
     void emailsAreUniqueLowerCaseAndAFewAreMalformed() throws SQLException {
-        assertThat(DemoDb.longValue(c, "SELECT count(DISTINCT email) FROM learner_status")).isEqualTo(5_000);
-        assertThat(DemoDb.longValue(c, "SELECT count(*) FROM learner_status WHERE email <> lower(email)")).isZero();
+        assertThat(DemoSql.queryLong(c, "SELECT count(DISTINCT email) FROM learner_status")).isEqualTo(5_000);
+        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE email <> lower(email)")).isZero();
         double malformed = share("learner_status",
                 "NOT regexp_full_match(email, '[a-z0-9._]+[a-z0-9]@[a-z0-9-]+(\\.[a-z0-9-]+)+')");
         assertThat(malformed).isBetween(0.0005, 0.012);
@@ -100,24 +100,24 @@ class DemoDistributionTest {
 
     @Test
     void profileColumnsUseTheirVocabularies() throws SQLException {
-        assertThat(DemoDb.longValue(c, "SELECT count(DISTINCT prefecture) FROM learner_status")).isEqualTo(47);
+        assertThat(DemoSql.queryLong(c, "SELECT count(DISTINCT prefecture) FROM learner_status")).isEqualTo(47);
         assertThat(DemoDb.stringValue(c, "SELECT prefecture FROM learner_status GROUP BY 1 ORDER BY count(*) DESC,"
                 + " 1 LIMIT 1")).isEqualTo("tokyo");
         assertThat(DemoDb.rows(c, "SELECT DISTINCT grade FROM learner_status ORDER BY 1")).containsExactly(
                 "es4", "es5", "es6", "hs1", "hs2", "hs3", "jh1", "jh2", "jh3", "ronin");
-        assertThat(DemoDb.longValue(c, "SELECT count(*) FROM learner_status WHERE (target_exam = 'none')"
+        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE (target_exam = 'none')"
                 + " <> (exam_date IS NULL)")).isZero();
-        assertThat(DemoDb.longValue(c, "SELECT count(*) FROM learner_status WHERE target_exam = 'common_test'"
+        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE target_exam = 'common_test'"
                 + " AND (month(exam_date) <> 1 OR day(exam_date) NOT BETWEEN 13 AND 19 OR isodow(exam_date) <> 6)"))
                 .isZero();
-        assertThat(DemoDb.longValue(c, "SELECT count(*) FROM learner_status WHERE target_exam = 'hs_entrance'"
+        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE target_exam = 'hs_entrance'"
                 + " AND grade NOT LIKE 'jh%'")).isZero();
         assertThat(DemoDb.rows(c, "SELECT DISTINCT subject FROM lecture_views ORDER BY 1"))
                 .containsExactly("english", "japanese", "math", "science", "social");
-        assertThat(DemoDb.longValue(c, "SELECT count(*) FROM lecture_views WHERE watch_seconds <= 0"
+        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM lecture_views WHERE watch_seconds <= 0"
                 + " OR viewed_at >= DATE '" + DemoDb.ANCHOR + "' OR viewed_at < DATE '"
                 + DemoDb.ANCHOR.minusDays(90) + "'")).isZero();
-        assertThat(DemoDb.longValue(c, "SELECT count(*) FROM learner_status WHERE learner_id NOT SIMILAR TO"
+        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE learner_id NOT SIMILAR TO"
                 + " 'L[0-9]{7}'")).isZero();
     }
 }

@@ -27,7 +27,7 @@ class DemoWarehouseTest {
             DemoDb.exec(c, "SET threads = 4");
             DemoWarehouse.generate(c, new DemoSpec(7, 20_000, ANCHOR, TOKYO));
             four = DemoDb.checksums(c);
-            assertThat(DemoDb.longValue(c, "SELECT count(*) FROM lecture_views")).isGreaterThan(250_000);
+            assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM lecture_views")).isGreaterThan(250_000);
         }
         assertThat(four).isEqualTo(one);
     }
@@ -63,7 +63,7 @@ class DemoWarehouseTest {
         try (Connection c = DemoDb.generated(42, 4_000)) {
             DemoDb.exec(c, "CREATE TEMP TABLE before AS SELECT learner_id, hash(*COLUMNS(* EXCLUDE (updated_at))) AS h"
                     + " FROM learner_status");
-            long maxIdBefore = DemoDb.longValue(c,
+            long maxIdBefore = DemoSql.queryLong(c,
                     "SELECT max(CAST(substr(learner_id, 2) AS BIGINT)) FROM learner_status");
 
             DemoSummary summary = DemoWarehouse.advance(c, 1);
@@ -80,15 +80,15 @@ class DemoWarehouseTest {
             long added = summary.learners() - 4_000;
             assertThat(added).as("0.2-0.5 %% sign up a day").isBetween(8L, 20L);
             // New ids continue the sequence without gaps.
-            assertThat(DemoDb.longValue(c, "SELECT count(*) FROM learner_status l ANTI JOIN before b USING (learner_id)"
+            assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status l ANTI JOIN before b USING (learner_id)"
                     + " WHERE CAST(substr(l.learner_id, 2) AS BIGINT) BETWEEN " + (maxIdBefore + 1) + " AND "
                     + (maxIdBefore + added))).isEqualTo(added);
 
-            long changed = DemoDb.longValue(c, "SELECT count(*) FROM learner_status l JOIN before b USING (learner_id)"
+            long changed = DemoSql.queryLong(c, "SELECT count(*) FROM learner_status l JOIN before b USING (learner_id)"
                     + " WHERE hash(*COLUMNS(l.* EXCLUDE (updated_at))) <> b.h");
             assertThat(changed).as("rows changed by one day").isBetween(40L, 1_200L);
 
-            assertThat(DemoDb.longValue(c, "SELECT count(*) FROM learner_status WHERE updated_at <> TIMESTAMP '"
+            assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE updated_at <> TIMESTAMP '"
                     + anchor + " 04:00:00'")).isZero();
             for (String sql : List.of("SELECT min(viewed_at), max(viewed_at) FROM lecture_views",
                     "SELECT min(answered_at), max(answered_at) FROM quiz_attempts")) {
@@ -109,7 +109,7 @@ class DemoWarehouseTest {
             assertThat(DemoDb.stringValue(c, "SELECT max(answered_at)::DATE FROM quiz_attempts"))
                     .isEqualTo(anchor.minusDays(1).toString());
             // The generator's course cursor agrees with the progress the daily job derives.
-            assertThat(DemoDb.longValue(c, """
+            assertThat(DemoSql.queryLong(c, """
                     SELECT count(*) FROM demo_progress g JOIN learner_status s USING (learner_id)
                     JOIN demo_profile p USING (learner_id)
                     JOIN (SELECT stage, count(*) FILTER (WHERE subject = 'math') AS t FROM demo_lectures GROUP BY stage)

@@ -129,9 +129,6 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response any(Throwable e) {
-        if (e instanceof WebApplicationException w) {
-            return web(w);
-        }
         return internal(e);
     }
 
