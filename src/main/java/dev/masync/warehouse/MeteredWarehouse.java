@@ -42,6 +42,11 @@ final class MeteredWarehouse implements Warehouse {
     }
 
     @Override
+    public long execute(BoundQuery statement) {
+        return timed("execute", () -> delegate.execute(statement));
+    }
+
+    @Override
     public java.util.OptionalLong estimateBytes(BoundQuery query) {
         return timed("estimate", () -> delegate.estimateBytes(query));
     }

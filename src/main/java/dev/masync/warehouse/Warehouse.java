@@ -40,6 +40,17 @@ public interface Warehouse extends AutoCloseable {
         return java.util.OptionalLong.empty();
     }
 
+    /**
+     * Runs a statement that returns no rows: DDL and DML on the area where ma-sync keeps sync state (never on the
+     * source). Each call is atomic on its own.
+     *
+     * @return the rows affected, or -1 if the warehouse does not say
+     */
+    default long execute(BoundQuery statement) {
+        query(statement, row -> true);
+        return -1;
+    }
+
     /** Cheap round trip proving the warehouse answers; throws {@link WarehouseException} if not. */
     void ping();
 

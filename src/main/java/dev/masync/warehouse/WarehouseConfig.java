@@ -72,6 +72,13 @@ public interface WarehouseConfig {
 
         /** DuckDB worker threads; default: DuckDB's own (all cores). */
         OptionalInt threads();
+
+        /**
+         * DuckDB file where syncs keep what each destination holds from us; attached read-write beside the source,
+         * so the diff runs in one query while the source stays read-only. The embedded default is
+         * {@code ${masync.data-dir}/sync-state.duckdb}; without it syncs cannot run on DuckDB.
+         */
+        Optional<Path> statePath();
     }
 
     interface BigQuery {

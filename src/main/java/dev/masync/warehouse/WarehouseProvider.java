@@ -105,7 +105,8 @@ public class WarehouseProvider {
     public DuckDbWarehouse.Settings duckDbSettings(boolean readOnly) {
         WarehouseConfig.DuckDb d = config.duckdb();
         return new DuckDbWarehouse.Settings(d.path(), readOnly, d.memoryLimit(),
-                d.threads().isPresent() ? d.threads().getAsInt() : null, masync.dataDir().resolve("duckdb-tmp"));
+                d.threads().isPresent() ? d.threads().getAsInt() : null, masync.dataDir().resolve("duckdb-tmp"),
+                d.statePath().orElse(null));
     }
 
     /** Whether this process may write the DuckDB file (demo mode owns it; a user's file is read-only). */

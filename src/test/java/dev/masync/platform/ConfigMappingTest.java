@@ -51,6 +51,7 @@ class ConfigMappingTest {
         assertThat(w.catalogRefresh()).isEqualTo(Duration.ofMinutes(5));
         assertThat(w.duckdb().memoryLimit()).isEqualTo("1GB");
         assertThat(w.duckdb().threads()).isEmpty();
+        assertThat(w.duckdb().statePath()).isEmpty();
         assertThat(w.bigquery().project()).isEmpty();
         assertThat(w.bigquery().anonymous()).isFalse();
         assertThat(w.bigquery().pageSize()).isEqualTo(10_000);
@@ -85,6 +86,7 @@ class ConfigMappingTest {
                 Map.entry("masync.warehouse.duckdb.path", "/w.duckdb"),
                 Map.entry("masync.warehouse.duckdb.memory-limit", "2GB"),
                 Map.entry("masync.warehouse.duckdb.threads", "2"),
+                Map.entry("masync.warehouse.duckdb.state-path", "/s.duckdb"),
                 Map.entry("masync.warehouse.bigquery.project", "p"),
                 Map.entry("masync.warehouse.bigquery.dataset", "d"),
                 Map.entry("masync.warehouse.bigquery.location", "asia-northeast1"),
@@ -117,6 +119,7 @@ class ConfigMappingTest {
         assertThat(w.duckdb().path()).isEqualTo(Path.of("/w.duckdb"));
         assertThat(w.duckdb().memoryLimit()).isEqualTo("2GB");
         assertThat(w.duckdb().threads()).hasValue(2);
+        assertThat(w.duckdb().statePath()).contains(Path.of("/s.duckdb"));
         assertThat(w.bigquery().project()).contains("p");
         assertThat(w.bigquery().dataset()).contains("d");
         assertThat(w.bigquery().location()).contains("asia-northeast1");

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param learnerKey     the learner's key in the warehouse
  * @param destinationKey the record's identity at the destination (e-mail, external id…); outcomes refer to it
  * @param kind           {@link Kind#UPSERT} or {@link Kind#REMOVE}
- * @param fields         for an upsert, only the fields that changed (a {@code null} value clears the field);
+ * @param fields         for an upsert or update, only the fields that changed (a {@code null} value clears the field);
  *                       empty for a removal. Immutable, in the order given.
  */
 public record RecordChange(String learnerKey, String destinationKey, Kind kind, Map<String, Object> fields) {
@@ -19,6 +19,8 @@ public record RecordChange(String learnerKey, String destinationKey, Kind kind, 
     public enum Kind {
         /** Create the record or update the given fields; other fields stay untouched. */
         UPSERT,
+        /** Update the given fields of a record that already exists; never create one. */
+        UPDATE,
         /** The learner left the segment: remove its membership (not necessarily the record). */
         REMOVE
     }
@@ -35,6 +37,10 @@ public record RecordChange(String learnerKey, String destinationKey, Kind kind, 
 
     public static RecordChange upsert(String learnerKey, String destinationKey, Map<String, Object> fields) {
         return new RecordChange(learnerKey, destinationKey, Kind.UPSERT, fields);
+    }
+
+    public static RecordChange update(String learnerKey, String destinationKey, Map<String, Object> fields) {
+        return new RecordChange(learnerKey, destinationKey, Kind.UPDATE, fields);
     }
 
     public static RecordChange remove(String learnerKey, String destinationKey) {

@@ -89,6 +89,28 @@ public final class SegmentCompiler {
     }
 
     /**
+     * Appends to {@code out} a query of all members, unordered, for use as a subquery of a larger statement: the
+     * learner key (named as in the learners table), then {@code attributes} (distinct, without the key), named as the
+     * columns. Parameters are bound into {@code out} in text order.
+     */
+    public void appendMembers(SqlBuilder out, Rule rule, Instant asOf, List<String> attributes) {
+        Query q = new Query(asOf, null);
+        q.candidates = candidateConditions(rule);
+        Frag where = q.predicate(rule);
+        Frag f = q.with().sql("SELECT ").add(q.key());
+        for (String a : attributes) {
+            CatalogColumn c = catalog.learners().column(a)
+                    .orElseThrow(() -> new IllegalArgumentException("unknown attribute " + a));
+            if (c.name().equals(catalog.learnerKey())) {
+                throw new IllegalArgumentException("attributes must not repeat the learner key " + a);
+            }
+            f.sql(", l.").sql(dialect.quoteIdentifier(c.name()));
+        }
+        f.add(q.from()).sql(" WHERE ").add(where);
+        f.emit(out);
+    }
+
+    /**
      * How a segment changes from {@code saved} to {@code proposed}. One row with the INTEGER columns
      * {@code entering} (in proposed, not in saved), {@code leaving} (in saved, not in proposed) and {@code staying}
      * (in both), and ARRAY columns {@code entering_sample}, {@code leaving_sample}, {@code staying_sample}: the up to

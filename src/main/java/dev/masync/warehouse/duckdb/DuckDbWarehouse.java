@@ -37,12 +37,24 @@ import java.util.Properties;
  */
 public final class DuckDbWarehouse implements Warehouse {
 
-    /** How the file is opened. */
-    public record Settings(Path path, boolean readOnly, String memoryLimit, Integer threads, Path tempDirectory) {
+    /**
+     * How the file is opened. {@code statePath}, when set, is a second DuckDB file attached read-write as
+     * {@value #STATE_CATALOG}, where the sync engine keeps what each destination holds, beside a source that may be
+     * read-only.
+     */
+    public record Settings(Path path, boolean readOnly, String memoryLimit, Integer threads, Path tempDirectory,
+                           Path statePath) {
         public Settings {
             Objects.requireNonNull(path, "path");
         }
+
+        public Settings(Path path, boolean readOnly, String memoryLimit, Integer threads, Path tempDirectory) {
+            this(path, readOnly, memoryLimit, threads, tempDirectory, null);
+        }
     }
+
+    /** The catalog name of the attached sync-state file. */
+    public static final String STATE_CATALOG = "masync_state";
 
     private static final DuckDbDialect DIALECT = new DuckDbDialect();
 
@@ -65,7 +77,11 @@ public final class DuckDbWarehouse implements Warehouse {
             throw new WarehouseException(Kind.UNAVAILABLE, "DuckDB warehouse file " + path + " is not readable");
         }
         try {
-            return new DuckDbWarehouse(settings, connect(settings));
+            DuckDBConnection root = connect(settings);
+            if (settings.statePath() != null) {
+                attachState(root, settings.statePath());
+            }
+            return new DuckDbWarehouse(settings, root);
         } catch (SQLException e) {
             throw new WarehouseException(Kind.UNAVAILABLE,
                     "cannot open DuckDB warehouse " + path + ": " + firstLine(e.getMessage()), e);
@@ -95,6 +111,22 @@ public final class DuckDbWarehouse implements Warehouse {
         }
         // The driver directly, not DriverManager: it must work from any class loader (Quarkus, tests, CLI).
         return (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + s.path().toAbsolutePath(), props);
+    }
+
+    private static void attachState(DuckDBConnection root, Path statePath) throws SQLException {
+        try {
+            Files.createDirectories(statePath.toAbsolutePath().getParent());
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot create the folder of " + statePath + ": " + e.getMessage(), e);
+        }
+        // ATTACH takes no parameters; the path comes from configuration, quoted as a string literal.
+        String literal = "'" + statePath.toAbsolutePath().toString().replace("'", "''") + "'";
+        try (var s = root.createStatement()) {
+            s.execute("ATTACH " + literal + " AS " + STATE_CATALOG + " (READ_WRITE)");
+        } catch (SQLException e) {
+            root.close();
+            throw e;
+        }
     }
 
     public Settings settings() {
@@ -184,6 +216,17 @@ public final class DuckDbWarehouse implements Warehouse {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("row consumer failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long execute(BoundQuery statement) {
+        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(statement.sql())) {
+            bind(c, ps, statement.params());
+            ps.execute();
+            return ps.getUpdateCount();
+        } catch (SQLException e) {
+            throw translate(e);
         }
     }
 

@@ -1,0 +1,183 @@
+package dev.masync.sync.state;
+
+import dev.masync.segment.rule.Rule;
+import dev.masync.segment.rule.SegmentCompiler;
+import dev.masync.warehouse.ColumnType;
+import dev.masync.warehouse.QueryParam;
+import dev.masync.warehouse.Row;
+import dev.masync.warehouse.SqlBuilder;
+import dev.masync.warehouse.Warehouse;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * State on DuckDB, in the sync-state file attached beside the source ({@code masync_state}). Per sync three tables:
+ * {@code state__<sync>} (what the destination holds), {@code pending__<sync>} (the current run's diff) and
+ * {@code confirmed__<sync>} (rows confirmed by the destination, appended per batch, folded into the state when the
+ * run ends or, after a crash, when the next run starts). Folding is idempotent, so a crash at any step is repaired by
+ * doing it again.
+ */
+public final class DuckDbStateStore implements StateStore {
+    private static final String CATALOG = "masync_state";
+
+    private final Warehouse warehouse;
+
+    public DuckDbStateStore(Warehouse warehouse) {
+        this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
+    }
+
+    @Override
+    public void recover(SyncPlan plan) {
+        String key = plan.syncKey();
+        exec("CREATE TABLE IF NOT EXISTS " + table("state", key)
+                + " (k VARCHAR, dk VARCHAR, h UBIGINT, fh UBIGINT[], fp BIGINT)");
+        exec("CREATE TABLE IF NOT EXISTS " + table("confirmed", key)
+                + " (seq BIGINT, op VARCHAR, k VARCHAR, dk VARCHAR, h UBIGINT, fh UBIGINT[], fp BIGINT)");
+        fold(key);
+    }
+
+    private void fold(String key) {
+        String state = table("state", key);
+        String confirmed = table("confirmed", key);
+        if (count("SELECT count(*) FROM " + confirmed) == 0) {
+            return;
+        }
+        // Each step can be repeated after a crash: the confirmations stay until the last one.
+        exec("DELETE FROM " + state + " WHERE k IN (SELECT k FROM " + confirmed + ")");
+        exec("INSERT INTO " + state + " SELECT k, dk, h, fh, fp FROM " + confirmed + " WHERE op <> 'L'");
+        exec("DELETE FROM " + confirmed);
+    }
+
+    @Override
+    public DiffCounts diff(SyncPlan plan, SegmentCompiler compiler, Rule rule, Instant asOf, boolean fullResync) {
+        String key = plan.syncKey();
+        SqlBuilder b = new SqlBuilder(warehouse.dialect());
+        b.sql("CREATE OR REPLACE TABLE ").sql(table("pending", key)).sql(" AS\nWITH m AS (");
+        compiler.appendMembers(b, rule, asOf, plan.columns());
+        b.sql("),\nc AS (SELECT CAST(m.").ident(plan.keyColumn()).sql(" AS VARCHAR) AS k, CAST(m.")
+                .ident(plan.identity()).sql(" AS VARCHAR) AS dk");
+        for (int i = 0; i < plan.fields().size(); i++) {
+            b.sql(", m.").ident(plan.fields().get(i)).sql(" AS v" + i);
+        }
+        b.sql(", ");
+        if (plan.fields().isEmpty()) {
+            b.sql("CAST([] AS UBIGINT[])");
+        } else {
+            b.sql("[");
+            for (int i = 0; i < plan.fields().size(); i++) {
+                b.sql(i == 0 ? "" : ", ").sql("hash(CAST(").param(ColumnType.STRING, plan.salts().get(i))
+                        .sql(" AS VARCHAR), m.").ident(plan.fields().get(i)).sql(")");
+            }
+            b.sql("]");
+        }
+        b.sql(" AS fh FROM m),\nd AS (SELECT *, hash(CAST(").param(ColumnType.INTEGER, plan.fingerprint())
+                .sql(" AS BIGINT), dk, fh) AS h FROM c)\n");
+        b.sql("SELECT row_number() OVER () AS seq, CASE WHEN s.k IS NULL THEN 'E' WHEN d.k IS NULL THEN 'L'"
+                + " WHEN d.h IS DISTINCT FROM s.h THEN 'C' ELSE 'U' END AS op, coalesce(d.k, s.k) AS k, d.dk,"
+                + " s.dk AS old_dk, d.h, d.fh, (s.fp IS DISTINCT FROM CAST(");
+        b.param(ColumnType.INTEGER, plan.fingerprint()).sql(" AS BIGINT)) AS redefined");
+        for (int i = 0; i < plan.fields().size(); i++) {
+            b.sql(", (d.fh[" + (i + 1) + "] IS DISTINCT FROM s.fh[" + (i + 1) + "]) AS ch" + i);
+        }
+        for (int i = 0; i < plan.fields().size(); i++) {
+            b.sql(", d.v" + i);
+        }
+        b.sql("\nFROM d FULL OUTER JOIN ").sql(table("state", key)).sql(" AS s ON d.k = s.k\nWHERE d.h IS DISTINCT FROM"
+                + " s.h OR (CAST(").param(ColumnType.BOOLEAN, fullResync).sql(" AS BOOLEAN) AND d.k IS NOT NULL)");
+        warehouse.execute(b.build());
+
+        long[] counts = new long[6];
+        warehouse.query(new SqlBuilder(warehouse.dialect()).sql("SELECT (SELECT count(*) FROM ")
+                .sql(table("state", key)).sql("), count(*) FILTER (WHERE op = 'E'), count(*) FILTER (WHERE op = 'C'),"
+                        + " count(*) FILTER (WHERE op = 'C' AND NOT redefined), count(*) FILTER (WHERE op = 'L'),"
+                        + " count(*) FILTER (WHERE op = 'U') FROM ").sql(table("pending", key)).build(), row -> {
+                            for (int i = 0; i < counts.length; i++) {
+                                counts[i] = ((Number) row.values().get(i)).longValue();
+                            }
+                            return true;
+                        });
+        return new DiffCounts(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
+    }
+
+    @Override
+    public long stream(SyncPlan plan, Predicate<ChangeRow> consumer) {
+        int n = plan.fields().size();
+        SqlBuilder b = new SqlBuilder(warehouse.dialect()).sql("SELECT seq, op, k, dk, old_dk,"
+                + " (op IN ('E', 'U') OR redefined) AS all_fields, CAST(h AS VARCHAR) AS h");
+        for (int i = 0; i < n; i++) {
+            b.sql(", ch" + i);
+        }
+        for (int i = 0; i < n; i++) {
+            b.sql(", v" + i);
+        }
+        b.sql(" FROM ").sql(table("pending", plan.syncKey())).sql(" ORDER BY seq");
+        return warehouse.query(b.build(), row -> consumer.test(decode(row, n)));
+    }
+
+    private static ChangeRow decode(Row row, int n) {
+        List<Object> v = row.values();
+        boolean[] changed = new boolean[n];
+        List<Object> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            changed[i] = Boolean.TRUE.equals(v.get(7 + i));
+            values.add(v.get(7 + n + i));
+        }
+        return new ChangeRow(((Number) v.get(0)).longValue(), ((String) v.get(1)).charAt(0), (String) v.get(2),
+                (String) v.get(3), (String) v.get(4), Boolean.TRUE.equals(v.get(5)), changed,
+                java.util.Collections.unmodifiableList(values), (String) v.get(6));
+    }
+
+    @Override
+    public void confirm(SyncPlan plan, long fromSeq, long toSeq, Collection<String> notConfirmed) {
+        SqlBuilder b = new SqlBuilder(warehouse.dialect()).sql("INSERT INTO ")
+                .sql(table("confirmed", plan.syncKey())).sql(" SELECT seq, op, k, dk, h, fh, CAST(")
+                .param(ColumnType.INTEGER, plan.fingerprint()).sql(" AS BIGINT) FROM ")
+                .sql(table("pending", plan.syncKey())).sql(" WHERE seq BETWEEN ")
+                .param(ColumnType.INTEGER, fromSeq).sql(" AND ").param(ColumnType.INTEGER, toSeq);
+        if (!notConfirmed.isEmpty()) {
+            b.sql(" AND NOT list_contains(").param(new QueryParam("x", ColumnType.ARRAY, ColumnType.STRING,
+                    List.copyOf(notConfirmed))).sql(", k)");
+        }
+        warehouse.execute(b.build());
+    }
+
+    @Override
+    public void finish(SyncPlan plan) {
+        fold(plan.syncKey());
+        discard(plan);
+    }
+
+    @Override
+    public void discard(SyncPlan plan) {
+        exec("DROP TABLE IF EXISTS " + table("pending", plan.syncKey()));
+    }
+
+    @Override
+    public void drop(String syncKey) {
+        for (String kind : List.of("pending", "confirmed", "state")) {
+            exec("DROP TABLE IF EXISTS " + table(kind, syncKey));
+        }
+    }
+
+    private String table(String kind, String syncKey) {
+        return CATALOG + "." + warehouse.dialect().quoteIdentifier(kind + "__" + syncKey);
+    }
+
+    private void exec(String trustedSql) {
+        warehouse.execute(new SqlBuilder(warehouse.dialect()).sql(trustedSql).build());
+    }
+
+    private long count(String trustedSql) {
+        long[] out = new long[1];
+        warehouse.query(new SqlBuilder(warehouse.dialect()).sql(trustedSql).build(), row -> {
+            out[0] = ((Number) row.values().get(0)).longValue();
+            return true;
+        });
+        return out[0];
+    }
+}

@@ -1,0 +1,175 @@
+package dev.masync.sync.state;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.masync.catalog.Catalog;
+import dev.masync.catalog.CatalogReader;
+import dev.masync.catalog.CatalogSpec;
+import dev.masync.segment.rule.Rule;
+import dev.masync.segment.rule.RuleParser;
+import dev.masync.segment.rule.SegmentCompiler;
+import dev.masync.sync.SyncDefinition;
+import dev.masync.warehouse.duckdb.DuckDbWarehouse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The in-engine diff against durable state, on a real DuckDB source with the state file attached. */
+class DuckDbStateStoreTest {
+    static final Instant AS_OF = Instant.parse("2026-11-02T00:00:00Z");
+
+    @TempDir
+    Path dir;
+    DuckDbWarehouse warehouse;
+    DuckDbStateStore store;
+    SegmentCompiler compiler;
+    Rule rule;
+    SyncPlan plan;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Path source = dir.resolve("src.duckdb");
+        try (Connection c = DuckDbWarehouse.openForWrite(new DuckDbWarehouse.Settings(source, false, null, null, null));
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE people (pid BIGINT, mail VARCHAR, minutes INTEGER, exam DATE)");
+            s.execute("INSERT INTO people SELECT range, 'p' || range || '@x.test', (range % 10)::INTEGER,"
+                    + " DATE '2026-12-01' + (range % 3)::INTEGER FROM range(100)");
+        }
+        warehouse = DuckDbWarehouse.open(new DuckDbWarehouse.Settings(source, false, null, null, null,
+                dir.resolve("state.duckdb")));
+        Catalog catalog = new CatalogReader(new CatalogSpec("people", "pid", List.of(), Map.of(), Map.of(), 50,
+                Duration.ofHours(1)), Clock.systemUTC()).read(warehouse);
+        compiler = new SegmentCompiler(warehouse.dialect(), catalog, ZoneId.of("UTC"), key -> Optional.empty());
+        rule = RuleParser.parse(new ObjectMapper().readTree(
+                "{\"attribute\":\"minutes\",\"op\":\"gte\",\"value\":5}"), "").rule();
+        plan = SyncPlan.of(definition(List.of(
+                new SyncDefinition.FieldMapping("minutes", "mins", SyncDefinition.Format.AUTO),
+                new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))), "pid");
+        store = new DuckDbStateStore(warehouse);
+    }
+
+    @AfterEach
+    void close() {
+        warehouse.close();
+    }
+
+    static SyncDefinition definition(List<SyncDefinition.FieldMapping> mapping) {
+        return new SyncDefinition("s1", "s1", "seg", "dest", new SyncDefinition.Identity("mail", "email"), mapping,
+                Optional.empty(), SyncDefinition.Mode.MIRROR, Optional.empty(), false, SyncDefinition.Guard.DEFAULT,
+                Optional.empty());
+    }
+
+    void update(String sql) throws Exception {
+        try (Connection c = warehouse.connection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    List<ChangeRow> run(SyncPlan p, boolean full, Set<String> reject) {
+        store.recover(p);
+        store.diff(p, compiler, rule, AS_OF, full);
+        List<ChangeRow> rows = new ArrayList<>();
+        store.stream(p, rows::add);
+        if (!rows.isEmpty()) {
+            store.confirm(p, rows.get(0).seq(), rows.get(rows.size() - 1).seq(), reject);
+        }
+        store.finish(p);
+        return rows;
+    }
+
+    @Test
+    void firstRunEntersEveryMemberThenARerunFindsNothing() {
+        store.recover(plan);
+        DiffCounts counts = store.diff(plan, compiler, rule, AS_OF, false);
+        assertThat(counts).isEqualTo(new DiffCounts(0, 50, 0, 0, 0, 0));
+        List<ChangeRow> rows = new ArrayList<>();
+        store.stream(plan, rows::add);
+        assertThat(rows).hasSize(50).allSatisfy(r -> {
+            assertThat(r.op()).isEqualTo('E');
+            assertThat(r.allFields()).isTrue();
+            assertThat(r.destinationKey()).isEqualTo("p" + r.learnerKey() + "@x.test");
+        });
+        store.confirm(plan, rows.get(0).seq(), rows.get(49).seq(), List.of());
+        store.finish(plan);
+
+        assertThat(run(plan, false, Set.of())).isEmpty();
+    }
+
+    @Test
+    void changedFieldsEnteredAndLeftAreFoundInOnePass() throws Exception {
+        run(plan, false, Set.of());
+        update("UPDATE people SET minutes = 9 WHERE pid = 5");          // changed: only mins
+        update("UPDATE people SET exam = DATE '2027-01-01' WHERE pid = 6"); // changed: only exam
+        update("UPDATE people SET minutes = 1 WHERE pid = 7");           // left
+        update("UPDATE people SET minutes = 8 WHERE pid = 10");          // entered
+        store.recover(plan);
+        DiffCounts counts = store.diff(plan, compiler, rule, AS_OF, false);
+        assertThat(counts).isEqualTo(new DiffCounts(50, 1, 2, 2, 1, 0));
+        assertThat(counts.evaluated()).isEqualTo(50);
+        assertThat(counts.unchanged()).isEqualTo(47);
+        List<ChangeRow> rows = new ArrayList<>();
+        store.stream(plan, rows::add);
+        assertThat(rows).extracting(r -> r.learnerKey() + ":" + r.op())
+                .containsExactlyInAnyOrder("5:C", "6:C", "7:L", "10:E");
+        ChangeRow five = rows.stream().filter(r -> r.learnerKey().equals("5")).findFirst().orElseThrow();
+        assertThat(five.allFields()).isFalse();
+        assertThat(five.changed()).containsExactly(true, false);
+        assertThat(five.values().get(0)).isEqualTo(9L);
+        ChangeRow six = rows.stream().filter(r -> r.learnerKey().equals("6")).findFirst().orElseThrow();
+        assertThat(six.changed()).containsExactly(false, true);
+        store.discard(plan);
+    }
+
+    @Test
+    void unconfirmedRecordsAreFoundAgainAndACrashBeforeFoldingLosesNothing() throws Exception {
+        List<ChangeRow> first = run(plan, false, Set.of("5", "6"));
+        assertThat(first).hasSize(50);
+        // the two rejected ones come back, nothing else
+        store.recover(plan);
+        store.diff(plan, compiler, rule, AS_OF, false);
+        List<ChangeRow> rows = new ArrayList<>();
+        store.stream(plan, rows::add);
+        assertThat(rows).extracting(ChangeRow::learnerKey).containsExactlyInAnyOrder("5", "6");
+        // confirmed, then the process dies before finish(): the next run folds the confirmation first
+        store.confirm(plan, rows.get(0).seq(), rows.get(1).seq(), List.of());
+        assertThat(run(plan, false, Set.of())).isEmpty();
+    }
+
+    @Test
+    void changingTheDefinitionResendsAllFieldsAndFullResyncResendsEveryone() {
+        run(plan, false, Set.of());
+        SyncPlan renamed = SyncPlan.of(definition(List.of(
+                new SyncDefinition.FieldMapping("minutes", "minutes_total", SyncDefinition.Format.AUTO),
+                new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))), "pid");
+        store.recover(renamed);
+        DiffCounts counts = store.diff(renamed, compiler, rule, AS_OF, false);
+        assertThat(counts.changed()).isEqualTo(50);
+        assertThat(counts.changedByValues()).isZero();
+        List<ChangeRow> rows = new ArrayList<>();
+        store.stream(renamed, rows::add);
+        assertThat(rows).allSatisfy(r -> assertThat(r.allFields()).isTrue());
+        store.confirm(renamed, rows.get(0).seq(), rows.get(rows.size() - 1).seq(), List.of());
+        store.finish(renamed);
+
+        List<ChangeRow> full = run(renamed, true, Set.of());
+        assertThat(full).hasSize(50).allSatisfy(r -> {
+            assertThat(r.op()).isEqualTo('U');
+            assertThat(r.allFields()).isTrue();
+        });
+    }
+}
