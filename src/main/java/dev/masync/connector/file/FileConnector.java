@@ -9,6 +9,7 @@ import dev.masync.connector.spi.BatchResult;
 import dev.masync.connector.spi.Destination;
 import dev.masync.connector.spi.DestinationContext;
 import dev.masync.connector.spi.PermanentException;
+import dev.masync.connector.spi.Probe;
 import dev.masync.connector.spi.RecordChange;
 import dev.masync.connector.spi.RetryableException;
 import dev.masync.connector.spi.SettingProblem;
@@ -31,6 +32,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -40,10 +43,11 @@ import java.util.regex.Pattern;
  * The file appears atomically (temp file in the same directory, fsync, atomic rename), and a replayed batch
  * replaces its own file, so pushes are idempotent.
  *
- * <p>Settings: {@code dir} (required, the outbox directory), {@code format} ({@code ndjson}, the default, or
- * {@code csv}).
+ * <p>Settings: {@code dir} (the outbox directory; required unless the connector was built with a default
+ * directory), {@code format} ({@code ndjson}, the default, or {@code csv}). The {@linkplain #probe probe} checks
+ * that the directory can be created and written.
  */
-public final class FileConnector implements Destination {
+public final class FileConnector implements Destination, Probe {
     public static final String TYPE = "file";
     private static final BatchLimits LIMITS = new BatchLimits(10_000, 64L * 1024 * 1024);
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
@@ -52,6 +56,17 @@ public final class FileConnector implements Destination {
     private final ObjectMapper json = new ObjectMapper()
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    private final Optional<Path> defaultDir;
+
+    /** A connector whose destinations must set {@code dir}. */
+    public FileConnector() {
+        this.defaultDir = Optional.empty();
+    }
+
+    /** A connector that writes to {@code defaultDir} for destinations that leave {@code dir} out. */
+    public FileConnector(Path defaultDir) {
+        this.defaultDir = Optional.of(Objects.requireNonNull(defaultDir, "defaultDir"));
+    }
 
     @Override
     public String type() {
@@ -67,8 +82,14 @@ public final class FileConnector implements Destination {
     public List<SettingProblem> validate(Map<String, String> settings) {
         List<SettingProblem> problems = new ArrayList<>();
         String dir = settings.get("dir");
-        if (dir == null || dir.isBlank()) {
+        if (dir == null ? defaultDir.isEmpty() : dir.isBlank()) {
             problems.add(new SettingProblem("dir", "set dir to the outbox directory, e.g. /var/lib/ma-sync/outbox"));
+        } else if (dir != null) {
+            try {
+                Path.of(dir);
+            } catch (java.nio.file.InvalidPathException e) {
+                problems.add(new SettingProblem("dir", "dir is not a valid path here: " + e.getReason()));
+            }
         }
         String format = settings.getOrDefault("format", "ndjson");
         if (!format.equals("ndjson") && !format.equals("csv")) {
@@ -80,7 +101,7 @@ public final class FileConnector implements Destination {
     @Override
     public BatchResult push(DestinationContext context, Batch batch) {
         boolean csv = context.setting("format").orElse("ndjson").equals("csv");
-        Path syncDir = Path.of(context.requiredSetting("dir")).resolve(safe("sync key", batch.syncKey()));
+        Path syncDir = dir(context).resolve(safe("sync key", batch.syncKey()));
         Path target = syncDir.resolve("batch-" + safe("batch id", batch.id()) + (csv ? ".csv" : ".ndjson"));
         Path temp = syncDir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
@@ -101,6 +122,25 @@ public final class FileConnector implements Destination {
             throw new RetryableException("cannot write " + target + ": " + e.getMessage(), null, e);
         }
         return BatchResult.allConfirmed(batch);
+    }
+
+    /** Creates the outbox directory if needed and writes and removes a hidden temporary file in it. */
+    @Override
+    public void probe(DestinationContext context) {
+        Path dir = dir(context);
+        try {
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, ".probe-", ".tmp"));
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            throw new PermanentException(PermanentException.Code.INVALID_CONFIG,
+                    "the outbox " + dir.toAbsolutePath() + " cannot be written: " + e, e);
+        }
+    }
+
+    private Path dir(DestinationContext context) {
+        Optional<String> dir = context.setting("dir");
+        if (dir.isEmpty() && defaultDir.isPresent()) return defaultDir.get();
+        return Path.of(context.requiredSetting("dir"));
     }
 
     private void writeNdjson(Writer out, List<RecordChange> records) throws IOException {

@@ -2,6 +2,7 @@ package dev.masync.connector.spi;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A kind of destination the engine can push record changes to.
@@ -22,6 +23,10 @@ import java.util.Map;
  * <h2>Batch size</h2>
  * The engine never sends a batch larger than {@link #limits()}, counting records and the approximate
  * serialized size of the changed fields. A connector may still split a batch into several vendor calls.
+ *
+ * <h2>Optional capabilities</h2>
+ * A connector may also implement {@link Probe} (check a destination on demand). Capabilities are separate
+ * interfaces so that a connector implements only what its vendor offers.
  *
  * <h2>Failures</h2>
  * <ul>
@@ -45,6 +50,17 @@ public interface Destination {
      * empty list; never throws for bad input. Secrets appear in settings only as {@link SecretRef} strings.
      */
     List<SettingProblem> validate(Map<String, String> settings);
+
+    /**
+     * The settings that hold credentials. Their values must be {@link SecretRef} strings ({@code env:NAME} or
+     * {@code file:/path}), never the secret itself: the application refuses a definition with anything else
+     * there, so stored and returned settings only ever name where a secret lives. Secrets are resolved at push
+     * (and test) time through the {@link DestinationContext}. Empty by default, for connectors without
+     * credentials.
+     */
+    default Set<String> secretSettings() {
+        return Set.of();
+    }
 
     /**
      * Sends one batch. Returns one {@link RecordOutcome} per record of the batch, in any order.

@@ -39,6 +39,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * POSTs each batch as JSON to a customer URL, signed per Standard Webhooks.
@@ -87,6 +88,11 @@ public final class WebhookConnector implements Destination {
     @Override
     public BatchLimits limits() {
         return LIMITS;
+    }
+
+    @Override
+    public Set<String> secretSettings() {
+        return Set.of("secret");
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.masync.connector.file;
 import dev.masync.connector.spi.Batch;
 import dev.masync.connector.spi.BatchResult;
 import dev.masync.connector.spi.DestinationContext;
+import dev.masync.connector.spi.PermanentException;
 import dev.masync.connector.spi.RecordChange;
 import dev.masync.connector.spi.RecordOutcome;
 import dev.masync.connector.spi.RetryableException;
@@ -86,6 +87,44 @@ class FileConnectorTest {
         assertThat(connector.validate(Map.of("format", "xml")))
                 .extracting(p -> p.setting()).containsExactly("dir", "format");
         assertThat(connector.validate(Map.of("dir", "/tmp/outbox"))).isEmpty();
+    }
+
+    @Test
+    void aDefaultDirTakesTheDirSettingsPlace() throws Exception {
+        FileConnector withDefault = new FileConnector(outbox.resolve("default"));
+        DestinationContext noDir = new DestinationContext("outbox", Map.of(), SecretResolver.fromEnvironment(Map.of()));
+
+        assertThat(withDefault.validate(Map.of())).isEmpty();
+        assertThat(withDefault.validate(Map.of("dir", " "))).extracting(p -> p.setting()).containsExactly("dir");
+        withDefault.push(noDir, new Batch("b-1", "vips", List.of(RecordChange.remove("l1", "a@x.org"))));
+
+        assertThat(outbox.resolve("default/vips/batch-b-1.ndjson")).exists();
+        withDefault.push(context(Map.of()), new Batch("b-2", "vips", List.of(RecordChange.remove("l1", "a@x.org"))));
+        assertThat(outbox.resolve("vips/batch-b-2.ndjson")).as("an explicit dir wins").exists();
+    }
+
+    @Test
+    void probeCreatesTheOutboxAndLeavesNothingBehind() throws Exception {
+        Path dir = outbox.resolve("new/outbox");
+        DestinationContext context = new DestinationContext("outbox", Map.of("dir", dir.toString()),
+                SecretResolver.fromEnvironment(Map.of()));
+
+        connector.probe(context);
+
+        assertThat(dir).isDirectory();
+        assertThat(listing(dir)).isEmpty();
+    }
+
+    @Test
+    void probeReportsAnOutboxThatCannotBeWritten() throws Exception {
+        Path file = Files.writeString(outbox.resolve("not-a-dir"), "x");
+        DestinationContext context = new DestinationContext("outbox", Map.of("dir", file.resolve("sub").toString()),
+                SecretResolver.fromEnvironment(Map.of()));
+
+        assertThatThrownBy(() -> connector.probe(context))
+                .isInstanceOfSatisfying(PermanentException.class,
+                        e -> assertThat(e.code()).isEqualTo(PermanentException.Code.INVALID_CONFIG))
+                .hasMessageContaining("cannot be written");
     }
 
     @Test

@@ -174,6 +174,11 @@ class WebhookConnectorTest {
     }
 
     @Test
+    void declaresTheSigningSecretAsACredential() {
+        assertThat(connector.secretSettings()).containsExactly("secret");
+    }
+
+    @Test
     void plainSecretsAreUsedAsUtf8Bytes() {
         server.enqueue(new MockResponse.Builder().code(200).build());
         DestinationContext plain = new DestinationContext("hook",

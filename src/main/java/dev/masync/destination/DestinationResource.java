@@ -1,0 +1,133 @@
+package dev.masync.destination;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.masync.platform.problem.ApiException;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.util.List;
+
+/**
+ * Destinations: CRUD for admins with optimistic concurrency ({@code ETag}/{@code If-Match} carry the version), reads
+ * for viewers, and a settings-and-credentials test for editors.
+ */
+@Path("/api/v1/destinations")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "destinations")
+public class DestinationResource {
+    private final DestinationService destinations;
+    private final SecurityIdentity identity;
+
+    DestinationResource(DestinationService destinations, SecurityIdentity identity) {
+        this.destinations = destinations;
+        this.identity = identity;
+    }
+
+    @GET
+    @RolesAllowed("viewer")
+    @Operation(summary = "All destinations (settings as written: secrets appear only as references)")
+    public List<DestinationView> list() {
+        return destinations.views();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("admin")
+    @Operation(summary = "Create a destination (checked by its connector; 400/422 list every error with a pointer)")
+    public Response create(@RequestBody(content = @Content(schema = @Schema(implementation = DestinationRequest.class)))
+                           JsonNode body) {
+        DestinationView created = destinations.create(require(body), actor());
+        return Response.created(URI.create("/api/v1/destinations/" + created.key()))
+                .tag(tag(created.version())).entity(created).build();
+    }
+
+    @GET
+    @Path("/{key}")
+    @RolesAllowed("viewer")
+    @Operation(summary = "One destination; its ETag is the version to send as If-Match")
+    public Response get(@PathParam("key") String key) {
+        DestinationView view = destinations.view(key);
+        return Response.ok(view).tag(tag(view.version())).build();
+    }
+
+    @PUT
+    @Path("/{key}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("admin")
+    @Operation(summary = "Replace a destination's definition; needs If-Match with the version read (412 if stale)")
+    public Response update(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch,
+                           @RequestBody(content = @Content(schema = @Schema(implementation = DestinationRequest.class)))
+                           JsonNode body) {
+        DestinationView view = destinations.update(key, require(body), version(ifMatch), actor());
+        return Response.ok(view).tag(tag(view.version())).build();
+    }
+
+    @DELETE
+    @Path("/{key}")
+    @RolesAllowed("admin")
+    @Operation(summary = "Delete a destination; needs If-Match; 409 while a sync uses it")
+    public Response delete(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch) {
+        destinations.delete(key, version(ifMatch));
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/{key}/test")
+    @RolesAllowed("editor")
+    @Operation(summary = "Check settings, that every referenced secret resolves (never returned), and probe the"
+            + " destination when its connector can; 200 with ok and problems")
+    public DestinationCheck test(@PathParam("key") String key) {
+        return destinations.test(key);
+    }
+
+    private static JsonNode require(JsonNode body) {
+        if (body == null || body.isMissingNode()) {
+            throw ApiException.badRequest("missing_body", "Send the destination as a JSON object with key, name, type"
+                    + " and settings.");
+        }
+        return body;
+    }
+
+    /** Accepts {@code 3}, {@code "3"} and {@code W/"3"}. */
+    static Integer version(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank()) {
+            return null;
+        }
+        String v = ifMatch.trim();
+        if (v.startsWith("W/")) {
+            v = v.substring(2);
+        }
+        try {
+            return Integer.parseInt(v.replace("\"", ""));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid_if_match",
+                    "If-Match must be the destination's version as returned in its ETag, e.g. If-Match: \"3\".");
+        }
+    }
+
+    private static EntityTag tag(int version) {
+        return new EntityTag(String.valueOf(version));
+    }
+
+    private String actor() {
+        return identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
+    }
+}

@@ -1,0 +1,312 @@
+package dev.masync.destination;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.masync.audit.AuditLog;
+import dev.masync.connector.spi.Destination;
+import dev.masync.connector.spi.PermanentException;
+import dev.masync.connector.spi.Probe;
+import dev.masync.connector.spi.RetryableException;
+import dev.masync.connector.spi.SecretRef;
+import dev.masync.connector.spi.SecretResolver;
+import dev.masync.connector.spi.SettingProblem;
+import dev.masync.destination.DestinationCheck.CheckProblem;
+import dev.masync.destination.DestinationDefinition.RateLimit;
+import dev.masync.destination.DestinationView.RateLimitView;
+import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.ProblemError;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Destinations: validated against their connector before anything is stored, secrets only by reference, protected by
+ * optimistic concurrency, read-only when a file under {@code connectors/destinations/} manages them, and kept while
+ * a sync uses them. The sync engine reads them with {@link #find} and {@link #list}.
+ */
+@ApplicationScoped
+public class DestinationService {
+    private static final Logger LOG = Logger.getLogger(DestinationService.class);
+    private static final TypeReference<LinkedHashMap<String, String>> SETTINGS = new TypeReference<>() {
+    };
+    static final int MAX_SETTINGS_JSON = 100_000;
+
+    private final Connectors connectors;
+    private final DestinationValidator validator;
+    private final DestinationUsers users;
+    private final SecretResolver secrets;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final AuditLog audit;
+
+    DestinationService(Connectors connectors, DestinationUsers users, SecretResolver secrets, ObjectMapper json,
+                       Clock clock, AuditLog audit) {
+        this.connectors = connectors;
+        this.validator = new DestinationValidator(connectors);
+        this.users = users;
+        this.secrets = secrets;
+        this.json = json;
+        this.clock = clock;
+        this.audit = audit;
+    }
+
+    /** The destination with this key, if any. */
+    @Transactional
+    public Optional<DestinationDefinition> find(String key) {
+        return Optional.ofNullable(key == null ? null : StoredDestination.<StoredDestination>findById(key))
+                .map(this::definition);
+    }
+
+    /** Every destination, by key. */
+    @Transactional
+    public List<DestinationDefinition> list() {
+        return StoredDestination.<StoredDestination>listAll(Sort.by("key")).stream().map(this::definition).toList();
+    }
+
+    @Transactional
+    public List<DestinationView> views() {
+        return StoredDestination.<StoredDestination>listAll(Sort.by("key")).stream().map(this::view).toList();
+    }
+
+    @Transactional
+    public DestinationView view(String key) {
+        return view(stored(key));
+    }
+
+    /** Creates an API-managed destination from a definition; 400/422 with every error, 409 if the key is taken. */
+    @Transactional
+    public DestinationView create(JsonNode body, String actor) {
+        DestinationDefinition d = validator.check(body, null, null, DestinationDefinition.SOURCE_API).orThrow();
+        StoredDestination existing = StoredDestination.findById(d.key());
+        if (existing != null) {
+            throw ApiException.conflict("destination_exists", "A destination '" + d.key() + "' exists already"
+                    + (DestinationDefinition.SOURCE_FILE.equals(existing.source) ? ", managed by " + existing.sourceFile
+                    : "; PUT /api/v1/destinations/" + d.key() + " changes it") + ".");
+        }
+        StoredDestination s = new StoredDestination();
+        s.key = d.key();
+        s.source = DestinationDefinition.SOURCE_API;
+        s.createdAt = clock.instant();
+        s.createdBy = actor;
+        apply(s, d, actor, 1);
+        s.persist();
+        audit.record("destination.create", "destination", s.key, null, view(s));
+        return view(s);
+    }
+
+    /** Replaces a destination's definition; needs the version read ({@code If-Match}); the type cannot change. */
+    @Transactional
+    public DestinationView update(String key, JsonNode body, Integer ifMatch, String actor) {
+        StoredDestination s = stored(key);
+        requireApiManaged(s);
+        requireVersion(s, ifMatch);
+        DestinationDefinition d = validator.check(body, key, null, DestinationDefinition.SOURCE_API).orThrow();
+        if (!d.type().equals(s.type)) {
+            throw ApiException.invalid("A destination's type cannot change.", List.of(new ProblemError("/type",
+                    "must stay '" + s.type + "'; create a new destination for another type")));
+        }
+        DestinationView before = view(s);
+        apply(s, d, actor, s.version + 1);
+        audit.record("destination.update", "destination", key, before, view(s));
+        return view(s);
+    }
+
+    /** Deletes an API-managed destination; needs {@code If-Match}; 409 while a sync uses it. */
+    @Transactional
+    public void delete(String key, Integer ifMatch) {
+        delete(key, ifMatch, users);
+    }
+
+    @Transactional
+    void delete(String key, Integer ifMatch, DestinationUsers users) {
+        StoredDestination s = stored(key);
+        requireApiManaged(s);
+        requireVersion(s, ifMatch);
+        List<String> syncs = users.syncsUsing(key);
+        if (!syncs.isEmpty()) {
+            throw ApiException.conflict("destination_in_use", "Destination '" + key + "' is used by sync(s) " + syncs
+                    + "; point those syncs elsewhere or delete them first.");
+        }
+        DestinationView before = view(s);
+        s.delete();
+        audit.record("destination.delete", "destination", key, before, null);
+    }
+
+    /**
+     * Checks a saved destination without sending records: its settings, every secret it references (reported
+     * missing or empty by reference, never by value) and, when its connector is a {@link Probe} and everything
+     * else is fine, the probe.
+     */
+    public DestinationCheck test(String key) {
+        DestinationDefinition d = find(key).orElseThrow(() -> notFound(key));
+        Optional<Destination> connector = connectors.byType(d.type());
+        if (connector.isEmpty()) {
+            return DestinationCheck.of(List.of(new CheckProblem("/type", "unknown_type", "no connector of type '"
+                    + d.type() + "' is installed; known types: " + connectors.types())));
+        }
+        Destination c = connector.get();
+        List<CheckProblem> problems = new ArrayList<>();
+        List<String> reported = new ArrayList<>();
+        for (SettingProblem p : c.validate(d.settings())) {
+            problems.add(new CheckProblem(DestinationValidator.pointer("settings", p.setting()), "invalid_setting",
+                    p.message()));
+            reported.add(p.setting());
+        }
+        for (String name : c.secretSettings().stream().sorted().toList()) {
+            String value = d.settings().get(name);
+            if (value == null || reported.contains(name)) {
+                continue;
+            }
+            String pointer = DestinationValidator.pointer("settings", name);
+            Optional<String> notAReference = DestinationValidator.referenceProblem(value);
+            if (notAReference.isPresent()) {
+                problems.add(new CheckProblem(pointer, "invalid_setting", notAReference.get()));
+                continue;
+            }
+            SecretRef ref = SecretRef.parse(value);
+            try {
+                if (secrets.resolve(ref).reveal().isEmpty()) {
+                    problems.add(new CheckProblem(pointer, "secret_empty", "secret " + ref + " is empty; put the"
+                            + " secret there"));
+                }
+            } catch (RuntimeException e) {
+                problems.add(new CheckProblem(pointer, "secret_missing", missing(ref)));
+            }
+        }
+        if (problems.isEmpty() && c instanceof Probe probe) {
+            problems.addAll(probe(probe, d));
+        }
+        return DestinationCheck.of(problems);
+    }
+
+    private List<CheckProblem> probe(Probe probe, DestinationDefinition d) {
+        try {
+            probe.probe(d.context(secrets));
+            return List.of();
+        } catch (PermanentException e) {
+            return List.of(new CheckProblem("", e.code().name().toLowerCase(Locale.ROOT), e.getMessage()));
+        } catch (RetryableException e) {
+            return List.of(new CheckProblem("", "unavailable", e.getMessage()
+                    + e.retryAfter().map(Duration::toSeconds).map(s -> "; the destination asks to wait " + s + " s")
+                    .orElse("") + "; try again later"));
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "probe of destination '%s' failed", d.key());
+            return List.of(new CheckProblem("", "probe_failed", "the " + d.type() + " connector failed ("
+                    + e.getClass().getSimpleName() + "); the logs have the details"));
+        }
+    }
+
+    private static String missing(SecretRef ref) {
+        return switch (ref.source()) {
+            case ENV -> "secret " + ref + " is missing: the environment variable " + ref.location() + " is not set"
+                    + " for the daemon; set it (e.g. from a Kubernetes secret) and restart";
+            case FILE -> "secret " + ref + " is missing: the file " + ref.location() + " cannot be read; mount or"
+                    + " create it, readable by the daemon";
+        };
+    }
+
+    DestinationValidator validator() {
+        return validator;
+    }
+
+    StoredDestination stored(String key) {
+        StoredDestination s = key == null ? null : StoredDestination.findById(key);
+        if (s == null) {
+            throw notFound(key);
+        }
+        return s;
+    }
+
+    private static ApiException notFound(String key) {
+        return ApiException.notFound("destination_not_found", "No destination '" + key
+                + "'; GET /api/v1/destinations lists them.");
+    }
+
+    static void requireApiManaged(StoredDestination s) {
+        if (DestinationDefinition.SOURCE_FILE.equals(s.source)) {
+            throw ApiException.conflict("managed_by_file", "Destination '" + s.key + "' is managed by the file "
+                    + s.sourceFile + "; change that file (and restart) instead.");
+        }
+    }
+
+    private static void requireVersion(StoredDestination s, Integer ifMatch) {
+        if (ifMatch == null) {
+            throw new ApiException(428, "if_match_required", "Precondition required",
+                    "Send 'If-Match: " + s.version + "' (the version you read) so concurrent edits are not lost.",
+                    List.of());
+        }
+        if (ifMatch != s.version) {
+            throw new ApiException(412, "version_mismatch", "Precondition failed", "Destination '" + s.key
+                    + "' is at version " + s.version + ", not " + ifMatch + "; GET it again and re-apply your change.",
+                    List.of());
+        }
+    }
+
+    /** Writes a checked definition into the row (not its key, source or creation). */
+    void apply(StoredDestination s, DestinationDefinition d, String actor, int version) {
+        String settingsJson = write(d.settings());
+        if (settingsJson.length() > MAX_SETTINGS_JSON) {
+            throw ApiException.invalid("The settings are too large.", List.of(new ProblemError("/settings",
+                    "the settings take " + settingsJson.length() + " characters as JSON; at most "
+                            + MAX_SETTINGS_JSON)));
+        }
+        s.name = d.name();
+        s.type = d.type();
+        s.settingsJson = settingsJson;
+        s.batchSize = d.batchSize().orElse(null);
+        s.rateRequests = d.rateLimit().map(RateLimit::requests).orElse(null);
+        s.ratePerMs = d.rateLimit().map(r -> r.per().toMillis()).orElse(null);
+        s.version = version;
+        s.updatedAt = clock.instant();
+        s.updatedBy = actor;
+    }
+
+    /** Whether the row already holds exactly this definition (from this file). */
+    boolean holds(StoredDestination s, DestinationDefinition d, String sourceFile) {
+        DestinationDefinition current = definition(s);
+        return current.equals(new DestinationDefinition(d.key(), d.name(), d.type(), d.settings(), d.batchSize(),
+                d.rateLimit(), s.source)) && sourceFile.equals(s.sourceFile);
+    }
+
+    DestinationDefinition definition(StoredDestination s) {
+        Optional<RateLimit> rate = s.rateRequests == null || s.ratePerMs == null ? Optional.empty()
+                : Optional.of(new RateLimit(s.rateRequests, Duration.ofMillis(s.ratePerMs)));
+        return new DestinationDefinition(s.key, s.name, s.type, settings(s), Optional.ofNullable(s.batchSize), rate,
+                s.source);
+    }
+
+    DestinationView view(StoredDestination s) {
+        RateLimitView rate = s.rateRequests == null || s.ratePerMs == null ? null
+                : new RateLimitView(s.rateRequests, Duration.ofMillis(s.ratePerMs).toString());
+        return new DestinationView(s.key, s.name, s.type, settings(s), s.batchSize, rate, s.version, s.source,
+                s.sourceFile, s.createdAt, s.createdBy, s.updatedAt, s.updatedBy);
+    }
+
+    private Map<String, String> settings(StoredDestination s) {
+        try {
+            return json.readValue(s.settingsJson, SETTINGS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored settings of destination " + s.key + " are not JSON", e);
+        }
+    }
+
+    private String write(Map<String, String> settings) {
+        try {
+            return json.writeValueAsString(settings);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
