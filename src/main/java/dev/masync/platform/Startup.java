@@ -26,7 +26,8 @@ public class Startup {
     private static final Logger LOG = Logger.getLogger(Startup.class);
 
     void onStart(@Observes @Priority(10) StartupEvent event, MasyncConfig masync, WarehouseConfig warehouse,
-                 ApiKeys keys, DemoService demo, CatalogService catalogs, SegmentFiles segmentFiles) {
+                 ApiKeys keys, DemoService demo, CatalogService catalogs, SegmentFiles segmentFiles,
+                 dev.masync.sync.SyncFiles syncFiles) {
         validate(warehouse);
         try {
             Files.createDirectories(masync.dataDir());
@@ -41,7 +42,10 @@ public class Startup {
                 () -> {
                     demo.generateIfMissing();
                     LOG.infof("warehouse %s prepared in %d ms", warehouse.kind(), (System.nanoTime() - t0) / 1_000_000);
-                }, segmentFiles::load);
+                }, () -> {
+                    segmentFiles.load();
+                    syncFiles.load();
+                });
         keys.bootstrapAdminKey();
         LOG.infof("ma-sync starting: warehouse %s, time zone %s, data dir %s", warehouse.kind(), masync.timeZone(),
                 masync.dataDir().toAbsolutePath());

@@ -102,7 +102,7 @@ public class SegmentResource {
     }
 
     /** Accepts {@code 3}, {@code "3"} and {@code W/"3"}. */
-    static Integer version(String ifMatch) {
+    public static Integer version(String ifMatch) {
         if (ifMatch == null || ifMatch.isBlank()) {
             return null;
         }

@@ -1,0 +1,104 @@
+package dev.masync.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.masync.segment.SegmentResource;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.util.List;
+
+/** Syncs: segment → destination, identity, mapping, membership, mode, schedule. */
+@Path("/api/v1/syncs")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "syncs")
+public class SyncResource {
+    private final SyncService syncs;
+    private final SecurityIdentity identity;
+
+    SyncResource(SyncService syncs, SecurityIdentity identity) {
+        this.syncs = syncs;
+        this.identity = identity;
+    }
+
+    @GET
+    @RolesAllowed("viewer")
+    @Operation(summary = "All syncs")
+    public List<SyncView> list() {
+        return syncs.list();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("editor")
+    @Operation(summary = "Create a sync (checked against catalog, segments and destinations; 422 lists every error)")
+    public Response create(JsonNode body) {
+        SyncView v = syncs.create(body, actor());
+        return Response.created(URI.create("/api/v1/syncs/" + v.key())).tag(tag(v.version())).entity(v).build();
+    }
+
+    @GET
+    @Path("/{key}")
+    @RolesAllowed("viewer")
+    public Response get(@PathParam("key") String key) {
+        SyncView v = syncs.get(key);
+        return Response.ok(v).tag(tag(v.version())).build();
+    }
+
+    @PUT
+    @Path("/{key}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("editor")
+    @Operation(summary = "Replace a sync's definition; needs If-Match with its version")
+    public Response update(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch, JsonNode body) {
+        SyncView v = syncs.update(key, body, SegmentResource.version(ifMatch), actor());
+        return Response.ok(v).tag(tag(v.version())).build();
+    }
+
+    @DELETE
+    @Path("/{key}")
+    @RolesAllowed("editor")
+    @Operation(summary = "Delete a sync; needs If-Match; refused while it runs")
+    public Response delete(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch) {
+        syncs.delete(key, SegmentResource.version(ifMatch), actor());
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/{key}/pause")
+    @RolesAllowed("editor")
+    @Operation(summary = "Stop scheduled runs of a sync (runs started through the API still run)")
+    public SyncView pause(@PathParam("key") String key) {
+        return syncs.setPaused(key, true, actor());
+    }
+
+    @POST
+    @Path("/{key}/resume")
+    @RolesAllowed("editor")
+    @Operation(summary = "Resume scheduled runs")
+    public SyncView resume(@PathParam("key") String key) {
+        return syncs.setPaused(key, false, actor());
+    }
+
+    private static EntityTag tag(int version) {
+        return new EntityTag(String.valueOf(version));
+    }
+
+    private String actor() {
+        return identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
+    }
+}

@@ -1,0 +1,246 @@
+package dev.masync.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.masync.audit.AuditLog;
+import dev.masync.catalog.CatalogService;
+import dev.masync.destination.DestinationService;
+import dev.masync.destination.DestinationUsers;
+import dev.masync.platform.MasyncConfig;
+import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.ProblemError;
+import dev.masync.segment.Segment;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Sync definitions: validated against catalog, segments and destinations; file-managed ones are read-only here. */
+@ApplicationScoped
+public class SyncService implements DestinationUsers {
+    private final CatalogService catalogs;
+    private final DestinationService destinations;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final MasyncConfig masync;
+
+    SyncService(CatalogService catalogs, DestinationService destinations, AuditLog audit, Clock clock,
+                MasyncConfig masync) {
+        this.catalogs = catalogs;
+        this.destinations = destinations;
+        this.audit = audit;
+        this.clock = clock;
+        this.masync = masync;
+    }
+
+    /** What definitions are checked against, now. */
+    public SyncDefinitionParser.Context context() {
+        return context(catalogs.current());
+    }
+
+    /** Like {@link #context()} with a given catalog (start-up code must not wait for the catalog). */
+    public SyncDefinitionParser.Context context(dev.masync.catalog.Catalog catalog) {
+        return new SyncDefinitionParser.Context(catalog, key -> Segment.findById(key) != null,
+                key -> destinations.find(key).map(d -> Set.of(SyncDefinition.Membership.Style.BOOLEAN,
+                        SyncDefinition.Membership.Style.VALUE)));
+    }
+
+    /** Parses a definition or answers 422 with every problem. */
+    public SyncDefinition checked(JsonNode body, String keyFromPath) {
+        SyncDefinitionParser.Result r = SyncDefinitionParser.parse(body, keyFromPath, context());
+        if (!r.ok()) {
+            throw ApiException.invalid("The sync definition has " + r.errors().size() + " problem(s); see errors"
+                    + " (each names the field and how to fix it).", r.errors());
+        }
+        return r.definition();
+    }
+
+    /** The stored definition re-checked against today's catalog; empty with the problems if it no longer fits. */
+    public SyncDefinitionParser.Result current(SyncEntity e) {
+        return SyncDefinitionParser.parse(SyncJson.read(e.definitionJson), e.key, context());
+    }
+
+    public List<SyncView> list() {
+        return SyncEntity.<SyncEntity>listAll(io.quarkus.panache.common.Sort.by("key")).stream()
+                .map(this::view).toList();
+    }
+
+    public SyncEntity find(String key) {
+        SyncEntity e = SyncEntity.findById(key);
+        if (e == null) {
+            throw ApiException.notFound("sync_not_found", "No sync '" + key + "'; GET /api/v1/syncs lists them.");
+        }
+        return e;
+    }
+
+    public SyncView get(String key) {
+        return view(find(key));
+    }
+
+    @Transactional
+    public SyncView create(JsonNode body, String actor) {
+        SyncDefinition d = checked(body, null);
+        if (SyncEntity.findById(d.key()) != null) {
+            throw ApiException.conflict("sync_exists", "A sync '" + d.key() + "' exists already; PUT /api/v1/syncs/"
+                    + d.key() + " changes it.");
+        }
+        SyncEntity e = new SyncEntity();
+        e.key = d.key();
+        e.source = SyncEntity.SOURCE_API;
+        e.createdAt = clock.instant();
+        e.createdBy = actor;
+        apply(e, d, actor, 1);
+        e.persist();
+        audit.record("sync.create", "sync", e.key, null, view(e));
+        return view(e);
+    }
+
+    @Transactional
+    public SyncView update(String key, JsonNode body, Integer ifMatch, String actor) {
+        SyncEntity e = find(key);
+        requireApiManaged(e);
+        requireVersion(e, ifMatch);
+        SyncDefinition d = checked(body, key);
+        SyncView before = view(e);
+        apply(e, d, actor, e.version + 1);
+        audit.record("sync.update", "sync", key, before, view(e));
+        return view(e);
+    }
+
+    /** Saves a definition read from a file (create or replace); returns false if nothing changed. */
+    @Transactional
+    public boolean applyFile(SyncDefinition d, String file) {
+        SyncEntity e = SyncEntity.findById(d.key());
+        String json = SyncJson.write(d).toString();
+        if (e != null && json.equals(e.definitionJson) && file.equals(e.sourceFile)) {
+            return false;
+        }
+        SyncView before = e == null ? null : view(e);
+        if (e == null) {
+            e = new SyncEntity();
+            e.key = d.key();
+            e.createdAt = clock.instant();
+            e.createdBy = "file";
+        }
+        e.source = SyncEntity.SOURCE_FILE;
+        e.sourceFile = file;
+        apply(e, d, "file", before == null ? 1 : e.version + 1);
+        e.persist();
+        audit.record(before == null ? "sync.create" : "sync.update", "sync", e.key, before, view(e));
+        return true;
+    }
+
+    @Transactional
+    public void delete(String key, Integer ifMatch, String actor) {
+        SyncEntity e = find(key);
+        requireApiManaged(e);
+        requireVersion(e, ifMatch);
+        deleteEntity(e);
+    }
+
+    @Transactional
+    public void deleteFileManaged(String key) {
+        SyncEntity e = SyncEntity.findById(key);
+        if (e != null && SyncEntity.SOURCE_FILE.equals(e.source)) {
+            deleteEntity(e);
+        }
+    }
+
+    private void deleteEntity(SyncEntity e) {
+        if (e.leaseOwner != null && e.leaseUntil != null && e.leaseUntil.isAfter(clock.instant())) {
+            throw ApiException.conflict("run_in_progress", "Sync '" + e.key + "' is running; wait for the run to"
+                    + " end (GET /api/v1/syncs/" + e.key + "/runs), then delete it.");
+        }
+        SyncView before = view(e);
+        RecordErrorEntity.delete("syncKey", e.key);
+        e.delete();
+        audit.record("sync.delete", "sync", e.key, before, null);
+    }
+
+    /** Pauses or resumes scheduled runs (runs started through the API still run). */
+    @Transactional
+    public SyncView setPaused(String key, boolean paused, String actor) {
+        SyncEntity e = find(key);
+        if (e.paused == paused) {
+            return view(e);
+        }
+        SyncView before = view(e);
+        ObjectNode json = (ObjectNode) SyncJson.read(e.definitionJson);
+        json.put("paused", paused);
+        e.definitionJson = json.toString();
+        e.paused = paused;
+        e.version = e.version + 1;
+        e.updatedAt = clock.instant();
+        e.updatedBy = actor;
+        if (!paused) {
+            e.nextRunAt = nextRun(SyncDefinitionParser.parse(json, key, context()).definition(), clock.instant());
+        }
+        audit.record(paused ? "sync.pause" : "sync.resume", "sync", key, before, view(e));
+        return view(e);
+    }
+
+    @Override
+    public List<String> syncsUsing(String destinationKey) {
+        return SyncEntity.<SyncEntity>list("destinationKey", destinationKey).stream().map(s -> s.key).sorted()
+                .toList();
+    }
+
+    /** Syncs that send this segment. */
+    public List<String> syncsOfSegment(String segmentKey) {
+        return SyncEntity.<SyncEntity>list("segmentKey", segmentKey).stream().map(s -> s.key).sorted().toList();
+    }
+
+    private void apply(SyncEntity e, SyncDefinition d, String actor, int version) {
+        e.name = d.name();
+        e.segmentKey = d.segment();
+        e.destinationKey = d.destination();
+        e.definitionJson = SyncJson.write(d).toString();
+        e.paused = d.paused();
+        e.version = version;
+        e.updatedAt = clock.instant();
+        e.updatedBy = actor;
+        e.nextRunAt = nextRun(d, clock.instant());
+    }
+
+    /** The next scheduled run strictly after {@code after}, or null without a schedule. */
+    public Instant nextRun(SyncDefinition d, Instant after) {
+        if (d == null || d.schedule().isEmpty()) {
+            return null;
+        }
+        SyncDefinition.Schedule s = d.schedule().get();
+        if (s.every().isPresent()) {
+            return after.plus(s.every().get());
+        }
+        return CronSchedule.next(s.cron().orElseThrow(), after, masync.timeZone()).orElse(null);
+    }
+
+    SyncView view(SyncEntity e) {
+        boolean running = e.leaseOwner != null && e.leaseUntil != null && e.leaseUntil.isAfter(clock.instant());
+        return new SyncView(e.key, e.version, e.source, e.sourceFile, SyncJson.read(e.definitionJson), e.nextRunAt,
+                running, e.createdAt, e.createdBy, e.updatedAt, e.updatedBy);
+    }
+
+    private static void requireApiManaged(SyncEntity e) {
+        if (SyncEntity.SOURCE_FILE.equals(e.source)) {
+            throw ApiException.conflict("managed_by_file", "Sync '" + e.key + "' is managed by the file "
+                    + e.sourceFile + "; change that file (and restart) instead.");
+        }
+    }
+
+    private static void requireVersion(SyncEntity e, Integer ifMatch) {
+        if (ifMatch == null) {
+            throw new ApiException(428, "if_match_required", "Precondition required", "Send If-Match with the"
+                    + " sync's current version (its ETag, now \"" + e.version + "\").", List.of());
+        }
+        if (ifMatch != e.version) {
+            throw new ApiException(412, "version_mismatch", "Precondition failed", "Sync '" + e.key + "' is at"
+                    + " version " + e.version + ", not " + ifMatch + "; GET it again and reapply your change.",
+                    List.of());
+        }
+    }
+
+}

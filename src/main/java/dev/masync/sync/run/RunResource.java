@@ -1,0 +1,72 @@
+package dev.masync.sync.run;
+
+import dev.masync.platform.problem.ApiException;
+import dev.masync.sync.SyncService;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+/** One run and the records it could not deliver. */
+@Path("/api/v1/runs")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "runs")
+public class RunResource {
+    public record RejectionView(String learnerKey, String destinationKey, String errorClass, String code,
+                                String message, Instant at) {
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed("viewer")
+    @Operation(summary = "One run: status, trigger, counts, phase timings, progress while running")
+    public RunView get(@PathParam("id") String id) {
+        return RunView.of(run(id));
+    }
+
+    @GET
+    @Path("/{id}/rejections")
+    @RolesAllowed("viewer")
+    @Operation(summary = "Records this run could not deliver, with the destination's reasons")
+    public List<RejectionView> rejections(@PathParam("id") String id,
+                                          @QueryParam("limit") @DefaultValue("100") int limit) {
+        SyncRunEntity run = run(id);
+        if (limit < 1 || limit > 1000) {
+            throw ApiException.badRequest("invalid_limit", "limit must be between 1 and 1000");
+        }
+        return RunRejectionEntity.<RunRejectionEntity>find("runId", Sort.ascending("id"), run.id)
+                .page(Page.ofSize(limit)).list().stream()
+                .map(r -> new RejectionView(r.learnerKey, r.destinationKey, r.errorClass, r.code, r.message,
+                        r.rejectedAt)).toList();
+    }
+
+    private static SyncRunEntity run(String id) {
+        long n;
+        try {
+            n = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw ApiException.notFound("run_not_found", "No run '" + id + "'; run ids are numbers.");
+        }
+        SyncRunEntity run = SyncRunEntity.findById(n);
+        if (run == null) {
+            throw ApiException.notFound("run_not_found", "No run " + id + ".");
+        }
+        return run;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.masync.sync.run;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/** One run of a sync: trigger, status, counts, phase timings, progress while running. */
+@Entity
+@Table(name = "sync_runs")
+public class SyncRunEntity extends PanacheEntityBase {
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "sync_key", nullable = false, length = 100)
+    public String syncKey;
+
+    @Column(name = "trigger_kind", nullable = false, length = 16)
+    public String trigger;
+
+    @Column(nullable = false, length = 24)
+    public String status;
+
+    @Column(name = "dry_run", nullable = false)
+    public boolean dryRun;
+
+    @Column(name = "full_resync", nullable = false)
+    public boolean fullResync;
+
+    @Column(nullable = false)
+    public boolean forced;
+
+    @Column(nullable = false, length = 100)
+    public String owner;
+
+    @Column(name = "created_by", nullable = false, length = 100)
+    public String createdBy;
+
+    @Column(name = "started_at", nullable = false)
+    public Instant startedAt;
+
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+
+    @Column(name = "evaluated_at")
+    public Instant evaluatedAt;
+
+    @Column(name = "counts_json", nullable = false, length = 4000)
+    public String countsJson;
+
+    @Column(name = "phases_json", nullable = false, length = 4000)
+    public String phasesJson;
+
+    @Column(name = "progress_json", length = 4000)
+    public String progressJson;
+
+    @Column(name = "samples_json", length = 200000)
+    public String samplesJson;
+
+    @Column(length = 4000)
+    public String reason;
+
+    @Column(length = 64)
+    public String freshness;
+}

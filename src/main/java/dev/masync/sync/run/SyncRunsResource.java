@@ -1,0 +1,80 @@
+package dev.masync.sync.run;
+
+import dev.masync.platform.problem.ApiException;
+import dev.masync.sync.SyncService;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.net.URI;
+import java.util.List;
+
+/** Starting a sync's runs and reading its run history. */
+@Path("/api/v1/syncs/{key}/runs")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "runs")
+public class SyncRunsResource {
+    private final RunCoordinator coordinator;
+    private final SyncService syncs;
+    private final SecurityIdentity identity;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
+
+    SyncRunsResource(RunCoordinator coordinator, SyncService syncs, SecurityIdentity identity,
+                     com.fasterxml.jackson.databind.ObjectMapper json) {
+        this.json = json;
+        this.coordinator = coordinator;
+        this.syncs = syncs;
+        this.identity = identity;
+    }
+
+    /** How to run: all optional, default false. */
+    public record RunRequest(Boolean dryRun, Boolean fullResync, Boolean force) {
+        RunEngine.Options options() {
+            return new RunEngine.Options(Boolean.TRUE.equals(dryRun), Boolean.TRUE.equals(fullResync),
+                    Boolean.TRUE.equals(force));
+        }
+    }
+
+    @POST
+        @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("editor")
+    @Operation(summary = "Start a run now (body optional) → 202 with the run; 409 run_in_progress if it runs already")
+    public Response start(@PathParam("key") String key, String body)
+            throws com.fasterxml.jackson.core.JsonProcessingException {
+        // the body is optional (curl -X POST …/runs), so it is read here rather than by a JSON-only reader
+        RunRequest r = body == null || body.isBlank() ? new RunRequest(false, false, false)
+                : json.readValue(body, RunRequest.class);
+        syncs.find(key);
+        SyncRunEntity run = coordinator.start(key, RunCoordinator.Trigger.API, r.options(), actor());
+        return Response.accepted(RunView.of(run)).location(URI.create("/api/v1/runs/" + run.id)).build();
+    }
+
+    @GET
+        @RolesAllowed("viewer")
+    @Operation(summary = "Run history of a sync, newest first")
+    public List<RunView> history(@PathParam("key") String key, @QueryParam("limit") @DefaultValue("20") int limit) {
+        syncs.find(key);
+        if (limit < 1 || limit > 500) {
+            throw ApiException.badRequest("invalid_limit", "limit must be between 1 and 500");
+        }
+        return SyncRunEntity.<SyncRunEntity>find("syncKey", Sort.descending("id"), key).page(Page.ofSize(limit))
+                .list().stream().map(RunView::of).toList();
+    }
+
+    private String actor() {
+        return identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
+    }
+}
