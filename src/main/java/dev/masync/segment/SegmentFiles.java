@@ -168,7 +168,8 @@ public class SegmentFiles {
             if (present.contains(s.key)) {
                 continue;
             }
-            List<String> users = segments.referencingSegments(s.key);
+            List<String> users = new java.util.ArrayList<>(segments.referencingSegments(s.key));
+            users.addAll(segments.syncsOf(s.key));
             if (!users.isEmpty()) {
                 LOG.warnf("segment '%s' lost its file %s but is used by %s; kept", s.key, s.sourceFile, users);
                 continue;

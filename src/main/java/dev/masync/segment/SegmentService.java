@@ -34,7 +34,11 @@ public class SegmentService {
     private final Clock clock;
     private final AuditLog audit;
 
-    SegmentService(CatalogService catalogs, ObjectMapper json, Clock clock, AuditLog audit) {
+    private final jakarta.enterprise.inject.Instance<SegmentUsers> users;
+
+    SegmentService(CatalogService catalogs, ObjectMapper json, Clock clock, AuditLog audit,
+                   jakarta.enterprise.inject.Instance<SegmentUsers> users) {
+        this.users = users;
         this.catalogs = catalogs;
         this.json = json;
         this.clock = clock;
@@ -150,11 +154,21 @@ public class SegmentService {
             throw ApiException.conflict("segment_in_use", "Segment '" + key + "' is used by segment(s) " + users
                     + "; remove those references first.");
         }
+        List<String> syncs = syncsOf(key);
+        if (!syncs.isEmpty()) {
+            throw ApiException.conflict("segment_in_use", "Segment '" + key + "' is sent by sync(s) " + syncs
+                    + "; delete or repoint those syncs first.");
+        }
         SegmentView before = view(s);
         s.version = s.version + 1;
         writeVersion(s, "delete", actor);
         s.delete();
         audit.record("segment.delete", "segment", key, before, null);
+    }
+
+    /** Syncs sending this segment. */
+    public List<String> syncsOf(String key) {
+        return users.stream().flatMap(u -> u.syncsOf(key).stream()).sorted().toList();
     }
 
     public List<SegmentVersion> versions(String key) {

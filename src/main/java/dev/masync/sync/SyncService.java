@@ -21,7 +21,7 @@ import java.util.Set;
 
 /** Sync definitions: validated against catalog, segments and destinations; file-managed ones are read-only here. */
 @ApplicationScoped
-public class SyncService implements DestinationUsers {
+public class SyncService implements DestinationUsers, dev.masync.segment.SegmentUsers {
     private final CatalogService catalogs;
     private final DestinationService destinations;
     private final AuditLog audit;
@@ -190,7 +190,8 @@ public class SyncService implements DestinationUsers {
     }
 
     /** Syncs that send this segment. */
-    public List<String> syncsOfSegment(String segmentKey) {
+    @Override
+    public List<String> syncsOf(String segmentKey) {
         return SyncEntity.<SyncEntity>list("segmentKey", segmentKey).stream().map(s -> s.key).sorted().toList();
     }
 

@@ -37,11 +37,11 @@ class SyncApiTest {
     @Inject
     MasyncConfig masync;
 
-    static Response post(String path, String json) {
+    public static Response post(String path, String json) {
         return given().header("Authorization", ADMIN).contentType("application/json").body(json).post(path);
     }
 
-    static String sync(String key, String extra) {
+    public static String sync(String key, String extra) {
         return """
                 {"key": "%s", "segment": "sync_test_paid", "destination": "outbox",
                  "identity": {"attribute": "learner_id", "field": "external_id"},
@@ -52,7 +52,7 @@ class SyncApiTest {
     }
 
     @org.junit.jupiter.api.BeforeEach
-    void segment() {
+    public void segment() {
         if (given().header("Authorization", ADMIN).get("/api/v1/segments/sync_test_paid").statusCode() == 404) {
             post("/api/v1/segments", """
                     {"key": "sync_test_paid", "name": "Paid learners",
@@ -61,7 +61,7 @@ class SyncApiTest {
         }
     }
 
-    static JsonPath awaitRun(long id) throws InterruptedException {
+    public static JsonPath awaitRun(long id) throws InterruptedException {
         for (int i = 0; i < 600; i++) {
             JsonPath run = given().header("Authorization", ADMIN).get("/api/v1/runs/" + id).then().statusCode(200)
                     .extract().jsonPath();
@@ -73,7 +73,7 @@ class SyncApiTest {
         throw new AssertionError("run " + id + " did not finish");
     }
 
-    static long startRun(String key, String body) {
+    public static long startRun(String key, String body) {
         if (body == null) {
             // as curl -X POST sends it: no body, no Content-Type (RestAssured would add a form content type)
             try {
@@ -168,6 +168,17 @@ class SyncApiTest {
         post("/api/v1/syncs/champions_lock/runs", "{}").then().statusCode(409)
                 .body("code", equalTo("run_in_progress"));
         coordinator.releaseForTest("champions_lock");
+    }
+
+    @Test
+    void aSegmentSentByASyncCannotBeDeleted() {
+        post("/api/v1/syncs", sync("paid_in_use", "")).then().statusCode(201);
+        int version = given().header("Authorization", ADMIN).get("/api/v1/segments/sync_test_paid").then()
+                .extract().jsonPath().getInt("version");
+        given().header("Authorization", ADMIN).header("If-Match", "\"" + version + "\"")
+                .delete("/api/v1/segments/sync_test_paid").then().statusCode(409)
+                .contentType("application/problem+json").body("code", equalTo("segment_in_use"))
+                .body("detail", org.hamcrest.Matchers.containsString("paid_in_use"));
     }
 
     @Test

@@ -181,8 +181,8 @@ public class RunCoordinator {
     }
 
     /** Renews the leases of local runs and starts scheduled runs that are due. */
-    @Scheduled(every = "${masync.sync.tick:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            delayed = "5s")
+    @Scheduled(every = "${masync.sync.tick}", delayed = "${masync.sync.tick}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         if (stopping) {
             return;

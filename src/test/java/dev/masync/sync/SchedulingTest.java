@@ -1,0 +1,79 @@
+package dev.masync.sync;
+
+import dev.masync.sync.run.RunCoordinator;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Scheduled runs: due syncs start once, the freshness gate skips unchanged data, paused syncs wait. */
+@QuarkusTest
+class SchedulingTest {
+    static final String ADMIN = SyncApiTest.ADMIN;
+
+    @Inject
+    RunCoordinator coordinator;
+
+    static void makeDue(String key) {
+        QuarkusTransaction.requiringNew().run(() -> SyncEntity.update("nextRunAt = ?1 where key = ?2",
+                Instant.now().minusSeconds(1), key));
+    }
+
+    static Instant nextRunAt(String key) {
+        return QuarkusTransaction.requiringNew().call(() -> SyncEntity.<SyncEntity>findById(key).nextRunAt);
+    }
+
+    static JsonPath lastRun(String key) throws InterruptedException {
+        long id = given().header("Authorization", ADMIN).get("/api/v1/syncs/" + key + "/runs?limit=1").then()
+                .statusCode(200).extract().jsonPath().getLong("[0].id");
+        return SyncApiTest.awaitRun(id);
+    }
+
+    @Test
+    void aDueSyncRunsOnceThenTheFreshnessGateSkipsUnchangedData() throws Exception {
+        new SyncApiTest().segment();
+        SyncApiTest.post("/api/v1/syncs", SyncApiTest.sync("paid_scheduled",
+                ", \"schedule\": {\"every\": \"PT1H\"}, \"freshness\": {\"attribute\": \"updated_at\"}"))
+                .then().statusCode(201);
+        assertThat(coordinator.startDue()).isZero();
+
+        makeDue("paid_scheduled");
+        assertThat(coordinator.startDue()).isEqualTo(1);
+        JsonPath first = lastRun("paid_scheduled");
+        assertThat(first.getString("trigger")).isEqualTo("schedule");
+        assertThat(first.getString("status")).isEqualTo("succeeded");
+        assertThat(first.getString("freshness")).isNotBlank();
+        assertThat(Duration.between(Instant.now(), nextRunAt("paid_scheduled")))
+                .isGreaterThan(Duration.ofMinutes(59));
+        assertThat(coordinator.startDue()).isZero();
+
+        makeDue("paid_scheduled");
+        assertThat(coordinator.startDue()).isEqualTo(1);
+        JsonPath second = lastRun("paid_scheduled");
+        assertThat(second.getString("status")).isEqualTo("skipped_stale");
+        assertThat(second.getString("reason")).contains("updated_at").contains("not been refreshed");
+
+        // an API run is not gated: the operator asked for it
+        long id = SyncApiTest.startRun("paid_scheduled", "{}");
+        assertThat(SyncApiTest.awaitRun(id).getString("status")).isEqualTo("succeeded");
+    }
+
+    @Test
+    void aPausedSyncIsNotStartedBySchedule() {
+        new SyncApiTest().segment();
+        SyncApiTest.post("/api/v1/syncs", SyncApiTest.sync("paid_paused",
+                ", \"schedule\": {\"cron\": \"*/5 * * * *\"}, \"paused\": true")).then().statusCode(201);
+        makeDue("paid_paused");
+        assertThat(coordinator.startDue()).isZero();
+        given().header("Authorization", ADMIN).get("/api/v1/syncs/paid_paused/runs").then().statusCode(200);
+        assertThat(given().header("Authorization", ADMIN).get("/api/v1/syncs/paid_paused/runs").then()
+                .extract().jsonPath().getList("$")).isEmpty();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.masync.sync.run;
+
+import dev.masync.connector.spi.Batch;
+import dev.masync.connector.spi.BatchResult;
+import dev.masync.connector.spi.PermanentException;
+import dev.masync.connector.spi.RecordChange;
+import dev.masync.connector.spi.RetryableException;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Retry, Retry-After, deferral and circuit breaking around a push (SmallRye Fault Tolerance needs the container). */
+@QuarkusTest
+class FaultTolerantPushTest {
+    static final Batch BATCH = new Batch("run-1", "s", List.of(RecordChange.upsert("L1", "a@x.test", Map.of())));
+
+    final PacerTest.FakeTime time = new PacerTest.FakeTime();
+
+    FaultTolerantPush policy(String destination, int breakerVolume) {
+        return new FaultTolerantPush(destination, Pacer.unlimited(time, time.sleeper()),
+                new FaultTolerantPush.Settings(3, Duration.ofMillis(1), Duration.ofMillis(2), Duration.ZERO,
+                        Duration.ofSeconds(60), breakerVolume, 0.8, Duration.ofSeconds(30)));
+    }
+
+    /** Answers the scripted outcomes in order; counts calls. */
+    static final class Script implements PushPolicy.Attempt {
+        final Deque<Supplier<BatchResult>> steps = new ArrayDeque<>();
+        int calls;
+
+        Script then(Supplier<BatchResult> step) {
+            steps.add(step);
+            return this;
+        }
+
+        @Override
+        public BatchResult call(Batch batch) {
+            calls++;
+            Supplier<BatchResult> s = steps.size() > 1 ? steps.poll() : steps.peek();
+            return s.get();
+        }
+    }
+
+    static Supplier<BatchResult> fail(RuntimeException e) {
+        return () -> {
+            throw e;
+        };
+    }
+
+    @Test
+    void retriesOn429UsingRetryAfterThen503ThenSucceeds() throws Exception {
+        Script script = new Script()
+                .then(fail(new RetryableException("429", Duration.ofSeconds(7), null)))
+                .then(fail(new RetryableException("503")))
+                .then(() -> BatchResult.allConfirmed(BATCH));
+        var start = time.now;
+        BatchResult result = policy("d1", 20).push(BATCH, script);
+        assertThat(result.confirmed()).hasSize(1);
+        assertThat(script.calls).isEqualTo(3);
+        // the second attempt waited for the Retry-After on the account's pacer, not in the connector
+        assertThat(Duration.between(start, time.now)).isGreaterThanOrEqualTo(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void givesUpAfterMaxRetriesWithTheLastFailure() {
+        Script script = new Script().then(fail(new RetryableException("503")));
+        assertThatThrownBy(() -> policy("d2", 20).push(BATCH, script)).isInstanceOf(RetryableException.class);
+        assertThat(script.calls).isEqualTo(4);
+    }
+
+    @Test
+    void neverRetriesAPermanentFailure() {
+        Script script = new Script().then(fail(new PermanentException(PermanentException.Code.AUTH, "401")));
+        assertThatThrownBy(() -> policy("d3", 20).push(BATCH, script)).isInstanceOf(PermanentException.class);
+        assertThat(script.calls).isEqualTo(1);
+    }
+
+    @Test
+    void aLongRetryAfterDefersTheBatchInsteadOfWaiting() {
+        Script script = new Script().then(fail(new RetryableException("429", Duration.ofHours(1), null)));
+        var start = time.now;
+        assertThatThrownBy(() -> policy("d4", 20).push(BATCH, script)).isInstanceOf(DeferredException.class)
+                .hasMessageContaining("3600 s");
+        assertThat(script.calls).isEqualTo(1);
+        assertThat(time.now).isEqualTo(start);
+    }
+
+    @Test
+    void theCircuitOpensAfterRepeatedFailuresAndDefers() {
+        FaultTolerantPush p = policy("d5", 4);
+        Script failing = new Script().then(fail(new RetryableException("503")));
+        assertThatThrownBy(() -> p.push(BATCH, failing)).isInstanceOf(RetryableException.class);
+        Script ok = new Script().then(() -> BatchResult.allConfirmed(BATCH));
+        assertThatThrownBy(() -> p.push(BATCH, ok)).isInstanceOf(DeferredException.class)
+                .hasMessageContaining("circuit open");
+        assertThat(ok.calls).isZero();
+    }
+}
