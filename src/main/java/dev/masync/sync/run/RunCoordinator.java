@@ -10,7 +10,8 @@ import dev.masync.destination.DestinationService;
 import dev.masync.platform.MasyncConfig;
 import dev.masync.platform.problem.ApiException;
 import dev.masync.segment.Segment;
-import dev.masync.segment.SegmentQueries;
+import dev.masync.catalog.CatalogService;
+import dev.masync.segment.rule.SegmentCompiler;
 import dev.masync.segment.rule.Parsed;
 import dev.masync.segment.rule.RuleParser;
 import dev.masync.sync.RecordErrorEntity;
@@ -73,7 +74,7 @@ public class RunCoordinator {
     private final DestinationService destinations;
     private final Connectors connectors;
     private final SecretResolver secrets;
-    private final SegmentQueries segments;
+    private final CatalogService catalogs;
     private final WarehouseProvider warehouses;
     private final WarehouseConfig warehouseConfig;
     private final MasyncConfig masync;
@@ -91,14 +92,14 @@ public class RunCoordinator {
     }
 
     RunCoordinator(SyncConfig config, SyncService syncs, DestinationService destinations, Connectors connectors,
-                   SecretResolver secrets, SegmentQueries segments, WarehouseProvider warehouses,
+                   SecretResolver secrets, CatalogService catalogs, WarehouseProvider warehouses,
                    WarehouseConfig warehouseConfig, MasyncConfig masync, Clock clock, MeterRegistry meters) {
         this.config = config;
         this.syncs = syncs;
         this.destinations = destinations;
         this.connectors = connectors;
         this.secrets = secrets;
-        this.segments = segments;
+        this.catalogs = catalogs;
         this.warehouses = warehouses;
         this.warehouseConfig = warehouseConfig;
         this.masync = masync;
@@ -265,7 +266,9 @@ public class RunCoordinator {
             QuarkusTransaction.requiringNew().run(() -> SyncRunEntity.update("evaluatedAt = ?1 where id = ?2",
                     asOf, runId));
             DestinationRuntime runtime = runtime(p.destination);
-            RunEngine.Job job = new RunEngine.Job(runId, p.definition, plan, segments.compiler(), p.rule, asOf,
+            SegmentCompiler compiler = new SegmentCompiler(warehouse.dialect(), catalogs.current(),
+                    masync.timeZone(), p.segments);
+            RunEngine.Job job = new RunEngine.Job(runId, p.definition, plan, compiler, p.rule, asOf,
                     options, p.connector, p.destination.context(secrets),
                     p.destination.effectiveBatchSize(p.connector.limits()), p.connector.limits().maxBytes(),
                     runtime.push(), p.openErrors, masync.timeZone(), () -> stopping);
@@ -289,6 +292,7 @@ public class RunCoordinator {
     /** What a run reads from the control DB before it starts. */
     private record Prepared(SyncDefinition definition, String lastFreshness, DestinationDefinition destination,
                             Destination connector, dev.masync.segment.rule.Rule rule,
+                            dev.masync.segment.rule.SegmentLookup segments,
                             Map<String, RunEngine.OpenError> openErrors) {
     }
 
@@ -323,7 +327,17 @@ public class RunCoordinator {
             open.put(err.learnerKey, new RunEngine.OpenError(RecordErrorEntity.QUARANTINED.equals(err.status),
                     RecordErrorEntity.SKIPPED.equals(err.status), err.rowHash));
         }
-        return new Prepared(d, e.lastFreshness, dest, connector, parsed.rule(), open);
+        // segment references are resolved on the run's thread, outside any transaction: read them all now
+        Map<String, com.fasterxml.jackson.databind.JsonNode> rules = new HashMap<>();
+        for (Segment s : Segment.<Segment>listAll()) {
+            try {
+                rules.put(s.key, JSON.readTree(s.ruleJson));
+            } catch (JsonProcessingException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+        return new Prepared(d, e.lastFreshness, dest, connector, parsed.rule(),
+                key -> Optional.ofNullable(rules.get(key)), open);
     }
 
     private StateStore store(Warehouse warehouse) {

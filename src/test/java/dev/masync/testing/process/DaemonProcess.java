@@ -43,8 +43,8 @@ import java.util.stream.Stream;
  * in the environment or {@code -Dquarkus.datasource.db-kind=postgresql}, as in the second pass of {@code .ci/run}),
  * the daemon uses the configured PostgreSQL URL with its own schema {@code masync_it_<name>}, which Flyway cleans on
  * a fresh first start only; restarts see the same schema. Either way a restart sees what the previous process
- * committed, with one caveat: H2 writes a commit to its file up to its write delay (500 ms by default) after the
- * commit returns, so a SIGKILL right after a commit loses it.
+ * committed (the embedded H2 URL sets {@code WRITE_DELAY=0}; H2's default would store a commit up to 500 ms after it
+ * returns, and a SIGKILL would lose it).
  *
  * <p>{@link #start()} returns once {@code GET /q/health/ready} answers {@code UP}, polling until a deadline and
  * failing early, with the log's tail, if the process exits. Not thread-safe: one test drives one daemon.
