@@ -480,11 +480,9 @@ public class RunCoordinator {
                 return;
             }
             QuarkusTransaction.requiringNew().run(() -> {
-                for (Rejection r : rejections) {
-                    record(r, now);
-                }
-                for (String key : resolved) {
-                    RecordErrorEntity.delete("syncKey = ?1 and learnerKey = ?2", syncKey, key);
+                record(rejections, now);
+                for (List<String> chunk : chunks(resolved)) {
+                    RecordErrorEntity.delete("syncKey = ?1 and learnerKey in ?2", syncKey, chunk);
                 }
                 if (writeProgress) {
                     SyncRunEntity.update("progressJson = ?1, countsJson = ?2 where id = ?3", json(progress),
@@ -499,37 +497,61 @@ public class RunCoordinator {
             }
         }
 
-        private void record(Rejection r, Instant now) {
-            RunRejectionEntity rr = new RunRejectionEntity();
-            rr.runId = runId;
-            rr.learnerKey = r.learnerKey();
-            rr.destinationKey = r.destinationKey();
-            rr.errorClass = r.errorClass();
-            rr.code = truncate(r.code(), 100);
-            rr.message = truncate(r.message(), 2000);
-            rr.rejectedAt = now;
-            rr.persist();
-            RecordErrorEntity e = RecordErrorEntity.findById(new RecordErrorEntity.Key(syncKey, r.learnerKey()));
-            if (e == null) {
-                e = new RecordErrorEntity();
-                e.syncKey = syncKey;
-                e.learnerKey = r.learnerKey();
-                e.firstSeen = now;
-                e.attempts = 0;
-                e.status = RecordErrorEntity.RETRYING;
+        /** Rejections of one batch: one query for the errors already known, then inserts and updates. */
+        private void record(List<Rejection> rejections, Instant now) {
+            if (rejections.isEmpty()) {
+                return;
             }
-            e.destinationKey = r.destinationKey();
-            e.errorClass = r.errorClass();
-            e.code = rr.code;
-            e.message = rr.message;
-            e.attempts = e.attempts + 1;
-            e.lastSeen = now;
-            e.rowHash = r.rowHash();
-            if (e.attempts >= config.quarantineAfter() && RecordErrorEntity.RETRYING.equals(e.status)) {
-                e.status = RecordErrorEntity.QUARANTINED;
+            Map<String, RecordErrorEntity> known = new HashMap<>();
+            for (List<String> chunk : chunks(rejections.stream().map(Rejection::learnerKey).toList())) {
+                for (RecordErrorEntity e : RecordErrorEntity.<RecordErrorEntity>list(
+                        "syncKey = ?1 and learnerKey in ?2", syncKey, chunk)) {
+                    known.put(e.learnerKey, e);
+                }
             }
-            e.persist();
+            for (Rejection r : rejections) {
+                RunRejectionEntity rr = new RunRejectionEntity();
+                rr.runId = runId;
+                rr.learnerKey = r.learnerKey();
+                rr.destinationKey = r.destinationKey();
+                rr.errorClass = r.errorClass();
+                rr.code = truncate(r.code(), 100);
+                rr.message = truncate(r.message(), 2000);
+                rr.rejectedAt = now;
+                rr.persist();
+                RecordErrorEntity e = known.get(r.learnerKey());
+                if (e == null) {
+                    e = new RecordErrorEntity();
+                    e.syncKey = syncKey;
+                    e.learnerKey = r.learnerKey();
+                    e.firstSeen = now;
+                    e.attempts = 0;
+                    e.status = RecordErrorEntity.RETRYING;
+                    known.put(r.learnerKey(), e);
+                }
+                e.destinationKey = r.destinationKey();
+                e.errorClass = r.errorClass();
+                e.code = rr.code;
+                e.message = rr.message;
+                e.attempts = e.attempts + 1;
+                e.lastSeen = now;
+                e.rowHash = r.rowHash();
+                if (e.attempts >= config.quarantineAfter() && RecordErrorEntity.RETRYING.equals(e.status)) {
+                    e.status = RecordErrorEntity.QUARANTINED;
+                }
+                if (!e.isPersistent()) {
+                    e.persist(); // after its fields are set: a batched insert takes them as they are now
+                }
+            }
         }
+    }
+
+    private static List<List<String>> chunks(List<String> keys) {
+        List<List<String>> out = new java.util.ArrayList<>();
+        for (int i = 0; i < keys.size(); i += 500) {
+            out.add(keys.subList(i, Math.min(keys.size(), i + 500)));
+        }
+        return out;
     }
 
     private static String truncate(String s, int max) {

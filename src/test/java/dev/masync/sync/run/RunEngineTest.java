@@ -146,11 +146,13 @@ class RunEngineTest {
 
     final List<RunMonitor.Rejection> rejections = new ArrayList<>();
 
+    java.util.function.BooleanSupplier stop = () -> false;
+
     RunEngine.Report run(SyncDefinition sync, RunEngine.Options options, int batchSize) {
         RunEngine engine = new RunEngine(new DuckDbStateStore(warehouse), Clock.systemUTC());
         RunEngine.Job job = new RunEngine.Job(++runId, sync, SyncPlan.of(sync, "pid"), compiler, rule, AS_OF,
                 options, receiver, new DestinationContext("mem", Map.of(), SecretResolver.standard()), batchSize,
-                1 << 20, RETRY_3, Map.of(), ZoneId.of("UTC"), () -> false);
+                1 << 20, RETRY_3, Map.of(), ZoneId.of("UTC"), stop);
         return engine.run(job, new RunMonitor() {
             @Override
             public void batchDone(List<Rejection> r, Collection<String> ok, RunCounts counts, Progress p) {
@@ -281,6 +283,36 @@ class RunEngineTest {
         RunEngine.Report real = run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT),
                 RunEngine.Options.NORMAL, 100);
         assertThat(real.counts().entered()).isEqualTo(500);
+    }
+
+    @Test
+    void aStopBetweenBatchesKeepsWhatWasConfirmedAndTheNextRunSendsTheRest() {
+        stop = () -> receiver.requestSizes.size() >= 2;
+        RunEngine.Report stopped = run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT),
+                RunEngine.Options.NORMAL, 100);
+        assertThat(stopped.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(stopped.counts().confirmed()).isEqualTo(200);
+        stop = () -> false;
+        RunEngine.Report rest = run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT),
+                RunEngine.Options.NORMAL, 100);
+        assertThat(rest.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(rest.counts().entered()).isEqualTo(300);
+        assertThat(receiver.records).hasSize(500);
+        assertThat(receiver.requestSizes).hasSize(5);
+    }
+
+    @Test
+    void aRecordWithoutDestinationKeyIsRejectedLocallyAndNotSent() throws Exception {
+        update("UPDATE people SET mail = NULL WHERE pid = 5");
+        RunEngine.Report r = run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT),
+                RunEngine.Options.NORMAL, 100);
+        assertThat(r.status()).isEqualTo(RunStatus.PARTIALLY_FAILED);
+        assertThat(r.counts().rejected()).isEqualTo(1);
+        assertThat(rejections).singleElement().satisfies(x -> {
+            assertThat(x.code()).isEqualTo("missing_destination_key");
+            assertThat(x.message()).contains("mail");
+        });
+        assertThat(receiver.records).hasSize(499);
     }
 
     @Test

@@ -359,6 +359,12 @@ public record ReceiverConfig(String host, int port, int threads, int limit, Dura
             return this;
         }
 
+        /** Drops every rejection rule: the receiver accepts every well-formed record. */
+        public Builder acceptAll() {
+            rejections.clear();
+            return this;
+        }
+
         /** Rejects records whose key matches {@code keys} with {@code code}. */
         public Builder rejectKeys(Predicate<String> keys, String code, String message) {
             return reject(new RejectRule("key matches a predicate", r -> keys.test(r.key()), code, message));
