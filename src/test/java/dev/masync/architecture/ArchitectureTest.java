@@ -54,4 +54,16 @@ class ArchitectureTest {
                         + "keep HTTP in connector.http or the vendor package and wiring in the application")
                 .check(classes);
     }
+
+    @Test
+    void syncStateAndTheRunEngineStayPlainJava() {
+        noClasses().that().resideInAPackage("dev.masync.sync.state..")
+                .or().haveFullyQualifiedName("dev.masync.sync.run.RunEngine")
+                .or().haveFullyQualifiedName("dev.masync.sync.run.ChangeBuilder")
+                .or().haveFullyQualifiedName("dev.masync.sync.run.Pacer")
+                .should().dependOnClassesThat().resideInAnyPackage("jakarta..", "io.quarkus..")
+                .because("the diff, the state store and the engine are tested in plain JUnit against real DuckDB; "
+                        + "persistence and scheduling belong in RunCoordinator")
+                .check(classes);
+    }
 }

@@ -141,6 +141,9 @@ class SyncApiTest {
                 .body("size()", equalTo(3)).body("[0].trigger", equalTo("api"));
         given().header("Authorization", ADMIN).get("/api/v1/syncs/champions_api/record-errors").then()
                 .statusCode(200).body("size()", equalTo(0));
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("masync_sync_runs_total{", "sync=\"champions_api\"", "status=\"succeeded\"")
+                .contains("masync_sync_records_total{").contains("masync_sync_phase_seconds");
     }
 
     @Test
