@@ -10,6 +10,8 @@ CREATE TABLE syncs (
     version         INTEGER NOT NULL,
     source          VARCHAR(16) NOT NULL,
     source_file     VARCHAR(500),
+    -- names the state tables in the warehouse; a new one when the sync is re-created or changes destination
+    state_id        VARCHAR(32) NOT NULL,
     next_run_at     TIMESTAMP WITH TIME ZONE,
     last_freshness  VARCHAR(64),
     -- one active run per sync across replicas: a lease taken by a conditional UPDATE

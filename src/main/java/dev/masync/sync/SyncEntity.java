@@ -43,6 +43,10 @@ public class SyncEntity extends PanacheEntityBase {
     @Column(name = "source_file", length = 500)
     public String sourceFile;
 
+    /** Generation of the warehouse state; see {@link dev.masync.sync.state.SyncPlan#stateKey()}. */
+    @Column(name = "state_id", nullable = false, length = 32)
+    public String stateId;
+
     @Column(name = "next_run_at")
     public Instant nextRunAt;
 

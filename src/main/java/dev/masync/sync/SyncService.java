@@ -27,9 +27,16 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
     private final AuditLog audit;
     private final Clock clock;
     private final MasyncConfig masync;
+    private final jakarta.enterprise.event.Event<StateRetired> retired;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** A state generation no sync uses any more; dropped from the warehouse once the transaction commits. */
+    public record StateRetired(String stateKey) {
+    }
 
     SyncService(CatalogService catalogs, DestinationService destinations, AuditLog audit, Clock clock,
-                MasyncConfig masync) {
+                MasyncConfig masync, jakarta.enterprise.event.Event<StateRetired> retired) {
+        this.retired = retired;
         this.catalogs = catalogs;
         this.destinations = destinations;
         this.audit = audit;
@@ -158,6 +165,7 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
         SyncView before = view(e);
         RecordErrorEntity.delete("syncKey", e.key);
         e.delete();
+        retired.fire(new StateRetired(e.key + "__" + e.stateId));
         audit.record("sync.delete", "sync", e.key, before, null);
     }
 
@@ -196,6 +204,13 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
     }
 
     private void apply(SyncEntity e, SyncDefinition d, String actor, int version) {
+        if (e.stateId == null || !d.destination().equals(e.destinationKey)) {
+            // a destination we never sent to holds nothing from us: start from an empty state
+            if (e.stateId != null) {
+                retired.fire(new StateRetired(e.key + "__" + e.stateId));
+            }
+            e.stateId = Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
+        }
         e.name = d.name();
         e.segmentKey = d.segment();
         e.destinationKey = d.destination();

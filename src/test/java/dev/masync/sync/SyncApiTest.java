@@ -174,6 +174,26 @@ class SyncApiTest {
     }
 
     @Test
+    void aSyncSentToAnotherDestinationOrRecreatedStartsFromAnEmptyState() throws Exception {
+        post("/api/v1/syncs", sync("paid_repoint", "")).then().statusCode(201);
+        long members = awaitRun(startRun("paid_repoint", "{}")).getLong("counts.entered");
+        assertThat(members).isPositive();
+        post("/api/v1/destinations", """
+                {"key": "outbox_csv", "name": "CSV outbox", "type": "file", "settings": {"format": "csv"}}""")
+                .then().statusCode(201);
+        given().header("Authorization", ADMIN).header("If-Match", "\"1\"").contentType("application/json")
+                .body(sync("paid_repoint", "").replace("\"outbox\"", "\"outbox_csv\""))
+                .put("/api/v1/syncs/paid_repoint").then().statusCode(200).body("version", equalTo(2));
+        assertThat(awaitRun(startRun("paid_repoint", "{}")).getLong("counts.entered")).isEqualTo(members);
+        assertThat(awaitRun(startRun("paid_repoint", "{}")).getLong("counts.sent")).isZero();
+
+        given().header("Authorization", ADMIN).header("If-Match", "\"2\"").delete("/api/v1/syncs/paid_repoint")
+                .then().statusCode(204);
+        post("/api/v1/syncs", sync("paid_repoint", "")).then().statusCode(201);
+        assertThat(awaitRun(startRun("paid_repoint", "{}")).getLong("counts.entered")).isEqualTo(members);
+    }
+
+    @Test
     void aSegmentSentByASyncCannotBeDeleted() {
         post("/api/v1/syncs", sync("paid_in_use", "")).then().statusCode(201);
         int version = given().header("Authorization", ADMIN).get("/api/v1/segments/sync_test_paid").then()

@@ -261,7 +261,7 @@ public class RunCoordinator {
                 }
             }
             StateStore store = store(warehouse);
-            SyncPlan plan = SyncPlan.of(p.definition, warehouseConfig.learnerKey());
+            SyncPlan plan = SyncPlan.of(p.definition, warehouseConfig.learnerKey(), p.stateId);
             Instant asOf = clock.instant();
             QuarkusTransaction.requiringNew().run(() -> SyncRunEntity.update("evaluatedAt = ?1 where id = ?2",
                     asOf, runId));
@@ -290,7 +290,7 @@ public class RunCoordinator {
     }
 
     /** What a run reads from the control DB before it starts. */
-    private record Prepared(SyncDefinition definition, String lastFreshness, DestinationDefinition destination,
+    private record Prepared(SyncDefinition definition, String stateId, String lastFreshness, DestinationDefinition destination,
                             Destination connector, dev.masync.segment.rule.Rule rule,
                             dev.masync.segment.rule.SegmentLookup segments,
                             Map<String, RunEngine.OpenError> openErrors) {
@@ -336,7 +336,7 @@ public class RunCoordinator {
                 throw new IllegalStateException(ex);
             }
         }
-        return new Prepared(d, e.lastFreshness, dest, connector, parsed.rule(),
+        return new Prepared(d, e.stateId, e.lastFreshness, dest, connector, parsed.rule(),
                 key -> Optional.ofNullable(rules.get(key)), open);
     }
 
@@ -563,6 +563,16 @@ public class RunCoordinator {
             return JSON.writeValueAsString(o);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Drops a state generation no sync uses (best effort: a leftover table is only wasted space). */
+    void onRetired(@Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS)
+                   SyncService.StateRetired retired) {
+        try {
+            store(warehouses.get()).drop(retired.stateKey());
+        } catch (RuntimeException e) {
+            LOG.warnf("sync state %s not dropped: %s", retired.stateKey(), e.getMessage());
         }
     }
 

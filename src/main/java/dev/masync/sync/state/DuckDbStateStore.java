@@ -16,9 +16,9 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * State on DuckDB, in the sync-state file attached beside the source ({@code masync_state}). Per sync three tables:
- * {@code state__<sync>} (what the destination holds), {@code pending__<sync>} (the current run's diff) and
- * {@code confirmed__<sync>} (rows confirmed by the destination, appended per batch, folded into the state when the
+ * State on DuckDB, in the sync-state file attached beside the source ({@code masync_state}). Per sync (per
+ * {@link SyncPlan#stateKey()}) three tables: {@code state__<key>} (what the destination holds), {@code pending__<key>}
+ * (the current run's diff) and {@code confirmed__<key>} (rows confirmed by the destination, appended per batch, folded into the state when the
  * run ends or, after a crash, when the next run starts). Folding is idempotent, so a crash at any step is repaired by
  * doing it again.
  */
@@ -33,7 +33,7 @@ public final class DuckDbStateStore implements StateStore {
 
     @Override
     public void recover(SyncPlan plan) {
-        String key = plan.syncKey();
+        String key = plan.stateKey();
         exec("CREATE TABLE IF NOT EXISTS " + table("state", key)
                 + " (k VARCHAR, dk VARCHAR, h UBIGINT, fh UBIGINT[], fp BIGINT)");
         exec("CREATE TABLE IF NOT EXISTS " + table("confirmed", key)
@@ -55,7 +55,7 @@ public final class DuckDbStateStore implements StateStore {
 
     @Override
     public DiffCounts diff(SyncPlan plan, SegmentCompiler compiler, Rule rule, Instant asOf, boolean fullResync) {
-        String key = plan.syncKey();
+        String key = plan.stateKey();
         SqlBuilder b = new SqlBuilder(warehouse.dialect());
         b.sql("CREATE OR REPLACE TABLE ").sql(table("pending", key)).sql(" AS\nWITH m AS (");
         compiler.appendMembers(b, rule, asOf, plan.columns());
@@ -115,7 +115,7 @@ public final class DuckDbStateStore implements StateStore {
         for (int i = 0; i < n; i++) {
             b.sql(", v" + i);
         }
-        b.sql(" FROM ").sql(table("pending", plan.syncKey())).sql(" ORDER BY seq");
+        b.sql(" FROM ").sql(table("pending", plan.stateKey())).sql(" ORDER BY seq");
         return warehouse.query(b.build(), row -> consumer.test(decode(row, n)));
     }
 
@@ -135,9 +135,9 @@ public final class DuckDbStateStore implements StateStore {
     @Override
     public void confirm(SyncPlan plan, long fromSeq, long toSeq, Collection<String> notConfirmed) {
         SqlBuilder b = new SqlBuilder(warehouse.dialect()).sql("INSERT INTO ")
-                .sql(table("confirmed", plan.syncKey())).sql(" SELECT seq, op, k, dk, h, fh, CAST(")
+                .sql(table("confirmed", plan.stateKey())).sql(" SELECT seq, op, k, dk, h, fh, CAST(")
                 .param(ColumnType.INTEGER, plan.fingerprint()).sql(" AS BIGINT) FROM ")
-                .sql(table("pending", plan.syncKey())).sql(" WHERE seq BETWEEN ")
+                .sql(table("pending", plan.stateKey())).sql(" WHERE seq BETWEEN ")
                 .param(ColumnType.INTEGER, fromSeq).sql(" AND ").param(ColumnType.INTEGER, toSeq);
         if (!notConfirmed.isEmpty()) {
             b.sql(" AND NOT list_contains(").param(new QueryParam("x", ColumnType.ARRAY, ColumnType.STRING,
@@ -148,24 +148,24 @@ public final class DuckDbStateStore implements StateStore {
 
     @Override
     public void finish(SyncPlan plan) {
-        fold(plan.syncKey());
+        fold(plan.stateKey());
         discard(plan);
     }
 
     @Override
     public void discard(SyncPlan plan) {
-        exec("DROP TABLE IF EXISTS " + table("pending", plan.syncKey()));
+        exec("DROP TABLE IF EXISTS " + table("pending", plan.stateKey()));
     }
 
     @Override
-    public void drop(String syncKey) {
+    public void drop(String stateKey) {
         for (String kind : List.of("pending", "confirmed", "state")) {
-            exec("DROP TABLE IF EXISTS " + table(kind, syncKey));
+            exec("DROP TABLE IF EXISTS " + table(kind, stateKey));
         }
     }
 
-    private String table(String kind, String syncKey) {
-        return CATALOG + "." + warehouse.dialect().quoteIdentifier(kind + "__" + syncKey);
+    private String table(String kind, String stateKey) {
+        return CATALOG + "." + warehouse.dialect().quoteIdentifier(kind + "__" + stateKey);
     }
 
     private void exec(String trustedSql) {

@@ -45,6 +45,6 @@ public interface StateStore {
     /** Drops the pending changes without folding anything (dry runs, runs stopped before sending). */
     void discard(SyncPlan plan);
 
-    /** Forgets everything about the sync (it was deleted). */
-    void drop(String syncKey);
+    /** Forgets a state generation ({@link SyncPlan#stateKey()}): the sync was deleted or changed destination. */
+    void drop(String stateKey);
 }

@@ -14,16 +14,19 @@ import java.util.Objects;
  * mapped attributes, each once, never the key) and the definition's fingerprint. A changed fingerprint (other
  * fields, formats, identity, membership or mode) makes every held record differ, so all of its fields are sent again.
  *
+ * @param stateKey  names the sync's state tables: the sync key plus the state's generation, which changes when the
+ *                  sync is re-created or sent to another destination (that destination holds nothing from us yet)
  * @param columns   distinct attributes to read besides the key, in a stable order
  * @param identity  the column whose value is the destination key ({@code keyColumn} itself or one of {@code columns})
  * @param fields    per mapped field, the column it reads ({@code keyColumn} or one of {@code columns})
  * @param salts     per mapped field, text hashed with its value so that renaming or reformatting a field changes it
  */
-public record SyncPlan(String syncKey, String keyColumn, List<String> columns, String identity, List<String> fields,
+public record SyncPlan(String syncKey, String stateKey, String keyColumn, List<String> columns, String identity, List<String> fields,
                        List<String> salts, long fingerprint) {
 
     public SyncPlan {
         Objects.requireNonNull(syncKey, "syncKey");
+        Objects.requireNonNull(stateKey, "stateKey");
         Objects.requireNonNull(keyColumn, "keyColumn");
         columns = List.copyOf(columns);
         Objects.requireNonNull(identity, "identity");
@@ -35,6 +38,11 @@ public record SyncPlan(String syncKey, String keyColumn, List<String> columns, S
     }
 
     public static SyncPlan of(SyncDefinition d, String keyColumn) {
+        return of(d, keyColumn, null);
+    }
+
+    /** @param stateId the sync's state generation ({@code [a-z0-9]+}), or null to name the state after the key only */
+    public static SyncPlan of(SyncDefinition d, String keyColumn, String stateId) {
         List<String> columns = new ArrayList<>();
         if (!d.identity().attribute().equals(keyColumn)) {
             columns.add(d.identity().attribute());
@@ -51,7 +59,8 @@ public record SyncPlan(String syncKey, String keyColumn, List<String> columns, S
         String identity = d.identity().attribute();
         String print = String.join("\u0001", List.of(identity, d.identity().field(), String.valueOf(d.mapping()),
                 String.valueOf(d.membership()), d.mode().name()));
-        return new SyncPlan(d.key(), keyColumn, columns, identity, fields, salts, fingerprint(print));
+        String stateKey = stateId == null ? d.key() : d.key() + "__" + stateId;
+        return new SyncPlan(d.key(), stateKey, keyColumn, columns, identity, fields, salts, fingerprint(print));
     }
 
     private static long fingerprint(String text) {
