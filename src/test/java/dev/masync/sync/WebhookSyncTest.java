@@ -30,6 +30,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 class WebhookSyncTest {
     static PacedReceiver receiver;
+    static PacedReceiver flaky;
     static Path secretFile;
 
     @BeforeAll
@@ -40,11 +41,14 @@ class WebhookSyncTest {
         // learner keys ending in 7 are refused, like malformed e-mail addresses at a CRM
         receiver = PacedReceiver.start(ReceiverConfig.builder().unlimited().signingSecret(secret)
                 .rejectKeys(Pattern.compile(".*7"), "invalid_email").build());
+        flaky = PacedReceiver.start(ReceiverConfig.builder().unlimited().signingSecret(secret).fault5xx(0.25)
+                .faultDrop(0.05).faultDropAfterApply(0.05).seed(7).build());
     }
 
     @AfterAll
     static void stopReceiver() throws Exception {
         receiver.close();
+        flaky.close();
         Files.deleteIfExists(secretFile);
     }
 
@@ -110,5 +114,43 @@ class WebhookSyncTest {
         assertThat(receiver.state()).containsKey(one).doesNotContainKey(two);
         given().header("Authorization", ADMIN).get("/api/v1/syncs/paid_hook/record-errors?status=skipped").then()
                 .statusCode(200).body("size()", equalTo(1)).body("[0].learnerKey", equalTo(two));
+    }
+
+    @Test
+    void destinationFaultsAreRetriedAnOutageFailsTheRunAndTheNextRunConverges() throws Exception {
+        new SyncApiTest().segment();
+        post("/api/v1/destinations", """
+                {"key": "flaky_hook", "name": "Flaky hook", "type": "webhook", "batchSize": 50,
+                 "settings": {"url": "%s", "secret": "file:%s"}}""".formatted(flaky.url("/hook"), secretFile))
+                .then().statusCode(201);
+        post("/api/v1/syncs", """
+                {"key": "paid_flaky", "segment": "sync_test_paid", "destination": "flaky_hook",
+                 "mapping": [{"source": "plan", "target": "plan"}], "mode": "mirror",
+                 "membership": {"style": "boolean", "field": "paid"}}""").then().statusCode(201);
+
+        // 5xx, dropped connections and lost acknowledgements: retried with the same batch id until confirmed
+        JsonPath first = awaitRun(startRun("paid_flaky", "{}"));
+        long members = first.getLong("counts.entered");
+        assertThat(first.getLong("counts.retried")).isPositive();
+        assertThat(first.getLong("counts.requests")).isGreaterThan((members + 49) / 50);
+        for (int i = 0; i < 3 && !"succeeded".equals(first.getString("status")); i++) {
+            first = awaitRun(startRun("paid_flaky", "{}"));
+        }
+        assertThat(first.getString("status")).isEqualTo("succeeded");
+        assertThat(flaky.state()).hasSize((int) members)
+                .allSatisfy((key, fields) -> assertThat(fields).containsEntry("paid", true));
+
+        // an outage: every batch fails after its retries, the run stops with the reason, nothing is remembered
+        flaky.reconfigure(c -> c.toBuilder().fault5xx(1.0).faultDrop(0).faultDropAfterApply(0).build());
+        JsonPath full = awaitRun(startRun("paid_flaky", "{\"fullResync\": true}"));
+        assertThat(full.getString("status")).isEqualTo("failed");
+        assertThat(full.getString("reason")).containsAnyOf("in a row", "circuit open");
+        assertThat(full.getLong("counts.confirmed")).isZero();
+
+        // back up: the next run converges (the full resync is not needed: state was not touched)
+        flaky.reconfigure(c -> c.toBuilder().fault5xx(0).build());
+        JsonPath after = awaitRun(startRun("paid_flaky", "{}"));
+        assertThat(after.getString("status")).isEqualTo("succeeded");
+        assertThat(after.getLong("counts.sent")).isZero();
     }
 }
