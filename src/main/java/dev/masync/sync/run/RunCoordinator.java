@@ -576,7 +576,8 @@ public class RunCoordinator {
         }
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    /** Before the warehouse and the control DB close (lower priority values are notified first). */
+    void onStop(@Observes @jakarta.annotation.Priority(100) ShutdownEvent event) {
         stopping = true;
         workers.shutdown();
         try {

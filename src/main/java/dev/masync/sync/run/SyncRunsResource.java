@@ -55,8 +55,7 @@ public class SyncRunsResource {
     public Response start(@PathParam("key") String key, String body)
             throws com.fasterxml.jackson.core.JsonProcessingException {
         // the body is optional (curl -X POST …/runs), so it is read here rather than by a JSON-only reader
-        RunRequest r = body == null || body.isBlank() ? new RunRequest(false, false, false)
-                : json.readValue(body, RunRequest.class);
+        RunRequest r = body == null || body.isBlank() ? new RunRequest(false, false, false) : parse(body);
         syncs.find(key);
         SyncRunEntity run = coordinator.start(key, RunCoordinator.Trigger.API, r.options(), actor());
         return Response.accepted(RunView.of(run)).location(URI.create("/api/v1/runs/" + run.id)).build();
@@ -72,6 +71,30 @@ public class SyncRunsResource {
         }
         return SyncRunEntity.<SyncRunEntity>find("syncKey", Sort.descending("id"), key).page(Page.ofSize(limit))
                 .list().stream().map(RunView::of).toList();
+    }
+
+    /** Only the three flags, each true or false: Jackson would take {@code 1} or {@code "yes"} for a boolean. */
+    private RunRequest parse(String body) throws com.fasterxml.jackson.core.JsonProcessingException {
+        com.fasterxml.jackson.databind.JsonNode node = json.readTree(body);
+        if (node == null || !node.isObject()) {
+            throw ApiException.badRequest("invalid_type", "Send a JSON object such as {\"dryRun\": true}, or no body.");
+        }
+        java.util.List<dev.masync.platform.problem.ProblemError> errors = new java.util.ArrayList<>();
+        java.util.Map<String, Boolean> flags = new java.util.HashMap<>();
+        node.fields().forEachRemaining(f -> {
+            if (!List.of("dryRun", "fullResync", "force").contains(f.getKey())) {
+                errors.add(new dev.masync.platform.problem.ProblemError("/" + f.getKey(),
+                        "unknown field; allowed: dryRun, fullResync, force"));
+            } else if (!f.getValue().isBoolean() && !f.getValue().isNull()) {
+                errors.add(new dev.masync.platform.problem.ProblemError("/" + f.getKey(), "must be true or false"));
+            } else {
+                flags.put(f.getKey(), f.getValue().isNull() ? null : f.getValue().asBoolean());
+            }
+        });
+        if (!errors.isEmpty()) {
+            throw ApiException.badRequest("The run request is not valid; see errors.", errors);
+        }
+        return new RunRequest(flags.get("dryRun"), flags.get("fullResync"), flags.get("force"));
     }
 
     private String actor() {
