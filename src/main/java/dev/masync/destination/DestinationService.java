@@ -16,6 +16,7 @@ import dev.masync.destination.DestinationCheck.CheckProblem;
 import dev.masync.destination.DestinationDefinition.RateLimit;
 import dev.masync.destination.DestinationView.RateLimitView;
 import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.Preconditions;
 import dev.masync.platform.problem.ProblemError;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -110,8 +111,8 @@ public class DestinationService {
     @Transactional
     public DestinationView update(String key, JsonNode body, Integer ifMatch, String actor) {
         StoredDestination s = stored(key);
-        requireApiManaged(s);
-        requireVersion(s, ifMatch);
+        Preconditions.requireApiManaged("Destination", s.key, s.source, s.sourceFile);
+        Preconditions.requireVersion("Destination", s.key, s.version, ifMatch);
         DestinationDefinition d = validator.check(body, key, null, DestinationDefinition.SOURCE_API).orThrow();
         if (!d.type().equals(s.type)) {
             throw ApiException.invalid("A destination's type cannot change.", List.of(new ProblemError("/type",
@@ -132,8 +133,8 @@ public class DestinationService {
     @Transactional
     void delete(String key, Integer ifMatch, DestinationUsers users) {
         StoredDestination s = stored(key);
-        requireApiManaged(s);
-        requireVersion(s, ifMatch);
+        Preconditions.requireApiManaged("Destination", s.key, s.source, s.sourceFile);
+        Preconditions.requireVersion("Destination", s.key, s.version, ifMatch);
         List<String> syncs = users.syncsUsing(key);
         if (!syncs.isEmpty()) {
             throw ApiException.conflict("destination_in_use", "Destination '" + key + "' is used by sync(s) " + syncs
@@ -234,25 +235,7 @@ public class DestinationService {
                 + "'; GET /api/v1/destinations lists them.");
     }
 
-    static void requireApiManaged(StoredDestination s) {
-        if (DestinationDefinition.SOURCE_FILE.equals(s.source)) {
-            throw ApiException.conflict("managed_by_file", "Destination '" + s.key + "' is managed by the file "
-                    + s.sourceFile + "; change that file (and restart) instead.");
-        }
-    }
 
-    private static void requireVersion(StoredDestination s, Integer ifMatch) {
-        if (ifMatch == null) {
-            throw new ApiException(428, "if_match_required", "Precondition required",
-                    "Send 'If-Match: " + s.version + "' (the version you read) so concurrent edits are not lost.",
-                    List.of());
-        }
-        if (ifMatch != s.version) {
-            throw new ApiException(412, "version_mismatch", "Precondition failed", "Destination '" + s.key
-                    + "' is at version " + s.version + ", not " + ifMatch + "; GET it again and re-apply your change.",
-                    List.of());
-        }
-    }
 
     /** Writes a checked definition into the row (not its key, source or creation). */
     void apply(StoredDestination s, DestinationDefinition d, String actor, int version) {

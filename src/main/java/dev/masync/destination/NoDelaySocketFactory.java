@@ -11,10 +11,15 @@ import java.util.Objects;
  * request written in two segments (headers, then body) then waits about 40 ms for nothing. TLS sockets are layered
  * over these, so HTTPS benefits too.
  */
-final class NoDelaySocketFactory extends SocketFactory {
+public final class NoDelaySocketFactory extends SocketFactory {
     private final SocketFactory delegate;
 
-    NoDelaySocketFactory(SocketFactory delegate) {
+    /** Over the platform's default socket factory. */
+    public NoDelaySocketFactory() {
+        this(SocketFactory.getDefault());
+    }
+
+    public NoDelaySocketFactory(SocketFactory delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.masync.audit.AuditLog;
 import dev.masync.catalog.CatalogService;
 import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.Preconditions;
 import dev.masync.platform.problem.ProblemError;
 import dev.masync.segment.rule.Parsed;
 import dev.masync.segment.rule.Rule;
@@ -129,8 +130,8 @@ public class SegmentService {
     @Transactional
     public SegmentView update(String key, SegmentRequest request, Integer ifMatch, String actor) {
         Segment s = find(key);
-        requireApiManaged(s);
-        requireVersion(s, ifMatch);
+        Preconditions.requireApiManaged("Segment", s.key, s.source, s.sourceFile);
+        Preconditions.requireVersion("Segment", s.key, s.version, ifMatch);
         if (request.key() != null && !request.key().equals(key)) {
             throw ApiException.invalid("A segment's key cannot change.", List.of(new ProblemError("/key",
                     "must be '" + key + "' (the key in the path) or omitted")));
@@ -147,8 +148,8 @@ public class SegmentService {
     @Transactional
     public void delete(String key, Integer ifMatch, String actor) {
         Segment s = find(key);
-        requireApiManaged(s);
-        requireVersion(s, ifMatch);
+        Preconditions.requireApiManaged("Segment", s.key, s.source, s.sourceFile);
+        Preconditions.requireVersion("Segment", s.key, s.version, ifMatch);
         List<String> users = referencingSegments(key);
         if (!users.isEmpty()) {
             throw ApiException.conflict("segment_in_use", "Segment '" + key + "' is used by segment(s) " + users
@@ -204,25 +205,7 @@ public class SegmentService {
         return false;
     }
 
-    void requireApiManaged(Segment s) {
-        if (Segment.SOURCE_FILE.equals(s.source)) {
-            throw ApiException.conflict("managed_by_file", "Segment '" + s.key + "' is managed by the file "
-                    + s.sourceFile + "; change that file (and restart) instead.");
-        }
-    }
 
-    private static void requireVersion(Segment s, Integer ifMatch) {
-        if (ifMatch == null) {
-            throw new ApiException(428, "if_match_required", "Precondition required",
-                    "Send 'If-Match: " + s.version + "' (the version you read) so concurrent edits are not lost.",
-                    List.of());
-        }
-        if (ifMatch != s.version) {
-            throw new ApiException(412, "version_mismatch", "Precondition failed", "Segment '" + s.key
-                    + "' is at version " + s.version + ", not " + ifMatch + "; GET it again and re-apply your change.",
-                    List.of());
-        }
-    }
 
     private List<ProblemError> fieldErrors(SegmentRequest r, boolean creating) {
         List<ProblemError> errors = new ArrayList<>();

@@ -8,6 +8,7 @@ import dev.masync.destination.DestinationService;
 import dev.masync.destination.DestinationUsers;
 import dev.masync.platform.MasyncConfig;
 import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.Preconditions;
 import dev.masync.platform.problem.ProblemError;
 import dev.masync.segment.Segment;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -109,8 +110,8 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
     @Transactional
     public SyncView update(String key, JsonNode body, Integer ifMatch, String actor) {
         SyncEntity e = find(key);
-        requireApiManaged(e);
-        requireVersion(e, ifMatch);
+        Preconditions.requireApiManaged("Sync", e.key, e.source, e.sourceFile);
+        Preconditions.requireVersion("Sync", e.key, e.version, ifMatch);
         SyncDefinition d = checked(body, key);
         SyncView before = view(e);
         apply(e, d, actor, e.version + 1);
@@ -144,8 +145,8 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
     @Transactional
     public void delete(String key, Integer ifMatch, String actor) {
         SyncEntity e = find(key);
-        requireApiManaged(e);
-        requireVersion(e, ifMatch);
+        Preconditions.requireApiManaged("Sync", e.key, e.source, e.sourceFile);
+        Preconditions.requireVersion("Sync", e.key, e.version, ifMatch);
         deleteEntity(e);
     }
 
@@ -240,23 +241,6 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
                 running, e.createdAt, e.createdBy, e.updatedAt, e.updatedBy);
     }
 
-    private static void requireApiManaged(SyncEntity e) {
-        if (SyncEntity.SOURCE_FILE.equals(e.source)) {
-            throw ApiException.conflict("managed_by_file", "Sync '" + e.key + "' is managed by the file "
-                    + e.sourceFile + "; change that file (and restart) instead.");
-        }
-    }
 
-    private static void requireVersion(SyncEntity e, Integer ifMatch) {
-        if (ifMatch == null) {
-            throw new ApiException(428, "if_match_required", "Precondition required", "Send If-Match with the"
-                    + " sync's current version (its ETag, now \"" + e.version + "\").", List.of());
-        }
-        if (ifMatch != e.version) {
-            throw new ApiException(412, "version_mismatch", "Precondition failed", "Sync '" + e.key + "' is at"
-                    + " version " + e.version + ", not " + ifMatch + "; GET it again and reapply your change.",
-                    List.of());
-        }
-    }
 
 }

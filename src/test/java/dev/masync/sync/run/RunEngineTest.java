@@ -1,9 +1,5 @@
 package dev.masync.sync.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.masync.catalog.Catalog;
-import dev.masync.catalog.CatalogReader;
-import dev.masync.catalog.CatalogSpec;
 import dev.masync.connector.spi.Batch;
 import dev.masync.connector.spi.BatchLimits;
 import dev.masync.connector.spi.BatchResult;
@@ -15,10 +11,10 @@ import dev.masync.connector.spi.RetryableException;
 import dev.masync.connector.spi.SecretResolver;
 import dev.masync.connector.spi.SettingProblem;
 import dev.masync.segment.rule.Rule;
-import dev.masync.segment.rule.RuleParser;
 import dev.masync.segment.rule.SegmentCompiler;
 import dev.masync.sync.SyncDefinition;
 import dev.masync.sync.state.DuckDbStateStore;
+import dev.masync.sync.state.PeopleWarehouse;
 import dev.masync.sync.state.SyncPlan;
 import dev.masync.warehouse.duckdb.DuckDbWarehouse;
 import org.junit.jupiter.api.AfterEach;
@@ -27,8 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +45,7 @@ class RunEngineTest {
 
     @TempDir
     Path dir;
+    PeopleWarehouse people;
     DuckDbWarehouse warehouse;
     SegmentCompiler compiler;
     Rule rule;
@@ -115,20 +110,10 @@ class RunEngineTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Path source = dir.resolve("src.duckdb");
-        try (Connection c = DuckDbWarehouse.openForWrite(new DuckDbWarehouse.Settings(source, false, null, null, null));
-             Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE people (pid BIGINT, mail VARCHAR, minutes INTEGER, exam DATE)");
-            s.execute("INSERT INTO people SELECT range, 'p' || range || '@x.test', (range % 10)::INTEGER,"
-                    + " DATE '2026-12-01' FROM range(1000)");
-        }
-        warehouse = DuckDbWarehouse.open(new DuckDbWarehouse.Settings(source, false, null, null, null,
-                dir.resolve("state.duckdb")));
-        Catalog catalog = new CatalogReader(new CatalogSpec("people", "pid", List.of(), Map.of(), Map.of(), 50,
-                Duration.ofHours(1)), Clock.systemUTC()).read(warehouse);
-        compiler = new SegmentCompiler(warehouse.dialect(), catalog, ZoneId.of("UTC"), key -> Optional.empty());
-        rule = RuleParser.parse(new ObjectMapper().readTree(
-                "{\"attribute\":\"minutes\",\"op\":\"gte\",\"value\":5}"), "").rule();
+        people = PeopleWarehouse.create(dir, 1000, "DATE '2026-12-01'");
+        warehouse = people.warehouse();
+        compiler = people.compiler();
+        rule = people.rule();
     }
 
     @AfterEach
@@ -162,9 +147,7 @@ class RunEngineTest {
     }
 
     void update(String sql) throws Exception {
-        try (Connection c = warehouse.connection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        people.update(sql);
     }
 
     @Test

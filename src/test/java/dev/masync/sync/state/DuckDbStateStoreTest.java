@@ -1,11 +1,6 @@
 package dev.masync.sync.state;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.masync.catalog.Catalog;
-import dev.masync.catalog.CatalogReader;
-import dev.masync.catalog.CatalogSpec;
 import dev.masync.segment.rule.Rule;
-import dev.masync.segment.rule.RuleParser;
 import dev.masync.segment.rule.SegmentCompiler;
 import dev.masync.sync.SyncDefinition;
 import dev.masync.warehouse.duckdb.DuckDbWarehouse;
@@ -15,10 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -35,6 +27,7 @@ class DuckDbStateStoreTest {
 
     @TempDir
     Path dir;
+    PeopleWarehouse people;
     DuckDbWarehouse warehouse;
     DuckDbStateStore store;
     SegmentCompiler compiler;
@@ -43,20 +36,10 @@ class DuckDbStateStoreTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Path source = dir.resolve("src.duckdb");
-        try (Connection c = DuckDbWarehouse.openForWrite(new DuckDbWarehouse.Settings(source, false, null, null, null));
-             Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE people (pid BIGINT, mail VARCHAR, minutes INTEGER, exam DATE)");
-            s.execute("INSERT INTO people SELECT range, 'p' || range || '@x.test', (range % 10)::INTEGER,"
-                    + " DATE '2026-12-01' + (range % 3)::INTEGER FROM range(100)");
-        }
-        warehouse = DuckDbWarehouse.open(new DuckDbWarehouse.Settings(source, false, null, null, null,
-                dir.resolve("state.duckdb")));
-        Catalog catalog = new CatalogReader(new CatalogSpec("people", "pid", List.of(), Map.of(), Map.of(), 50,
-                Duration.ofHours(1)), Clock.systemUTC()).read(warehouse);
-        compiler = new SegmentCompiler(warehouse.dialect(), catalog, ZoneId.of("UTC"), key -> Optional.empty());
-        rule = RuleParser.parse(new ObjectMapper().readTree(
-                "{\"attribute\":\"minutes\",\"op\":\"gte\",\"value\":5}"), "").rule();
+        people = PeopleWarehouse.create(dir, 100, "DATE '2026-12-01' + (range % 3)::INTEGER");
+        warehouse = people.warehouse();
+        compiler = people.compiler();
+        rule = people.rule();
         plan = SyncPlan.of(definition(List.of(
                 new SyncDefinition.FieldMapping("minutes", "mins", SyncDefinition.Format.AUTO),
                 new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))), "pid");
@@ -75,9 +58,7 @@ class DuckDbStateStoreTest {
     }
 
     void update(String sql) throws Exception {
-        try (Connection c = warehouse.connection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        people.update(sql);
     }
 
     List<ChangeRow> run(SyncPlan p, boolean full, Set<String> reject) {

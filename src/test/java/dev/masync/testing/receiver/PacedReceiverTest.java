@@ -1,5 +1,6 @@
 package dev.masync.testing.receiver;
 
+import dev.masync.destination.NoDelaySocketFactory;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.masync.connector.spi.Batch;
