@@ -20,6 +20,8 @@ import dev.masync.sync.SyncDefinitionParser;
 import dev.masync.sync.SyncEntity;
 import dev.masync.sync.SyncJson;
 import dev.masync.sync.SyncService;
+import dev.masync.sync.state.BigQueryStateStore;
+import dev.masync.sync.state.ConfirmationJournal;
 import dev.masync.sync.state.DuckDbStateStore;
 import dev.masync.sync.state.StateStore;
 import dev.masync.sync.state.SyncPlan;
@@ -27,6 +29,7 @@ import dev.masync.warehouse.SqlBuilder;
 import dev.masync.warehouse.Warehouse;
 import dev.masync.warehouse.WarehouseConfig;
 import dev.masync.warehouse.WarehouseProvider;
+import dev.masync.warehouse.bigquery.BigQueryDialect;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -79,6 +82,7 @@ public class RunCoordinator {
     private final MasyncConfig masync;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final ConfirmationJournal journal;
     private final String instanceId;
     private final ExecutorService workers;
     private final Map<String, Long> active = new ConcurrentHashMap<>();
@@ -92,7 +96,8 @@ public class RunCoordinator {
 
     RunCoordinator(SyncConfig config, SyncService syncs, DestinationService destinations, Connectors connectors,
                    SecretResolver secrets, SegmentQueries segments, WarehouseProvider warehouses,
-                   WarehouseConfig warehouseConfig, MasyncConfig masync, Clock clock, MeterRegistry meters) {
+                   WarehouseConfig warehouseConfig, MasyncConfig masync, Clock clock, MeterRegistry meters,
+                   ConfirmationJournal journal) {
         this.config = config;
         this.syncs = syncs;
         this.destinations = destinations;
@@ -104,6 +109,7 @@ public class RunCoordinator {
         this.masync = masync;
         this.clock = clock;
         this.meters = meters;
+        this.journal = journal;
         this.instanceId = config.instanceId().orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName());
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(config.workers(), r -> {
@@ -327,15 +333,45 @@ public class RunCoordinator {
     }
 
     private StateStore store(Warehouse warehouse) {
-        if (warehouseConfig.kind() == WarehouseConfig.Kind.DUCKDB) {
-            if (warehouseConfig.duckdb().statePath().isEmpty()) {
-                throw ApiException.conflict("state_unavailable", "syncs need a state file: set"
-                        + " masync.warehouse.duckdb.state-path");
+        return store(warehouseConfig, warehouse, journal);
+    }
+
+    /**
+     * The state store of the configured warehouse.
+     *
+     * @throws ApiException 409 {@code state_unavailable} when the warehouse has nowhere to keep sync state
+     */
+    static StateStore store(WarehouseConfig config, Warehouse warehouse, ConfirmationJournal journal) {
+        return switch (config.kind()) {
+            case DUCKDB -> {
+                if (config.duckdb().statePath().isEmpty()) {
+                    throw ApiException.conflict("state_unavailable", "syncs need a state file: set"
+                            + " masync.warehouse.duckdb.state-path");
+                }
+                yield new DuckDbStateStore(warehouse);
             }
-            return new DuckDbStateStore(warehouse);
-        }
-        throw ApiException.conflict("state_unavailable", "sync state on " + warehouseConfig.kind().name()
-                .toLowerCase(java.util.Locale.ROOT) + " is not available in this version; use the DuckDB warehouse");
+            case BIGQUERY -> {
+                WarehouseConfig.BigQuery bq = config.bigquery();
+                String dataset = bq.stateDataset().filter(d -> !d.isBlank()).orElseThrow(() -> ApiException.conflict(
+                        "state_unavailable", "syncs on BigQuery keep their state in a dataset of their own: create"
+                                + " one in the location of the source dataset, grant ma-sync roles/bigquery.dataEditor"
+                                + " on it and set masync.warehouse.bigquery.state-dataset"));
+                // the project the warehouse resolved (configured, or the credentials' default)
+                String project = bq.project().filter(p -> !p.isBlank()).orElseGet(() ->
+                        warehouse.dialect() instanceof BigQueryDialect d ? d.project() : null);
+                if (project == null) {
+                    throw ApiException.conflict("state_unavailable", "set masync.warehouse.bigquery.project: the"
+                            + " project of the state dataset is unknown");
+                }
+                try {
+                    yield new BigQueryStateStore(warehouse, new BigQueryDialect(project, dataset), journal);
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.conflict("state_unavailable", "the state dataset " + project + "." + dataset
+                            + " cannot be named (check masync.warehouse.bigquery.project and .state-dataset): "
+                            + e.getMessage());
+                }
+            }
+        };
     }
 
     private DestinationRuntime runtime(DestinationDefinition d) {
