@@ -21,6 +21,8 @@ import dev.masync.sync.SyncDefinitionParser;
 import dev.masync.sync.SyncEntity;
 import dev.masync.sync.SyncJson;
 import dev.masync.sync.SyncService;
+import dev.masync.sync.state.BigQueryStateStore;
+import dev.masync.sync.state.ConfirmationJournal;
 import dev.masync.sync.state.DuckDbStateStore;
 import dev.masync.sync.state.StateStore;
 import dev.masync.sync.state.SyncPlan;
@@ -28,6 +30,7 @@ import dev.masync.warehouse.SqlBuilder;
 import dev.masync.warehouse.Warehouse;
 import dev.masync.warehouse.WarehouseConfig;
 import dev.masync.warehouse.WarehouseProvider;
+import dev.masync.warehouse.bigquery.BigQueryDialect;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -80,9 +83,11 @@ public class RunCoordinator {
     private final MasyncConfig masync;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final ConfirmationJournal journal;
     private final String instanceId;
     private final ExecutorService workers;
     private final Map<String, Long> active = new ConcurrentHashMap<>();
+    private final Set<String> lostLeases = ConcurrentHashMap.newKeySet();
     private final Map<String, DestinationRuntime> runtimes = new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
     private volatile boolean stopping;
@@ -93,7 +98,8 @@ public class RunCoordinator {
 
     RunCoordinator(SyncConfig config, SyncService syncs, DestinationService destinations, Connectors connectors,
                    SecretResolver secrets, CatalogService catalogs, WarehouseProvider warehouses,
-                   WarehouseConfig warehouseConfig, MasyncConfig masync, Clock clock, MeterRegistry meters) {
+                   WarehouseConfig warehouseConfig, MasyncConfig masync, Clock clock, MeterRegistry meters,
+                   ConfirmationJournal journal) {
         this.config = config;
         this.syncs = syncs;
         this.destinations = destinations;
@@ -105,6 +111,7 @@ public class RunCoordinator {
         this.masync = masync;
         this.clock = clock;
         this.meters = meters;
+        this.journal = journal;
         this.instanceId = config.instanceId().orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName());
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(config.workers(), r -> {
@@ -198,8 +205,12 @@ public class RunCoordinator {
         }
         QuarkusTransaction.requiringNew().run(() -> {
             for (String key : active.keySet()) {
-                SyncEntity.update("leaseUntil = ?1 where key = ?2 and leaseOwner = ?3",
+                int renewed = SyncEntity.update("leaseUntil = ?1 where key = ?2 and leaseOwner = ?3",
                         clock.instant().plus(config.lease()), key, instanceId);
+                if (renewed == 0 && lostLeases.add(key)) {
+                    // another replica took the sync (this one was stalled past its lease): stop before the next batch
+                    LOG.warnf("sync %s: lease lost to another replica; the run stops before its next batch", key);
+                }
             }
         });
     }
@@ -271,7 +282,7 @@ public class RunCoordinator {
             RunEngine.Job job = new RunEngine.Job(runId, p.definition, plan, compiler, p.rule, asOf,
                     options, p.connector, p.destination.context(secrets),
                     p.destination.effectiveBatchSize(p.connector.limits()), p.connector.limits().maxBytes(),
-                    runtime.push(), p.openErrors, masync.timeZone(), () -> stopping);
+                    runtime.push(), p.openErrors, masync.timeZone(), () -> stopping || lostLeases.contains(syncKey));
             report = new RunEngine(store, clock).run(job, new Monitor(runId, syncKey, p.openErrors.keySet()));
             finish(runId, syncKey, report, freshness, asOf, started);
         } catch (ApiException e) {
@@ -341,15 +352,45 @@ public class RunCoordinator {
     }
 
     private StateStore store(Warehouse warehouse) {
-        if (warehouseConfig.kind() == WarehouseConfig.Kind.DUCKDB) {
-            if (warehouseConfig.duckdb().statePath().isEmpty()) {
-                throw ApiException.conflict("state_unavailable", "syncs need a state file: set"
-                        + " masync.warehouse.duckdb.state-path");
+        return store(warehouseConfig, warehouse, journal);
+    }
+
+    /**
+     * The state store of the configured warehouse.
+     *
+     * @throws ApiException 409 {@code state_unavailable} when the warehouse has nowhere to keep sync state
+     */
+    static StateStore store(WarehouseConfig config, Warehouse warehouse, ConfirmationJournal journal) {
+        return switch (config.kind()) {
+            case DUCKDB -> {
+                if (config.duckdb().statePath().isEmpty()) {
+                    throw ApiException.conflict("state_unavailable", "syncs need a state file: set"
+                            + " masync.warehouse.duckdb.state-path");
+                }
+                yield new DuckDbStateStore(warehouse);
             }
-            return new DuckDbStateStore(warehouse);
-        }
-        throw ApiException.conflict("state_unavailable", "sync state on " + warehouseConfig.kind().name()
-                .toLowerCase(java.util.Locale.ROOT) + " is not available in this version; use the DuckDB warehouse");
+            case BIGQUERY -> {
+                WarehouseConfig.BigQuery bq = config.bigquery();
+                String dataset = bq.stateDataset().filter(d -> !d.isBlank()).orElseThrow(() -> ApiException.conflict(
+                        "state_unavailable", "syncs on BigQuery keep their state in a dataset of their own: create"
+                                + " one in the location of the source dataset, grant ma-sync roles/bigquery.dataEditor"
+                                + " on it and set masync.warehouse.bigquery.state-dataset"));
+                // the project the warehouse resolved (configured, or the credentials' default)
+                String project = bq.project().filter(p -> !p.isBlank()).orElseGet(() ->
+                        warehouse.dialect() instanceof BigQueryDialect d ? d.project() : null);
+                if (project == null) {
+                    throw ApiException.conflict("state_unavailable", "set masync.warehouse.bigquery.project: the"
+                            + " project of the state dataset is unknown");
+                }
+                try {
+                    yield new BigQueryStateStore(warehouse, new BigQueryDialect(project, dataset), journal);
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.conflict("state_unavailable", "the state dataset " + project + "." + dataset
+                            + " cannot be named (check masync.warehouse.bigquery.project and .state-dataset): "
+                            + e.getMessage());
+                }
+            }
+        };
     }
 
     private DestinationRuntime runtime(DestinationDefinition d) {
@@ -437,6 +478,7 @@ public class RunCoordinator {
             });
         } finally {
             active.remove(syncKey);
+            lostLeases.remove(syncKey);
         }
         RunCounts c = report.counts();
         meters.counter("masync.sync.runs", "sync", syncKey, "status", report.status().json()).increment();

@@ -35,6 +35,13 @@ final class BigQueryErrors {
         return new WarehouseException(kind, what + " failed (" + describe(kind, 0, reason) + "): " + message, e);
     }
 
+    /** A failed job's {@code status.errorResult}. */
+    static WarehouseException translate(BigQueryError error, String what) {
+        Kind kind = kind(0, error.getReason(), null);
+        return new WarehouseException(kind, what + " failed (" + describe(kind, 0, error.getReason()) + "): "
+                + error.getMessage());
+    }
+
     static Kind kind(int code, String reason, Throwable cause) {
         if (reason != null) {
             switch (reason) {

@@ -207,6 +207,31 @@ public final class BigQueryWarehouse implements Warehouse {
     }
 
     /**
+     * Runs a DDL or DML statement as one job and waits for it to finish; no result is read.
+     *
+     * @return the rows a DML statement inserted, updated or deleted ({@code numDmlAffectedRows}); -1 for DDL
+     */
+    @Override
+    public long execute(BoundQuery statement) {
+        QueryJobConfiguration config = configure(statement).build();
+        try {
+            JobInfo info = JobInfo.of(newJobId(), config);
+            Job created = call(() -> client.create(info));
+            Job job = call(() -> awaitDone(created));
+            if (job.getStatus().getError() != null) {
+                throw BigQueryErrors.translate(job.getStatus().getError(), "statement");
+            }
+            JobStatistics.QueryStatistics stats = job.getStatistics();
+            Long rows = stats == null ? null : stats.getNumDmlAffectedRows();
+            return rows == null ? -1 : rows;
+        } catch (BigQueryException e) {
+            throw BigQueryErrors.translate(e, "statement");
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        }
+    }
+
+    /**
      * Validates a query without running it.
      *
      * @return the bytes the query would process (what on-demand pricing bills)

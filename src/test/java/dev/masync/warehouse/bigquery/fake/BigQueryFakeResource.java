@@ -10,11 +10,13 @@ import java.util.Map;
  * &#64;WithTestResource(value = BigQueryFakeResource.class, initArgs = &#64;ResourceArg(name = "seed", value = "demo"))
  * </pre>
  * The dataset {@code learning} of project {@code test-project} exists but is empty unless init arg {@code seed=demo}
- * asks for the demo-like tables ({@link #seedDemo}). Tests reach the running fake through {@link #server()}.
+ * asks for the demo-like tables ({@link #seedDemo}); the empty dataset {@code masync_state} is the state dataset of
+ * syncs. Tests reach the running fake through {@link #server()}.
  */
 public class BigQueryFakeResource implements QuarkusTestResourceLifecycleManager {
     public static final String PROJECT = "test-project";
     public static final String DATASET = "learning";
+    public static final String STATE_DATASET = "masync_state";
     /** Init arg: {@code demo} seeds the demo-like tables, anything else nothing. */
     public static final String SEED = "seed";
 
@@ -32,6 +34,7 @@ public class BigQueryFakeResource implements QuarkusTestResourceLifecycleManager
     public Map<String, String> start() {
         server = BigQueryFakeServer.start(PROJECT);
         server.createDataset(DATASET);
+        server.createDataset(STATE_DATASET);
         if (seedDemo) {
             seedDemo(server, DATASET);
         }
@@ -41,6 +44,7 @@ public class BigQueryFakeResource implements QuarkusTestResourceLifecycleManager
                 "masync.warehouse.bigquery.host", server.url(),
                 "masync.warehouse.bigquery.project", PROJECT,
                 "masync.warehouse.bigquery.dataset", DATASET,
+                "masync.warehouse.bigquery.state-dataset", STATE_DATASET,
                 "masync.warehouse.bigquery.anonymous", "true",
                 "masync.demo.enabled", "false");
     }

@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hashing;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
+import org.duckdb.DuckDBFunctions;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -59,6 +62,13 @@ import java.util.zip.GZIPInputStream;
  * GET  /bigquery/v2/projects/{p}/queries/{j}                   jobs.getQueryResults
  * </pre>
  * Query results are kept per job and served from an anonymous destination table, as BigQuery does.
+ *
+ * <p>DDL and DML ({@code CREATE TABLE}, {@code CREATE OR REPLACE TABLE .. AS}, {@code DROP TABLE}, {@code INSERT},
+ * {@code UPDATE}, {@code DELETE}, {@code MERGE}) run as one DuckDB transaction each and report BigQuery's job
+ * statistics: {@code statementType}, {@code ddlOperationPerformed} and {@code ddlTargetTable}, or
+ * {@code numDmlAffectedRows} and {@code dmlStats}; they have no destination table. As BigQuery, the fake refuses an
+ * array holding NULL (in a written table or a result) and stores a NULL array as an empty one, and refuses a MERGE
+ * in which one target row matches several source rows.
  *
  * <p>Test controls: {@link #createTable}, {@link #execute}, {@link #setPageSizeCap}, {@link #completeJobsAfterPolls},
  * {@link #failNext}, and the request log ({@link #requests()}, {@link #requestCount}). Thread-safe.
@@ -127,6 +137,7 @@ public final class BigQueryFakeServer implements AutoCloseable {
         // The driver directly, not DriverManager: after a @QuarkusTest in the same JVM, DriverManager may no longer
         // see a driver loaded by another class loader.
         this.root = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
+        defineFunctions(root);
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "bigquery-fake");
@@ -136,6 +147,47 @@ public final class BigQueryFakeServer implements AutoCloseable {
         http.setExecutor(executor);
         http.createContext("/", this::handle);
         http.start();
+    }
+
+    /**
+     * BigQuery functions DuckDB lacks, under their BigQuery names where the translation keeps the call as is:
+     * <ul>
+     *   <li>{@code FARM_FINGERPRINT(STRING)}: Guava's {@code farmHashFingerprint64}, the same FarmHash
+     *       Fingerprint64 BigQuery computes (its documented examples come out equal); other argument types are
+     *       refused, as BigQuery refuses them; BYTES is not supported;</li>
+     *   <li>{@code RANGE_BUCKET(point, array)}: the number of array elements {@code <= point}; NULL for a NULL
+     *       point or array; an error for an unsorted array or one with NULLs;</li>
+     *   <li>{@code bq_offset}, {@code bq_safe_offset}, {@code bq_ordinal}, {@code bq_safe_ordinal}: what
+     *       {@link SqlTranslator} makes of {@code a[OFFSET(i)]}...: 0- or 1-based, NULL for a NULL array or index,
+     *       out of bounds an error ({@code OFFSET}, {@code ORDINAL}) or NULL ({@code SAFE_...}).</li>
+     * </ul>
+     */
+    private static void defineFunctions(DuckDBConnection c) throws SQLException {
+        HashFunction farm = Hashing.farmHashFingerprint64();
+        DuckDBFunctions.scalarFunction().withName("farm_fingerprint").withParameter(String.class)
+                .withReturnType(Long.class).withNullInNullOut()
+                .withFunction((String text) -> farm.hashString(text, StandardCharsets.UTF_8).asLong())
+                .register(c);
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE MACRO range_bucket(point, boundaries) AS CASE"
+                    + " WHEN point IS NULL OR boundaries IS NULL THEN NULL"
+                    + " WHEN len(list_filter(boundaries, x -> x IS NULL)) > 0"
+                    + "  THEN error('Elements in input array to RANGE_BUCKET cannot be null')"
+                    + " WHEN list_sort(boundaries) <> boundaries"
+                    + "  THEN error('Elements in input array to RANGE_BUCKET must be in ascending order')"
+                    + " ELSE len(list_filter(boundaries, x -> x <= point)) END");
+            for (String[] f : new String[][] {{"offset", "0"}, {"ordinal", "1"}}) {
+                String lowest = f[1];
+                String position = lowest.equals("0") ? "i + 1" : "i";
+                String inBounds = "i >= " + lowest + " AND i < len(a) + " + lowest;
+                s.execute("CREATE MACRO bq_" + f[0] + "(a, i) AS CASE WHEN a IS NULL OR i IS NULL THEN NULL"
+                        + " WHEN " + inBounds + " THEN a[" + position + "]"
+                        + " ELSE error('Array index ' || i || ' is out of bounds ('"
+                        + " || CASE WHEN i < " + lowest + " THEN 'underflow' ELSE 'overflow' END || ')') END");
+                s.execute("CREATE MACRO bq_safe_" + f[0] + "(a, i) AS CASE WHEN " + inBounds
+                        + " THEN a[" + position + "] END");
+            }
+        }
     }
 
     public static BigQueryFakeServer start() {
@@ -440,8 +492,8 @@ public final class BigQueryFakeServer implements AutoCloseable {
             if (tableInfo(dataset, table) == null) {
                 throw FakeApiError.notFound("Not found: Table " + project + ":" + dataset + "." + table);
             }
-            Execution all = run(dataset, "SELECT * FROM " + FakeTypes.quote(dataset) + "." + FakeTypes.quote(table),
-                    List.of());
+            Execution all = select(dataset, "SELECT * FROM " + FakeTypes.quote(dataset) + "."
+                    + FakeTypes.quote(table), List.of());
             fields = all.fields();
             rows = all.rows();
             scope = dataset + "." + table;
@@ -561,7 +613,16 @@ public final class BigQueryFakeServer implements AutoCloseable {
     private void completeResults(ObjectNode out, FakeJob job, Map<String, String> q, boolean int64)
             throws FakeApiError {
         Page page = page(job.rows, q, job.id);
-        out.set("schema", schema(job.fields));
+        if ("SELECT".equals(job.statementType)) {
+            out.set("schema", schema(job.fields));
+        }
+        if (job.dml != null) {
+            out.put("numDmlAffectedRows", Long.toString(job.dml.affected()));
+            ObjectNode stats = out.putObject("dmlStats");
+            stats.put("insertedRowCount", Long.toString(job.dml.inserted()));
+            stats.put("deletedRowCount", Long.toString(job.dml.deleted()));
+            stats.put("updatedRowCount", Long.toString(job.dml.updated()));
+        }
         out.put("totalRows", Long.toString(job.rows.size()));
         if (page.nextToken() != null) {
             out.put("pageToken", page.nextToken());
@@ -613,21 +674,21 @@ public final class BigQueryFakeServer implements AutoCloseable {
                 throw new FakeApiError(400, "bytesBilledLimitExceeded", "Query exceeded limit for bytes billed: "
                         + query.get("maximumBytesBilled").asLong() + ". " + job.bytes + " or higher required.");
             }
-            List<FakeTypes.Bound> bindings = new ArrayList<>();
-            for (String name : sql.bindOrder()) {
-                bindings.add(params.get(name.toLowerCase(Locale.ROOT)));
-            }
-            Execution result = dryRun ? describe(dataset, sql.sql()) : run(dataset, sql.sql(), bindings);
+            Execution result = dryRun ? describe(dataset, sql) : run(dataset, sql, params);
             job.fields = result.fields();
             job.rows = result.rows();
             job.statementType = result.statementType();
+            job.dml = result.dml();
+            job.ddlOperation = result.ddlOperation();
+            job.ddlTarget = result.ddlTarget();
         } catch (FakeApiError e) {
             job.error = e;
         } catch (SqlTranslator.SqlError | FakeTypes.BadParameter e) {
             job.error = e instanceof FakeTypes.BadParameter ? FakeApiError.invalid(e.getMessage())
                     : FakeApiError.invalidQuery(e.getMessage());
         }
-        if (!dryRun && job.error == null) {
+        if (!dryRun && job.error == null && "SELECT".equals(job.statementType)) {
+            // only queries write their result to an anonymous table; DDL and DML have none
             ObjectNode destination = query.putObject("destinationTable");
             destination.put("projectId", project).put("datasetId", RESULTS_DATASET)
                     .put("tableId", job.destinationTable());
@@ -635,18 +696,169 @@ public final class BigQueryFakeServer implements AutoCloseable {
         return job;
     }
 
-    private record Execution(List<FakeField> fields, List<Object[]> rows, String statementType) {
+    /** Rows a DML statement inserted, updated and deleted. */
+    private record Dml(long inserted, long updated, long deleted) {
+        long affected() {
+            return inserted + updated + deleted;
+        }
     }
 
-    private Execution run(String dataset, String sql, List<FakeTypes.Bound> bindings) throws FakeApiError {
+    /**
+     * @param dml          for INSERT, UPDATE, DELETE and MERGE; {@code null} otherwise
+     * @param ddlOperation {@code CREATE}, {@code REPLACE}, {@code SKIP} or {@code DROP} for table DDL
+     * @param ddlTarget    {@code [dataset, table]} the statement created, dropped or changed
+     */
+    private record Execution(List<FakeField> fields, List<Object[]> rows, String statementType, Dml dml,
+                             String ddlOperation, List<String> ddlTarget) {
+    }
+
+    private static List<FakeTypes.Bound> bindings(List<String> order, Map<String, FakeTypes.Bound> params) {
+        List<FakeTypes.Bound> bindings = new ArrayList<>();
+        for (String name : order) {
+            bindings.add(params.get(name.toLowerCase(Locale.ROOT)));
+        }
+        return bindings;
+    }
+
+    private Execution run(String dataset, SqlTranslator.Result sql, Map<String, FakeTypes.Bound> params)
+            throws FakeApiError {
+        if (sql.isSelect()) {
+            return select(dataset, sql.sql(), bindings(sql.bindOrder(), params));
+        }
+        List<String> target = sql.target() == null ? null : qualify(sql.target(), dataset);
+        boolean existed = target != null && tableKeys().contains(key(target.get(0), target.get(1)));
         try (DuckDBConnection c = connection()) {
             use(c, dataset);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < bindings.size(); i++) {
-                    bind(c, ps, i + 1, bindings.get(i));
+            // a BigQuery statement is atomic: what it wrote is rolled back when a check below refuses it
+            c.setAutoCommit(false);
+            try {
+                if (sql.check() != null) {
+                    try (PreparedStatement ps = prepare(c, sql.check().sql(), bindings(sql.check().bindOrder(),
+                            params)); ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            throw FakeApiError.invalidQuery(sql.check().error());
+                        }
+                    }
                 }
+                Dml dml = null;
+                try (PreparedStatement ps = prepare(c, sql.sql(), bindings(sql.bindOrder(), params))) {
+                    boolean hasResults = ps.execute();
+                    switch (sql.statementType()) {
+                        case "MERGE" -> {
+                            long[] counts = new long[3];
+                            if (hasResults) {
+                                try (ResultSet rs = ps.getResultSet()) {
+                                    while (rs.next()) {
+                                        switch (rs.getString(1)) {
+                                            case "INSERT" -> counts[0]++;
+                                            case "UPDATE" -> counts[1]++;
+                                            case "DELETE" -> counts[2]++;
+                                            default -> { }
+                                        }
+                                    }
+                                }
+                            }
+                            dml = new Dml(counts[0], counts[1], counts[2]);
+                        }
+                        case "INSERT" -> dml = new Dml(Math.max(0, ps.getUpdateCount()), 0, 0);
+                        case "UPDATE" -> dml = new Dml(0, Math.max(0, ps.getUpdateCount()), 0);
+                        case "DELETE" -> dml = new Dml(0, 0, Math.max(0, ps.getUpdateCount()));
+                        default -> { }
+                    }
+                }
+                if (target != null && !sql.statementType().equals("DROP_TABLE")) {
+                    enforceArrayRules(c, target);
+                }
+                c.commit();
+                return new Execution(List.of(), List.of(), sql.statementType(), dml, ddlOperation(sql, existed),
+                        target);
+            } catch (FakeApiError | SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw translate(e, dataset);
+        }
+    }
+
+    /** {@code [dataset, table]} of a statement's target; BigQuery needs a dataset, explicit or default. */
+    private List<String> qualify(List<String> target, String dataset) throws FakeApiError {
+        if (target.size() == 2) {
+            return target;
+        }
+        if (target.size() == 1 && dataset != null) {
+            return List.of(dataset, target.get(0));
+        }
+        if (target.size() == 1) {
+            throw FakeApiError.invalidQuery("Table \"" + target.get(0) + "\" must be qualified with a dataset"
+                    + " (e.g. dataset.table).");
+        }
+        throw FakeApiError.notFound("Not found: Project " + target.get(0));
+    }
+
+    private static String ddlOperation(SqlTranslator.Result sql, boolean existed) {
+        return switch (sql.statementType()) {
+            case "CREATE_TABLE", "CREATE_TABLE_AS_SELECT" -> !existed ? "CREATE"
+                    : sql.ddl().contains("OR REPLACE") ? "REPLACE" : "SKIP";
+            case "DROP_TABLE" -> existed ? "DROP" : "SKIP";
+            default -> null;
+        };
+    }
+
+    /**
+     * What BigQuery does when it writes a table: an array holding NULL fails the statement ("Array cannot have a
+     * null element"), and a NULL array is stored as an empty one.
+     */
+    private static void enforceArrayRules(DuckDBConnection c, List<String> target) throws SQLException,
+            FakeApiError {
+        String table = FakeTypes.quote(target.get(0)) + "." + FakeTypes.quote(target.get(1));
+        List<String[]> arrays = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT column_name, data_type FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = ? AND data_type LIKE '%[]' ORDER BY ordinal_position")) {
+            ps.setString(1, target.get(0));
+            ps.setString(2, target.get(1));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    arrays.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            for (String[] a : arrays) {
+                String column = FakeTypes.quote(a[0]);
+                try (ResultSet rs = s.executeQuery("SELECT 1 FROM " + table + " WHERE len(list_filter(" + column
+                        + ", x -> x IS NULL)) > 0 LIMIT 1")) {
+                    if (rs.next()) {
+                        throw FakeApiError.invalidQuery("Array cannot have a null element; error in writing field "
+                                + a[0]);
+                    }
+                }
+                s.execute("UPDATE " + table + " SET " + column + " = CAST([] AS " + a[1] + ") WHERE " + column
+                        + " IS NULL");
+            }
+        }
+    }
+
+    private static PreparedStatement prepare(DuckDBConnection c, String sql, List<FakeTypes.Bound> bindings)
+            throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        try {
+            for (int i = 0; i < bindings.size(); i++) {
+                bind(c, ps, i + 1, bindings.get(i));
+            }
+        } catch (SQLException | RuntimeException e) {
+            ps.close();
+            throw e;
+        }
+        return ps;
+    }
+
+    private Execution select(String dataset, String duckSql, List<FakeTypes.Bound> bindings) throws FakeApiError {
+        try (DuckDBConnection c = connection()) {
+            use(c, dataset);
+            try (PreparedStatement ps = prepare(c, duckSql, bindings)) {
                 if (!ps.execute()) {
-                    return new Execution(List.of(), List.of(), statementType(sql));
+                    return new Execution(List.of(), List.of(), "SELECT", null, null, null);
                 }
                 try (ResultSet rs = ps.getResultSet()) {
                     List<FakeField> fields = fields(rs.getMetaData());
@@ -658,10 +870,19 @@ public final class BigQueryFakeServer implements AutoCloseable {
                             Object v = f.type().equals("DATETIME") && !f.isRepeated()
                                     ? rs.getObject(i + 1, LocalDateTime.class) : rs.getObject(i + 1);
                             cells[i] = FakeTypes.cell(f, v);
+                            if (f.isRepeated()) {
+                                for (Object e : (List<?>) cells[i]) {
+                                    if (e == null) {
+                                        // results go to a table too
+                                        throw FakeApiError.invalidQuery("Array cannot have a null element; error in"
+                                                + " writing field " + f.name());
+                                    }
+                                }
+                            }
                         }
                         rows.add(cells);
                     }
-                    return new Execution(fields, List.copyOf(rows), statementType(sql));
+                    return new Execution(fields, List.copyOf(rows), "SELECT", null, null, null);
                 }
             }
         } catch (SQLException e) {
@@ -670,12 +891,13 @@ public final class BigQueryFakeServer implements AutoCloseable {
     }
 
     /** Validates a query like a dry run: DuckDB plans it without running it. */
-    private Execution describe(String dataset, String sql) throws FakeApiError {
+    private Execution describe(String dataset, SqlTranslator.Result sql) throws FakeApiError {
         try (DuckDBConnection c = connection()) {
             use(c, dataset);
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ResultSetMetaData md = ps.getMetaData();
-                return new Execution(md == null ? List.of() : fields(md), List.of(), statementType(sql));
+            try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
+                ResultSetMetaData md = sql.isSelect() ? ps.getMetaData() : null;
+                return new Execution(md == null ? List.of() : fields(md), List.of(), sql.statementType(), null, null,
+                        null);
             }
         } catch (SQLException e) {
             throw translate(e, dataset);
@@ -725,11 +947,6 @@ public final class BigQueryFakeServer implements AutoCloseable {
         return fields;
     }
 
-    private static String statementType(String sql) {
-        String first = sql.trim().split("[\\s(]+", 2)[0].toUpperCase(Locale.ROOT);
-        return first.equals("WITH") || first.isEmpty() ? "SELECT" : first;
-    }
-
     private FakeApiError translate(SQLException e, String dataset) {
         String message = e.getMessage() == null ? "unknown DuckDB error" : e.getMessage();
         int marker = message.lastIndexOf("\nError: ");
@@ -737,6 +954,10 @@ public final class BigQueryFakeServer implements AutoCloseable {
             message = message.substring(marker + "\nError: ".length());
         }
         message = message.lines().findFirst().orElse(message).trim();
+        if (message.startsWith("Invalid Input Error: ")) {
+            // raised by error() in the fake's macros, with BigQuery's own words
+            message = message.substring("Invalid Input Error: ".length());
+        }
         java.util.regex.Matcher table = java.util.regex.Pattern
                 .compile("Catalog Error: Table with name (\\S+) does not exist").matcher(message);
         if (table.find()) {
@@ -744,6 +965,13 @@ public final class BigQueryFakeServer implements AutoCloseable {
             String qualified = name.contains(".") ? name : (dataset == null ? "" : dataset + ".") + name;
             return FakeApiError.notFound("Not found: Table " + project + ":" + qualified + " was not found in location "
                     + LOCATION);
+        }
+        java.util.regex.Matcher exists = java.util.regex.Pattern
+                .compile("Catalog Error: Table with name (\\S+?)!? already exists").matcher(message);
+        if (exists.find()) {
+            String name = exists.group(1);
+            String qualified = name.contains(".") ? name : (dataset == null ? "" : dataset + ".") + name;
+            return new FakeApiError(409, "duplicate", "Already Exists: Table " + project + ":" + qualified);
         }
         java.util.regex.Matcher schema = java.util.regex.Pattern
                 .compile("Catalog Error: Schema with name (\\S+) does not exist").matcher(message);
@@ -898,8 +1126,11 @@ public final class BigQueryFakeServer implements AutoCloseable {
             if (job.statementType != null) {
                 query.put("statementType", job.statementType);
             }
-            if (job.error == null && job.fields != null) {
+            if (job.error == null && job.fields != null && "SELECT".equals(job.statementType)) {
                 query.set("schema", schema(job.fields));
+            }
+            if (job.error == null) {
+                putDmlAndDdl(query, job);
             }
         }
         if (!job.dryRun) {
@@ -916,6 +1147,22 @@ public final class BigQueryFakeServer implements AutoCloseable {
             status.putArray("errors").add(job.error.errorProto(false));
         }
         return j;
+    }
+
+    /** {@code numDmlAffectedRows}, {@code dmlStats}, {@code ddlOperationPerformed} and {@code ddlTargetTable}. */
+    private void putDmlAndDdl(ObjectNode out, FakeJob job) {
+        if (job.dml != null) {
+            out.put("numDmlAffectedRows", Long.toString(job.dml.affected()));
+            ObjectNode stats = out.putObject("dmlStats");
+            stats.put("insertedRowCount", Long.toString(job.dml.inserted()));
+            stats.put("deletedRowCount", Long.toString(job.dml.deleted()));
+            stats.put("updatedRowCount", Long.toString(job.dml.updated()));
+        }
+        if (job.ddlOperation != null) {
+            out.put("ddlOperationPerformed", job.ddlOperation);
+            out.putObject("ddlTargetTable").put("projectId", project).put("datasetId", job.ddlTarget.get(0))
+                    .put("tableId", job.ddlTarget.get(1));
+        }
     }
 
     private ObjectNode jobReference(FakeJob job) {
@@ -1027,6 +1274,9 @@ public final class BigQueryFakeServer implements AutoCloseable {
         volatile List<FakeField> fields = List.of();
         volatile List<Object[]> rows = List.of();
         volatile String statementType;
+        volatile Dml dml;
+        volatile String ddlOperation;
+        volatile List<String> ddlTarget;
         volatile long bytes;
         volatile FakeApiError error;
 

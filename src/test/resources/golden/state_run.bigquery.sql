@@ -1,0 +1,54 @@
+-- execute
+CREATE TABLE IF NOT EXISTS `test-project.masync_state.state__s1` (k STRING, dk STRING, h INT64, fh ARRAY<INT64>, fp INT64)
+
+-- execute
+CREATE OR REPLACE TABLE `test-project.masync_state.pending__s1` AS
+WITH m AS (SELECT l.`pid`, l.`mail`, l.`minutes`, l.`exam` FROM `test-project.learning.people` AS l WHERE (COALESCE(l.`minutes` >= @p0, FALSE) AND COALESCE(l.`exam` >= @p1 AND l.`exam` <= @p2, FALSE))),
+c AS (SELECT CAST(m.`pid` AS STRING) AS k, CAST(m.`mail` AS STRING) AS dk, m.`minutes` AS v0, m.`exam` AS v1,
+  [FARM_FINGERPRINT(CONCAT(@p3, TO_JSON_STRING(m.`minutes`))),
+   FARM_FINGERPRINT(CONCAT(@p4, TO_JSON_STRING(m.`exam`)))] AS fh FROM m),
+d AS (SELECT *, FARM_FINGERPRINT(TO_JSON_STRING(STRUCT(@p5 AS fp, dk, fh))) AS h FROM c)
+SELECT ROW_NUMBER() OVER () AS seq, CASE WHEN s.k IS NULL THEN 'E' WHEN d.k IS NULL THEN 'L' WHEN d.h IS DISTINCT FROM s.h THEN 'C' ELSE 'U' END AS op, COALESCE(d.k, s.k) AS k, d.dk, s.dk AS old_dk, d.h, d.fh, @p6 AS fp, (s.fp IS DISTINCT FROM @p7) AS redefined,
+  (d.fh[SAFE_OFFSET(0)] IS DISTINCT FROM s.fh[SAFE_OFFSET(0)]) AS ch0,
+  (d.fh[SAFE_OFFSET(1)] IS DISTINCT FROM s.fh[SAFE_OFFSET(1)]) AS ch1, d.v0, d.v1
+FROM d FULL OUTER JOIN `test-project.masync_state.state__s1` AS s ON d.k = s.k
+WHERE d.h IS DISTINCT FROM s.h OR (@p8 AND d.k IS NOT NULL)
+-- p0 INTEGER = 5
+-- p1 DATE = 2026-11-02
+-- p2 DATE = 2027-01-01
+-- p3 STRING = mins|AUTO
+-- p4 STRING = exam_date|DATE
+-- p5 INTEGER = -5906749819736082454
+-- p6 INTEGER = -5906749819736082454
+-- p7 INTEGER = -5906749819736082454
+-- p8 BOOLEAN = false
+
+-- query
+SELECT (SELECT COUNT(*) FROM `test-project.masync_state.state__s1`) AS previous, COUNTIF(op = 'E') AS entered, COUNTIF(op = 'C') AS changed, COUNTIF(op = 'C' AND NOT redefined) AS changed_by_values, COUNTIF(op = 'L') AS leaving, COUNTIF(op = 'U') AS resent FROM `test-project.masync_state.pending__s1`
+
+-- query
+SELECT seq, op, k, dk, old_dk, (op IN ('E', 'U') OR redefined) AS all_fields, CAST(h AS STRING) AS h, ch0, ch1, v0, v1 FROM `test-project.masync_state.pending__s1` ORDER BY seq
+
+-- confirm(1, 2, [6]): journaled
+
+-- confirm(3, 3, []): journaled
+
+-- execute
+MERGE `test-project.masync_state.state__s1` AS s
+USING (SELECT p.op, p.k, p.dk, p.h, p.fh, p.fp FROM `test-project.masync_state.pending__s1` AS p
+  LEFT JOIN (SELECT xk, @p0[OFFSET(o)] AS xlo, @p1[OFFSET(o)] AS xhi FROM UNNEST(@p2) AS xk WITH OFFSET AS o) AS x
+  ON x.xk = p.k AND p.seq BETWEEN x.xlo AND x.xhi
+  WHERE p.seq <= @p3[SAFE_OFFSET(RANGE_BUCKET(p.seq, @p4) - 1)] AND x.xk IS NULL) AS c
+ON s.k = c.k
+WHEN MATCHED AND c.op = 'L' THEN DELETE
+WHEN MATCHED THEN UPDATE SET dk = c.dk, h = c.h, fh = c.fh, fp = c.fp
+WHEN NOT MATCHED AND c.op <> 'L' THEN INSERT (k, dk, h, fh, fp) VALUES (c.k, c.dk, c.h, c.fh, c.fp)
+-- p0 ARRAY<INTEGER> = [1]
+-- p1 ARRAY<INTEGER> = [2]
+-- p2 ARRAY<STRING> = [6]
+-- p3 ARRAY<INTEGER> = [3]
+-- p4 ARRAY<INTEGER> = [1]
+
+-- execute
+DROP TABLE IF EXISTS `test-project.masync_state.pending__s1`
+
