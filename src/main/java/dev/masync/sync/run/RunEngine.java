@@ -291,6 +291,9 @@ public final class RunEngine {
                 monitor.firstRequest();
             }
             sent += learners.size();
+            // durable before the push: if the process dies before the confirmation, the next run knows these rows
+            // may have reached the destination
+            store.sending(job.plan(), rangeStart, rangeEnd, excluded);
             BatchResult result;
             try {
                 result = job.push().push(batch, b -> {

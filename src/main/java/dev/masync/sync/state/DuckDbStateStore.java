@@ -17,13 +17,20 @@ import java.util.function.Predicate;
 
 /**
  * State on DuckDB, in the sync-state file attached beside the source ({@code masync_state}). Per sync (per
- * {@link SyncPlan#stateKey()}) three tables: {@code state__<key>} (what the destination holds), {@code pending__<key>}
- * (the current run's diff) and {@code confirmed__<key>} (rows confirmed by the destination, appended per batch, folded into the state when the
- * run ends or, after a crash, when the next run starts). Folding is idempotent, so a crash at any step is repaired by
- * doing it again.
+ * {@link SyncPlan#stateKey()}) four tables:
+ * {@code state__<key>} (what the destination holds), {@code pending__<key>} (the current run's diff),
+ * {@code confirmed__<key>} (rows confirmed by the destination, appended per batch, folded into the state when the
+ * run ends or, after a crash, when the next run starts) and {@code inflight__<key>} (the rows of each batch, written
+ * before it is pushed: after a crash, the last batch's unconfirmed rows are uncertain). Folding is idempotent, so a
+ * crash at any step is repaired by doing it again.
  */
 public final class DuckDbStateStore implements StateStore {
     private static final String CATALOG = "masync_state";
+    /**
+     * The hash of a record whose delivery is uncertain: no diff row hashes to it (but with odds of 2^-64), and unlike
+     * NULL it differs from a leaver's absent hash, so the diff finds the record whether it is still a member or not.
+     */
+    static final String UNCERTAIN = "CAST(0 AS UBIGINT)";
 
     private final Warehouse warehouse;
 
@@ -38,18 +45,38 @@ public final class DuckDbStateStore implements StateStore {
                 + " (k VARCHAR, dk VARCHAR, h UBIGINT, fh UBIGINT[], fp BIGINT)");
         exec("CREATE TABLE IF NOT EXISTS " + table("confirmed", key)
                 + " (seq BIGINT, op VARCHAR, k VARCHAR, dk VARCHAR, h UBIGINT, fh UBIGINT[], fp BIGINT)");
-        fold(key);
+        exec("CREATE TABLE IF NOT EXISTS " + table("inflight", key) + " (b BIGINT, k VARCHAR, dk VARCHAR)");
+        fold(key, true);
     }
 
-    private void fold(String key) {
+    /**
+     * Folds the confirmations into the state. After a crash ({@code crashed}: called by {@link #recover}) the rows of
+     * the last batch that was being pushed and is not confirmed may or may not have reached the destination: their
+     * state is made uncertain ({@link #UNCERTAIN} hash, no fingerprint), so the next diff sends them again, all
+     * fields and membership if they are still members, a leave (mirror mode) if they are not, even when their values
+     * are back to what the state held. At the end of a run ({@link #finish}) every batch was settled (confirmed,
+     * rejected or failed), so the in-flight rows are simply dropped.
+     */
+    private void fold(String key, boolean crashed) {
         String state = table("state", key);
         String confirmed = table("confirmed", key);
-        if (count("SELECT count(*) FROM " + confirmed) == 0) {
+        String inflight = table("inflight", key);
+        if (count("SELECT (SELECT count(*) FROM " + confirmed + ") + (SELECT count(*) FROM " + inflight + ")") == 0) {
             return;
         }
-        // Each step can be repeated after a crash: the confirmations stay until the last one.
+        // Each step can be repeated after a crash: the in-flight rows stay until the confirmations are folded, and
+        // the confirmations until the last step.
         exec("DELETE FROM " + state + " WHERE k IN (SELECT k FROM " + confirmed + ")");
         exec("INSERT INTO " + state + " SELECT k, dk, h, fh, fp FROM " + confirmed + " WHERE op <> 'L'");
+        if (crashed) {
+            String uncertain = "SELECT k, dk FROM " + inflight + " WHERE b = (SELECT max(b) FROM " + inflight
+                    + ") AND k NOT IN (SELECT k FROM " + confirmed + ")";
+            exec("UPDATE " + state + " SET h = " + UNCERTAIN + ", fh = NULL, fp = NULL WHERE k IN (SELECT k FROM ("
+                    + uncertain + "))");
+            exec("INSERT INTO " + state + " SELECT k, dk, " + UNCERTAIN + ", NULL, NULL FROM (" + uncertain
+                    + ") AS u WHERE dk IS NOT NULL AND k NOT IN (SELECT k FROM " + state + ")");
+        }
+        exec("DELETE FROM " + inflight);
         exec("DELETE FROM " + confirmed);
     }
 
@@ -133,6 +160,20 @@ public final class DuckDbStateStore implements StateStore {
     }
 
     @Override
+    public void sending(SyncPlan plan, long fromSeq, long toSeq, Collection<String> notSent) {
+        SqlBuilder b = new SqlBuilder(warehouse.dialect()).sql("INSERT INTO ")
+                .sql(table("inflight", plan.stateKey())).sql(" SELECT CAST(")
+                .param(ColumnType.INTEGER, fromSeq).sql(" AS BIGINT), k, coalesce(dk, old_dk) FROM ")
+                .sql(table("pending", plan.stateKey())).sql(" WHERE seq BETWEEN ")
+                .param(ColumnType.INTEGER, fromSeq).sql(" AND ").param(ColumnType.INTEGER, toSeq);
+        if (!notSent.isEmpty()) {
+            b.sql(" AND NOT list_contains(").param(new QueryParam("x", ColumnType.ARRAY, ColumnType.STRING,
+                    List.copyOf(notSent))).sql(", k)");
+        }
+        warehouse.execute(b.build());
+    }
+
+    @Override
     public void confirm(SyncPlan plan, long fromSeq, long toSeq, Collection<String> notConfirmed) {
         SqlBuilder b = new SqlBuilder(warehouse.dialect()).sql("INSERT INTO ")
                 .sql(table("confirmed", plan.stateKey())).sql(" SELECT seq, op, k, dk, h, fh, CAST(")
@@ -148,7 +189,7 @@ public final class DuckDbStateStore implements StateStore {
 
     @Override
     public void finish(SyncPlan plan) {
-        fold(plan.stateKey());
+        fold(plan.stateKey(), false);
         discard(plan);
     }
 
@@ -159,7 +200,7 @@ public final class DuckDbStateStore implements StateStore {
 
     @Override
     public void drop(String stateKey) {
-        for (String kind : List.of("pending", "confirmed", "state")) {
+        for (String kind : List.of("pending", "confirmed", "inflight", "state")) {
             exec("DROP TABLE IF EXISTS " + table(kind, stateKey));
         }
     }

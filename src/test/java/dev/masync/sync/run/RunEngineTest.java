@@ -13,8 +13,11 @@ import dev.masync.connector.spi.SettingProblem;
 import dev.masync.segment.rule.Rule;
 import dev.masync.segment.rule.SegmentCompiler;
 import dev.masync.sync.SyncDefinition;
+import dev.masync.sync.state.ChangeRow;
+import dev.masync.sync.state.DiffCounts;
 import dev.masync.sync.state.DuckDbStateStore;
 import dev.masync.sync.state.PeopleWarehouse;
+import dev.masync.sync.state.StateStore;
 import dev.masync.sync.state.SyncPlan;
 import dev.masync.warehouse.duckdb.DuckDbWarehouse;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The run engine end to end on real DuckDB state with an in-memory destination that scripts failures. */
 class RunEngineTest {
@@ -58,6 +62,8 @@ class RunEngineTest {
         final List<Integer> requestSizes = new ArrayList<>();
         Predicate<String> rejects = k -> false;
         int failNext;
+        /** Applies this many more batches normally, then applies the next one and the process "dies". */
+        int dieAfter = -1;
 
         @Override
         public String type() {
@@ -77,6 +83,8 @@ class RunEngineTest {
                 throw new RetryableException("503 from the fake", Duration.ofSeconds(1), null);
             }
             List<RecordOutcome> out = new ArrayList<>();
+            boolean die = dieAfter == 0;
+            dieAfter--;
             for (RecordChange c : batch.records()) {
                 if (rejects.test(c.destinationKey())) {
                     out.add(RecordOutcome.rejected(c.destinationKey(), "invalid_email", "bad address"));
@@ -86,12 +94,68 @@ class RunEngineTest {
                 r.putAll(c.fields());
                 out.add(RecordOutcome.confirmed(c.destinationKey()));
             }
+            if (die) {
+                throw new ProcessDied();
+            }
             return new BatchResult(out);
         }
 
         @Override
         public BatchLimits limits() {
             return new BatchLimits(1000, 1 << 20);
+        }
+    }
+
+    /** The process died (SIGKILL): nothing after this point runs, not even {@code finally} blocks' state writes. */
+    static final class ProcessDied extends Error {
+    }
+
+    /** The state store of a process that dies: once {@link ProcessDied} is thrown, nothing more is written. */
+    static final class DyingStore implements StateStore {
+        final StateStore delegate;
+
+        DyingStore(StateStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void recover(SyncPlan plan) {
+            delegate.recover(plan);
+        }
+
+        @Override
+        public DiffCounts diff(SyncPlan plan, SegmentCompiler compiler, Rule rule, Instant asOf, boolean full) {
+            return delegate.diff(plan, compiler, rule, asOf, full);
+        }
+
+        @Override
+        public long stream(SyncPlan plan, Predicate<ChangeRow> consumer) {
+            return delegate.stream(plan, consumer);
+        }
+
+        @Override
+        public void sending(SyncPlan plan, long fromSeq, long toSeq, Collection<String> notSent) {
+            delegate.sending(plan, fromSeq, toSeq, notSent);
+        }
+
+        @Override
+        public void confirm(SyncPlan plan, long fromSeq, long toSeq, Collection<String> notConfirmed) {
+            delegate.confirm(plan, fromSeq, toSeq, notConfirmed);
+        }
+
+        @Override
+        public void finish(SyncPlan plan) {
+            // the engine's finally block: a dead process never gets here
+        }
+
+        @Override
+        public void discard(SyncPlan plan) {
+            delegate.discard(plan);
+        }
+
+        @Override
+        public void drop(String syncKey) {
+            delegate.drop(syncKey);
         }
     }
 
@@ -134,7 +198,11 @@ class RunEngineTest {
     java.util.function.BooleanSupplier stop = () -> false;
 
     RunEngine.Report run(SyncDefinition sync, RunEngine.Options options, int batchSize) {
-        RunEngine engine = new RunEngine(new DuckDbStateStore(warehouse), Clock.systemUTC());
+        return run(sync, options, batchSize, new DuckDbStateStore(warehouse));
+    }
+
+    RunEngine.Report run(SyncDefinition sync, RunEngine.Options options, int batchSize, StateStore store) {
+        RunEngine engine = new RunEngine(store, Clock.systemUTC());
         RunEngine.Job job = new RunEngine.Job(++runId, sync, SyncPlan.of(sync, "pid"), compiler, rule, AS_OF,
                 options, receiver, new DestinationContext("mem", Map.of(), SecretResolver.standard()), batchSize,
                 1 << 20, RETRY_3, Map.of(), ZoneId.of("UTC"), stop);
@@ -306,5 +374,57 @@ class RunEngineTest {
         assertThat(full.counts().sent()).isEqualTo(500);
         assertThat(receiver.requestSizes).hasSize(2);
         assertThat(Set.copyOf(receiver.requestSizes)).containsOnly(500);
+    }
+
+    /**
+     * The process dies after the destination applied a batch but before the engine confirmed it; meanwhile the
+     * learners of that batch leave again. The next run must still tell the destination they left (mirror mode):
+     * they are not in the state, and their values are back to what they were, so only the record of the batch in
+     * flight (written before the push) tells the next run that the destination may hold them.
+     */
+    @Test
+    void aBatchInFlightWhenTheProcessDiesIsCorrectedEvenIfItsLearnersLeftMeanwhile() throws Exception {
+        SyncDefinition mirror = sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT);
+        run(mirror, RunEngine.Options.NORMAL, 100);
+        update("UPDATE people SET minutes = 7 WHERE pid IN (10, 11, 12, 13, 14, 15)"); // 5 entrants, 1 change
+        update("UPDATE people SET minutes = 1 WHERE pid IN (5, 6)"); // 2 leavers
+        receiver.dieAfter = 0;
+        assertThatThrownBy(() -> run(mirror, RunEngine.Options.NORMAL, 4,
+                new DyingStore(new DuckDbStateStore(warehouse)))).isInstanceOf(ProcessDied.class);
+        receiver.dieAfter = -1;
+        assertThat(receiver.requestSizes.get(receiver.requestSizes.size() - 1)).isEqualTo(4);
+        // the outage: everyone goes back to where they were before the crashed run
+        update("UPDATE people SET minutes = 0 WHERE pid IN (10, 11, 12, 13, 14)");
+        update("UPDATE people SET minutes = pid % 10 WHERE pid IN (5, 6, 15)");
+
+        RunEngine.Report next = run(mirror, RunEngine.Options.NORMAL, 100);
+
+        assertThat(next.status()).isEqualTo(RunStatus.SUCCEEDED);
+        for (int pid : new int[] {10, 11, 12, 13, 14}) {
+            Map<String, Object> r = receiver.records.get("p" + pid + "@x.test");
+            if (r != null) {
+                assertThat(r).as("p%d, applied while entering, left meanwhile", pid).containsEntry("in_seg", false);
+            }
+        }
+        for (int pid : new int[] {5, 6, 15}) {
+            assertThat(receiver.records.get("p" + pid + "@x.test")).as("p%d, back to its values", pid)
+                    .containsEntry("in_seg", true).containsEntry("mins", (long) (pid % 10));
+        }
+        assertThat(next.counts().planned()).as("only the 4 records of the batch in flight are uncertain")
+                .isEqualTo(4);
+    }
+
+    @Test
+    void aRunThatEndsNormallyLeavesNothingUncertain() throws Exception {
+        SyncDefinition mirror = sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT);
+        receiver.rejects = k -> k.equals("p5@x.test");
+        receiver.failNext = 4; // the first batch fails after its retries
+        RunEngine.Report first = run(mirror, RunEngine.Options.NORMAL, 100);
+        assertThat(first.counts().failed()).isEqualTo(100);
+        receiver.rejects = k -> false;
+        RunEngine.Report second = run(mirror, RunEngine.Options.NORMAL, 100);
+        assertThat(second.counts().entered()).as("failed and rejected records are entrants again, not uncertain")
+                .isEqualTo(second.counts().planned());
+        assertThat(run(mirror, RunEngine.Options.NORMAL, 100).counts().planned()).isZero();
     }
 }

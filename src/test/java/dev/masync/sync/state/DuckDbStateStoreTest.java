@@ -67,6 +67,7 @@ class DuckDbStateStoreTest {
         List<ChangeRow> rows = new ArrayList<>();
         store.stream(p, rows::add);
         if (!rows.isEmpty()) {
+            store.sending(p, rows.get(0).seq(), rows.get(rows.size() - 1).seq(), List.of());
             store.confirm(p, rows.get(0).seq(), rows.get(rows.size() - 1).seq(), reject);
         }
         store.finish(p);
@@ -152,5 +153,57 @@ class DuckDbStateStoreTest {
             assertThat(r.op()).isEqualTo('U');
             assertThat(r.allFields()).isTrue();
         });
+    }
+
+    /**
+     * A crash with a batch in flight: its rows may have reached the destination. Even when the warehouse goes back
+     * to the state's values before the next run, the next diff finds them again (all fields; a leave for those not
+     * members), while the batch confirmed before it and the rows never sent are diffed as usual.
+     */
+    @Test
+    void theBatchInFlightAtACrashIsFoundAgainEvenIfItsValuesWentBack() throws Exception {
+        run(plan, false, Set.of());
+        update("UPDATE people SET minutes = 8 WHERE pid IN (10, 11, 12)"); // entering
+        update("UPDATE people SET minutes = 9 WHERE pid IN (5, 15)");      // changing
+        update("UPDATE people SET minutes = 1 WHERE pid IN (7, 17)");      // leaving
+        store.recover(plan);
+        store.diff(plan, compiler, rule, AS_OF, false);
+        List<ChangeRow> rows = new ArrayList<>();
+        store.stream(plan, rows::add);
+        assertThat(rows).hasSize(7);
+        // batch 1 (3 rows) confirmed, batch 2 (3 rows, one excluded) in flight, the last row never sent: SIGKILL
+        store.sending(plan, rows.get(0).seq(), rows.get(2).seq(), List.of());
+        store.confirm(plan, rows.get(0).seq(), rows.get(2).seq(), List.of());
+        String excluded = rows.get(5).learnerKey();
+        store.sending(plan, rows.get(3).seq(), rows.get(5).seq(), List.of(excluded));
+        Set<String> inFlight = Set.of(rows.get(3).learnerKey(), rows.get(4).learnerKey());
+
+        update("UPDATE people SET minutes = pid % 10"); // the outage: everything goes back
+        store.recover(plan);
+        store.recover(plan); // idempotent
+        store.diff(plan, compiler, rule, AS_OF, false);
+        List<ChangeRow> again = new ArrayList<>();
+        store.stream(plan, again::add);
+        Set<String> confirmed = Set.of(rows.get(0).learnerKey(), rows.get(1).learnerKey(), rows.get(2).learnerKey());
+        java.util.Set<String> expected = new java.util.HashSet<>(confirmed);
+        expected.addAll(inFlight);
+        assertThat(again).extracting(ChangeRow::learnerKey).containsExactlyInAnyOrderElementsOf(expected);
+        for (ChangeRow r : again) {
+            if (!inFlight.contains(r.learnerKey())) {
+                continue;
+            }
+            int minutes = Integer.parseInt(r.learnerKey()) % 10;
+            if (minutes >= 5) {
+                assertThat(r.op()).as("%s, uncertain member", r.learnerKey()).isEqualTo('C');
+                assertThat(r.allFields()).isTrue();
+                assertThat(r.previousKey()).isEqualTo(r.destinationKey());
+            } else {
+                assertThat(r.op()).as("%s, uncertain non-member", r.learnerKey()).isEqualTo('L');
+                assertThat(r.previousKey()).isEqualTo("p" + r.learnerKey() + "@x.test");
+            }
+        }
+        store.confirm(plan, again.get(0).seq(), again.get(again.size() - 1).seq(), List.of());
+        store.finish(plan);
+        assertThat(run(plan, false, Set.of())).as("settled").isEmpty();
     }
 }
