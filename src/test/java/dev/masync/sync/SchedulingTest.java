@@ -1,6 +1,7 @@
 package dev.masync.sync;
 
 import dev.masync.sync.run.RunCoordinator;
+import dev.masync.sync.run.SyncRunEntity;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -75,5 +76,23 @@ class SchedulingTest {
         given().header("Authorization", ADMIN).get("/api/v1/syncs/paid_paused/runs").then().statusCode(200);
         assertThat(given().header("Authorization", ADMIN).get("/api/v1/syncs/paid_paused/runs").then()
                 .extract().jsonPath().getList("$")).isEmpty();
+    }
+
+    @Test
+    void aRunLeftRunningByADeadProcessIsFailedOnceItsLeaseExpired() {
+        new SyncApiTest().segment();
+        SyncApiTest.post("/api/v1/syncs", SyncApiTest.sync("paid_orphan", "")).then().statusCode(201);
+        SyncRunEntity orphan = QuarkusTransaction.requiringNew().call(() -> coordinator.claimForTest("paid_orphan"));
+        coordinator.failOrphanedRuns();
+        assertThat(status(orphan.id)).isEqualTo("running"); // its lease is still valid
+        QuarkusTransaction.requiringNew().run(() -> SyncEntity.update("leaseUntil = ?1 where key = ?2",
+                Instant.now().minusSeconds(1), "paid_orphan"));
+        coordinator.failOrphanedRuns();
+        assertThat(status(orphan.id)).isEqualTo("failed");
+        coordinator.releaseForTest("paid_orphan");
+    }
+
+    static String status(long runId) {
+        return QuarkusTransaction.requiringNew().call(() -> SyncRunEntity.<SyncRunEntity>findById(runId).status);
     }
 }

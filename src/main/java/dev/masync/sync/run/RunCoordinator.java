@@ -68,6 +68,8 @@ public class RunCoordinator {
     private static final Logger LOG = Logger.getLogger(RunCoordinator.class);
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+    static final String INTERRUPTED = "interrupted: the process running it stopped; the next run sends what it had"
+            + " not confirmed";
 
     /** Who asked for a run. */
     public enum Trigger { SCHEDULE, API, WEBHOOK }
@@ -120,6 +122,10 @@ public class RunCoordinator {
             return t;
         });
         meters.gauge("masync.sync.runs.active", running);
+        if (config.lease().compareTo(config.tick().multipliedBy(2)) < 0) {
+            LOG.warnf("masync.sync.lease (%s) is shorter than two ticks (masync.sync.tick %s): running syncs may lose"
+                    + " their lease between renewals", config.lease(), config.tick());
+        }
     }
 
     public String instanceId() {
@@ -135,7 +141,8 @@ public class RunCoordinator {
         if (stopping) {
             throw ApiException.unavailable("shutting_down", "The daemon is shutting down; start the run again later.");
         }
-        SyncRunEntity run = QuarkusTransaction.requiringNew().call(() -> claim(syncKey, trigger, options, actor));
+        SyncRunEntity run = active.containsKey(syncKey) ? null
+                : QuarkusTransaction.requiringNew().call(() -> claim(syncKey, trigger, options, actor));
         if (run == null) {
             throw ApiException.conflict("run_in_progress", "Sync '" + syncKey + "' is already running; follow it"
                     + " with GET /api/v1/syncs/" + syncKey + "/runs.");
@@ -157,8 +164,7 @@ public class RunCoordinator {
         }
         // runs still marked running hold no lease any more: their process died
         SyncRunEntity.update("status = 'failed', finishedAt = ?1, reason = ?2 where syncKey = ?3 and status ="
-                + " 'running'", now, "interrupted: the process running it stopped; the next run sent what it had"
-                + " not confirmed", syncKey);
+                + " 'running'", now, INTERRUPTED, syncKey);
         SyncRunEntity run = new SyncRunEntity();
         run.syncKey = sync.key;
         run.trigger = trigger.name().toLowerCase(java.util.Locale.ROOT);
@@ -196,7 +202,16 @@ public class RunCoordinator {
             return;
         }
         renewLeases();
+        failOrphanedRuns();
         startDue();
+    }
+
+    /** Runs still marked running whose sync's lease expired: the process running them died. */
+    public void failOrphanedRuns() {
+        Instant now = clock.instant();
+        QuarkusTransaction.requiringNew().run(() -> SyncRunEntity.update("status = 'failed', finishedAt = ?1,"
+                + " reason = ?2 where status = 'running' and syncKey in (select s.key from SyncEntity s where"
+                + " s.leaseOwner is null or s.leaseUntil < ?1)", now, INTERRUPTED));
     }
 
     void renewLeases() {
