@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,8 +51,7 @@ class DuckDbStateStoreTest {
             s.execute("INSERT INTO people SELECT range, 'p' || range || '@x.test', (range % 10)::INTEGER,"
                     + " DATE '2026-12-01' + (range % 3)::INTEGER FROM range(100)");
         }
-        warehouse = DuckDbWarehouse.open(new DuckDbWarehouse.Settings(source, false, null, null, null,
-                dir.resolve("state.duckdb")));
+        warehouse = open();
         Catalog catalog = new CatalogReader(new CatalogSpec("people", "pid", List.of(), Map.of(), Map.of(), 50,
                 Duration.ofHours(1)), Clock.systemUTC()).read(warehouse);
         compiler = new SegmentCompiler(warehouse.dialect(), catalog, ZoneId.of("UTC"), key -> Optional.empty());
@@ -61,6 +61,23 @@ class DuckDbStateStoreTest {
                 new SyncDefinition.FieldMapping("minutes", "mins", SyncDefinition.Format.AUTO),
                 new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))), "pid");
         store = new DuckDbStateStore(warehouse);
+    }
+
+    DuckDbWarehouse open() {
+        return DuckDbWarehouse.open(new DuckDbWarehouse.Settings(dir.resolve("src.duckdb"), false, null, null, null,
+                dir.resolve("state.duckdb")));
+    }
+
+    List<String> tables(String catalog) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (Connection c = warehouse.connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT table_name FROM duckdb_tables() WHERE database_name = '"
+                     + catalog + "' ORDER BY table_name")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
     }
 
     @AfterEach
@@ -171,5 +188,40 @@ class DuckDbStateStoreTest {
             assertThat(r.op()).isEqualTo('U');
             assertThat(r.allFields()).isTrue();
         });
+    }
+
+    @Test
+    void thePendingDiffStaysInMemoryAndACrashLosesNothingTheStateNeeds() throws Exception {
+        store.recover(plan);
+        store.diff(plan, compiler, rule, AS_OF, false);
+        // written by one connection, read and confirmed through others: the scratch catalog is the database's
+        assertThat(tables(DuckDbWarehouse.SCRATCH_CATALOG)).containsExactly("pending__s1");
+        assertThat(tables(DuckDbWarehouse.STATE_CATALOG)).containsExactly("confirmed__s1", "state__s1");
+        List<ChangeRow> rows = new ArrayList<>();
+        store.stream(plan, rows::add);
+        assertThat(rows).hasSize(50);
+        store.confirm(plan, rows.get(0).seq(), rows.get(29).seq(), List.of());
+
+        // the process dies before finish(): the pending diff is gone with it, the 30 confirmations are not
+        warehouse.close();
+        warehouse = open();
+        store = new DuckDbStateStore(warehouse);
+        assertThat(tables(DuckDbWarehouse.SCRATCH_CATALOG)).isEmpty();
+        List<ChangeRow> rest = run(plan, false, Set.of());
+        assertThat(rest).hasSize(20).allSatisfy(r -> assertThat(r.op()).isEqualTo('E'));
+        assertThat(rest).extracting(ChangeRow::learnerKey).doesNotContainAnyElementsOf(
+                rows.subList(0, 30).stream().map(ChangeRow::learnerKey).toList());
+        assertThat(run(plan, false, Set.of())).isEmpty();
+        assertThat(tables(DuckDbWarehouse.SCRATCH_CATALOG)).isEmpty();
+    }
+
+    @Test
+    void aReadOnlySourceIsDiffedWithTheStateAndScratchBesideIt() {
+        warehouse.close();
+        warehouse = DuckDbWarehouse.open(new DuckDbWarehouse.Settings(dir.resolve("src.duckdb"), true, null, null, null,
+                dir.resolve("state.duckdb")));
+        store = new DuckDbStateStore(warehouse);
+        assertThat(run(plan, false, Set.of())).hasSize(50);
+        assertThat(run(plan, false, Set.of())).isEmpty();
     }
 }
