@@ -56,6 +56,13 @@ public final class DuckDbWarehouse implements Warehouse {
     /** The catalog name of the attached sync-state file. */
     public static final String STATE_CATALOG = "masync_state";
 
+    /**
+     * The catalog name of an in-memory database attached with the state file, for scratch tables of one run that need
+     * not survive the process (the sync engine's pending diff). It counts against {@code memory_limit}; beyond it
+     * DuckDB spills it to the temp directory.
+     */
+    public static final String SCRATCH_CATALOG = "masync_scratch";
+
     private static final DuckDbDialect DIALECT = new DuckDbDialect();
 
     private final Settings settings;
@@ -123,6 +130,8 @@ public final class DuckDbWarehouse implements Warehouse {
         String literal = "'" + statePath.toAbsolutePath().toString().replace("'", "''") + "'";
         try (var s = root.createStatement()) {
             s.execute("ATTACH " + literal + " AS " + STATE_CATALOG + " (READ_WRITE)");
+            // READ_WRITE: the default would inherit a read-only source's mode, which an in-memory database refuses
+            s.execute("ATTACH ':memory:' AS " + SCRATCH_CATALOG + " (READ_WRITE)");
         } catch (SQLException e) {
             root.close();
             throw e;

@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -44,6 +47,23 @@ class DuckDbStateStoreTest {
                 new SyncDefinition.FieldMapping("minutes", "mins", SyncDefinition.Format.AUTO),
                 new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))), "pid");
         store = new DuckDbStateStore(warehouse);
+    }
+
+    DuckDbWarehouse open() {
+        return DuckDbWarehouse.open(new DuckDbWarehouse.Settings(dir.resolve("src.duckdb"), false, null, null, null,
+                dir.resolve("state.duckdb")));
+    }
+
+    List<String> tables(String catalog) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (Connection c = warehouse.connection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT table_name FROM duckdb_tables() WHERE database_name = '"
+                     + catalog + "' ORDER BY table_name")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
     }
 
     @AfterEach
@@ -205,5 +225,41 @@ class DuckDbStateStoreTest {
         store.confirm(plan, again.get(0).seq(), again.get(again.size() - 1).seq(), List.of());
         store.finish(plan);
         assertThat(run(plan, false, Set.of())).as("settled").isEmpty();
+    }
+
+    @Test
+    void thePendingDiffStaysInMemoryAndACrashLosesNothingTheStateNeeds() throws Exception {
+        store.recover(plan);
+        store.diff(plan, compiler, rule, AS_OF, false);
+        // written by one connection, read and confirmed through others: the scratch catalog is the database's
+        assertThat(tables(DuckDbWarehouse.SCRATCH_CATALOG)).containsExactly("pending__s1");
+        assertThat(tables(DuckDbWarehouse.STATE_CATALOG))
+                .containsExactly("confirmed__s1", "inflight__s1", "state__s1");
+        List<ChangeRow> rows = new ArrayList<>();
+        store.stream(plan, rows::add);
+        assertThat(rows).hasSize(50);
+        store.confirm(plan, rows.get(0).seq(), rows.get(29).seq(), List.of());
+
+        // the process dies before finish(): the pending diff is gone with it, the 30 confirmations are not
+        warehouse.close();
+        warehouse = open();
+        store = new DuckDbStateStore(warehouse);
+        assertThat(tables(DuckDbWarehouse.SCRATCH_CATALOG)).isEmpty();
+        List<ChangeRow> rest = run(plan, false, Set.of());
+        assertThat(rest).hasSize(20).allSatisfy(r -> assertThat(r.op()).isEqualTo('E'));
+        assertThat(rest).extracting(ChangeRow::learnerKey).doesNotContainAnyElementsOf(
+                rows.subList(0, 30).stream().map(ChangeRow::learnerKey).toList());
+        assertThat(run(plan, false, Set.of())).isEmpty();
+        assertThat(tables(DuckDbWarehouse.SCRATCH_CATALOG)).isEmpty();
+    }
+
+    @Test
+    void aReadOnlySourceIsDiffedWithTheStateAndScratchBesideIt() {
+        warehouse.close();
+        warehouse = DuckDbWarehouse.open(new DuckDbWarehouse.Settings(dir.resolve("src.duckdb"), true, null, null, null,
+                dir.resolve("state.duckdb")));
+        store = new DuckDbStateStore(warehouse);
+        assertThat(run(plan, false, Set.of())).hasSize(50);
+        assertThat(run(plan, false, Set.of())).isEmpty();
     }
 }

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The sync engine's benchmark (dev.masync.sync.bench.SyncBenchmark, test scope): runs the packaged daemon against a
+# paced receiver and prints every performance target with its measured figure. Build first:
+#   mvn -B package -DskipTests
+# Usage: src/bench/sync-bench.sh [--scenario all|demo|heap] [--work DIR] [--learners N] [--heap-sizes N,M]
+#                                [--duckdb-threads N|-] [--no-pin]
+# Warehouses are cached in the work dir (default /tmp/ma-sync-bench); the whole run takes about 10 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+[ -f target/quarkus-app/quarkus-run.jar ] && [ -d target/test-classes/dev/masync/sync/bench ] \
+  || { echo "build first: mvn -B package -DskipTests" >&2; exit 1; }
+if [ ! -s target/test-classpath.txt ] || [ pom.xml -nt target/test-classpath.txt ]; then
+  mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+      -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test >&2
+fi
+exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+  dev.masync.sync.bench.SyncBenchmark "$@"
