@@ -9,7 +9,6 @@ import dev.masync.destination.DestinationUsers;
 import dev.masync.platform.MasyncConfig;
 import dev.masync.platform.problem.ApiException;
 import dev.masync.platform.problem.Preconditions;
-import dev.masync.platform.problem.ProblemError;
 import dev.masync.segment.Segment;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -17,7 +16,6 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /** Sync definitions: validated against catalog, segments and destinations; file-managed ones are read-only here. */

@@ -2,7 +2,6 @@ package dev.masync.sync;
 
 import dev.masync.platform.MasyncConfig;
 import dev.masync.sync.run.RunCoordinator;
-import dev.masync.sync.run.RunEngine;
 import dev.masync.sync.run.SyncRunEntity;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;

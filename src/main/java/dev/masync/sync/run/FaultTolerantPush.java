@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Retry with exponential back-off and a circuit breaker (SmallRye Fault Tolerance), one per destination account,
@@ -28,7 +27,6 @@ public final class FaultTolerantPush implements PushPolicy {
     private final Pacer pacer;
     private final Settings settings;
     private final Guard guard;
-    private final AtomicInteger retries = new AtomicInteger();
 
     public FaultTolerantPush(String destination, Pacer pacer, Settings settings) {
         this.pacer = Objects.requireNonNull(pacer, "pacer");
@@ -56,13 +54,7 @@ public final class FaultTolerantPush implements PushPolicy {
                 .build();
     }
 
-    /** Retries made so far through this policy (for run counts). */
-    public int retries() {
-        return retries.get();
-    }
-
     private void beforeRetry(Throwable t) {
-        retries.incrementAndGet();
         if (t instanceof RetryableException r && r.retryAfter().isPresent()) {
             pacer.pause(r.retryAfter().get());
         }

@@ -59,10 +59,6 @@ public final class Pacer {
         this.catchUp = catchUp;
     }
 
-    public Duration interval() {
-        return interval;
-    }
-
     /** Missed slots a late caller may still take (0 for limits too small to allow any). */
     public int catchUp() {
         return catchUp;

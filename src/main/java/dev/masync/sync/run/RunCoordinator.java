@@ -128,10 +128,6 @@ public class RunCoordinator {
         }
     }
 
-    public String instanceId() {
-        return instanceId;
-    }
-
     /**
      * Starts a run now, unless the sync already runs somewhere.
      *
@@ -261,11 +257,6 @@ public class RunCoordinator {
             }
         }
         return started;
-    }
-
-    /** Whether a run of this sync is executing in this process. */
-    public boolean runningHere(String syncKey) {
-        return active.containsKey(syncKey);
     }
 
     private void execute(long runId, String syncKey, Trigger trigger, RunEngine.Options options) {

@@ -9,8 +9,4 @@ public enum RunStatus {
     public String json() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    public static RunStatus of(String json) {
-        return valueOf(json.toUpperCase(Locale.ROOT));
-    }
 }
