@@ -27,7 +27,8 @@ public record Actor(String name, String role, Long keyId) {
         }
         Object role = identity.getAttribute(ROLE_ATTRIBUTE);
         Object keyId = identity.getAttribute(KEY_ID_ATTRIBUTE);
-        return new Actor(identity.getPrincipal().getName(),
+        return new Actor(
+                identity.getPrincipal().getName(),
                 role == null ? null : role.toString().toLowerCase(Locale.ROOT),
                 keyId instanceof Number n ? n.longValue() : null);
     }

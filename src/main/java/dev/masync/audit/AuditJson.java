@@ -38,8 +38,8 @@ final class AuditJson {
             }
             return json;
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot serialise " + value.getClass().getName() + " for the audit log",
-                    e);
+            throw new IllegalArgumentException(
+                    "cannot serialise " + value.getClass().getName() + " for the audit log", e);
         }
     }
 
@@ -54,6 +54,5 @@ final class AuditJson {
         }
     }
 
-    record Truncated(boolean truncated, int chars) {
-    }
+    record Truncated(boolean truncated, int chars) {}
 }

@@ -33,22 +33,30 @@ public class AuditResource {
     }
 
     /** A page of entries; pass {@code nextBefore} as {@code before} for the next page (null on the last). */
-    public record AuditPage(List<EntryView> items, Long nextBefore) {
-    }
+    public record AuditPage(List<EntryView> items, Long nextBefore) {}
 
-    public record EntryView(long id, Instant occurredAt, String actor, String actorRole, Long actorKeyId,
-                            String action, String entityType, String entityKey, JsonNode before, JsonNode after,
-                            String requestId) {
-    }
+    public record EntryView(
+            long id,
+            Instant occurredAt,
+            String actor,
+            String actorRole,
+            Long actorKeyId,
+            String action,
+            String entityType,
+            String entityKey,
+            JsonNode before,
+            JsonNode after,
+            String requestId) {}
 
     @GET
     @RolesAllowed("admin")
     @Operation(summary = "Audit entries newest first: who changed what, when, with the state before and after")
-    public AuditPage list(@QueryParam("limit") @DefaultValue("50") String limitParam,
-                          @QueryParam("before") String beforeParam,
-                          @QueryParam("entityType") String entityType,
-                          @QueryParam("entityKey") String entityKey,
-                          @QueryParam("actor") String actor) {
+    public AuditPage list(
+            @QueryParam("limit") @DefaultValue("50") String limitParam,
+            @QueryParam("before") String beforeParam,
+            @QueryParam("entityType") String entityType,
+            @QueryParam("entityKey") String entityKey,
+            @QueryParam("actor") String actor) {
         int limit = (int) number("limit", limitParam, MAX_LIMIT);
         Long before = beforeParam == null ? null : number("before", beforeParam, Long.MAX_VALUE);
         List<String> where = new ArrayList<>();
@@ -70,7 +78,8 @@ public class AuditResource {
             params.and("actor", actor.trim());
         }
         List<AuditEntry> rows = AuditEntry.<AuditEntry>find(String.join(" and ", where), Sort.descending("id"), params)
-                .range(0, limit).list(); // inclusive: one more than a page, to know whether another follows
+                .range(0, limit)
+                .list(); // inclusive: one more than a page, to know whether another follows
         List<EntryView> items = rows.stream().limit(limit).map(this::view).toList();
         Long next = rows.size() > limit ? items.get(limit - 1).id() : null;
         return new AuditPage(items, next);
@@ -86,12 +95,23 @@ public class AuditResource {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw ApiException.badRequest("Query parameter '" + name + "' must be a whole number from 1 to " + max + ".",
+        throw ApiException.badRequest(
+                "Query parameter '" + name + "' must be a whole number from 1 to " + max + ".",
                 List.of(new ProblemError("/" + name, "expected 1.." + max + ", got '" + value + "'")));
     }
 
     private EntryView view(AuditEntry e) {
-        return new EntryView(e.id, e.occurredAt, e.actor, e.actorRole, e.actorKeyId, e.action, e.entityType,
-                e.entityKey, log.json().read(e.beforeJson), log.json().read(e.afterJson), e.requestId);
+        return new EntryView(
+                e.id,
+                e.occurredAt,
+                e.actor,
+                e.actorRole,
+                e.actorKeyId,
+                e.action,
+                e.entityType,
+                e.entityKey,
+                log.json().read(e.beforeJson),
+                log.json().read(e.afterJson),
+                e.requestId);
     }
 }

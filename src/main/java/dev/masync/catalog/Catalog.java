@@ -10,8 +10,13 @@ import java.util.Optional;
  *
  * @param warnings problems that did not stop the catalog (e.g. a configured event table that is missing)
  */
-public record Catalog(String warehouse, CatalogTable learners, String learnerKey, List<EventTable> eventTables,
-                      List<String> warnings, Instant readAt) {
+public record Catalog(
+        String warehouse,
+        CatalogTable learners,
+        String learnerKey,
+        List<EventTable> eventTables,
+        List<String> warnings,
+        Instant readAt) {
     public Catalog {
         Objects.requireNonNull(learners, "learners");
         Objects.requireNonNull(learnerKey, "learnerKey");

@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param knownValues for low-cardinality string columns, their distinct values (sorted); empty otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record CatalogColumn(String name, ColumnType type, ColumnType elementType, String nativeType,
-                            List<String> knownValues) {
+public record CatalogColumn(
+        String name, ColumnType type, ColumnType elementType, String nativeType, List<String> knownValues) {
     public CatalogColumn {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");

@@ -24,8 +24,7 @@ public final class CatalogReader {
     private final Clock clock;
     private final Map<String, KnownValues> knownValues = new ConcurrentHashMap<>();
 
-    private record KnownValues(String nativeType, List<String> values, Instant readAt) {
-    }
+    private record KnownValues(String nativeType, List<String> values, Instant readAt) {}
 
     public CatalogReader(CatalogSpec spec, Clock clock) {
         this.spec = Objects.requireNonNull(spec);
@@ -43,16 +42,21 @@ public final class CatalogReader {
             learnerColumns = warehouse.describe(spec.learnersTable());
         } catch (WarehouseException e) {
             if (e.kind() == WarehouseException.Kind.NOT_FOUND) {
-                throw new CatalogException("learners table '" + spec.learnersTable() + "' not found in the "
-                        + warehouse.kind() + " warehouse; set masync.warehouse.learners-table to the table or view"
-                        + " with one row per learner", e);
+                throw new CatalogException(
+                        "learners table '" + spec.learnersTable() + "' not found in the "
+                                + warehouse.kind()
+                                + " warehouse; set masync.warehouse.learners-table to the table or view"
+                                + " with one row per learner",
+                        e);
             }
             throw e;
         }
         if (learnerColumns.stream().noneMatch(c -> c.name().equals(spec.learnerKey()))) {
-            throw new CatalogException("learners table '" + spec.learnersTable() + "' has no column '"
-                    + spec.learnerKey() + "'; set masync.warehouse.learner-key to one of "
-                    + learnerColumns.stream().map(ColumnInfo::name).toList(), null);
+            throw new CatalogException(
+                    "learners table '" + spec.learnersTable() + "' has no column '"
+                            + spec.learnerKey() + "'; set masync.warehouse.learner-key to one of "
+                            + learnerColumns.stream().map(ColumnInfo::name).toList(),
+                    null);
         }
         CatalogTable learners = table(warehouse, spec.learnersTable(), learnerColumns);
 
@@ -72,15 +76,16 @@ public final class CatalogReader {
             List<String> names = columns.stream().map(ColumnInfo::name).toList();
             String key = spec.keyOverride(name).orElse(spec.learnerKey());
             if (!names.contains(key)) {
-                warnings.add("event table '" + name + "' has no column '" + key + "'; set masync.warehouse.event-table.\""
-                        + name + "\".learner-key to one of " + names);
+                warnings.add("event table '" + name + "' has no column '" + key
+                        + "'; set masync.warehouse.event-table.\"" + name + "\".learner-key to one of " + names);
                 continue;
             }
             String timestamp = spec.timestampOverride(name).orElse(null);
             if (timestamp == null) {
                 List<String> candidates = columns.stream()
                         .filter(c -> c.type() == ColumnType.TIMESTAMP || c.type() == ColumnType.TIMESTAMP_TZ)
-                        .map(ColumnInfo::name).toList();
+                        .map(ColumnInfo::name)
+                        .toList();
                 if (candidates.size() != 1) {
                     warnings.add("event table '" + name + "' has " + (candidates.isEmpty() ? "no" : candidates.size())
                             + " timestamp columns " + candidates + "; set masync.warehouse.event-table.\"" + name
@@ -90,7 +95,8 @@ public final class CatalogReader {
                 timestamp = candidates.get(0);
             } else if (!names.contains(timestamp)) {
                 warnings.add("event table '" + name + "' has no column '" + timestamp
-                        + "'; fix masync.warehouse.event-table.\"" + name + "\".timestamp-column (columns: " + names + ")");
+                        + "'; fix masync.warehouse.event-table.\"" + name + "\".timestamp-column (columns: " + names
+                        + ")");
                 continue;
             }
             events.add(new EventTable(table(warehouse, name, columns), key, timestamp));
@@ -102,8 +108,8 @@ public final class CatalogReader {
         Map<String, List<String>> values = knownValues(warehouse, tableName, columns);
         List<CatalogColumn> out = new ArrayList<>(columns.size());
         for (ColumnInfo c : columns) {
-            out.add(new CatalogColumn(c.name(), c.type(), c.elementType(), c.nativeType(),
-                    values.getOrDefault(c.name(), List.of())));
+            out.add(new CatalogColumn(
+                    c.name(), c.type(), c.elementType(), c.nativeType(), values.getOrDefault(c.name(), List.of())));
         }
         return new CatalogTable(tableName, out);
     }
@@ -117,7 +123,8 @@ public final class CatalogReader {
                 continue;
             }
             KnownValues cached = knownValues.get(tableName + "\u0000" + c.name());
-            if (cached != null && cached.nativeType().equals(c.nativeType())
+            if (cached != null
+                    && cached.nativeType().equals(c.nativeType())
                     && cached.readAt().plus(spec.knownValuesMaxAge()).isAfter(now)) {
                 result.put(c.name(), cached.values());
             } else {
@@ -131,7 +138,9 @@ public final class CatalogReader {
         // 1st scan: approximate distinct counts of every stale string column.
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < stale.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(dialect.approxCountDistinct(dialect.quoteIdentifier(stale.get(i).name())));
+            sql.append(i == 0 ? "" : ", ")
+                    .append(dialect.approxCountDistinct(
+                            dialect.quoteIdentifier(stale.get(i).name())));
         }
         sql.append(" FROM ").append(dialect.table(tableName));
         long[] approx = new long[stale.size()];
@@ -146,7 +155,8 @@ public final class CatalogReader {
             if (approx[i] <= 2L * spec.knownValuesLimit()) {
                 low.add(stale.get(i));
             } else {
-                knownValues.put(tableName + "\u0000" + stale.get(i).name(),
+                knownValues.put(
+                        tableName + "\u0000" + stale.get(i).name(),
                         new KnownValues(stale.get(i).nativeType(), List.of(), now));
             }
         }
@@ -154,8 +164,9 @@ public final class CatalogReader {
             // 2nd scan: exact distinct values of the candidates, capped one past the limit.
             StringBuilder values = new StringBuilder("SELECT ");
             for (int i = 0; i < low.size(); i++) {
-                values.append(i == 0 ? "" : ", ").append(dialect.distinctValuesArray(
-                        dialect.quoteIdentifier(low.get(i).name()), spec.knownValuesLimit() + 1));
+                values.append(i == 0 ? "" : ", ")
+                        .append(dialect.distinctValuesArray(
+                                dialect.quoteIdentifier(low.get(i).name()), spec.knownValuesLimit() + 1));
             }
             values.append(" FROM ").append(dialect.table(tableName));
             warehouse.query(BoundQuery.of(values.toString()), row -> {
@@ -164,9 +175,11 @@ public final class CatalogReader {
                     if (row.get(i) instanceof List<?> l) {
                         l.forEach(v -> list.add(String.valueOf(v)));
                     }
-                    List<String> kept = list.size() > spec.knownValuesLimit() ? List.of()
+                    List<String> kept = list.size() > spec.knownValuesLimit()
+                            ? List.of()
                             : list.stream().sorted().toList();
-                    knownValues.put(tableName + "\u0000" + low.get(i).name(),
+                    knownValues.put(
+                            tableName + "\u0000" + low.get(i).name(),
                             new KnownValues(low.get(i).nativeType(), kept, now));
                     result.put(low.get(i).name(), kept);
                 }

@@ -23,23 +23,30 @@ public class CatalogResource {
     }
 
     /** JSON shape of the catalog. */
-    public record CatalogView(String warehouse, String learnersTable, String learnerKey,
-                              List<AttributeView> attributes, List<EventTableView> eventTables,
-                              List<String> warnings, java.time.Instant readAt) {
-    }
+    public record CatalogView(
+            String warehouse,
+            String learnersTable,
+            String learnerKey,
+            List<AttributeView> attributes,
+            List<EventTableView> eventTables,
+            List<String> warnings,
+            java.time.Instant readAt) {}
 
-    public record AttributeView(String name, String type, String elementType, String nativeType,
-                                List<String> operators, List<String> knownValues) {
-    }
+    public record AttributeView(
+            String name,
+            String type,
+            String elementType,
+            String nativeType,
+            List<String> operators,
+            List<String> knownValues) {}
 
-    public record EventTableView(String name, String learnerKey, String timestampColumn,
-                                 List<AttributeView> columns) {
-    }
+    public record EventTableView(String name, String learnerKey, String timestampColumn, List<AttributeView> columns) {}
 
     @GET
     @RolesAllowed("viewer")
-    @Operation(summary = "Learner attributes and event tables with their types and, for low-cardinality strings, "
-            + "known values")
+    @Operation(
+            summary = "Learner attributes and event tables with their types and, for low-cardinality strings, "
+                    + "known values")
     public CatalogView get() {
         return view(catalogs.current());
     }
@@ -55,14 +62,27 @@ public class CatalogResource {
     }
 
     static CatalogView view(Catalog c) {
-        return new CatalogView(c.warehouse(), c.learners().name(), c.learnerKey(), columns(c.learners()),
-                c.eventTables().stream().map(e -> new EventTableView(e.name(), e.learnerKey(), e.timestampColumn(),
-                        columns(e.table()))).toList(), c.warnings(), c.readAt());
+        return new CatalogView(
+                c.warehouse(),
+                c.learners().name(),
+                c.learnerKey(),
+                columns(c.learners()),
+                c.eventTables().stream()
+                        .map(e -> new EventTableView(e.name(), e.learnerKey(), e.timestampColumn(), columns(e.table())))
+                        .toList(),
+                c.warnings(),
+                c.readAt());
     }
 
     private static List<AttributeView> columns(CatalogTable t) {
-        return t.columns().stream().map(col -> new AttributeView(col.name(), col.type().jsonName(),
-                col.elementType() == null ? null : col.elementType().jsonName(), col.nativeType(), col.operators(),
-                col.knownValues().isEmpty() ? null : col.knownValues())).toList();
+        return t.columns().stream()
+                .map(col -> new AttributeView(
+                        col.name(),
+                        col.type().jsonName(),
+                        col.elementType() == null ? null : col.elementType().jsonName(),
+                        col.nativeType(),
+                        col.operators(),
+                        col.knownValues().isEmpty() ? null : col.knownValues()))
+                .toList();
     }
 }

@@ -35,7 +35,8 @@ public class CatalogService {
     private final CatalogReader reader;
     private final Clock clock;
     private volatile State state;
-    private final java.util.concurrent.CompletableFuture<State> initialLoad = new java.util.concurrent.CompletableFuture<>();
+    private final java.util.concurrent.CompletableFuture<State> initialLoad =
+            new java.util.concurrent.CompletableFuture<>();
 
     CatalogService(WarehouseProvider warehouses, WarehouseConfig config, Clock clock, MeterRegistry meters) {
         this.warehouses = warehouses;
@@ -43,7 +44,8 @@ public class CatalogService {
         this.reader = new CatalogReader(CatalogSpec.from(config), clock);
         this.state = new State(null, "catalog not read yet", clock.instant());
         Gauge.builder("masync.catalog.ready", this, s -> s.state.ready() ? 1 : 0)
-                .description("1 when the warehouse catalog is readable").register(meters);
+                .description("1 when the warehouse catalog is readable")
+                .register(meters);
     }
 
     /**
@@ -53,22 +55,24 @@ public class CatalogService {
      */
     public void loadInBackground(String activity, Runnable prepare, Runnable whenReady) {
         state = new State(null, "starting: " + activity, clock.instant());
-        Thread t = new Thread(() -> {
-            try {
-                prepare.run();
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "preparing the warehouse failed");
-            }
-            State loaded = refresh();
-            if (loaded.ready()) {
-                try {
-                    whenReady.run();
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "start-up step after the catalog failed");
-                }
-            }
-            initialLoad.complete(loaded);
-        }, "masync-warehouse-init");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        prepare.run();
+                    } catch (RuntimeException e) {
+                        LOG.errorf(e, "preparing the warehouse failed");
+                    }
+                    State loaded = refresh();
+                    if (loaded.ready()) {
+                        try {
+                            whenReady.run();
+                        } catch (RuntimeException e) {
+                            LOG.errorf(e, "start-up step after the catalog failed");
+                        }
+                    }
+                    initialLoad.complete(loaded);
+                },
+                "masync-warehouse-init");
         t.setDaemon(true);
         t.start();
     }
@@ -98,8 +102,9 @@ public class CatalogService {
      */
     public Catalog current() {
         if (initializing() && !awaitInitialLoad(STARTUP_WAIT)) {
-            throw ApiException.unavailable("warehouse_starting", "The warehouse is still being prepared ("
-                    + state.error() + "); try again shortly.");
+            throw ApiException.unavailable(
+                    "warehouse_starting",
+                    "The warehouse is still being prepared (" + state.error() + "); try again shortly.");
         }
         State s = state;
         if (s.catalog() == null || s.error() != null) {
@@ -124,8 +129,11 @@ public class CatalogService {
             catalog.warnings().forEach(w -> LOG.warn("catalog: " + w));
             state = new State(catalog, null, clock.instant());
             if (previous.error() != null) {
-                LOG.infof("catalog ready: learners table '%s' with %d columns, %d event tables",
-                        catalog.learners().name(), catalog.learners().columns().size(), catalog.eventTables().size());
+                LOG.infof(
+                        "catalog ready: learners table '%s' with %d columns, %d event tables",
+                        catalog.learners().name(),
+                        catalog.learners().columns().size(),
+                        catalog.eventTables().size());
             }
         } catch (CatalogException | WarehouseException e) {
             if (!e.getMessage().equals(previous.error())) {
@@ -139,7 +147,9 @@ public class CatalogService {
         return state;
     }
 
-    @Scheduled(every = "${masync.warehouse.catalog-refresh}", delayed = "${masync.warehouse.catalog-refresh}",
+    @Scheduled(
+            every = "${masync.warehouse.catalog-refresh}",
+            delayed = "${masync.warehouse.catalog-refresh}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledRefresh() {
         if (!initializing()) {

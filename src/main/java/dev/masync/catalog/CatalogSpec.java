@@ -14,9 +14,14 @@ import java.util.Optional;
  * @param eventKeyOverrides       event table → its learner-key column, where it is not named like the learners key
  * @param eventTimestampOverrides event table → its timestamp column, where the table has not exactly one timestamp
  */
-public record CatalogSpec(String learnersTable, String learnerKey, List<String> eventTables,
-                          Map<String, String> eventKeyOverrides, Map<String, String> eventTimestampOverrides,
-                          int knownValuesLimit, Duration knownValuesMaxAge) {
+public record CatalogSpec(
+        String learnersTable,
+        String learnerKey,
+        List<String> eventTables,
+        Map<String, String> eventKeyOverrides,
+        Map<String, String> eventTimestampOverrides,
+        int knownValuesLimit,
+        Duration knownValuesMaxAge) {
     public CatalogSpec {
         Objects.requireNonNull(learnersTable, "learnersTable");
         Objects.requireNonNull(learnerKey, "learnerKey");
@@ -32,9 +37,18 @@ public record CatalogSpec(String learnersTable, String learnerKey, List<String> 
             c.learnerKey().ifPresent(k -> keys.put(table, k));
             c.timestampColumn().ifPresent(t -> timestamps.put(table, t));
         });
-        List<String> events = config.eventTables().stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
-        return new CatalogSpec(config.learnersTable(), config.learnerKey(), events, keys, timestamps,
-                config.knownValuesLimit(), config.knownValuesRefresh());
+        List<String> events = config.eventTables().stream()
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
+        return new CatalogSpec(
+                config.learnersTable(),
+                config.learnerKey(),
+                events,
+                keys,
+                timestamps,
+                config.knownValuesLimit(),
+                config.knownValuesRefresh());
     }
 
     Optional<String> keyOverride(String table) {

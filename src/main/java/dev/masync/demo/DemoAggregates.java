@@ -1,11 +1,11 @@
 package dev.masync.demo;
 
-import static dev.masync.demo.DemoSql.date;
-import static dev.masync.demo.DemoSql.exec;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
+
+import static dev.masync.demo.DemoSql.date;
+import static dev.masync.demo.DemoSql.exec;
 
 /**
  * The daily job: rebuilds {@code learner_status} from the profiles and the event tables in one statement (see
@@ -15,8 +15,7 @@ import java.time.LocalDate;
  */
 final class DemoAggregates {
 
-    private DemoAggregates() {
-    }
+    private DemoAggregates() {}
 
     static final String LEARNER_STATUS_DDL = """
             CREATE OR REPLACE TABLE learner_status (
@@ -100,15 +99,21 @@ final class DemoAggregates {
                   %2$s + INTERVAL 4 HOUR
                 FROM j
                 ORDER BY learner_idx""".formatted(
-                a, ts,
-                perSubject("sum(v.watch_seconds) FILTER (WHERE v.viewed_at >= %2$s - INTERVAL 28 DAY"
-                        + " AND l.subject = '%1$s') AS f_%1$s", ts),
-                perSubject("max(l.seq) FILTER (WHERE v.completed AND l.subject = '%1$s') AS d_%1$s", ts),
-                dayBit("v.viewed_at", a), dayBit("answered_at", a),
-                perSubject("count(*) FILTER (WHERE subject = '%1$s') AS t_%1$s", ts),
-                perSubject("round(100.0 * greatest(g.before_%1$s, coalesce(va.d_%1$s, 0)) / tot.t_%1$s, 1)::DOUBLE"
-                        + " AS pg_%1$s", ts),
-                churnScore("ad7", "ad28", "ad90", "last_active")));
+                        a,
+                        ts,
+                        perSubject(
+                                "sum(v.watch_seconds) FILTER (WHERE v.viewed_at >= %2$s - INTERVAL 28 DAY"
+                                        + " AND l.subject = '%1$s') AS f_%1$s",
+                                ts),
+                        perSubject("max(l.seq) FILTER (WHERE v.completed AND l.subject = '%1$s') AS d_%1$s", ts),
+                        dayBit("v.viewed_at", a),
+                        dayBit("answered_at", a),
+                        perSubject("count(*) FILTER (WHERE subject = '%1$s') AS t_%1$s", ts),
+                        perSubject(
+                                "round(100.0 * greatest(g.before_%1$s, coalesce(va.d_%1$s, 0)) / tot.t_%1$s, 1)::DOUBLE"
+                                        + " AS pg_%1$s",
+                                ts),
+                        churnScore("ad7", "ad28", "ad90", "last_active")));
     }
 
     /** A template (%1$s = subject, %2$s = the anchor timestamp) repeated for every subject, comma-separated. */
@@ -123,7 +128,7 @@ final class DemoAggregates {
     /** The bit of a timestamp's day in the 90-day activity mask; 0 outside those days. */
     private static String dayBit(String ts, String anchor) {
         return ("CASE WHEN %1$s >= CAST(%2$s - 90 AS TIMESTAMP)"
-                + " THEN 1::HUGEINT << (%2$s - 1 - CAST(%1$s AS DATE))::INTEGER ELSE 0::HUGEINT END")
+                        + " THEN 1::HUGEINT << (%2$s - 1 - CAST(%1$s AS DATE))::INTEGER ELSE 0::HUGEINT END")
                 .formatted(ts, anchor);
     }
 
@@ -142,7 +147,6 @@ final class DemoAggregates {
                   + CASE plan_status WHEN 'trial' THEN 0.05 WHEN 'cancel_scheduled' THEN 0.15
                                      WHEN 'lapsed' THEN 0.1 ELSE 0.0 END
                   - CASE WHEN plan_status = 'lapsed' THEN 0.0 WHEN plan = 'personal_coach' THEN 0.1
-                         WHEN plan = 'exam_coach' THEN 0.08 WHEN plan = 'basic' THEN 0.05 ELSE 0.0 END)), 3)::DOUBLE"""
-                .formatted(ad7, ad28, ad90, lastActive);
+                         WHEN plan = 'exam_coach' THEN 0.08 WHEN plan = 'basic' THEN 0.05 ELSE 0.0 END)), 3)::DOUBLE""".formatted(ad7, ad28, ad90, lastActive);
     }
 }

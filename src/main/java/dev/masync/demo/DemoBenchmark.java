@@ -17,8 +17,7 @@ import java.util.Locale;
  */
 public final class DemoBenchmark {
 
-    private DemoBenchmark() {
-    }
+    private DemoBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
@@ -37,13 +36,19 @@ public final class DemoBenchmark {
                 Statement s = c.createStatement()) {
             DemoSummary g = DemoWarehouse.generate(c, new DemoSpec(seed, learners, anchor, zone));
             s.execute("CHECKPOINT");
-            System.out.printf(Locale.ROOT,
+            System.out.printf(
+                    Locale.ROOT,
                     "generate learners=%d events=%d (views=%d quizzes=%d) seconds=%.2f file_mb=%.1f anchor=%s%n",
-                    g.learners(), g.lectureViews() + g.quizAttempts(), g.lectureViews(), g.quizAttempts(),
-                    g.elapsed().toNanos() / 1e9, Files.size(file) / 1e6, g.anchor());
+                    g.learners(),
+                    g.lectureViews() + g.quizAttempts(),
+                    g.lectureViews(),
+                    g.quizAttempts(),
+                    g.elapsed().toNanos() / 1e9,
+                    Files.size(file) / 1e6,
+                    g.anchor());
 
-            s.execute("CREATE TEMP TABLE bench_before AS SELECT learner_id, "
-                    + rowHash(s) + " AS h FROM learner_status");
+            s.execute(
+                    "CREATE TEMP TABLE bench_before AS SELECT learner_id, " + rowHash(s) + " AS h FROM learner_status");
             DemoSummary a = DemoWarehouse.advance(c, 1);
             try (ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE b.h <> " + rowHash(s) + "),"
                     + " count(*) FILTER (WHERE b.learner_id IS NULL), count(*)"
@@ -52,10 +57,16 @@ public final class DemoBenchmark {
                 long changed = rs.getLong(1);
                 long added = rs.getLong(2);
                 long existing = rs.getLong(3) - added;
-                System.out.printf(Locale.ROOT,
+                System.out.printf(
+                        Locale.ROOT,
                         "advance(1) seconds=%.2f changed_rows=%d of %d (%.1f%%) new_learners=%d events=%d anchor=%s%n",
-                        a.elapsed().toNanos() / 1e9, changed, existing, 100.0 * changed / existing, added,
-                        a.lectureViews() + a.quizAttempts(), a.anchor());
+                        a.elapsed().toNanos() / 1e9,
+                        changed,
+                        existing,
+                        100.0 * changed / existing,
+                        added,
+                        a.lectureViews() + a.quizAttempts(),
+                        a.anchor());
             }
         }
     }

@@ -1,15 +1,14 @@
 package dev.masync.demo;
 
-import static dev.masync.demo.DemoSql.choose;
-import static dev.masync.demo.DemoSql.date;
-import static dev.masync.demo.DemoSql.exec;
-import static dev.masync.demo.DemoSql.pick;
-import static dev.masync.demo.DemoVocabulary.*;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.List;
+
+import static dev.masync.demo.DemoSql.choose;
+import static dev.masync.demo.DemoSql.exec;
+import static dev.masync.demo.DemoSql.pick;
+import static dev.masync.demo.DemoVocabulary.*;
 
 /**
  * The hidden model of the demo: learner profiles with a latent engagement level, and the events that level produces
@@ -20,26 +19,79 @@ import java.util.List;
 final class DemoModel {
 
     /** Salts: one per independent draw (S_BASE + 100 i for subject i). Never reuse one for two purposes. */
-    private static final int S_SIGNUP_DAY = 1, S_SIGNUP_HOUR = 2, S_SIGNUP_SEC = 3, S_GRADE = 4, S_PREF = 5,
-            S_PLAN = 6, S_STATUS = 7, S_CANCEL_AT = 8, S_EXAM = 9, S_EXAM_DAY = 10, S_EMAIL_OPT = 11,
-            S_PUSH_OPT = 12, S_LINE = 13, S_LEVEL = 14, S_PHASE = 15, S_EPISODE = 16,
-            S_FREQ = 18, S_VOL1 = 19, S_VOL2 = 20, S_FAV = 21, S_DEVICE = 22, S_SKILL = 23, S_LAST_ACTIVE = 24,
-            S_NEVER_ACTIVE = 25, S_GIVEN = 26, S_FAMILY = 27, S_STYLE = 28, S_DOMAIN = 29, S_MALFORMED = 30,
-            S_MALFORM_KIND = 31, S_BASE = 32, S_LAST_ACTIVE_TIME = 33;
-    private static final int S_ACTIVE = 40, S_BLOCKS = 41, S_N1 = 42, S_N2 = 43, S_SUBJ1 = 44, S_SUBJ1_PICK = 45,
-            S_SUBJ2 = 46, S_START_HOUR = 47, S_START_SEC = 48, S_REWATCH1 = 49, S_REWATCH2 = 50, S_INC1 = 51,
-            S_INC2 = 52, S_SEQ = 53, S_DONE = 54, S_FRAC = 55, S_JITTER = 56, S_VIEW_DEVICE = 57,
-            S_VIEW_DEVICE_OTHER = 58, S_QUIZ = 59, S_QUIZ_N = 60, S_CORRECT = 61;
-    static final int S_CONVERT = 71, S_CANCEL = 72, S_CANCEL_DAY = 73, S_UPGRADE = 74,
-            S_UPGRADE_PLAN = 75, S_WINBACK = 76, S_SIGNUP_RATE = 77, S_TRIAL_TIME = 78;
+    private static final int S_SIGNUP_DAY = 1,
+            S_SIGNUP_HOUR = 2,
+            S_SIGNUP_SEC = 3,
+            S_GRADE = 4,
+            S_PREF = 5,
+            S_PLAN = 6,
+            S_STATUS = 7,
+            S_CANCEL_AT = 8,
+            S_EXAM = 9,
+            S_EXAM_DAY = 10,
+            S_EMAIL_OPT = 11,
+            S_PUSH_OPT = 12,
+            S_LINE = 13,
+            S_LEVEL = 14,
+            S_PHASE = 15,
+            S_EPISODE = 16,
+            S_FREQ = 18,
+            S_VOL1 = 19,
+            S_VOL2 = 20,
+            S_FAV = 21,
+            S_DEVICE = 22,
+            S_SKILL = 23,
+            S_LAST_ACTIVE = 24,
+            S_NEVER_ACTIVE = 25,
+            S_GIVEN = 26,
+            S_FAMILY = 27,
+            S_STYLE = 28,
+            S_DOMAIN = 29,
+            S_MALFORMED = 30,
+            S_MALFORM_KIND = 31,
+            S_BASE = 32,
+            S_LAST_ACTIVE_TIME = 33;
+
+    private static final int S_ACTIVE = 40,
+            S_BLOCKS = 41,
+            S_N1 = 42,
+            S_N2 = 43,
+            S_SUBJ1 = 44,
+            S_SUBJ1_PICK = 45,
+            S_SUBJ2 = 46,
+            S_START_HOUR = 47,
+            S_START_SEC = 48,
+            S_REWATCH1 = 49,
+            S_REWATCH2 = 50,
+            S_INC1 = 51,
+            S_INC2 = 52,
+            S_SEQ = 53,
+            S_DONE = 54,
+            S_FRAC = 55,
+            S_JITTER = 56,
+            S_VIEW_DEVICE = 57,
+            S_VIEW_DEVICE_OTHER = 58,
+            S_QUIZ = 59,
+            S_QUIZ_N = 60,
+            S_CORRECT = 61;
+    static final int S_CONVERT = 71,
+            S_CANCEL = 72,
+            S_CANCEL_DAY = 73,
+            S_UPGRADE = 74,
+            S_UPGRADE_PLAN = 75,
+            S_WINBACK = 76,
+            S_SIGNUP_RATE = 77,
+            S_TRIAL_TIME = 78;
 
     /** Seconds reserved per lecture view: the longest lecture (1,499 s) plus up to three quiz answers. */
     static final int VIEW_SLOT_SECONDS = 1620;
     /** Days of events kept before the anchor. */
     static final int WINDOW_DAYS = 90;
+
     static final int TRIAL_DAYS = 14;
     /** Length of the periods in which a learner's engagement may differ from its base level. */
     static final int PERIOD_DAYS = 28;
+
     private static final long CATALOGUE_SEED = 20_240_401L;
     private static final String EPOCH = "DATE '1970-01-01'";
 
@@ -125,7 +177,8 @@ final class DemoModel {
     String initialLearners(int n, LocalDate anchor) {
         long a = anchor.toEpochDay();
         return ("SELECT range AS idx, (%d - floor(1094 * pow(%s, 1.3)))::BIGINT AS sd, %d::BIGINT AS rd"
-                + " FROM range(1, %d)").formatted(a - 1, u(S_SIGNUP_DAY, "range"), a, (long) n + 1);
+                        + " FROM range(1, %d)")
+                .formatted(a - 1, u(S_SIGNUP_DAY, "range"), a, (long) n + 1);
     }
 
     /** Source of learners signing up during an advance: per day from firstDay on, (first number, count). */
@@ -134,8 +187,8 @@ final class DemoModel {
         for (int i = 0; i < firstIdxAndCount.size(); i++) {
             long[] e = firstIdxAndCount.get(i);
             if (e[1] > 0) {
-                v.append(v.length() == 0 ? "" : ", ").append("(%d, %d, %d)"
-                        .formatted(e[0], e[0] + e[1], firstDay.toEpochDay() + i));
+                v.append(v.length() == 0 ? "" : ", ")
+                        .append("(%d, %d, %d)".formatted(e[0], e[0] + e[1], firstDay.toEpochDay() + i));
             }
         }
         return "SELECT unnest(range(lo, hi)) AS idx, sd::BIGINT AS sd, sd::BIGINT AS rd FROM (VALUES " + v
@@ -230,31 +283,63 @@ final class DemoModel {
                   fav_subject, device, skill, last_active_before
                 FROM a
                 ORDER BY idx""".formatted(
-                src, DemoSql.key(seed, "idx"),
-                d(S_SIGNUP_HOUR), d(S_SIGNUP_SEC), d(S_GRADE), d(S_PREF),
-                d(S_PLAN), d(S_STATUS), d(S_CANCEL_AT), d(S_EXAM),
-                d(S_EXAM_DAY), d(S_EMAIL_OPT), d(S_PUSH_OPT), d(S_LINE),
-                d(S_LEVEL), d(S_PHASE), d(S_FREQ), d(S_VOL1),
-                d(S_VOL2), d(S_FAV), d(S_DEVICE), d(S_SKILL), d(S_LAST_ACTIVE), d(S_LAST_ACTIVE_TIME),
-                d(S_NEVER_ACTIVE), d(S_GIVEN), d(S_FAMILY), d(S_STYLE), d(S_DOMAIN), d(S_MALFORMED),
-                d(S_MALFORM_KIND),
-                // a
-                EPOCH,
-                pick("u_hour", HOURS, HOUR_W_WEEKDAY),
-                pick("u_grade", GRADES, GRADE_W),
-                pick("u_pref", PREFECTURES, PREFECTURE_W),
-                pick("u_plan", PLANS, PLAN_W_EXAM_YEAR), pick("u_plan", PLANS, PLAN_W_OTHER),
-                TRIAL_DAYS, pick("u_status", PAID_STATUSES, PAID_STATUS_W),
-                TRIAL_DAYS,
-                pick("u_exam", UNIV_EXAMS, UNIV_EXAM_W_FINAL), pick("u_exam", UNIV_EXAMS, UNIV_EXAM_W_EARLY),
-                pick("u_level", LEVELS, LEVEL_W_FREE), pick("u_level", LEVELS, LEVEL_W_BASIC),
-                pick("u_level", LEVELS, LEVEL_W_EXAM_COACH), pick("u_level", LEVELS, LEVEL_W_PERSONAL),
-                PERIOD_DAYS,
-                pick("u_fav", SUBJECTS, SUBJECT_W),
-                pick("u_device", DEVICES, DEVICE_W),
-                initial, WINDOW_DAYS, WINDOW_DAYS, WINDOW_DAYS,
-                choose("u_given", GIVEN_NAMES), choose("u_family", FAMILY_NAMES),
-                pick("u_domain", DOMAINS, DOMAIN_W));
+                        src,
+                        DemoSql.key(seed, "idx"),
+                        d(S_SIGNUP_HOUR),
+                        d(S_SIGNUP_SEC),
+                        d(S_GRADE),
+                        d(S_PREF),
+                        d(S_PLAN),
+                        d(S_STATUS),
+                        d(S_CANCEL_AT),
+                        d(S_EXAM),
+                        d(S_EXAM_DAY),
+                        d(S_EMAIL_OPT),
+                        d(S_PUSH_OPT),
+                        d(S_LINE),
+                        d(S_LEVEL),
+                        d(S_PHASE),
+                        d(S_FREQ),
+                        d(S_VOL1),
+                        d(S_VOL2),
+                        d(S_FAV),
+                        d(S_DEVICE),
+                        d(S_SKILL),
+                        d(S_LAST_ACTIVE),
+                        d(S_LAST_ACTIVE_TIME),
+                        d(S_NEVER_ACTIVE),
+                        d(S_GIVEN),
+                        d(S_FAMILY),
+                        d(S_STYLE),
+                        d(S_DOMAIN),
+                        d(S_MALFORMED),
+                        d(S_MALFORM_KIND),
+                        // a
+                        EPOCH,
+                        pick("u_hour", HOURS, HOUR_W_WEEKDAY),
+                        pick("u_grade", GRADES, GRADE_W),
+                        pick("u_pref", PREFECTURES, PREFECTURE_W),
+                        pick("u_plan", PLANS, PLAN_W_EXAM_YEAR),
+                        pick("u_plan", PLANS, PLAN_W_OTHER),
+                        TRIAL_DAYS,
+                        pick("u_status", PAID_STATUSES, PAID_STATUS_W),
+                        TRIAL_DAYS,
+                        pick("u_exam", UNIV_EXAMS, UNIV_EXAM_W_FINAL),
+                        pick("u_exam", UNIV_EXAMS, UNIV_EXAM_W_EARLY),
+                        pick("u_level", LEVELS, LEVEL_W_FREE),
+                        pick("u_level", LEVELS, LEVEL_W_BASIC),
+                        pick("u_level", LEVELS, LEVEL_W_EXAM_COACH),
+                        pick("u_level", LEVELS, LEVEL_W_PERSONAL),
+                        PERIOD_DAYS,
+                        pick("u_fav", SUBJECTS, SUBJECT_W),
+                        pick("u_device", DEVICES, DEVICE_W),
+                        initial,
+                        WINDOW_DAYS,
+                        WINDOW_DAYS,
+                        WINDOW_DAYS,
+                        choose("u_given", GIVEN_NAMES),
+                        choose("u_family", FAMILY_NAMES),
+                        pick("u_domain", DOMAINS, DOMAIN_W));
         exec(c, sql);
     }
 
@@ -280,8 +365,7 @@ final class DemoModel {
                    WHEN 0 THEN CASE WHEN %2$s < 0.12 THEN 1 WHEN %2$s < 0.15 THEN 2 ELSE 0 END
                    WHEN 1 THEN CASE WHEN %2$s < 0.25 THEN 0 WHEN %2$s < 0.35 THEN 2 ELSE 1 END
                    WHEN 2 THEN CASE WHEN %2$s < 0.10 THEN 0 WHEN %2$s < 0.30 THEN 1 WHEN %2$s < 0.40 THEN 3 ELSE 2 END
-                   ELSE CASE WHEN %2$s < 0.05 THEN 1 WHEN %2$s < 0.30 THEN 2 ELSE 3 END END)"""
-                .formatted(base, x);
+                   ELSE CASE WHEN %2$s < 0.05 THEN 1 WHEN %2$s < 0.30 THEN 2 ELSE 3 END END)""".formatted(base, x);
     }
 
     /**
@@ -296,7 +380,7 @@ final class DemoModel {
         for (int i = 0; i < SUBJECTS.size(); i++) {
             String sub = SUBJECTS.get(i);
             before.append((",\n    least(t_%1$s, floor(t_%1$s * least(1.0, mr * (CASE WHEN fav_subject = '%1$s'"
-                    + " THEN 0.8 ELSE 0.1 END + 0.8 * %2$s))))::INTEGER AS b_%1$s")
+                            + " THEN 0.8 ELSE 0.1 END + 0.8 * %2$s))))::INTEGER AS b_%1$s")
                     .formatted(sub, DemoSql.draw("kh", S_BASE + i * 100)));
             pos.append(", b_").append(sub);
         }
@@ -312,8 +396,7 @@ final class DemoModel {
                 ), b AS (
                   SELECT learner_idx, learner_id%5$s FROM p
                 )
-                SELECT * %6$s FROM b ORDER BY learner_idx""".formatted(
-                totalsBySubject(), DemoSql.key(seed, "p.learner_idx"), fromIdx, toIdx, before, pos));
+                SELECT * %6$s FROM b ORDER BY learner_idx""".formatted(totalsBySubject(), DemoSql.key(seed, "p.learner_idx"), fromIdx, toIdx, before, pos));
     }
 
     /** {@code count(*) FILTER (WHERE subject = 's') AS t_s} for every subject. */
@@ -394,15 +477,37 @@ final class DemoModel {
                   u_rw1 < 0.12 AS rw1, u_rw2 < 0.12 AS rw2,
                   (u_inc1 < 0.3)::INTEGER AS inc1, (u_inc2 < 0.3)::INTEGER AS inc2
                 FROM r""".formatted(
-                EPOCH, DemoSql.key(seed, "learner_idx"), f, t, DemoSql.extend("kh", "day"),
-                DemoSql.draw("khd", S_ACTIVE), pDay,
-                list(SUBJECTS), list(DEVICES), wd.replace("day", "a.day"),
-                dd(S_BLOCKS), dd(S_N1), dd(S_N2), dd(S_SUBJ1), dd(S_SUBJ1_PICK), dd(S_SUBJ2), dd(S_START_HOUR),
-                dd(S_START_SEC), dd(S_REWATCH1), dd(S_REWATCH2), dd(S_INC1), dd(S_INC2),
-                pick("u_s1_pick", SUBJECT_NOS, SUBJECT_W), pick("u_s2", SUBJECT_NOS, SUBJECT_W),
-                pick("u_hour", HOURS, HOUR_W_WEEKEND), pick("u_hour", HOURS, HOUR_W_WEEKDAY),
-                VIEW_SLOT_SECONDS, levelFrom("level", "ep"), episodeDraw("kh", "phase", "day"), PERIOD_DAYS,
-                levelFrom("level", "(" + DemoSql.draw(DemoSql.extend("kh", "k"), S_EPISODE) + ")")));
+                        EPOCH,
+                        DemoSql.key(seed, "learner_idx"),
+                        f,
+                        t,
+                        DemoSql.extend("kh", "day"),
+                        DemoSql.draw("khd", S_ACTIVE),
+                        pDay,
+                        list(SUBJECTS),
+                        list(DEVICES),
+                        wd.replace("day", "a.day"),
+                        dd(S_BLOCKS),
+                        dd(S_N1),
+                        dd(S_N2),
+                        dd(S_SUBJ1),
+                        dd(S_SUBJ1_PICK),
+                        dd(S_SUBJ2),
+                        dd(S_START_HOUR),
+                        dd(S_START_SEC),
+                        dd(S_REWATCH1),
+                        dd(S_REWATCH2),
+                        dd(S_INC1),
+                        dd(S_INC2),
+                        pick("u_s1_pick", SUBJECT_NOS, SUBJECT_W),
+                        pick("u_s2", SUBJECT_NOS, SUBJECT_W),
+                        pick("u_hour", HOURS, HOUR_W_WEEKEND),
+                        pick("u_hour", HOURS, HOUR_W_WEEKDAY),
+                        VIEW_SLOT_SECONDS,
+                        levelFrom("level", "ep"),
+                        episodeDraw("kh", "phase", "day"),
+                        PERIOD_DAYS,
+                        levelFrom("level", "(" + DemoSql.draw(DemoSql.extend("kh", "k"), S_EPISODE) + ")")));
 
         // One row per study block, with the course position before it: the cursor plus a running sum of the new
         // lectures completed by the learner's earlier blocks of the subject.
@@ -450,10 +555,14 @@ final class DemoModel {
                        ELSE greatest(10, round(l.duration_seconds * (0.05 + 0.8 * y.u_frac))) END::INTEGER
                     AS watch_seconds
                 FROM y JOIN demo_lectures l ON l.lkey = (y.stage_no * 10 + y.sno) * 1000 + y.seq""".formatted(
-                DemoSql.draw("khv", S_SEQ), DemoSql.draw("khv", S_DONE), DemoSql.draw("khv", S_FRAC),
-                DemoSql.draw("khv", S_JITTER), DemoSql.draw("khv", S_VIEW_DEVICE),
-                DemoSql.draw("khv", S_VIEW_DEVICE_OTHER), DemoSql.extend(DemoSql.extend("khd", "blk"), "k"),
-                VIEW_SLOT_SECONDS));
+                        DemoSql.draw("khv", S_SEQ),
+                        DemoSql.draw("khv", S_DONE),
+                        DemoSql.draw("khv", S_FRAC),
+                        DemoSql.draw("khv", S_JITTER),
+                        DemoSql.draw("khv", S_VIEW_DEVICE),
+                        DemoSql.draw("khv", S_VIEW_DEVICE_OTHER),
+                        DemoSql.extend(DemoSql.extend("khd", "blk"), "k"),
+                        VIEW_SLOT_SECONDS));
 
         exec(c, """
                 INSERT INTO lecture_views
@@ -474,8 +583,11 @@ final class DemoModel {
                   %5$s < least(0.97, skill + CASE WHEN sno = fav THEN 0.05 ELSE 0.0 END)
                 FROM q
                 ORDER BY idx, t_us, j""".formatted(
-                DemoSql.key(seed, "idx", "t_us"), DemoSql.draw("khq", S_QUIZ_N), DemoSql.draw("khq", S_QUIZ),
-                list(SUBJECTS), DemoSql.draw(DemoSql.extend("khq", "j"), S_CORRECT)));
+                        DemoSql.key(seed, "idx", "t_us"),
+                        DemoSql.draw("khq", S_QUIZ_N),
+                        DemoSql.draw("khq", S_QUIZ),
+                        list(SUBJECTS),
+                        DemoSql.draw(DemoSql.extend("khq", "j"), S_CORRECT)));
 
         exec(c, """
                 UPDATE demo_progress SET

@@ -1,5 +1,6 @@
 package dev.masync.demo;
 
+import dev.masync.catalog.CatalogService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -11,7 +12,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import dev.masync.catalog.CatalogService;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -28,8 +28,7 @@ public class DemoResource {
         this.catalogs = catalogs;
     }
 
-    public record AdvanceRequest(@NotNull @Min(1) @Max(365) Integer days) {
-    }
+    public record AdvanceRequest(@NotNull @Min(1) @Max(365) Integer days) {}
 
     @GET
     @RolesAllowed("viewer")
@@ -43,8 +42,9 @@ public class DemoResource {
     @Path("/advance")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed("admin")
-    @Operation(summary = "Advance the demo by N days: new events, lapses, returns, plan changes, sign-ups; "
-            + "aggregates recomputed")
+    @Operation(
+            summary = "Advance the demo by N days: new events, lapses, returns, plan changes, sign-ups; "
+                    + "aggregates recomputed")
     public DemoSummary advance(@Valid @NotNull AdvanceRequest request) {
         catalogs.awaitInitialLoad(CatalogService.STARTUP_WAIT);
         DemoSummary summary = demo.advance(request.days());

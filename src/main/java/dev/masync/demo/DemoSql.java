@@ -14,8 +14,7 @@ import java.util.Locale;
  */
 final class DemoSql {
 
-    private DemoSql() {
-    }
+    private DemoSql() {}
 
     /**
      * A uniform draw in [0, 1) from the seed, key expressions and a salt. DuckDB's multi-argument {@code hash()}
@@ -69,10 +68,17 @@ final class DemoSql {
         double cum = 0;
         for (int i = 0; i < values.size() - 1; i++) {
             cum += weights[i];
-            b.append(" WHEN ").append(u).append(" < ").append(num(cum / total))
-                    .append(" THEN ").append(lit(values.get(i)));
+            b.append(" WHEN ")
+                    .append(u)
+                    .append(" < ")
+                    .append(num(cum / total))
+                    .append(" THEN ")
+                    .append(lit(values.get(i)));
         }
-        return b.append(" ELSE ").append(lit(values.get(values.size() - 1))).append(" END)").toString();
+        return b.append(" ELSE ")
+                .append(lit(values.get(values.size() - 1)))
+                .append(" END)")
+                .toString();
     }
 
     /** A uniform choice from a constant list. */
@@ -81,7 +87,12 @@ final class DemoSql {
         for (int i = 0; i < values.size(); i++) {
             b.append(i == 0 ? "" : ", ").append(lit(values.get(i)));
         }
-        return b.append("][1 + floor(").append(u).append(" * ").append(values.size()).append(")::INTEGER])").toString();
+        return b.append("][1 + floor(")
+                .append(u)
+                .append(" * ")
+                .append(values.size())
+                .append(")::INTEGER])")
+                .toString();
     }
 
     static String lit(Object v) {
@@ -110,14 +121,16 @@ final class DemoSql {
     }
 
     static long queryLong(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     static String queryString(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
         }
     }

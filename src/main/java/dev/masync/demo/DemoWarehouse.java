@@ -1,9 +1,5 @@
 package dev.masync.demo;
 
-import static dev.masync.demo.DemoSql.date;
-import static dev.masync.demo.DemoSql.exec;
-import static dev.masync.demo.DemoSql.queryLong;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+
+import static dev.masync.demo.DemoSql.date;
+import static dev.masync.demo.DemoSql.exec;
+import static dev.masync.demo.DemoSql.queryLong;
 
 /**
  * The deterministic demo warehouse: an online-learning service's learners ({@code learner_status}) and the events
@@ -35,8 +35,7 @@ public final class DemoWarehouse {
     /** Days of events generated per batch when advancing, to bound memory at a million learners. */
     private static final int EVENT_CHUNK_DAYS = 31;
 
-    private DemoWarehouse() {
-    }
+    private DemoWarehouse() {}
 
     /** Creates all demo tables in the (empty) DuckDB database behind c. Fails if learner_status already exists. */
     public static DemoSummary generate(Connection c, DemoSpec spec) throws SQLException {
@@ -140,8 +139,12 @@ public final class DemoWarehouse {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            return Optional.of(new DemoState(rs.getLong(1), rs.getObject(2, LocalDate.class),
-                    ZoneId.of(rs.getString(3)), rs.getLong(4), rs.getInt(5)));
+            return Optional.of(new DemoState(
+                    rs.getLong(1),
+                    rs.getObject(2, LocalDate.class),
+                    ZoneId.of(rs.getString(3)),
+                    rs.getLong(4),
+                    rs.getInt(5)));
         }
     }
 
@@ -194,29 +197,36 @@ public final class DemoWarehouse {
         exec(c, """
                 UPDATE demo_profile SET plan_status = CASE WHEN %s < [0.08, 0.3, 0.55, 0.75][%s + 1]
                   THEN 'active' ELSE 'lapsed' END
-                WHERE plan_status = 'trial' AND trial_ends_at < CAST(%s AS TIMESTAMP) AND %s"""
-                .formatted(m.u(DemoModel.S_CONVERT, "learner_idx", dd), level, date(day.plusDays(1)), existing));
-        exec(c, "UPDATE demo_profile SET plan_status = 'lapsed'"
-                + " WHERE plan_status = 'cancel_scheduled' AND cancel_at <= " + date(day));
+                WHERE plan_status = 'trial' AND trial_ends_at < CAST(%s AS TIMESTAMP) AND %s""".formatted(m.u(DemoModel.S_CONVERT, "learner_idx", dd), level, date(day.plusDays(1)), existing));
+        exec(
+                c,
+                "UPDATE demo_profile SET plan_status = 'lapsed'"
+                        + " WHERE plan_status = 'cancel_scheduled' AND cancel_at <= " + date(day));
         exec(c, """
                 UPDATE demo_profile SET plan_status = 'cancel_scheduled',
                   cancel_at = %s + 1 + floor(%s * 28)::INTEGER
                 WHERE plan_status = 'active' AND plan <> 'free' AND %s
-                  AND %s < CASE WHEN %s = 0 THEN 0.003 ELSE 0.0008 END"""
-                .formatted(date(day), m.u(DemoModel.S_CANCEL_DAY, "learner_idx", dd), existing,
-                        m.u(DemoModel.S_CANCEL, "learner_idx", dd), level));
+                  AND %s < CASE WHEN %s = 0 THEN 0.003 ELSE 0.0008 END""".formatted(
+                        date(day),
+                        m.u(DemoModel.S_CANCEL_DAY, "learner_idx", dd),
+                        existing,
+                        m.u(DemoModel.S_CANCEL, "learner_idx", dd),
+                        level));
         exec(c, """
                 UPDATE demo_profile SET plan_status = 'trial',
                   plan = CASE WHEN %s < 0.8 THEN 'basic' ELSE 'exam_coach' END,
                   trial_ends_at = make_timestamp(((%s + %d) * 86400 + 61200 + floor(%s * 21600)::BIGINT) * 1000000)
-                WHERE plan = 'free' AND %s AND %s < 0.0006 AND %s >= 2"""
-                .formatted(m.u(DemoModel.S_UPGRADE_PLAN, "learner_idx", dd), dd, DemoModel.TRIAL_DAYS,
-                        m.u(DemoModel.S_TRIAL_TIME, "learner_idx", dd), existing,
-                        m.u(DemoModel.S_UPGRADE, "learner_idx", dd), level));
+                WHERE plan = 'free' AND %s AND %s < 0.0006 AND %s >= 2""".formatted(
+                        m.u(DemoModel.S_UPGRADE_PLAN, "learner_idx", dd),
+                        dd,
+                        DemoModel.TRIAL_DAYS,
+                        m.u(DemoModel.S_TRIAL_TIME, "learner_idx", dd),
+                        existing,
+                        m.u(DemoModel.S_UPGRADE, "learner_idx", dd),
+                        level));
         exec(c, """
                 UPDATE demo_profile SET plan_status = 'active'
-                WHERE plan_status = 'lapsed' AND %s AND %s < 0.0005 AND %s >= 1"""
-                .formatted(existing, m.u(DemoModel.S_WINBACK, "learner_idx", dd), level));
+                WHERE plan_status = 'lapsed' AND %s AND %s < 0.0005 AND %s >= 1""".formatted(existing, m.u(DemoModel.S_WINBACK, "learner_idx", dd), level));
     }
 
     /**
@@ -229,7 +239,8 @@ public final class DemoWarehouse {
         long idx = nextIdx;
         String rates = "SELECT " + m.u(DemoModel.S_SIGNUP_RATE, "range") + " FROM range(" + from.toEpochDay() + ", "
                 + (from.toEpochDay() + days) + ") ORDER BY range";
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(rates)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(rates)) {
             while (rs.next()) {
                 long count = (long) Math.floor(learners * (0.002 + 0.003 * rs.getDouble(1)));
                 perDay.add(new long[] {idx, count});
@@ -275,8 +286,7 @@ public final class DemoWarehouse {
                   ) GROUP BY learner_id
                 ) t
                 WHERE t.learner_id = demo_profile.learner_id
-                  AND (demo_profile.last_active_before IS NULL OR t.ts > demo_profile.last_active_before)"""
-                .formatted(cut));
+                  AND (demo_profile.last_active_before IS NULL OR t.ts > demo_profile.last_active_before)""".formatted(cut));
         exec(c, "DELETE FROM lecture_views WHERE viewed_at < " + cut);
         exec(c, "DELETE FROM quiz_attempts WHERE answered_at < " + cut);
     }
@@ -332,7 +342,8 @@ public final class DemoWarehouse {
                 queryLong(c, "SELECT count(*) FROM learner_status"),
                 queryLong(c, "SELECT count(*) FROM lecture_views"),
                 queryLong(c, "SELECT count(*) FROM quiz_attempts"),
-                anchor, Duration.ofNanos(System.nanoTime() - t0));
+                anchor,
+                Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /** The demo warehouse was generated by a version of the generator whose tables this one cannot advance. */

@@ -51,7 +51,8 @@ public class Connectors {
             Destination other = index.putIfAbsent(connector.type(), connector);
             if (other != null && other != connector) {
                 throw new IllegalStateException("two connectors declare type '" + connector.type() + "': "
-                        + other.getClass().getName() + " and " + connector.getClass().getName()
+                        + other.getClass().getName() + " and "
+                        + connector.getClass().getName()
                         + "; give each a distinct type()");
             }
         }

@@ -23,6 +23,5 @@ public record DestinationCheck(boolean ok, List<CheckProblem> problems) {
      *                {@code invalid_request}, {@code unavailable}, {@code probe_failed}
      * @param message what is wrong and how to fix it
      */
-    public record CheckProblem(String pointer, String code, String message) {
-    }
+    public record CheckProblem(String pointer, String code, String message) {}
 }

@@ -24,8 +24,14 @@ import java.util.Optional;
  * @param rateLimit how many requests the destination account accepts per period, shared by every sync using it
  * @param source    {@link #SOURCE_API} or {@link #SOURCE_FILE}
  */
-public record DestinationDefinition(String key, String name, String type, Map<String, String> settings,
-                                    Optional<Integer> batchSize, Optional<RateLimit> rateLimit, String source) {
+public record DestinationDefinition(
+        String key,
+        String name,
+        String type,
+        Map<String, String> settings,
+        Optional<Integer> batchSize,
+        Optional<RateLimit> rateLimit,
+        String source) {
 
     /** Managed through the REST API. */
     public static final String SOURCE_API = "api";

@@ -37,8 +37,8 @@ import java.util.stream.Stream;
 @ApplicationScoped
 public class DestinationFiles {
     private static final Logger LOG = Logger.getLogger(DestinationFiles.class);
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     static final long MAX_FILE_BYTES = 256 * 1024;
 
     private final ConnectorsConfig config;
@@ -47,8 +47,12 @@ public class DestinationFiles {
     private final Clock clock;
     private final AuditLog audit;
 
-    DestinationFiles(ConnectorsConfig config, DestinationService destinations, DestinationUsers users, Clock clock,
-                     AuditLog audit) {
+    DestinationFiles(
+            ConnectorsConfig config,
+            DestinationService destinations,
+            DestinationUsers users,
+            Clock clock,
+            AuditLog audit) {
         this.config = config;
         this.destinations = destinations;
         this.users = users;
@@ -91,7 +95,9 @@ public class DestinationFiles {
                 continue;
             }
             readFiles.add(sourceFile);
-            String key = node != null && node.path("key").isTextual() ? node.get("key").textValue() : stem;
+            String key = node != null && node.path("key").isTextual()
+                    ? node.get("key").textValue()
+                    : stem;
             claimedKeys.add(key);
             String other = fileOfKey.putIfAbsent(key, sourceFile);
             if (other != null) {
@@ -106,7 +112,11 @@ public class DestinationFiles {
                     changed++;
                 }
             } catch (ApiException e) {
-                LOG.errorf("destination file %s skipped (%s): %s %s", sourceFile, e.code(), e.getMessage(),
+                LOG.errorf(
+                        "destination file %s skipped (%s): %s %s",
+                        sourceFile,
+                        e.code(),
+                        e.getMessage(),
                         describe(e.toProblem().errors()));
                 skipped++;
             } catch (RuntimeException e) {
@@ -115,8 +125,9 @@ public class DestinationFiles {
             }
         }
         changed += QuarkusTransaction.requiringNew().call(() -> removeVanished(claimedKeys, readFiles, users));
-        LOG.infof("destinations as code: %d file(s) in %s, %d created, changed or removed, %d skipped", files.size(),
-                dir.toAbsolutePath(), changed, skipped);
+        LOG.infof(
+                "destinations as code: %d file(s) in %s, %d created, changed or removed, %d skipped",
+                files.size(), dir.toAbsolutePath(), changed, skipped);
         return changed;
     }
 
@@ -125,8 +136,11 @@ public class DestinationFiles {
             return List.of();
         }
         try (Stream<Path> listing = Files.list(dir)) {
-            return listing.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-                    .filter(Files::isRegularFile).sorted().toList();
+            return listing.filter(
+                            p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -142,16 +156,19 @@ public class DestinationFiles {
             return YAML.readTree(file.toFile());
         } catch (JsonProcessingException e) {
             var at = e.getLocation();
-            throw new IOException("not valid YAML" + (at == null ? "" : " at line " + at.getLineNr() + ", column "
-                    + at.getColumnNr()) + "; check indentation and quoting there");
+            throw new IOException(
+                    "not valid YAML" + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+                            + "; check indentation and quoting there");
         }
     }
 
     private boolean upsert(DestinationDefinition d, String sourceFile) {
         StoredDestination s = StoredDestination.findById(d.key());
         if (s != null && DestinationDefinition.SOURCE_API.equals(s.source)) {
-            throw ApiException.conflict("destination_exists", "destination '" + d.key() + "' is managed through the"
-                    + " API; rename the file's key or delete the API destination");
+            throw ApiException.conflict(
+                    "destination_exists",
+                    "destination '" + d.key() + "' is managed through the"
+                            + " API; rename the file's key or delete the API destination");
         }
         if (s != null && destinations.holds(s, d, sourceFile)) {
             return false;
@@ -172,7 +189,11 @@ public class DestinationFiles {
         if (created) {
             s.persist();
         }
-        audit.record(created ? "destination.create" : "destination.update", "destination", s.key, before,
+        audit.record(
+                created ? "destination.create" : "destination.update",
+                "destination",
+                s.key,
+                before,
                 destinations.view(s));
         return true;
     }
@@ -183,8 +204,8 @@ public class DestinationFiles {
      */
     private int removeVanished(Set<String> claimedKeys, Set<String> readFiles, DestinationUsers users) {
         int removed = 0;
-        for (StoredDestination s : StoredDestination.<StoredDestination>list("source",
-                DestinationDefinition.SOURCE_FILE)) {
+        for (StoredDestination s :
+                StoredDestination.<StoredDestination>list("source", DestinationDefinition.SOURCE_FILE)) {
             if (claimedKeys.contains(s.key)) {
                 continue;
             }
@@ -194,8 +215,9 @@ public class DestinationFiles {
             }
             List<String> syncs = users.syncsUsing(s.key);
             if (!syncs.isEmpty()) {
-                LOG.warnf("destination '%s' lost its file %s but is used by sync(s) %s; kept", s.key, s.sourceFile,
-                        syncs);
+                LOG.warnf(
+                        "destination '%s' lost its file %s but is used by sync(s) %s; kept",
+                        s.key, s.sourceFile, syncs);
                 continue;
             }
             DestinationView before = destinations.view(s);
@@ -208,7 +230,10 @@ public class DestinationFiles {
     }
 
     private static String describe(List<ProblemError> errors) {
-        return errors.isEmpty() ? "" :  errors.stream().map(e -> (e.pointer().isEmpty() ? "/" : e.pointer()) + ": " + e.message())
-                .collect(Collectors.joining("; ", "[", "]"));
+        return errors.isEmpty()
+                ? ""
+                : errors.stream()
+                        .map(e -> (e.pointer().isEmpty() ? "/" : e.pointer()) + ": " + e.message())
+                        .collect(Collectors.joining("; ", "[", "]"));
     }
 }

@@ -52,11 +52,14 @@ public class DestinationResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed("admin")
     @Operation(summary = "Create a destination (checked by its connector; 400/422 list every error with a pointer)")
-    public Response create(@RequestBody(content = @Content(schema = @Schema(implementation = DestinationRequest.class)))
-                           JsonNode body) {
+    public Response create(
+            @RequestBody(content = @Content(schema = @Schema(implementation = DestinationRequest.class)))
+                    JsonNode body) {
         DestinationView created = destinations.create(require(body), actor());
         return Response.created(URI.create("/api/v1/destinations/" + created.key()))
-                .tag(tag(created.version())).entity(created).build();
+                .tag(tag(created.version()))
+                .entity(created)
+                .build();
     }
 
     @GET
@@ -73,9 +76,11 @@ public class DestinationResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed("admin")
     @Operation(summary = "Replace a destination's definition; needs If-Match with the version read (412 if stale)")
-    public Response update(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch,
-                           @RequestBody(content = @Content(schema = @Schema(implementation = DestinationRequest.class)))
-                           JsonNode body) {
+    public Response update(
+            @PathParam("key") String key,
+            @HeaderParam("If-Match") String ifMatch,
+            @RequestBody(content = @Content(schema = @Schema(implementation = DestinationRequest.class)))
+                    JsonNode body) {
         DestinationView view = destinations.update(key, require(body), version(ifMatch), actor());
         return Response.ok(view).tag(tag(view.version())).build();
     }
@@ -92,16 +97,17 @@ public class DestinationResource {
     @POST
     @Path("/{key}/test")
     @RolesAllowed("editor")
-    @Operation(summary = "Check settings, that every referenced secret resolves (never returned), and probe the"
-            + " destination when its connector can; 200 with ok and problems")
+    @Operation(
+            summary = "Check settings, that every referenced secret resolves (never returned), and probe the"
+                    + " destination when its connector can; 200 with ok and problems")
     public DestinationCheck test(@PathParam("key") String key) {
         return destinations.test(key);
     }
 
     private static JsonNode require(JsonNode body) {
         if (body == null || body.isMissingNode()) {
-            throw ApiException.badRequest("missing_body", "Send the destination as a JSON object with key, name, type"
-                    + " and settings.");
+            throw ApiException.badRequest(
+                    "missing_body", "Send the destination as a JSON object with key, name, type" + " and settings.");
         }
         return body;
     }
@@ -118,7 +124,8 @@ public class DestinationResource {
         try {
             return Integer.parseInt(v.replace("\"", ""));
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid_if_match",
+            throw ApiException.badRequest(
+                    "invalid_if_match",
                     "If-Match must be the destination's version as returned in its ETag, e.g. If-Match: \"3\".");
         }
     }

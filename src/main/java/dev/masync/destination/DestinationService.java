@@ -40,8 +40,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class DestinationService {
     private static final Logger LOG = Logger.getLogger(DestinationService.class);
-    private static final TypeReference<LinkedHashMap<String, String>> SETTINGS = new TypeReference<>() {
-    };
+    private static final TypeReference<LinkedHashMap<String, String>> SETTINGS = new TypeReference<>() {};
     static final int MAX_SETTINGS_JSON = 100_000;
 
     private final Connectors connectors;
@@ -52,8 +51,13 @@ public class DestinationService {
     private final Clock clock;
     private final AuditLog audit;
 
-    DestinationService(Connectors connectors, DestinationUsers users, SecretResolver secrets, ObjectMapper json,
-                       Clock clock, AuditLog audit) {
+    DestinationService(
+            Connectors connectors,
+            DestinationUsers users,
+            SecretResolver secrets,
+            ObjectMapper json,
+            Clock clock,
+            AuditLog audit) {
         this.connectors = connectors;
         this.validator = new DestinationValidator(connectors);
         this.users = users;
@@ -73,12 +77,16 @@ public class DestinationService {
     /** Every destination, by key. */
     @Transactional
     public List<DestinationDefinition> list() {
-        return StoredDestination.<StoredDestination>listAll(Sort.by("key")).stream().map(this::definition).toList();
+        return StoredDestination.<StoredDestination>listAll(Sort.by("key")).stream()
+                .map(this::definition)
+                .toList();
     }
 
     @Transactional
     public List<DestinationView> views() {
-        return StoredDestination.<StoredDestination>listAll(Sort.by("key")).stream().map(this::view).toList();
+        return StoredDestination.<StoredDestination>listAll(Sort.by("key")).stream()
+                .map(this::view)
+                .toList();
     }
 
     @Transactional
@@ -89,12 +97,18 @@ public class DestinationService {
     /** Creates an API-managed destination from a definition; 400/422 with every error, 409 if the key is taken. */
     @Transactional
     public DestinationView create(JsonNode body, String actor) {
-        DestinationDefinition d = validator.check(body, null, null, DestinationDefinition.SOURCE_API).orThrow();
+        DestinationDefinition d = validator
+                .check(body, null, null, DestinationDefinition.SOURCE_API)
+                .orThrow();
         StoredDestination existing = StoredDestination.findById(d.key());
         if (existing != null) {
-            throw ApiException.conflict("destination_exists", "A destination '" + d.key() + "' exists already"
-                    + (DestinationDefinition.SOURCE_FILE.equals(existing.source) ? ", managed by " + existing.sourceFile
-                    : "; PUT /api/v1/destinations/" + d.key() + " changes it") + ".");
+            throw ApiException.conflict(
+                    "destination_exists",
+                    "A destination '" + d.key() + "' exists already"
+                            + (DestinationDefinition.SOURCE_FILE.equals(existing.source)
+                                    ? ", managed by " + existing.sourceFile
+                                    : "; PUT /api/v1/destinations/" + d.key() + " changes it")
+                            + ".");
         }
         StoredDestination s = new StoredDestination();
         s.key = d.key();
@@ -113,10 +127,14 @@ public class DestinationService {
         StoredDestination s = stored(key);
         Preconditions.requireApiManaged("Destination", s.key, s.source, s.sourceFile);
         Preconditions.requireVersion("Destination", s.key, s.version, ifMatch);
-        DestinationDefinition d = validator.check(body, key, null, DestinationDefinition.SOURCE_API).orThrow();
+        DestinationDefinition d = validator
+                .check(body, key, null, DestinationDefinition.SOURCE_API)
+                .orThrow();
         if (!d.type().equals(s.type)) {
-            throw ApiException.invalid("A destination's type cannot change.", List.of(new ProblemError("/type",
-                    "must stay '" + s.type + "'; create a new destination for another type")));
+            throw ApiException.invalid(
+                    "A destination's type cannot change.",
+                    List.of(new ProblemError(
+                            "/type", "must stay '" + s.type + "'; create a new destination for another type")));
         }
         DestinationView before = view(s);
         apply(s, d, actor, s.version + 1);
@@ -137,8 +155,10 @@ public class DestinationService {
         Preconditions.requireVersion("Destination", s.key, s.version, ifMatch);
         List<String> syncs = users.syncsUsing(key);
         if (!syncs.isEmpty()) {
-            throw ApiException.conflict("destination_in_use", "Destination '" + key + "' is used by sync(s) " + syncs
-                    + "; point those syncs elsewhere or delete them first.");
+            throw ApiException.conflict(
+                    "destination_in_use",
+                    "Destination '" + key + "' is used by sync(s) " + syncs
+                            + "; point those syncs elsewhere or delete them first.");
         }
         DestinationView before = view(s);
         s.delete();
@@ -154,15 +174,17 @@ public class DestinationService {
         DestinationDefinition d = find(key).orElseThrow(() -> notFound(key));
         Optional<Destination> connector = connectors.byType(d.type());
         if (connector.isEmpty()) {
-            return DestinationCheck.of(List.of(new CheckProblem("/type", "unknown_type", "no connector of type '"
-                    + d.type() + "' is installed; known types: " + connectors.types())));
+            return DestinationCheck.of(List.of(new CheckProblem(
+                    "/type",
+                    "unknown_type",
+                    "no connector of type '" + d.type() + "' is installed; known types: " + connectors.types())));
         }
         Destination c = connector.get();
         List<CheckProblem> problems = new ArrayList<>();
         List<String> reported = new ArrayList<>();
         for (SettingProblem p : c.validate(d.settings())) {
-            problems.add(new CheckProblem(DestinationValidator.pointer("settings", p.setting()), "invalid_setting",
-                    p.message()));
+            problems.add(new CheckProblem(
+                    DestinationValidator.pointer("settings", p.setting()), "invalid_setting", p.message()));
             reported.add(p.setting());
         }
         for (String name : c.secretSettings().stream().sorted().toList()) {
@@ -179,8 +201,8 @@ public class DestinationService {
             SecretRef ref = SecretRef.parse(value);
             try {
                 if (secrets.resolve(ref).reveal().isEmpty()) {
-                    problems.add(new CheckProblem(pointer, "secret_empty", "secret " + ref + " is empty; put the"
-                            + " secret there"));
+                    problems.add(new CheckProblem(
+                            pointer, "secret_empty", "secret " + ref + " is empty; put the" + " secret there"));
                 }
             } catch (RuntimeException e) {
                 problems.add(new CheckProblem(pointer, "secret_missing", missing(ref)));
@@ -199,22 +221,33 @@ public class DestinationService {
         } catch (PermanentException e) {
             return List.of(new CheckProblem("", e.code().name().toLowerCase(Locale.ROOT), e.getMessage()));
         } catch (RetryableException e) {
-            return List.of(new CheckProblem("", "unavailable", e.getMessage()
-                    + e.retryAfter().map(Duration::toSeconds).map(s -> "; the destination asks to wait " + s + " s")
-                    .orElse("") + "; try again later"));
+            return List.of(new CheckProblem(
+                    "",
+                    "unavailable",
+                    e.getMessage()
+                            + e.retryAfter()
+                                    .map(Duration::toSeconds)
+                                    .map(s -> "; the destination asks to wait " + s + " s")
+                                    .orElse("")
+                            + "; try again later"));
         } catch (RuntimeException e) {
             LOG.warnf(e, "probe of destination '%s' failed", d.key());
-            return List.of(new CheckProblem("", "probe_failed", "the " + d.type() + " connector failed ("
-                    + e.getClass().getSimpleName() + "); the logs have the details"));
+            return List.of(new CheckProblem(
+                    "",
+                    "probe_failed",
+                    "the " + d.type() + " connector failed (" + e.getClass().getSimpleName()
+                            + "); the logs have the details"));
         }
     }
 
     private static String missing(SecretRef ref) {
         return switch (ref.source()) {
-            case ENV -> "secret " + ref + " is missing: the environment variable " + ref.location() + " is not set"
-                    + " for the daemon; set it (e.g. from a Kubernetes secret) and restart";
-            case FILE -> "secret " + ref + " is missing: the file " + ref.location() + " cannot be read; mount or"
-                    + " create it, readable by the daemon";
+            case ENV ->
+                "secret " + ref + " is missing: the environment variable " + ref.location() + " is not set"
+                        + " for the daemon; set it (e.g. from a Kubernetes secret) and restart";
+            case FILE ->
+                "secret " + ref + " is missing: the file " + ref.location() + " cannot be read; mount or"
+                        + " create it, readable by the daemon";
         };
     }
 
@@ -231,19 +264,20 @@ public class DestinationService {
     }
 
     private static ApiException notFound(String key) {
-        return ApiException.notFound("destination_not_found", "No destination '" + key
-                + "'; GET /api/v1/destinations lists them.");
+        return ApiException.notFound(
+                "destination_not_found", "No destination '" + key + "'; GET /api/v1/destinations lists them.");
     }
-
-
 
     /** Writes a checked definition into the row (not its key, source or creation). */
     void apply(StoredDestination s, DestinationDefinition d, String actor, int version) {
         String settingsJson = write(d.settings());
         if (settingsJson.length() > MAX_SETTINGS_JSON) {
-            throw ApiException.invalid("The settings are too large.", List.of(new ProblemError("/settings",
-                    "the settings take " + settingsJson.length() + " characters as JSON; at most "
-                            + MAX_SETTINGS_JSON)));
+            throw ApiException.invalid(
+                    "The settings are too large.",
+                    List.of(new ProblemError(
+                            "/settings",
+                            "the settings take " + settingsJson.length() + " characters as JSON; at most "
+                                    + MAX_SETTINGS_JSON)));
         }
         s.name = d.name();
         s.type = d.type();
@@ -259,22 +293,38 @@ public class DestinationService {
     /** Whether the row already holds exactly this definition (from this file). */
     boolean holds(StoredDestination s, DestinationDefinition d, String sourceFile) {
         DestinationDefinition current = definition(s);
-        return current.equals(new DestinationDefinition(d.key(), d.name(), d.type(), d.settings(), d.batchSize(),
-                d.rateLimit(), s.source)) && sourceFile.equals(s.sourceFile);
+        return current.equals(new DestinationDefinition(
+                        d.key(), d.name(), d.type(), d.settings(), d.batchSize(), d.rateLimit(), s.source))
+                && sourceFile.equals(s.sourceFile);
     }
 
     DestinationDefinition definition(StoredDestination s) {
-        Optional<RateLimit> rate = s.rateRequests == null || s.ratePerMs == null ? Optional.empty()
+        Optional<RateLimit> rate = s.rateRequests == null || s.ratePerMs == null
+                ? Optional.empty()
                 : Optional.of(new RateLimit(s.rateRequests, Duration.ofMillis(s.ratePerMs)));
-        return new DestinationDefinition(s.key, s.name, s.type, settings(s), Optional.ofNullable(s.batchSize), rate,
-                s.source);
+        return new DestinationDefinition(
+                s.key, s.name, s.type, settings(s), Optional.ofNullable(s.batchSize), rate, s.source);
     }
 
     DestinationView view(StoredDestination s) {
-        RateLimitView rate = s.rateRequests == null || s.ratePerMs == null ? null
-                : new RateLimitView(s.rateRequests, Duration.ofMillis(s.ratePerMs).toString());
-        return new DestinationView(s.key, s.name, s.type, settings(s), s.batchSize, rate, s.version, s.source,
-                s.sourceFile, s.createdAt, s.createdBy, s.updatedAt, s.updatedBy);
+        RateLimitView rate = s.rateRequests == null || s.ratePerMs == null
+                ? null
+                : new RateLimitView(
+                        s.rateRequests, Duration.ofMillis(s.ratePerMs).toString());
+        return new DestinationView(
+                s.key,
+                s.name,
+                s.type,
+                settings(s),
+                s.batchSize,
+                rate,
+                s.version,
+                s.source,
+                s.sourceFile,
+                s.createdAt,
+                s.createdBy,
+                s.updatedAt,
+                s.updatedBy);
     }
 
     private Map<String, String> settings(StoredDestination s) {

@@ -67,8 +67,12 @@ public final class DestinationValidator {
         public DestinationDefinition orThrow() {
             if (ok()) return definition;
             int status = INVALID.equals(code) ? 422 : 400;
-            throw new ApiException(status, code, "Validation failed", "The destination is not valid; fix the errors"
-                    + " listed (each has a pointer to the field). Secrets go in settings only as env:NAME or file:/path.",
+            throw new ApiException(
+                    status,
+                    code,
+                    "Validation failed",
+                    "The destination is not valid; fix the errors"
+                            + " listed (each has a pointer to the field). Secrets go in settings only as env:NAME or file:/path.",
                     errors);
         }
     }
@@ -97,7 +101,8 @@ public final class DestinationValidator {
         if (type == null && !body.hasNonNull("type")) {
             errors.invalid("/type", "a type is required: one of " + connectors.types());
         } else if (type != null && connector.isEmpty()) {
-            errors.invalid("/type", "unknown connector type '" + abbreviate(type) + "'; use one of " + connectors.types());
+            errors.invalid(
+                    "/type", "unknown connector type '" + abbreviate(type) + "'; use one of " + connectors.types());
         }
         Map<String, String> settings = settings(body, errors);
         if (settings != null && connector.isPresent()) {
@@ -108,30 +113,42 @@ public final class DestinationValidator {
         if (errors.code != null) {
             return errors.result(null);
         }
-        return errors.result(new DestinationDefinition(key, name.strip(), type, settings,
-                Optional.ofNullable(batchSize), Optional.ofNullable(rateLimit), source));
+        return errors.result(new DestinationDefinition(
+                key,
+                name.strip(),
+                type,
+                settings,
+                Optional.ofNullable(batchSize),
+                Optional.ofNullable(rateLimit),
+                source));
     }
 
     private static String key(JsonNode body, String fixedKey, String defaultKey, Errors errors) {
         String key = text(body, "key", "/key", errors);
         if (fixedKey != null) {
             if (key != null && !key.equals(fixedKey)) {
-                errors.invalid("/key", "must be '" + fixedKey + "' (the key in the path) or omitted: a destination's"
-                        + " key cannot change");
+                errors.invalid(
+                        "/key",
+                        "must be '" + fixedKey + "' (the key in the path) or omitted: a destination's"
+                                + " key cannot change");
             }
             return fixedKey;
         }
         if (key == null && !body.hasNonNull("key")) {
             key = defaultKey;
             if (key == null) {
-                errors.invalid("/key", "a key is required: lower-case letters, digits and '_', starting with a"
-                        + " letter, e.g. \"crm_hook\"");
+                errors.invalid(
+                        "/key",
+                        "a key is required: lower-case letters, digits and '_', starting with a"
+                                + " letter, e.g. \"crm_hook\"");
                 return null;
             }
         }
         if (key != null && !KEY.matcher(key).matches()) {
-            errors.invalid("/key", "use lower-case letters, digits and '_', starting with a letter, at most 100"
-                    + " characters, e.g. \"crm_hook\"");
+            errors.invalid(
+                    "/key",
+                    "use lower-case letters, digits and '_', starting with a letter, at most 100"
+                            + " characters, e.g. \"crm_hook\"");
         }
         return key;
     }
@@ -160,8 +177,10 @@ public final class DestinationValidator {
             return settings;
         }
         if (!node.isObject()) {
-            errors.wrongType("/settings", "must be an object of setting names to strings, e.g."
-                    + " {\"url\": \"https://example.test/hook\"}");
+            errors.wrongType(
+                    "/settings",
+                    "must be an object of setting names to strings, e.g."
+                            + " {\"url\": \"https://example.test/hook\"}");
             return null;
         }
         if (node.size() > MAX_SETTINGS) {
@@ -172,14 +191,18 @@ public final class DestinationValidator {
             var field = fields.next();
             String pointer = pointer("settings", field.getKey());
             if (!SETTING_NAME.matcher(field.getKey()).matches()) {
-                errors.invalid(pointer, "a setting name is letters, digits, '_', '.' and '-', starting with a letter,"
-                        + " at most 100 characters");
+                errors.invalid(
+                        pointer,
+                        "a setting name is letters, digits, '_', '.' and '-', starting with a letter,"
+                                + " at most 100 characters");
             }
             JsonNode value = field.getValue();
             if (!value.isTextual()) {
-                errors.wrongType(pointer, value.isValueNode() && !value.isNull()
-                        ? "settings are strings: put the value in quotes"
-                        : "settings are strings: write the value as a string, or leave the setting out");
+                errors.wrongType(
+                        pointer,
+                        value.isValueNode() && !value.isNull()
+                                ? "settings are strings: put the value in quotes"
+                                : "settings are strings: write the value as a string, or leave the setting out");
                 wellFormed = false;
             } else if (value.textValue().length() > MAX_SETTING_VALUE) {
                 errors.invalid(pointer, "at most " + MAX_SETTING_VALUE + " characters");
@@ -205,7 +228,8 @@ public final class DestinationValidator {
         }
         for (SettingProblem problem : connector.validate(settings)) {
             if (!reported.contains(problem.setting())) {
-                errors.invalid(problem.setting().isEmpty() ? "/settings" : pointer("settings", problem.setting()),
+                errors.invalid(
+                        problem.setting().isEmpty() ? "/settings" : pointer("settings", problem.setting()),
                         problem.message());
             }
         }
@@ -221,11 +245,15 @@ public final class DestinationValidator {
                     + " the daemon) or file:/path (a file such as a mounted Kubernetes secret)");
         }
         return switch (ref.source()) {
-            case ENV -> ENV_NAME.matcher(ref.location()).matches() ? Optional.empty()
-                    : Optional.of("after env: comes the name of an environment variable (letters, digits and '_'),"
-                            + " e.g. env:CRM_HOOK_SECRET");
-            case FILE -> absolute(ref.location()) ? Optional.empty()
-                    : Optional.of("after file: comes an absolute path, e.g. file:/var/run/secrets/crm/hook");
+            case ENV ->
+                ENV_NAME.matcher(ref.location()).matches()
+                        ? Optional.empty()
+                        : Optional.of("after env: comes the name of an environment variable (letters, digits and '_'),"
+                                + " e.g. env:CRM_HOOK_SECRET");
+            case FILE ->
+                absolute(ref.location())
+                        ? Optional.empty()
+                        : Optional.of("after file: comes an absolute path, e.g. file:/var/run/secrets/crm/hook");
         };
     }
 
@@ -247,8 +275,9 @@ public final class DestinationValidator {
             return null;
         }
         Optional<Integer> max = connector.map(c -> c.limits().maxRecords());
-        String range = max.map(m -> "between 1 and " + m + " (the " + connector.get().type()
-                + " connector's limit), or leave batchSize out to use that limit").orElse("at least 1");
+        String range = max.map(m -> "between 1 and " + m + " (the "
+                        + connector.get().type() + " connector's limit), or leave batchSize out to use that limit")
+                .orElse("at least 1");
         if (!node.canConvertToInt() || node.intValue() < 1 || max.isPresent() && node.intValue() > max.get()) {
             errors.invalid("/batchSize", "must be " + range);
             return null;
@@ -273,8 +302,9 @@ public final class DestinationValidator {
         Integer requests = null;
         JsonNode r = node.get("requests");
         if (r == null || r.isNull()) {
-            errors.invalid("/rateLimit/requests", "required: how many requests the destination accepts per period,"
-                    + " e.g. 190");
+            errors.invalid(
+                    "/rateLimit/requests",
+                    "required: how many requests the destination accepts per period," + " e.g. 190");
         } else if (!r.isIntegralNumber()) {
             errors.wrongType("/rateLimit/requests", "must be a whole number, e.g. 190");
         } else if (!r.canConvertToInt() || r.intValue() < 1) {
@@ -299,7 +329,8 @@ public final class DestinationValidator {
                     per = null;
                 }
             } catch (DateTimeParseException e) {
-                errors.invalid("/rateLimit/per", "not an ISO-8601 duration; write e.g. \"PT10S\", \"PT1M\" or \"PT1H\"");
+                errors.invalid(
+                        "/rateLimit/per", "not an ISO-8601 duration; write e.g. \"PT10S\", \"PT1M\" or \"PT1H\"");
             }
         }
         return requests != null && per != null ? new RateLimit(requests, per) : null;

@@ -10,11 +10,21 @@ import java.util.Map;
  * ({@code env:NAME}, {@code file:/path}), never a value.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DestinationView(String key, String name, String type, Map<String, String> settings, Integer batchSize,
-                              RateLimitView rateLimit, int version, String source, String sourceFile,
-                              Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {
+public record DestinationView(
+        String key,
+        String name,
+        String type,
+        Map<String, String> settings,
+        Integer batchSize,
+        RateLimitView rateLimit,
+        int version,
+        String source,
+        String sourceFile,
+        Instant createdAt,
+        String createdBy,
+        Instant updatedAt,
+        String updatedBy) {
 
     /** @param per an ISO-8601 duration, e.g. {@code PT10S} */
-    public record RateLimitView(int requests, String per) {
-    }
+    public record RateLimitView(int requests, String per) {}
 }

@@ -9,10 +9,15 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 
 /** OpenAPI metadata: every /api/v1 call takes a bearer API key. */
 @OpenAPIDefinition(
-        info = @Info(title = "ma-sync", version = "v1",
-                description = "Segments over learning status, synced to CRM and marketing-automation tools."),
+        info =
+                @Info(
+                        title = "ma-sync",
+                        version = "v1",
+                        description = "Segments over learning status, synced to CRM and marketing-automation tools."),
         security = @SecurityRequirement(name = "apiKey"))
-@SecurityScheme(securitySchemeName = "apiKey", type = SecuritySchemeType.HTTP, scheme = "bearer",
+@SecurityScheme(
+        securitySchemeName = "apiKey",
+        type = SecuritySchemeType.HTTP,
+        scheme = "bearer",
         description = "An API key: 'Authorization: Bearer <key>'")
-public class OpenApiDefinition extends Application {
-}
+public class OpenApiDefinition extends Application {}

@@ -2,8 +2,8 @@ package dev.masync.platform;
 
 import dev.masync.catalog.CatalogService;
 import dev.masync.demo.DemoService;
-import dev.masync.segment.SegmentFiles;
 import dev.masync.security.ApiKeys;
+import dev.masync.segment.SegmentFiles;
 import dev.masync.warehouse.WarehouseConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -25,30 +25,40 @@ import java.util.List;
 public class Startup {
     private static final Logger LOG = Logger.getLogger(Startup.class);
 
-    void onStart(@Observes @Priority(10) StartupEvent event, MasyncConfig masync, WarehouseConfig warehouse,
-                 ApiKeys keys, DemoService demo, CatalogService catalogs, SegmentFiles segmentFiles,
-                 dev.masync.sync.SyncFiles syncFiles) {
+    void onStart(
+            @Observes @Priority(10) StartupEvent event,
+            MasyncConfig masync,
+            WarehouseConfig warehouse,
+            ApiKeys keys,
+            DemoService demo,
+            CatalogService catalogs,
+            SegmentFiles segmentFiles,
+            dev.masync.sync.SyncFiles syncFiles) {
         validate(warehouse);
         try {
             Files.createDirectories(masync.dataDir());
         } catch (IOException e) {
-            throw new IllegalStateException("masync.data-dir " + masync.dataDir().toAbsolutePath()
-                    + " cannot be created: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "masync.data-dir " + masync.dataDir().toAbsolutePath() + " cannot be created: " + e.getMessage(),
+                    e);
         }
         long t0 = System.nanoTime();
         // The warehouse (demo generation, DuckDB's native library, the catalog scan) is prepared beside the rest of
         // the start; readiness turns UP when it is done.
-        catalogs.loadInBackground(demo.active() ? "preparing the demo warehouse" : "reading the warehouse catalog",
+        catalogs.loadInBackground(
+                demo.active() ? "preparing the demo warehouse" : "reading the warehouse catalog",
                 () -> {
                     demo.generateIfMissing();
                     LOG.infof("warehouse %s prepared in %d ms", warehouse.kind(), (System.nanoTime() - t0) / 1_000_000);
-                }, () -> {
+                },
+                () -> {
                     segmentFiles.load();
                     syncFiles.load();
                 });
         keys.bootstrapAdminKey();
-        LOG.infof("ma-sync starting: warehouse %s, time zone %s, data dir %s", warehouse.kind(), masync.timeZone(),
-                masync.dataDir().toAbsolutePath());
+        LOG.infof(
+                "ma-sync starting: warehouse %s, time zone %s, data dir %s",
+                warehouse.kind(), masync.timeZone(), masync.dataDir().toAbsolutePath());
     }
 
     static void validate(WarehouseConfig warehouse) {

@@ -54,14 +54,17 @@ public class ApiKey extends PanacheEntityBase {
         return getEntityManager()
                 .createNativeQuery("SELECT * FROM api_keys WHERE key_hash = ?1 AND revoked_at IS NULL", ApiKey.class)
                 .setParameter(1, hash)
-                .getResultStream().findFirst();
+                .getResultStream()
+                .findFirst();
     }
 
     public static long countActiveAdmins() {
         return ((Number) getEntityManager()
-                .createNativeQuery("SELECT count(*) FROM api_keys WHERE access_role = ?1 AND revoked_at IS NULL")
-                .setParameter(1, Role.ADMIN.name())
-                .getSingleResult()).longValue();
+                        .createNativeQuery(
+                                "SELECT count(*) FROM api_keys WHERE access_role = ?1 AND revoked_at IS NULL")
+                        .setParameter(1, Role.ADMIN.name())
+                        .getSingleResult())
+                .longValue();
     }
 
     /** Locks the active admin keys until the transaction ends and counts them, so two revocations cannot race. */
@@ -69,6 +72,7 @@ public class ApiKey extends PanacheEntityBase {
         return getEntityManager()
                 .createNativeQuery("SELECT id FROM api_keys WHERE access_role = ?1 AND revoked_at IS NULL FOR UPDATE")
                 .setParameter(1, Role.ADMIN.name())
-                .getResultList().size();
+                .getResultList()
+                .size();
     }
 }

@@ -26,7 +26,8 @@ public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticat
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+    public Uni<SecurityIdentity> authenticate(
+            TokenAuthenticationRequest request, AuthenticationRequestContext context) {
         return context.runBlocking(() -> keys.authenticate(request.getToken().getToken())
                 .map(ApiKeyIdentityProvider::identity)
                 .orElseThrow(() -> new AuthenticationFailedException("invalid API key")));

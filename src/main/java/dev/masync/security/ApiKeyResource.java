@@ -41,16 +41,13 @@ public class ApiKeyResource {
         this.caller = caller;
     }
 
-    public record CreateRequest(String name, String role) {
-    }
+    public record CreateRequest(String name, String role) {}
 
     /** The only response that carries the clear key. */
-    public record Created(long id, String name, String role, String prefix, Instant createdAt, String createdBy,
-                          String key) {
-    }
+    public record Created(
+            long id, String name, String role, String prefix, Instant createdAt, String createdBy, String key) {}
 
-    public record KeyList(List<ApiKeyView> items) {
-    }
+    public record KeyList(List<ApiKeyView> items) {}
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -58,19 +55,23 @@ public class ApiKeyResource {
     @Operation(summary = "Create an API key; the response is the only place the key is ever shown")
     public Response create(CreateRequest request, @jakarta.ws.rs.core.Context UriInfo uri) {
         validate(request);
-        ApiKeys.Issued issued = keys.create(request.name().trim(), Role.parse(request.role()),
+        ApiKeys.Issued issued = keys.create(
+                request.name().trim(),
+                Role.parse(request.role()),
                 caller.getPrincipal().getName());
         ApiKeyView k = issued.stored();
-        return Response.created(uri.getAbsolutePathBuilder().path(Long.toString(k.id())).build())
-                .entity(new Created(k.id(), k.name(), k.role(), k.prefix(), k.createdAt(), k.createdBy(),
-                        issued.key()))
+        return Response.created(
+                        uri.getAbsolutePathBuilder().path(Long.toString(k.id())).build())
+                .entity(new Created(k.id(), k.name(), k.role(), k.prefix(), k.createdAt(), k.createdBy(), issued.key()))
                 .build();
     }
 
     @GET
     @Operation(summary = "List API keys, revoked ones included (never the keys themselves)")
     public KeyList list() {
-        return new KeyList(ApiKey.<ApiKey>listAll(Sort.by("id")).stream().map(ApiKeyView::of).toList());
+        return new KeyList(ApiKey.<ApiKey>listAll(Sort.by("id")).stream()
+                .map(ApiKeyView::of)
+                .toList());
     }
 
     @GET
@@ -96,7 +97,8 @@ public class ApiKeyResource {
     static void validate(CreateRequest r) {
         List<ProblemError> errors = new ArrayList<>();
         if (r == null) {
-            throw ApiException.badRequest("Send a JSON body {\"name\": \"...\", \"role\": \"viewer|editor|admin\"}.",
+            throw ApiException.badRequest(
+                    "Send a JSON body {\"name\": \"...\", \"role\": \"viewer|editor|admin\"}.",
                     List.of(new ProblemError("", "body required")));
         }
         String name = r.name() == null ? "" : r.name().trim();

@@ -27,12 +27,10 @@ public class ApiKeys {
     static final String PREFIX = "msk_";
 
     /** Who a key belongs to; {@code keyId} is null for the configured admin key. */
-    public record Principal(String name, Role role, Long keyId) {
-    }
+    public record Principal(String name, Role role, Long keyId) {}
 
     /** A key just created; {@code key} is shown once and never again. */
-    public record Issued(ApiKeyView stored, @Secret String key) {
-    }
+    public record Issued(ApiKeyView stored, @Secret String key) {}
 
     static final String ENTITY = "api_key";
 
@@ -45,7 +43,8 @@ public class ApiKeys {
         this.config = config;
         this.clock = clock;
         this.audit = audit;
-        this.configuredAdminHash = config.adminApiKey().filter(k -> !k.isBlank()).map(ApiKeys::hash);
+        this.configuredAdminHash =
+                config.adminApiKey().filter(k -> !k.isBlank()).map(ApiKeys::hash);
     }
 
     /** The principal a presented key stands for, if it is valid. Runs a DB query: call off the event loop. */
@@ -55,12 +54,13 @@ public class ApiKeys {
         }
         String h = hash(presented.trim());
         if (configuredAdminHash.isPresent()
-                && MessageDigest.isEqual(configuredAdminHash.get().getBytes(StandardCharsets.US_ASCII),
-                h.getBytes(StandardCharsets.US_ASCII))) {
+                && MessageDigest.isEqual(
+                        configuredAdminHash.get().getBytes(StandardCharsets.US_ASCII),
+                        h.getBytes(StandardCharsets.US_ASCII))) {
             return Optional.of(new Principal("configured-admin", Role.ADMIN, null));
         }
-        return QuarkusTransaction.requiringNew().call(() -> ApiKey.findActiveByHash(h)
-                .map(k -> new Principal(k.name, k.role, k.id)));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> ApiKey.findActiveByHash(h).map(k -> new Principal(k.name, k.role, k.id)));
     }
 
     /** Creates a key and audits it; the caller's transaction stores both. */
@@ -96,10 +96,12 @@ public class ApiKeys {
             return ApiKeyView.of(k);
         }
         if (k.role == Role.ADMIN && configuredAdminHash.isEmpty() && ApiKey.lockActiveAdmins() <= 1) {
-            throw ApiException.conflict("last_admin_key", "API key " + id + " is the last active admin key; revoking"
-                    + " it would leave nobody able to manage keys. Create another admin key first (POST"
-                    + " /api/v1/api-keys with role 'admin') or configure masync.security.admin-api-key, then revoke"
-                    + " this one.");
+            throw ApiException.conflict(
+                    "last_admin_key",
+                    "API key " + id + " is the last active admin key; revoking"
+                            + " it would leave nobody able to manage keys. Create another admin key first (POST"
+                            + " /api/v1/api-keys with role 'admin') or configure masync.security.admin-api-key, then revoke"
+                            + " this one.");
         }
         ApiKeyView before = ApiKeyView.of(k);
         k.revokedAt = clock.instant();
@@ -109,8 +111,8 @@ public class ApiKeys {
     }
 
     static ApiException notFound(long id) {
-        return ApiException.notFound("api_key_not_found",
-                "No API key with id " + id + "; GET /api/v1/api-keys lists them.");
+        return ApiException.notFound(
+                "api_key_not_found", "No API key with id " + id + "; GET /api/v1/api-keys lists them.");
     }
 
     /**
@@ -126,8 +128,9 @@ public class ApiKeys {
                 return Optional.<String>empty();
             }
             Issued issued = create("bootstrap-admin", Role.ADMIN, "ma-sync");
-            LOG.warnf("%n%n  Generated the first admin API key (shown once, stored only as a hash):%n%n    %s%n%n"
-                    + "  Use it as 'Authorization: Bearer <key>'. Create more keys with POST /api/v1/api-keys.%n",
+            LOG.warnf(
+                    "%n%n  Generated the first admin API key (shown once, stored only as a hash):%n%n    %s%n%n"
+                            + "  Use it as 'Authorization: Bearer <key>'. Create more keys with POST /api/v1/api-keys.%n",
                     issued.key());
             return Optional.of(issued.key());
         });

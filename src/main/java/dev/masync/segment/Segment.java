@@ -15,6 +15,7 @@ public class Segment extends PanacheEntityBase {
 
     /** Where a segment is managed: through the API, or by a file under {@code segments/} (read-only via REST). */
     public static final String SOURCE_API = "api";
+
     public static final String SOURCE_FILE = "file";
 
     @Id

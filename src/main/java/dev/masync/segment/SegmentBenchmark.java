@@ -50,26 +50,34 @@ public final class SegmentBenchmark {
     private static final int RUNS = 7;
     private static final int COMPILE_RUNS = 50;
 
-    private SegmentBenchmark() {
-    }
+    private SegmentBenchmark() {}
 
     /** A rule and a hand-written count of the same learners. */
-    private record Case(String name, String ruleJson, BoundQuery handWritten) {
-    }
+    private record Case(String name, String ruleJson, BoundQuery handWritten) {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
             System.err.println("usage: SegmentBenchmark <duckdb-file> [asOf-instant]");
             System.exit(2);
         }
-        try (DuckDbWarehouse wh = DuckDbWarehouse.open(new DuckDbWarehouse.Settings(Path.of(args[0]), true, null,
-                null, null))) {
+        try (DuckDbWarehouse wh =
+                DuckDbWarehouse.open(new DuckDbWarehouse.Settings(Path.of(args[0]), true, null, null, null))) {
             Instant asOf = args.length > 1 ? Instant.parse(args[1]) : defaultAsOf(wh);
-            CatalogSpec spec = new CatalogSpec("learner_status", "learner_id",
-                    List.of("lecture_views", "quiz_attempts"), Map.of(), Map.of(), 50, Duration.ofHours(1));
+            CatalogSpec spec = new CatalogSpec(
+                    "learner_status",
+                    "learner_id",
+                    List.of("lecture_views", "quiz_attempts"),
+                    Map.of(),
+                    Map.of(),
+                    50,
+                    Duration.ofHours(1));
             Catalog catalog = new CatalogReader(spec, Clock.systemUTC()).read(wh);
             SegmentCompiler compiler = new SegmentCompiler(wh.dialect(), catalog, ZONE, SegmentLookup.none());
-            System.out.printf(Locale.ROOT, "asOf=%s (%s) learners=%d%n", asOf, asOf.atZone(ZONE).toLocalDateTime(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "asOf=%s (%s) learners=%d%n",
+                    asOf,
+                    asOf.atZone(ZONE).toLocalDateTime(),
                     count(wh, BoundQuery.of("SELECT COUNT(*) FROM learner_status")));
 
             for (Case c : cases(asOf)) {
@@ -78,8 +86,8 @@ public final class SegmentBenchmark {
                 long a = count(wh, compiled);
                 long b = count(wh, c.handWritten());
                 if (a != b) {
-                    throw new IllegalStateException(c.name() + ": compiled count " + a + " != hand-written " + b
-                            + "\n" + compiled.sql() + "\n" + compiled.params());
+                    throw new IllegalStateException(c.name() + ": compiled count " + a + " != hand-written " + b + "\n"
+                            + compiled.sql() + "\n" + compiled.params());
                 }
                 long[] ta = new long[RUNS];
                 long[] tb = new long[RUNS];
@@ -89,10 +97,16 @@ public final class SegmentBenchmark {
                 }
                 Arrays.sort(ta);
                 Arrays.sort(tb);
-                System.out.printf(Locale.ROOT,
+                System.out.printf(
+                        Locale.ROOT,
                         "%-16s count=%d compiled min=%.0fms median=%.0fms | hand-written min=%.0fms median=%.0fms"
                                 + " | ratio=%.2f%n",
-                        c.name(), a, ms(ta[0]), ms(ta[RUNS / 2]), ms(tb[0]), ms(tb[RUNS / 2]),
+                        c.name(),
+                        a,
+                        ms(ta[0]),
+                        ms(ta[RUNS / 2]),
+                        ms(tb[0]),
+                        ms(tb[RUNS / 2]),
                         (double) ta[RUNS / 2] / tb[RUNS / 2]);
             }
 
@@ -109,10 +123,16 @@ public final class SegmentBenchmark {
                 }
             }
             Arrays.sort(t);
-            System.out.printf(Locale.ROOT,
+            System.out.printf(
+                    Locale.ROOT,
                     "200-condition parse+validate+compile (%d runs after %d warm-up, sql %d chars)"
                             + " min=%.2fms median=%.2fms max=%.2fms%n",
-                    COMPILE_RUNS, COMPILE_RUNS, sqlLength, ms(t[0]), ms(t[COMPILE_RUNS / 2]), ms(t[COMPILE_RUNS - 1]));
+                    COMPILE_RUNS,
+                    COMPILE_RUNS,
+                    sqlLength,
+                    ms(t[0]),
+                    ms(t[COMPILE_RUNS / 2]),
+                    ms(t[COMPILE_RUNS - 1]));
         }
     }
 
@@ -122,8 +142,7 @@ public final class SegmentBenchmark {
         if (!parsed.ok()) {
             throw new IllegalStateException("rule does not parse: " + parsed.errors());
         }
-        List<ProblemError> errors = RuleValidator.validate(parsed.rule(), "/rule", catalog, SegmentLookup.none(),
-                null);
+        List<ProblemError> errors = RuleValidator.validate(parsed.rule(), "/rule", catalog, SegmentLookup.none(), null);
         if (!errors.isEmpty()) {
             throw new IllegalStateException("rule is invalid: " + errors);
         }
@@ -131,9 +150,10 @@ public final class SegmentBenchmark {
     }
 
     private static Instant defaultAsOf(DuckDbWarehouse wh) throws Exception {
-        try (Connection c = wh.connection(); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.tables"
-                    + " WHERE table_name = 'demo_meta'")) {
+        try (Connection c = wh.connection();
+                Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery(
+                    "SELECT count(*) FROM information_schema.tables" + " WHERE table_name = 'demo_meta'")) {
                 rs.next();
                 if (rs.getLong(1) == 0) {
                     return Instant.now();
@@ -157,7 +177,9 @@ public final class SegmentBenchmark {
         LocalDateTime d30 = now.minusDays(30).toLocalDateTime();
         List<Case> cases = new ArrayList<>();
 
-        cases.add(new Case("math_slipping", """
+        cases.add(new Case(
+                "math_slipping",
+                """
                 {"all": [
                   {"attribute": "grade", "op": "in", "values": ["hs3", "ronin"]},
                   {"attribute": "watch_minutes_7d", "op": "lt", "value": 30},
@@ -165,15 +187,21 @@ public final class SegmentBenchmark {
                   {"attribute": "exam_date", "op": "within_next", "duration": "P60D"},
                   {"event": "lecture_views", "where": {"attribute": "subject", "op": "eq", "value": "math"},
                    "within_last": "P28D", "aggregate": {"fn": "count"}, "op": "gte", "value": 5}
-                ]}""", new BoundQuery("""
+                ]}""",
+                new BoundQuery(
+                        """
                 SELECT count(*) FROM learner_status l
                 WHERE l.grade IN ('hs3', 'ronin') AND l.watch_minutes_7d < 30 AND l.last_active_at < ?
                   AND l.exam_date BETWEEN ? AND ?
                   AND l.learner_id IN (SELECT learner_id FROM lecture_views
                                        WHERE subject = 'math' AND viewed_at BETWEEN ? AND ?
                                        GROUP BY learner_id HAVING count(*) >= 5)""",
-                List.of(ts(d7), date(now.toLocalDate()), date(now.plusDays(60).toLocalDate()), ts(d28),
-                        ts(nowLocal)))));
+                        List.of(
+                                ts(d7),
+                                date(now.toLocalDate()),
+                                date(now.plusDays(60).toLocalDate()),
+                                ts(d28),
+                                ts(nowLocal)))));
 
         cases.add(new Case("paid_math_active", """
                 {"all": [
@@ -185,10 +213,10 @@ public final class SegmentBenchmark {
                 WHERE l.plan IN ('basic', 'exam_coach')
                   AND l.learner_id IN (SELECT learner_id FROM lecture_views
                                        WHERE subject = 'math' AND viewed_at BETWEEN ? AND ?
-                                       GROUP BY learner_id HAVING count(*) >= 5)""",
-                List.of(ts(d28), ts(nowLocal)))));
+                                       GROUP BY learner_id HAVING count(*) >= 5)""", List.of(ts(d28), ts(nowLocal)))));
 
-        cases.add(new Case("new_not_watching", """
+        cases.add(new Case(
+                "new_not_watching", """
                 {"all": [
                   {"attribute": "signup_at", "op": "within_last", "duration": "P30D"},
                   {"event": "lecture_views", "within_last": "P30D", "aggregate": {"fn": "count"}, "op": "eq",
@@ -197,8 +225,7 @@ public final class SegmentBenchmark {
                 SELECT count(*) FROM learner_status l
                 WHERE l.signup_at BETWEEN ? AND ?
                   AND NOT EXISTS (SELECT 1 FROM lecture_views v
-                                  WHERE v.learner_id = l.learner_id AND v.viewed_at BETWEEN ? AND ?)""",
-                List.of(ts(d30), ts(nowLocal), ts(d30), ts(nowLocal)))));
+                                  WHERE v.learner_id = l.learner_id AND v.viewed_at BETWEEN ? AND ?)""", List.of(ts(d30), ts(nowLocal), ts(d30), ts(nowLocal)))));
         return cases;
     }
 
@@ -217,15 +244,25 @@ public final class SegmentBenchmark {
                 int n = g * 10 + i;
                 ObjectNode c = any.addObject();
                 switch (n % 6) {
-                    case 0 -> c.put("attribute", "grade").put("op", "in").putArray("values")
-                            .add(grades[n % grades.length]).add(grades[(n + 3) % grades.length]);
-                    case 1 -> c.put("attribute", "watch_minutes_28d").put("op", "gte").put("value", n);
-                    case 2 -> c.put("attribute", "last_active_at").put("op", "within_last")
-                            .put("duration", "P" + (1 + n % 30) + "D");
-                    case 3 -> c.put("attribute", "churn_risk_score").put("op", "lt").put("value", (n % 10) / 10.0);
+                    case 0 ->
+                        c.put("attribute", "grade")
+                                .put("op", "in")
+                                .putArray("values")
+                                .add(grades[n % grades.length])
+                                .add(grades[(n + 3) % grades.length]);
+                    case 1 ->
+                        c.put("attribute", "watch_minutes_28d").put("op", "gte").put("value", n);
+                    case 2 ->
+                        c.put("attribute", "last_active_at")
+                                .put("op", "within_last")
+                                .put("duration", "P" + (1 + n % 30) + "D");
+                    case 3 ->
+                        c.put("attribute", "churn_risk_score").put("op", "lt").put("value", (n % 10) / 10.0);
                     case 4 -> c.put("attribute", "email_opt_in").put("op", "is_true");
-                    default -> c.put("attribute", "exam_date").put("op", "within_next")
-                            .put("duration", "P" + (30 + n % 90) + "D");
+                    default ->
+                        c.put("attribute", "exam_date")
+                                .put("op", "within_next")
+                                .put("duration", "P" + (30 + n % 90) + "D");
                 }
             }
         }
@@ -234,7 +271,9 @@ public final class SegmentBenchmark {
             boolean views = e % 2 == 0;
             c.put("event", views ? "lecture_views" : "quiz_attempts");
             if (e % 4 < 2) {
-                c.putObject("where").put("attribute", "subject").put("op", "eq")
+                c.putObject("where")
+                        .put("attribute", "subject")
+                        .put("op", "eq")
                         .put("value", subjects[e % subjects.length]);
             }
             c.put("within_last", "P" + (7 + e) + "D");

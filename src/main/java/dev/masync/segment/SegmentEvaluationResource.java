@@ -35,8 +35,7 @@ public class SegmentEvaluationResource {
     }
 
     /** An unsaved definition to evaluate. */
-    public record PreviewRequest(JsonNode rule, String asOf, List<String> attributes, Integer sampleSize) {
-    }
+    public record PreviewRequest(JsonNode rule, String asOf, List<String> attributes, Integer sampleSize) {}
 
     @POST
     @Path("/preview")
@@ -52,8 +51,7 @@ public class SegmentEvaluationResource {
     }
 
     /** A proposed definition to compare with the saved one. */
-    public record ChangeRequest(JsonNode rule, String asOf, Integer sampleSize) {
-    }
+    public record ChangeRequest(JsonNode rule, String asOf, Integer sampleSize) {}
 
     @POST
     @Path("/{key}/preview-change")
@@ -72,18 +70,20 @@ public class SegmentEvaluationResource {
     @GET
     @Path("/{key}/explain/{learnerKey}")
     @RolesAllowed("viewer")
-    @Operation(summary = "Is this learner in the segment, and which condition held or failed, with the learner's values")
-    public SegmentQueries.ExplainResult explain(@PathParam("key") String key,
-                                                @PathParam("learnerKey") String learnerKey,
-                                                @QueryParam("asOf") String asOf) {
+    @Operation(
+            summary = "Is this learner in the segment, and which condition held or failed, with the learner's values")
+    public SegmentQueries.ExplainResult explain(
+            @PathParam("key") String key, @PathParam("learnerKey") String learnerKey, @QueryParam("asOf") String asOf) {
         Segment s = segments.find(key);
         JsonNode ruleJson = segments.readRule(s.ruleJson);
         Rule rule = segments.checkedRule(ruleJson, "/rule", key, List.of());
-        SegmentQueries.ExplainResult result = queries.explain(key, rule, ruleJson, queries.asOf(asOf, "/asOf"),
-                learnerKey);
+        SegmentQueries.ExplainResult result =
+                queries.explain(key, rule, ruleJson, queries.asOf(asOf, "/asOf"), learnerKey);
         if (!result.found()) {
-            throw dev.masync.platform.problem.ApiException.notFound("learner_not_found", "No learner '" + learnerKey
-                    + "' in the learners table; check the key (GET /api/v1/segments/" + key + "/members lists some).");
+            throw dev.masync.platform.problem.ApiException.notFound(
+                    "learner_not_found",
+                    "No learner '" + learnerKey + "' in the learners table; check the key (GET /api/v1/segments/" + key
+                            + "/members lists some).");
         }
         return result;
     }
@@ -92,15 +92,21 @@ public class SegmentEvaluationResource {
     @Path("/{key}/members")
     @RolesAllowed("viewer")
     @Operation(summary = "Members now (or at asOf), ordered by key; page with after=<nextAfter>")
-    public SegmentQueries.MembersPage members(@PathParam("key") String key, @QueryParam("limit") Integer limit,
-                                              @QueryParam("after") String after,
-                                              @QueryParam("attributes") String attributes,
-                                              @QueryParam("asOf") String asOf) {
+    public SegmentQueries.MembersPage members(
+            @PathParam("key") String key,
+            @QueryParam("limit") Integer limit,
+            @QueryParam("after") String after,
+            @QueryParam("attributes") String attributes,
+            @QueryParam("asOf") String asOf) {
         Segment s = segments.find(key);
         Rule rule = segments.checkedRule(segments.readRule(s.ruleJson), "/rule", key, List.of());
-        List<String> attrs = attributes == null || attributes.isBlank() ? List.of()
-                : Arrays.stream(attributes.split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList();
-        return queries.members(rule, queries.asOf(asOf, "/asOf"), attrs, after,
-                SegmentQueries.limit(limit, 100, "/limit"));
+        List<String> attrs = attributes == null || attributes.isBlank()
+                ? List.of()
+                : Arrays.stream(attributes.split(","))
+                        .map(String::trim)
+                        .filter(a -> !a.isEmpty())
+                        .toList();
+        return queries.members(
+                rule, queries.asOf(asOf, "/asOf"), attrs, after, SegmentQueries.limit(limit, 100, "/limit"));
     }
 }

@@ -37,8 +37,12 @@ public class SegmentFiles {
     private final dev.masync.catalog.CatalogService catalogs;
     private final dev.masync.audit.AuditLog audit;
 
-    SegmentFiles(SegmentsConfig config, SegmentService segments, Clock clock,
-                 dev.masync.catalog.CatalogService catalogs, dev.masync.audit.AuditLog audit) {
+    SegmentFiles(
+            SegmentsConfig config,
+            SegmentService segments,
+            Clock clock,
+            dev.masync.catalog.CatalogService catalogs,
+            dev.masync.audit.AuditLog audit) {
         this.catalogs = catalogs;
         this.audit = audit;
         this.config = config;
@@ -47,8 +51,7 @@ public class SegmentFiles {
     }
 
     /** One definition read from a file. */
-    public record FileSegment(Path file, String key, String name, String description, JsonNode rule, JsonNode raw) {
-    }
+    public record FileSegment(Path file, String key, String name, String description, JsonNode rule, JsonNode raw) {}
 
     /** Reads every {@code *.yaml}/{@code *.yml} of a folder; throws with the file name if one cannot be read. */
     public static List<FileSegment> read(Path dir) throws IOException {
@@ -57,15 +60,22 @@ public class SegmentFiles {
         }
         List<FileSegment> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-                    .sorted().toList()) {
+            for (Path f : files.filter(
+                            p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList()) {
                 JsonNode node = YAML.readTree(f.toFile());
                 if (node == null || !node.isObject()) {
                     throw new IOException(f + ": expected a mapping with key, name and rule");
                 }
                 String stem = f.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-                out.add(new FileSegment(f, node.path("key").asText(stem), node.path("name").asText(null),
-                        node.path("description").asText(null), node.get("rule"), node));
+                out.add(new FileSegment(
+                        f,
+                        node.path("key").asText(stem),
+                        node.path("name").asText(null),
+                        node.path("description").asText(null),
+                        node.get("rule"),
+                        node));
             }
         }
         return out;
@@ -105,15 +115,21 @@ public class SegmentFiles {
         }
         failures.forEach((f, e) -> {
             if (e instanceof ApiException api) {
-                LOG.errorf("segment file %s skipped: %s %s", f.file(), api.getMessage(),
-                        api.toProblem().errors().stream().map(ProblemError::toString).toList());
+                LOG.errorf(
+                        "segment file %s skipped: %s %s",
+                        f.file(),
+                        api.getMessage(),
+                        api.toProblem().errors().stream()
+                                .map(ProblemError::toString)
+                                .toList());
             } else {
                 LOG.errorf(e, "segment file %s skipped", f.file());
             }
         });
         QuarkusTransaction.requiringNew().run(() -> removeVanished(byKey.keySet()));
-        LOG.infof("segments as code: %d file(s) in %s, %d created or changed", files.size(), dir.toAbsolutePath(),
-                changed);
+        LOG.infof(
+                "segments as code: %d file(s) in %s, %d created or changed",
+                files.size(), dir.toAbsolutePath(), changed);
         return changed;
     }
 
@@ -130,16 +146,21 @@ public class SegmentFiles {
         if (f.name() == null || f.name().isBlank()) {
             errors.add(new ProblemError("/name", "a name is required"));
         }
-        segments.checkedRule(f.rule(), "/rule", f.key(), errors, catalogs.state().catalog());
+        segments.checkedRule(
+                f.rule(), "/rule", f.key(), errors, catalogs.state().catalog());
         String source = config.dir().relativize(f.file()).toString();
         String ruleJson = segments.write(f.rule());
         Segment s = Segment.findById(f.key());
         if (s != null && Segment.SOURCE_API.equals(s.source)) {
-            throw ApiException.conflict("segment_exists", "segment '" + f.key()
-                    + "' is managed through the API; rename the file's key or delete the API segment");
+            throw ApiException.conflict(
+                    "segment_exists",
+                    "segment '" + f.key()
+                            + "' is managed through the API; rename the file's key or delete the API segment");
         }
         String actor = "file:" + source;
-        if (s != null && s.ruleJson.equals(ruleJson) && s.name.equals(f.name().strip())
+        if (s != null
+                && s.ruleJson.equals(ruleJson)
+                && s.name.equals(f.name().strip())
                 && java.util.Objects.equals(s.description, f.description())) {
             return false;
         }

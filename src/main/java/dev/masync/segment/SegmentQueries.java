@@ -32,8 +32,12 @@ public class SegmentQueries {
     private final MasyncConfig config;
     private final Clock clock;
 
-    SegmentQueries(WarehouseProvider warehouses, CatalogService catalogs, SegmentService segments,
-                   MasyncConfig config, Clock clock) {
+    SegmentQueries(
+            WarehouseProvider warehouses,
+            CatalogService catalogs,
+            SegmentService segments,
+            MasyncConfig config,
+            Clock clock) {
         this.warehouses = warehouses;
         this.catalogs = catalogs;
         this.segments = segments;
@@ -42,36 +46,45 @@ public class SegmentQueries {
     }
 
     /** One member with the requested attributes. */
-    public record Member(String key, Map<String, Object> attributes) {
-    }
+    public record Member(String key, Map<String, Object> attributes) {}
 
     /** The compiled SQL of a query, for display; values are listed beside it, never inlined. */
     public record CompiledSql(String dialect, String sql, List<Object> params) {
         static CompiledSql of(String dialect, BoundQuery q) {
-            return new CompiledSql(dialect, q.sql(), q.params().stream().map(p -> p.value() == null ? null
-                    : (Object) String.valueOf(p.value())).toList());
+            return new CompiledSql(
+                    dialect,
+                    q.sql(),
+                    q.params().stream()
+                            .map(p -> p.value() == null ? null : (Object) String.valueOf(p.value()))
+                            .toList());
         }
     }
 
-    public record Preview(long count, List<Member> sample, CompiledSql sql, Instant asOf, Long bytesProcessed) {
-    }
+    public record Preview(long count, List<Member> sample, CompiledSql sql, Instant asOf, Long bytesProcessed) {}
 
-    public record MembersPage(List<Member> members, String nextAfter, Instant asOf) {
-    }
+    public record MembersPage(List<Member> members, String nextAfter, Instant asOf) {}
 
     /** How a proposed definition would change membership compared with the saved one. */
-    public record Change(long entering, long leaving, long staying, List<String> enteringSample,
-                         List<String> leavingSample, List<String> stayingSample, Instant asOf) {
-    }
+    public record Change(
+            long entering,
+            long leaving,
+            long staying,
+            List<String> enteringSample,
+            List<String> leavingSample,
+            List<String> stayingSample,
+            Instant asOf) {}
 
     /** One node of the rule and whether it held for the learner, with the value it looked at. */
-    public record ConditionResult(String pointer, com.fasterxml.jackson.databind.JsonNode condition, Boolean held,
-                                  Object value) {
-    }
+    public record ConditionResult(
+            String pointer, com.fasterxml.jackson.databind.JsonNode condition, Boolean held, Object value) {}
 
-    public record ExplainResult(String segment, String learnerKey, boolean found, boolean member, Instant asOf,
-                                List<ConditionResult> conditions) {
-    }
+    public record ExplainResult(
+            String segment,
+            String learnerKey,
+            boolean found,
+            boolean member,
+            Instant asOf,
+            List<ConditionResult> conditions) {}
 
     public SegmentCompiler compiler() {
         Catalog catalog = catalogs.current();
@@ -99,17 +112,26 @@ public class SegmentQueries {
     public Change change(Rule saved, Rule proposed, Instant asOf, int sampleSize) {
         Change[] out = new Change[1];
         warehouse().query(compiler().change(saved, proposed, asOf, sampleSize), row -> {
-            out[0] = new Change(num(row.get("entering")), num(row.get("leaving")), num(row.get("staying")),
-                    keys(row.get("entering_sample")), keys(row.get("leaving_sample")),
-                    keys(row.get("staying_sample")), asOf);
+            out[0] = new Change(
+                    num(row.get("entering")),
+                    num(row.get("leaving")),
+                    num(row.get("staying")),
+                    keys(row.get("entering_sample")),
+                    keys(row.get("leaving_sample")),
+                    keys(row.get("staying_sample")),
+                    asOf);
             return false;
         });
         return out[0];
     }
 
     /** Evaluates every node of the rule for one learner; {@code ruleJson} gives each node's text back. */
-    public ExplainResult explain(String segmentKey, Rule rule, com.fasterxml.jackson.databind.JsonNode ruleJson,
-                                 Instant asOf, String learnerKey) {
+    public ExplainResult explain(
+            String segmentKey,
+            Rule rule,
+            com.fasterxml.jackson.databind.JsonNode ruleJson,
+            Instant asOf,
+            String learnerKey) {
         dev.masync.segment.rule.Explanation e = compiler().explain(rule, asOf, learnerKey);
         Row[] found = new Row[1];
         warehouse().query(e.query(), row -> {
@@ -133,21 +155,26 @@ public class SegmentQueries {
             if (c.kind() == dev.masync.segment.rule.Explanation.Kind.IN_SEGMENT) {
                 member = Boolean.TRUE.equals(row.get(c.name()));
             } else if (c.kind() == dev.masync.segment.rule.Explanation.Kind.CONDITION) {
-                conditions.add(new ConditionResult(c.pointer(), node(ruleJson, c.pointer()),
-                        (Boolean) row.get(c.name()), values.get(c.pointer())));
+                conditions.add(new ConditionResult(
+                        c.pointer(),
+                        node(ruleJson, c.pointer()),
+                        (Boolean) row.get(c.name()),
+                        values.get(c.pointer())));
             }
         }
         return new ExplainResult(segmentKey, learnerKey, true, member, asOf, conditions);
     }
 
     /** The node at a pointer of the form {@code /rule/...}; combinators are summarised, leaves returned whole. */
-    private static com.fasterxml.jackson.databind.JsonNode node(com.fasterxml.jackson.databind.JsonNode rule,
-                                                                String pointer) {
+    private static com.fasterxml.jackson.databind.JsonNode node(
+            com.fasterxml.jackson.databind.JsonNode rule, String pointer) {
         String relative = pointer.startsWith("/rule") ? pointer.substring("/rule".length()) : pointer;
         com.fasterxml.jackson.databind.JsonNode n = relative.isEmpty() ? rule : rule.at(relative);
         if (n.isObject() && (n.has("all") || n.has("any") || n.has("not"))) {
             String op = n.has("all") ? "all" : n.has("any") ? "any" : "not";
-            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("combinator", op);
+            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                    .objectNode()
+                    .put("combinator", op);
         }
         return n;
     }
@@ -208,8 +235,9 @@ public class SegmentQueries {
         for (int i = 0; i < attributes.size(); i++) {
             String a = attributes.get(i);
             if (a == null || catalog.learners().column(a).isEmpty()) {
-                errors.add(new ProblemError("/attributes/" + i, "unknown attribute '" + a
-                        + "'; GET /api/v1/catalog lists the learner attributes"));
+                errors.add(new ProblemError(
+                        "/attributes/" + i,
+                        "unknown attribute '" + a + "'; GET /api/v1/catalog lists the learner attributes"));
             } else if (!out.contains(a)) {
                 out.add(a);
             }
@@ -231,16 +259,17 @@ public class SegmentQueries {
         try {
             return Instant.parse(value.trim());
         } catch (DateTimeParseException e) {
-            throw ApiException.invalid("asOf is not an ISO-8601 instant.", List.of(new ProblemError(pointer,
-                    "use an instant such as 2026-11-28T09:00:00Z")));
+            throw ApiException.invalid(
+                    "asOf is not an ISO-8601 instant.",
+                    List.of(new ProblemError(pointer, "use an instant such as 2026-11-28T09:00:00Z")));
         }
     }
 
     static int limit(Integer value, int dflt, String pointer) {
         int v = value == null ? dflt : value;
         if (v < 1 || v > MAX_PAGE) {
-            throw ApiException.invalid("Limit out of range.", List.of(new ProblemError(pointer,
-                    "must be between 1 and " + MAX_PAGE)));
+            throw ApiException.invalid(
+                    "Limit out of range.", List.of(new ProblemError(pointer, "must be between 1 and " + MAX_PAGE)));
         }
         return v;
     }

@@ -35,9 +35,14 @@ public class SegmentResource {
         this.identity = identity;
     }
 
-    public record VersionView(int version, String change, String name, String description,
-                              com.fasterxml.jackson.databind.JsonNode rule, Instant changedAt, String changedBy) {
-    }
+    public record VersionView(
+            int version,
+            String change,
+            String name,
+            String description,
+            com.fasterxml.jackson.databind.JsonNode rule,
+            Instant changedAt,
+            String changedBy) {}
 
     @GET
     @RolesAllowed("viewer")
@@ -53,7 +58,9 @@ public class SegmentResource {
     public Response create(SegmentRequest request) {
         SegmentView created = segments.create(require(request), actor());
         return Response.created(URI.create("/api/v1/segments/" + created.key()))
-                .tag(tag(created.version())).entity(created).build();
+                .tag(tag(created.version()))
+                .entity(created)
+                .build();
     }
 
     @GET
@@ -70,8 +77,8 @@ public class SegmentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed("editor")
     @Operation(summary = "Replace a segment's definition; needs If-Match with the version read (412 if stale)")
-    public Response update(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch,
-                           SegmentRequest request) {
+    public Response update(
+            @PathParam("key") String key, @HeaderParam("If-Match") String ifMatch, SegmentRequest request) {
         SegmentView view = segments.update(key, require(request), version(ifMatch), actor());
         return Response.ok(view).tag(tag(view.version())).build();
     }
@@ -90,8 +97,16 @@ public class SegmentResource {
     @RolesAllowed("viewer")
     @Operation(summary = "Earlier definitions, newest first, with who changed them and when")
     public List<VersionView> versions(@PathParam("key") String key) {
-        return segments.versions(key).stream().map(v -> new VersionView(v.version, v.changeKind, v.name,
-                v.description, segments.readRule(v.ruleJson), v.changedAt, v.changedBy)).toList();
+        return segments.versions(key).stream()
+                .map(v -> new VersionView(
+                        v.version,
+                        v.changeKind,
+                        v.name,
+                        v.description,
+                        segments.readRule(v.ruleJson),
+                        v.changedAt,
+                        v.changedBy))
+                .toList();
     }
 
     static SegmentRequest require(SegmentRequest request) {
@@ -114,7 +129,8 @@ public class SegmentResource {
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid_if_match",
+            throw ApiException.badRequest(
+                    "invalid_if_match",
                     "If-Match must be the segment's version as returned in its ETag, e.g. If-Match: \"3\".");
         }
     }

@@ -37,8 +37,12 @@ public class SegmentService {
 
     private final jakarta.enterprise.inject.Instance<SegmentUsers> users;
 
-    SegmentService(CatalogService catalogs, ObjectMapper json, Clock clock, AuditLog audit,
-                   jakarta.enterprise.inject.Instance<SegmentUsers> users) {
+    SegmentService(
+            CatalogService catalogs,
+            ObjectMapper json,
+            Clock clock,
+            AuditLog audit,
+            jakarta.enterprise.inject.Instance<SegmentUsers> users) {
         this.users = users;
         this.catalogs = catalogs;
         this.json = json;
@@ -52,7 +56,9 @@ public class SegmentService {
     }
 
     public List<SegmentView> list() {
-        return Segment.<Segment>listAll(io.quarkus.panache.common.Sort.by("key")).stream().map(this::view).toList();
+        return Segment.<Segment>listAll(io.quarkus.panache.common.Sort.by("key")).stream()
+                .map(this::view)
+                .toList();
     }
 
     public SegmentView get(String key) {
@@ -62,7 +68,8 @@ public class SegmentService {
     public Segment find(String key) {
         Segment s = key == null ? null : Segment.findById(key);
         if (s == null) {
-            throw ApiException.notFound("segment_not_found", "No segment '" + key + "'; GET /api/v1/segments lists them.");
+            throw ApiException.notFound(
+                    "segment_not_found", "No segment '" + key + "'; GET /api/v1/segments lists them.");
         }
         return s;
     }
@@ -76,8 +83,12 @@ public class SegmentService {
     }
 
     /** As {@link #checkedRule(JsonNode, String, String, List)} against a given catalog (start-up uses this). */
-    public Rule checkedRule(JsonNode rule, String pointer, String selfKey, List<ProblemError> earlier,
-                            dev.masync.catalog.Catalog catalog) {
+    public Rule checkedRule(
+            JsonNode rule,
+            String pointer,
+            String selfKey,
+            List<ProblemError> earlier,
+            dev.masync.catalog.Catalog catalog) {
         List<ProblemError> errors = new ArrayList<>(earlier);
         Rule parsed = null;
         if (rule == null || rule.isNull() || rule.isMissingNode()) {
@@ -94,15 +105,16 @@ public class SegmentService {
                     java.util.Set<String> seen = new java.util.HashSet<>();
                     errors.forEach(e -> seen.add(e.pointer()));
                     RuleValidator.validate(p.rule(), pointer, catalog, lookup(), selfKey).stream()
-                            .filter(e -> !seen.contains(e.pointer())).forEach(errors::add);
+                            .filter(e -> !seen.contains(e.pointer()))
+                            .forEach(errors::add);
                 } catch (RuntimeException partialRule) {
                     // a partial rule may lack what validation needs; the parse errors stand on their own
                 }
             }
         }
         if (!errors.isEmpty()) {
-            throw ApiException.invalid("The segment is not valid; fix the errors listed (each has a pointer to the"
-                    + " field).", errors);
+            throw ApiException.invalid(
+                    "The segment is not valid; fix the errors listed (each has a pointer to the" + " field).", errors);
         }
         return parsed;
     }
@@ -112,8 +124,10 @@ public class SegmentService {
         List<ProblemError> errors = fieldErrors(request, true);
         checkedRule(request.rule(), "/rule", request.key(), errors);
         if (Segment.findById(request.key()) != null) {
-            throw ApiException.conflict("segment_exists", "A segment '" + request.key()
-                    + "' exists already; PUT /api/v1/segments/" + request.key() + " changes it.");
+            throw ApiException.conflict(
+                    "segment_exists",
+                    "A segment '" + request.key() + "' exists already; PUT /api/v1/segments/" + request.key()
+                            + " changes it.");
         }
         Segment s = new Segment();
         s.key = request.key();
@@ -133,8 +147,9 @@ public class SegmentService {
         Preconditions.requireApiManaged("Segment", s.key, s.source, s.sourceFile);
         Preconditions.requireVersion("Segment", s.key, s.version, ifMatch);
         if (request.key() != null && !request.key().equals(key)) {
-            throw ApiException.invalid("A segment's key cannot change.", List.of(new ProblemError("/key",
-                    "must be '" + key + "' (the key in the path) or omitted")));
+            throw ApiException.invalid(
+                    "A segment's key cannot change.",
+                    List.of(new ProblemError("/key", "must be '" + key + "' (the key in the path) or omitted")));
         }
         List<ProblemError> errors = fieldErrors(request, false);
         checkedRule(request.rule(), "/rule", key, errors);
@@ -152,13 +167,15 @@ public class SegmentService {
         Preconditions.requireVersion("Segment", s.key, s.version, ifMatch);
         List<String> users = referencingSegments(key);
         if (!users.isEmpty()) {
-            throw ApiException.conflict("segment_in_use", "Segment '" + key + "' is used by segment(s) " + users
-                    + "; remove those references first.");
+            throw ApiException.conflict(
+                    "segment_in_use",
+                    "Segment '" + key + "' is used by segment(s) " + users + "; remove those references first.");
         }
         List<String> syncs = syncsOf(key);
         if (!syncs.isEmpty()) {
-            throw ApiException.conflict("segment_in_use", "Segment '" + key + "' is sent by sync(s) " + syncs
-                    + "; delete or repoint those syncs first.");
+            throw ApiException.conflict(
+                    "segment_in_use",
+                    "Segment '" + key + "' is sent by sync(s) " + syncs + "; delete or repoint those syncs first.");
         }
         SegmentView before = view(s);
         s.version = s.version + 1;
@@ -194,7 +211,9 @@ public class SegmentService {
         if (node == null) {
             return false;
         }
-        if (node.isObject() && node.has("segment") && key.equals(node.get("segment").asText(null))) {
+        if (node.isObject()
+                && node.has("segment")
+                && key.equals(node.get("segment").asText(null))) {
             return true;
         }
         for (JsonNode child : node) {
@@ -205,17 +224,19 @@ public class SegmentService {
         return false;
     }
 
-
-
     private List<ProblemError> fieldErrors(SegmentRequest r, boolean creating) {
         List<ProblemError> errors = new ArrayList<>();
         if (creating) {
             if (r.key() == null || r.key().isBlank()) {
-                errors.add(new ProblemError("/key", "a key is required: lower-case letters, digits and '_',"
-                        + " starting with a letter, e.g. \"math_slipping\""));
+                errors.add(new ProblemError(
+                        "/key",
+                        "a key is required: lower-case letters, digits and '_',"
+                                + " starting with a letter, e.g. \"math_slipping\""));
             } else if (!KEY.matcher(r.key()).matches()) {
-                errors.add(new ProblemError("/key", "use lower-case letters, digits and '_', starting with a letter,"
-                        + " at most 100 characters, e.g. \"math_slipping\""));
+                errors.add(new ProblemError(
+                        "/key",
+                        "use lower-case letters, digits and '_', starting with a letter,"
+                                + " at most 100 characters, e.g. \"math_slipping\""));
             }
         }
         if (r.name() == null || r.name().isBlank()) {
@@ -227,8 +248,10 @@ public class SegmentService {
         }
         if (r.description() != null && r.description().length() > 2000) {
             errors.add(new ProblemError("/description", "at most 2000 characters"));
-        } else if (r.description() != null && r.description().chars()
-                .anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t' && c != '\r')) {
+        } else if (r.description() != null
+                && r.description()
+                        .chars()
+                        .anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t' && c != '\r')) {
             errors.add(new ProblemError("/description", "must not contain control characters other than line breaks"));
         }
         return errors;
@@ -257,8 +280,18 @@ public class SegmentService {
     }
 
     SegmentView view(Segment s) {
-        return new SegmentView(s.key, s.name, s.description, readRule(s.ruleJson), s.version, s.source,
-                s.sourceFile, s.createdAt, s.createdBy, s.updatedAt, s.updatedBy);
+        return new SegmentView(
+                s.key,
+                s.name,
+                s.description,
+                readRule(s.ruleJson),
+                s.version,
+                s.source,
+                s.sourceFile,
+                s.createdAt,
+                s.createdBy,
+                s.updatedAt,
+                s.updatedBy);
     }
 
     JsonNode readRule(String ruleJson) {

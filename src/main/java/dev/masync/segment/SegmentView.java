@@ -7,7 +7,15 @@ import java.time.Instant;
 
 /** A saved segment as the API returns it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SegmentView(String key, String name, String description, JsonNode rule, int version, String source,
-                          String sourceFile, Instant createdAt, String createdBy, Instant updatedAt,
-                          String updatedBy) {
-}
+public record SegmentView(
+        String key,
+        String name,
+        String description,
+        JsonNode rule,
+        int version,
+        String source,
+        String sourceFile,
+        Instant createdAt,
+        String createdBy,
+        Instant updatedAt,
+        String updatedBy) {}

@@ -20,14 +20,15 @@ public final class CronSchedule {
     private static final CronParser QUARTZ =
             new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
 
-    private CronSchedule() {
-    }
+    private CronSchedule() {}
 
     /** Why the expression cannot be used, or empty if it can. */
     public static Optional<String> problem(String expression) {
         try {
             Cron cron = parse(expression);
-            if (ExecutionTime.forCron(cron).nextExecution(ZonedDateTime.now(ZoneId.of("UTC"))).isEmpty()) {
+            if (ExecutionTime.forCron(cron)
+                    .nextExecution(ZonedDateTime.now(ZoneId.of("UTC")))
+                    .isEmpty()) {
                 return Optional.of("the cron expression never fires; check its fields");
             }
             return Optional.empty();

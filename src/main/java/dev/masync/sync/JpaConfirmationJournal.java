@@ -21,8 +21,7 @@ import java.util.Objects;
 @ApplicationScoped
 public class JpaConfirmationJournal implements ConfirmationJournal {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<String>> KEYS = new TypeReference<>() {
-    };
+    private static final TypeReference<List<String>> KEYS = new TypeReference<>() {};
     /** Characters of JSON per row, below the column's 1,000,000. */
     static final int MAX_JSON_CHARS = 900_000;
 
@@ -52,8 +51,8 @@ public class JpaConfirmationJournal implements ConfirmationJournal {
 
     @Override
     public List<Entry> entries(String syncKey) {
-        List<SyncConfirmationEntity> rows = QuarkusTransaction.requiringNew().call(() ->
-                SyncConfirmationEntity.<SyncConfirmationEntity>list("syncKey = ?1 order by id", syncKey));
+        List<SyncConfirmationEntity> rows = QuarkusTransaction.requiringNew()
+                .call(() -> SyncConfirmationEntity.<SyncConfirmationEntity>list("syncKey = ?1 order by id", syncKey));
         List<Entry> out = new ArrayList<>();
         long from = 0;
         long to = 0;

@@ -27,8 +27,7 @@ public class RecordErrorEntity extends PanacheEntityBase {
         public String syncKey;
         public String learnerKey;
 
-        public Key() {
-        }
+        public Key() {}
 
         public Key(String syncKey, String learnerKey) {
             this.syncKey = syncKey;

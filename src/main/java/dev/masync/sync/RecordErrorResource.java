@@ -31,12 +31,27 @@ public class RecordErrorResource {
         this.audit = audit;
     }
 
-    public record RecordErrorView(String learnerKey, String destinationKey, String errorClass, String code,
-                                  String message, int attempts, String status, Instant firstSeen,
-                                  Instant lastSeen) {
+    public record RecordErrorView(
+            String learnerKey,
+            String destinationKey,
+            String errorClass,
+            String code,
+            String message,
+            int attempts,
+            String status,
+            Instant firstSeen,
+            Instant lastSeen) {
         static RecordErrorView of(RecordErrorEntity e) {
-            return new RecordErrorView(e.learnerKey, e.destinationKey, e.errorClass, e.code, e.message, e.attempts,
-                    e.status, e.firstSeen, e.lastSeen);
+            return new RecordErrorView(
+                    e.learnerKey,
+                    e.destinationKey,
+                    e.errorClass,
+                    e.code,
+                    e.message,
+                    e.attempts,
+                    e.status,
+                    e.firstSeen,
+                    e.lastSeen);
         }
     }
 
@@ -45,8 +60,9 @@ public class RecordErrorResource {
     @Operation(summary = "Records of this sync the destination refused: retrying, quarantined or skipped")
     public List<RecordErrorView> list(@PathParam("key") String key, @QueryParam("status") String status) {
         syncs.find(key);
-        if (status != null && !List.of(RecordErrorEntity.RETRYING, RecordErrorEntity.QUARANTINED,
-                RecordErrorEntity.SKIPPED).contains(status)) {
+        if (status != null
+                && !List.of(RecordErrorEntity.RETRYING, RecordErrorEntity.QUARANTINED, RecordErrorEntity.SKIPPED)
+                        .contains(status)) {
             throw ApiException.badRequest("invalid_status", "status must be retrying, quarantined or skipped");
         }
         List<RecordErrorEntity> all = status == null
@@ -86,8 +102,10 @@ public class RecordErrorResource {
         syncs.find(key);
         RecordErrorEntity e = RecordErrorEntity.findById(new RecordErrorEntity.Key(key, learnerKey));
         if (e == null) {
-            throw ApiException.notFound("record_error_not_found", "Sync '" + key + "' has no open error for"
-                    + " learner '" + learnerKey + "'; GET /api/v1/syncs/" + key + "/record-errors lists them.");
+            throw ApiException.notFound(
+                    "record_error_not_found",
+                    "Sync '" + key + "' has no open error for" + " learner '" + learnerKey + "'; GET /api/v1/syncs/"
+                            + key + "/record-errors lists them.");
         }
         return e;
     }

@@ -10,10 +10,19 @@ import java.util.Optional;
  * under which field names, how membership is shown, and when it runs. The same shape in REST bodies and in
  * {@code connectors/syncs/*.yaml}.
  */
-public record SyncDefinition(String key, String name, String segment, String destination, Identity identity,
-                             List<FieldMapping> mapping, Optional<Membership> membership, Mode mode,
-                             Optional<Schedule> schedule, boolean paused, Guard guard,
-                             Optional<Freshness> freshness) {
+public record SyncDefinition(
+        String key,
+        String name,
+        String segment,
+        String destination,
+        Identity identity,
+        List<FieldMapping> mapping,
+        Optional<Membership> membership,
+        Mode mode,
+        Optional<Schedule> schedule,
+        boolean paused,
+        Guard guard,
+        Optional<Freshness> freshness) {
 
     public SyncDefinition {
         Objects.requireNonNull(key, "key");
@@ -33,7 +42,11 @@ public record SyncDefinition(String key, String name, String segment, String des
      * What the destination does with members and leavers: {@code upsert} creates or updates members and leaves
      * leavers alone; {@code update} only updates records that already exist; {@code mirror} also propagates leaving.
      */
-    public enum Mode { UPSERT, UPDATE, MIRROR }
+    public enum Mode {
+        UPSERT,
+        UPDATE,
+        MIRROR
+    }
 
     /**
      * @param attribute warehouse attribute whose value identifies the learner at the destination (the learner key,
@@ -76,7 +89,11 @@ public record SyncDefinition(String key, String name, String segment, String des
      * {@code list} (the record is added to the list and removed when leaving).
      */
     public record Membership(Style style, String field, String value) {
-        public enum Style { BOOLEAN, VALUE, LIST }
+        public enum Style {
+            BOOLEAN,
+            VALUE,
+            LIST
+        }
 
         public Membership {
             Objects.requireNonNull(style, "style");

@@ -33,9 +33,10 @@ public final class SyncDefinitionParser {
     private static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
 
     /** What a definition is checked against. */
-    public record Context(Catalog catalog, Predicate<String> segmentExists,
-                          Function<String, Optional<Set<Membership.Style>>> destinationStyles) {
-    }
+    public record Context(
+            Catalog catalog,
+            Predicate<String> segmentExists,
+            Function<String, Optional<Set<Membership.Style>>> destinationStyles) {}
 
     /** The definition, or the problems that prevent it. */
     public record Result(SyncDefinition definition, List<ProblemError> errors) {
@@ -65,13 +66,28 @@ public final class SyncDefinitionParser {
             error("", "send a JSON object describing the sync");
             return null;
         }
-        allowOnly(body, "", "key", "name", "segment", "destination", "identity", "mapping", "membership", "mode",
-                "schedule", "paused", "guard", "freshness");
+        allowOnly(
+                body,
+                "",
+                "key",
+                "name",
+                "segment",
+                "destination",
+                "identity",
+                "mapping",
+                "membership",
+                "mode",
+                "schedule",
+                "paused",
+                "guard",
+                "freshness");
         String key = text(body, "key", "", keyFromPath == null);
         if (keyFromPath != null) {
             if (key != null && !key.equals(keyFromPath)) {
-                error("/key", "the key in the body (" + key + ") differs from the URL (" + keyFromPath
-                        + "); omit it or make them equal");
+                error(
+                        "/key",
+                        "the key in the body (" + key + ") differs from the URL (" + keyFromPath
+                                + "); omit it or make them equal");
             }
             key = keyFromPath;
         }
@@ -91,8 +107,10 @@ public final class SyncDefinitionParser {
         if (destination != null) {
             styles = context.destinationStyles().apply(destination);
             if (styles.isEmpty()) {
-                error("/destination", "no destination '" + destination
-                        + "'; create it first or use a key from GET /api/v1/destinations");
+                error(
+                        "/destination",
+                        "no destination '" + destination
+                                + "'; create it first or use a key from GET /api/v1/destinations");
             }
         }
         SyncDefinition.Identity identity = identity(body.get("identity"));
@@ -107,8 +125,19 @@ public final class SyncDefinitionParser {
         if (!errors.isEmpty()) {
             return null;
         }
-        return new SyncDefinition(key, name, segment, destination, identity, mapping, membership, mode, schedule,
-                paused, guard, freshness);
+        return new SyncDefinition(
+                key,
+                name,
+                segment,
+                destination,
+                identity,
+                mapping,
+                membership,
+                mode,
+                schedule,
+                paused,
+                guard,
+                freshness);
     }
 
     private SyncDefinition.Identity identity(JsonNode node) {
@@ -121,16 +150,22 @@ public final class SyncDefinitionParser {
             return null;
         }
         allowOnly(node, "/identity", "attribute", "field");
-        String attribute = Optional.ofNullable(text(node, "attribute", "/identity", false)).orElse(keyColumn);
+        String attribute =
+                Optional.ofNullable(text(node, "attribute", "/identity", false)).orElse(keyColumn);
         Optional<CatalogColumn> column = context.catalog().learners().column(attribute);
         if (column.isEmpty()) {
-            error("/identity/attribute", "no attribute '" + attribute + "' in "
-                    + context.catalog().learners().name() + "; pick one from GET /api/v1/catalog");
+            error(
+                    "/identity/attribute",
+                    "no attribute '" + attribute + "' in "
+                            + context.catalog().learners().name() + "; pick one from GET /api/v1/catalog");
         } else if (!identityType(column.get().type())) {
-            error("/identity/attribute", "'" + attribute + "' is " + column.get().type().jsonName()
-                    + "; identify learners by a string or integer attribute");
+            error(
+                    "/identity/attribute",
+                    "'" + attribute + "' is " + column.get().type().jsonName()
+                            + "; identify learners by a string or integer attribute");
         }
-        String field = Optional.ofNullable(text(node, "field", "/identity", false)).orElse(attribute);
+        String field =
+                Optional.ofNullable(text(node, "field", "/identity", false)).orElse(attribute);
         if (field != null && !FIELD.matcher(field).matches()) {
             error("/identity/field", "use a field name of letters, digits, _ . or -, starting with a letter or _");
         }
@@ -181,18 +216,24 @@ public final class SyncDefinitionParser {
             }
             Optional<CatalogColumn> column = context.catalog().learners().column(source);
             if (column.isEmpty()) {
-                error(at + "/source", "no attribute '" + source + "' in " + context.catalog().learners().name()
-                        + "; pick one from GET /api/v1/catalog");
+                error(
+                        at + "/source",
+                        "no attribute '" + source + "' in "
+                                + context.catalog().learners().name() + "; pick one from GET /api/v1/catalog");
                 continue;
             }
             ColumnType type = column.get().type();
             if (type == ColumnType.OTHER) {
-                error(at + "/source", "'" + source + "' has type " + column.get().nativeType()
-                        + " that cannot be sent; map a column of a plain type or cast it in a view");
+                error(
+                        at + "/source",
+                        "'" + source + "' has type " + column.get().nativeType()
+                                + " that cannot be sent; map a column of a plain type or cast it in a view");
             } else if (format != null && !formatFits(format, type)) {
-                error(at + "/format", "format " + format.name().toLowerCase(Locale.ROOT) + " needs a date or"
-                        + " timestamp attribute, but '" + source + "' is " + type.jsonName()
-                        + "; use auto or string");
+                error(
+                        at + "/format",
+                        "format " + format.name().toLowerCase(Locale.ROOT) + " needs a date or"
+                                + " timestamp attribute, but '" + source + "' is " + type.jsonName()
+                                + "; use auto or string");
             }
             if (format != null && target != null) {
                 out.add(new FieldMapping(source, target, format));
@@ -235,8 +276,13 @@ public final class SyncDefinitionParser {
             error("/membership/value", "only style value takes a value; remove it");
         }
         if (style != null && styles.isPresent() && !styles.get().contains(style)) {
-            error("/membership/style", "this destination does not support style " + styleText + "; use one of "
-                    + styles.get().stream().map(s -> s.name().toLowerCase(Locale.ROOT)).sorted().toList());
+            error(
+                    "/membership/style",
+                    "this destination does not support style " + styleText + "; use one of "
+                            + styles.get().stream()
+                                    .map(s -> s.name().toLowerCase(Locale.ROOT))
+                                    .sorted()
+                                    .toList());
         }
         if (field != null && !FIELD.matcher(field).matches()) {
             error("/membership/field", "use a field or list name of letters, digits, _ . or -");
@@ -278,8 +324,10 @@ public final class SyncDefinitionParser {
             Optional<TimeAmount> amount = TimeAmount.parse(every);
             Duration d = amount.map(TimeAmount::duration).orElse(null);
             if (d == null || d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(Duration.ofDays(31)) > 0) {
-                error("/schedule/every", "use an ISO-8601 duration between PT10S and P31D written with time"
-                        + " units, e.g. PT15M or PT24H");
+                error(
+                        "/schedule/every",
+                        "use an ISO-8601 duration between PT10S and P31D written with time"
+                                + " units, e.g. PT15M or PT24H");
                 return Optional.empty();
             }
             return Optional.of(new SyncDefinition.Schedule(Optional.of(d), Optional.empty()));
@@ -342,8 +390,10 @@ public final class SyncDefinitionParser {
         if (attribute != null) {
             Optional<CatalogColumn> c = context.catalog().learners().column(attribute);
             if (c.isEmpty() || !c.get().type().isTemporal()) {
-                error("/freshness/attribute", "use a date or timestamp attribute of "
-                        + context.catalog().learners().name() + " that shows when the data was last updated");
+                error(
+                        "/freshness/attribute",
+                        "use a date or timestamp attribute of "
+                                + context.catalog().learners().name() + " that shows when the data was last updated");
             }
         }
         Optional<Duration> age = Optional.empty();
@@ -358,8 +408,8 @@ public final class SyncDefinitionParser {
         return attribute == null ? Optional.empty() : Optional.of(new SyncDefinition.Freshness(attribute, age));
     }
 
-    private void checkTargets(SyncDefinition.Identity identity, List<FieldMapping> mapping,
-                              Optional<Membership> membership) {
+    private void checkTargets(
+            SyncDefinition.Identity identity, List<FieldMapping> mapping, Optional<Membership> membership) {
         Map<String, String> used = new HashMap<>();
         if (identity != null) {
             used.put(identity.field(), "/identity/field");
@@ -375,8 +425,10 @@ public final class SyncDefinitionParser {
             String target = mapping.get(i).target();
             String earlier = used.putIfAbsent(target, "/mapping/" + i + "/target");
             if (earlier != null) {
-                error("/mapping/" + i + "/target", "field '" + target + "' is already written by " + earlier
-                        + "; each destination field may be written once");
+                error(
+                        "/mapping/" + i + "/target",
+                        "field '" + target + "' is already written by " + earlier
+                                + "; each destination field may be written once");
             }
         }
     }
@@ -413,8 +465,9 @@ public final class SyncDefinitionParser {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                error(at + "/" + f.replace("~", "~0").replace("/", "~1"), "unknown field '" + f
-                        + "'; allowed here: " + String.join(", ", names));
+                error(
+                        at + "/" + f.replace("~", "~0").replace("/", "~1"),
+                        "unknown field '" + f + "'; allowed here: " + String.join(", ", names));
             }
         }
     }

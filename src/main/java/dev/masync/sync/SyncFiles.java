@@ -45,7 +45,9 @@ public class SyncFiles {
         }
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+            files = s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             LOG.errorf("syncs in %s not loaded: %s", dir.toAbsolutePath(), e.getMessage());
             return 0;
@@ -60,17 +62,20 @@ public class SyncFiles {
                     ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("key", stem);
                 }
                 JsonNode definition = node;
-                SyncDefinitionParser.Result r = QuarkusTransaction.requiringNew().call(() ->
-                        SyncDefinitionParser.parse(definition, null, syncs.context(catalogs.state().catalog())));
+                SyncDefinitionParser.Result r = QuarkusTransaction.requiringNew()
+                        .call(() -> SyncDefinitionParser.parse(
+                                definition, null, syncs.context(catalogs.state().catalog())));
                 if (!r.ok()) {
                     LOG.errorf("sync file %s skipped: %s", f, r.errors());
                     continue;
                 }
                 seen.add(r.definition().key());
-                SyncEntity existing = QuarkusTransaction.requiringNew().call(() -> SyncEntity.findById(
-                        r.definition().key()));
+                SyncEntity existing = QuarkusTransaction.requiringNew()
+                        .call(() -> SyncEntity.findById(r.definition().key()));
                 if (existing != null && SyncEntity.SOURCE_API.equals(existing.source)) {
-                    LOG.errorf("sync file %s skipped: sync '%s' is managed through the API", f, r.definition().key());
+                    LOG.errorf(
+                            "sync file %s skipped: sync '%s' is managed through the API",
+                            f, r.definition().key());
                     continue;
                 }
                 if (syncs.applyFile(r.definition(), dir.resolve(f.getFileName()).toString())) {
@@ -80,8 +85,10 @@ public class SyncFiles {
                 LOG.errorf("sync file %s skipped: %s", f, e.getMessage());
             }
         }
-        for (String key : QuarkusTransaction.requiringNew().call(() -> SyncEntity.<SyncEntity>list("source",
-                SyncEntity.SOURCE_FILE).stream().map(s -> s.key).toList())) {
+        for (String key : QuarkusTransaction.requiringNew()
+                .call(() -> SyncEntity.<SyncEntity>list("source", SyncEntity.SOURCE_FILE).stream()
+                        .map(s -> s.key)
+                        .toList())) {
             if (!seen.contains(key)) {
                 try {
                     syncs.deleteFileManaged(key);
@@ -90,8 +97,8 @@ public class SyncFiles {
                 }
             }
         }
-        LOG.infof("syncs as code: %d file(s) in %s, %d created or changed", files.size(), dir.toAbsolutePath(),
-                changed);
+        LOG.infof(
+                "syncs as code: %d file(s) in %s, %d created or changed", files.size(), dir.toAbsolutePath(), changed);
         return changed;
     }
 }

@@ -11,8 +11,7 @@ import java.util.Locale;
 public final class SyncJson {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private SyncJson() {
-    }
+    private SyncJson() {}
 
     public static ObjectNode write(SyncDefinition d) {
         ObjectNode o = JSON.createObjectNode();
@@ -20,14 +19,19 @@ public final class SyncJson {
         o.put("name", d.name());
         o.put("segment", d.segment());
         o.put("destination", d.destination());
-        o.putObject("identity").put("attribute", d.identity().attribute()).put("field", d.identity().field());
+        o.putObject("identity")
+                .put("attribute", d.identity().attribute())
+                .put("field", d.identity().field());
         ArrayNode mapping = o.putArray("mapping");
         for (SyncDefinition.FieldMapping m : d.mapping()) {
-            mapping.addObject().put("source", m.source()).put("target", m.target())
+            mapping.addObject()
+                    .put("source", m.source())
+                    .put("target", m.target())
                     .put("format", m.format().name().toLowerCase(Locale.ROOT));
         }
         d.membership().ifPresent(m -> {
-            ObjectNode n = o.putObject("membership").put("style", m.style().name().toLowerCase(Locale.ROOT))
+            ObjectNode n = o.putObject("membership")
+                    .put("style", m.style().name().toLowerCase(Locale.ROOT))
                     .put("field", m.field());
             if (m.value() != null) {
                 n.put("value", m.value());
@@ -40,7 +44,8 @@ public final class SyncJson {
             s.cron().ifPresent(c -> n.put("cron", c));
         });
         o.put("paused", d.paused());
-        o.putObject("guard").put("maxLeavePercent", d.guard().maxLeavePercent())
+        o.putObject("guard")
+                .put("maxLeavePercent", d.guard().maxLeavePercent())
                 .put("maxChangePercent", d.guard().maxChangePercent())
                 .put("minPreviousMembers", d.guard().minPreviousMembers());
         d.freshness().ifPresent(f -> {

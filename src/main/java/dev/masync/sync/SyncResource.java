@@ -48,7 +48,10 @@ public class SyncResource {
     @Operation(summary = "Create a sync (checked against catalog, segments and destinations; 422 lists every error)")
     public Response create(JsonNode body) {
         SyncView v = syncs.create(body, actor());
-        return Response.created(URI.create("/api/v1/syncs/" + v.key())).tag(tag(v.version())).entity(v).build();
+        return Response.created(URI.create("/api/v1/syncs/" + v.key()))
+                .tag(tag(v.version()))
+                .entity(v)
+                .build();
     }
 
     @GET

@@ -30,11 +30,15 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     /** A state generation no sync uses any more; dropped from the warehouse once the transaction commits. */
-    public record StateRetired(String stateKey) {
-    }
+    public record StateRetired(String stateKey) {}
 
-    SyncService(CatalogService catalogs, DestinationService destinations, AuditLog audit, Clock clock,
-                MasyncConfig masync, jakarta.enterprise.event.Event<StateRetired> retired) {
+    SyncService(
+            CatalogService catalogs,
+            DestinationService destinations,
+            AuditLog audit,
+            Clock clock,
+            MasyncConfig masync,
+            jakarta.enterprise.event.Event<StateRetired> retired) {
         this.retired = retired;
         this.catalogs = catalogs;
         this.destinations = destinations;
@@ -50,17 +54,23 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
 
     /** Like {@link #context()} with a given catalog (start-up code must not wait for the catalog). */
     public SyncDefinitionParser.Context context(dev.masync.catalog.Catalog catalog) {
-        return new SyncDefinitionParser.Context(catalog, key -> Segment.findById(key) != null,
-                key -> destinations.find(key).map(d -> Set.of(SyncDefinition.Membership.Style.BOOLEAN,
-                        SyncDefinition.Membership.Style.VALUE)));
+        return new SyncDefinitionParser.Context(
+                catalog,
+                key -> Segment.findById(key) != null,
+                key -> destinations
+                        .find(key)
+                        .map(d -> Set.of(
+                                SyncDefinition.Membership.Style.BOOLEAN, SyncDefinition.Membership.Style.VALUE)));
     }
 
     /** Parses a definition or answers 422 with every problem. */
     public SyncDefinition checked(JsonNode body, String keyFromPath) {
         SyncDefinitionParser.Result r = SyncDefinitionParser.parse(body, keyFromPath, context());
         if (!r.ok()) {
-            throw ApiException.invalid("The sync definition has " + r.errors().size() + " problem(s); see errors"
-                    + " (each names the field and how to fix it).", r.errors());
+            throw ApiException.invalid(
+                    "The sync definition has " + r.errors().size() + " problem(s); see errors"
+                            + " (each names the field and how to fix it).",
+                    r.errors());
         }
         return r.definition();
     }
@@ -72,7 +82,8 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
 
     public List<SyncView> list() {
         return SyncEntity.<SyncEntity>listAll(io.quarkus.panache.common.Sort.by("key")).stream()
-                .map(this::view).toList();
+                .map(this::view)
+                .toList();
     }
 
     public SyncEntity find(String key) {
@@ -91,8 +102,9 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
     public SyncView create(JsonNode body, String actor) {
         SyncDefinition d = checked(body, null);
         if (SyncEntity.findById(d.key()) != null) {
-            throw ApiException.conflict("sync_exists", "A sync '" + d.key() + "' exists already; PUT /api/v1/syncs/"
-                    + d.key() + " changes it.");
+            throw ApiException.conflict(
+                    "sync_exists",
+                    "A sync '" + d.key() + "' exists already; PUT /api/v1/syncs/" + d.key() + " changes it.");
         }
         SyncEntity e = new SyncEntity();
         e.key = d.key();
@@ -158,8 +170,10 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
 
     private void deleteEntity(SyncEntity e) {
         if (e.leaseOwner != null && e.leaseUntil != null && e.leaseUntil.isAfter(clock.instant())) {
-            throw ApiException.conflict("run_in_progress", "Sync '" + e.key + "' is running; wait for the run to"
-                    + " end (GET /api/v1/syncs/" + e.key + "/runs), then delete it.");
+            throw ApiException.conflict(
+                    "run_in_progress",
+                    "Sync '" + e.key + "' is running; wait for the run to" + " end (GET /api/v1/syncs/" + e.key
+                            + "/runs), then delete it.");
         }
         SyncView before = view(e);
         RecordErrorEntity.delete("syncKey", e.key);
@@ -184,7 +198,8 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
         e.updatedAt = clock.instant();
         e.updatedBy = actor;
         if (!paused) {
-            e.nextRunAt = nextRun(SyncDefinitionParser.parse(json, key, context()).definition(), clock.instant());
+            e.nextRunAt =
+                    nextRun(SyncDefinitionParser.parse(json, key, context()).definition(), clock.instant());
         }
         audit.record(paused ? "sync.pause" : "sync.resume", "sync", key, before, view(e));
         return view(e);
@@ -192,14 +207,19 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
 
     @Override
     public List<String> syncsUsing(String destinationKey) {
-        return SyncEntity.<SyncEntity>list("destinationKey", destinationKey).stream().map(s -> s.key).sorted()
+        return SyncEntity.<SyncEntity>list("destinationKey", destinationKey).stream()
+                .map(s -> s.key)
+                .sorted()
                 .toList();
     }
 
     /** Syncs that send this segment. */
     @Override
     public List<String> syncsOf(String segmentKey) {
-        return SyncEntity.<SyncEntity>list("segmentKey", segmentKey).stream().map(s -> s.key).sorted().toList();
+        return SyncEntity.<SyncEntity>list("segmentKey", segmentKey).stream()
+                .map(s -> s.key)
+                .sorted()
+                .toList();
     }
 
     private void apply(SyncEntity e, SyncDefinition d, String actor, int version) {
@@ -230,15 +250,23 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
         if (s.every().isPresent()) {
             return after.plus(s.every().get());
         }
-        return CronSchedule.next(s.cron().orElseThrow(), after, masync.timeZone()).orElse(null);
+        return CronSchedule.next(s.cron().orElseThrow(), after, masync.timeZone())
+                .orElse(null);
     }
 
     SyncView view(SyncEntity e) {
         boolean running = e.leaseOwner != null && e.leaseUntil != null && e.leaseUntil.isAfter(clock.instant());
-        return new SyncView(e.key, e.version, e.source, e.sourceFile, SyncJson.read(e.definitionJson), e.nextRunAt,
-                running, e.createdAt, e.createdBy, e.updatedAt, e.updatedBy);
+        return new SyncView(
+                e.key,
+                e.version,
+                e.source,
+                e.sourceFile,
+                SyncJson.read(e.definitionJson),
+                e.nextRunAt,
+                running,
+                e.createdAt,
+                e.createdBy,
+                e.updatedAt,
+                e.updatedBy);
     }
-
-
-
 }

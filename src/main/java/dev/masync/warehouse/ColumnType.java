@@ -11,8 +11,16 @@ public enum ColumnType {
     INTEGER(List.of("eq", "neq", "lt", "lte", "gt", "gte", "between", "in", "not_in", "is_null", "is_not_null")),
     NUMBER(List.of("eq", "neq", "lt", "lte", "gt", "gte", "between", "in", "not_in", "is_null", "is_not_null")),
     BOOLEAN(List.of("is_true", "is_false", "is_null")),
-    DATE(List.of("before", "after", "between", "within_last", "before_last", "within_next", "after_next",
-            "is_null", "is_not_null")),
+    DATE(List.of(
+            "before",
+            "after",
+            "between",
+            "within_last",
+            "before_last",
+            "within_next",
+            "after_next",
+            "is_null",
+            "is_not_null")),
     /** A timestamp without zone; read in {@code masync.time-zone}. */
     TIMESTAMP(DATE.operators),
     /** An absolute instant. */

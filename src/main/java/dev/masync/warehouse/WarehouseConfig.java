@@ -15,7 +15,10 @@ import java.util.OptionalLong;
 @ConfigMapping(prefix = "masync.warehouse")
 public interface WarehouseConfig {
 
-    enum Kind { DUCKDB, BIGQUERY }
+    enum Kind {
+        DUCKDB,
+        BIGQUERY
+    }
 
     /** {@code duckdb} (embedded) or {@code bigquery}. */
     @WithDefault("duckdb")

@@ -1,12 +1,11 @@
 package dev.masync.warehouse;
 
 import dev.masync.catalog.CatalogService;
+import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
-
-import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +35,8 @@ public class WarehouseHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder r = HealthCheckResponse.named("warehouse").withData("warehouse", warehouses.describe());
+        HealthCheckResponseBuilder r =
+                HealthCheckResponse.named("warehouse").withData("warehouse", warehouses.describe());
         if (catalogs.initializing() && !catalogs.awaitInitialLoad(STARTUP_WAIT)) {
             return r.down().withData("error", catalogs.state().error()).build();
         }

@@ -4,8 +4,8 @@ import dev.masync.demo.DemoConfig;
 import dev.masync.platform.MasyncConfig;
 import dev.masync.warehouse.bigquery.BigQuerySettings;
 import dev.masync.warehouse.bigquery.BigQueryWarehouse;
-import io.micrometer.core.instrument.MeterRegistry;
 import dev.masync.warehouse.duckdb.DuckDbWarehouse;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -35,8 +35,7 @@ public class WarehouseProvider {
     private volatile WarehouseException lastError;
     private volatile Instant lastAttempt = Instant.MIN;
 
-    WarehouseProvider(WarehouseConfig config, MasyncConfig masync, DemoConfig demo, Clock clock,
-                      MeterRegistry meters) {
+    WarehouseProvider(WarehouseConfig config, MasyncConfig masync, DemoConfig demo, Clock clock, MeterRegistry meters) {
         this.config = config;
         this.meters = meters;
         this.demo = demo;
@@ -97,15 +96,20 @@ public class WarehouseProvider {
     public String describe() {
         return switch (config.kind()) {
             case DUCKDB -> "duckdb:" + config.duckdb().path().toAbsolutePath();
-            case BIGQUERY -> "bigquery:" + config.bigquery().project().orElse("?") + "."
-                    + config.bigquery().dataset().orElse("?");
+            case BIGQUERY ->
+                "bigquery:" + config.bigquery().project().orElse("?") + "."
+                        + config.bigquery().dataset().orElse("?");
         };
     }
 
     public DuckDbWarehouse.Settings duckDbSettings(boolean readOnly) {
         WarehouseConfig.DuckDb d = config.duckdb();
-        return new DuckDbWarehouse.Settings(d.path(), readOnly, d.memoryLimit(),
-                d.threads().isPresent() ? d.threads().getAsInt() : null, masync.dataDir().resolve("duckdb-tmp"),
+        return new DuckDbWarehouse.Settings(
+                d.path(),
+                readOnly,
+                d.memoryLimit(),
+                d.threads().isPresent() ? d.threads().getAsInt() : null,
+                masync.dataDir().resolve("duckdb-tmp"),
                 d.statePath().orElse(null));
     }
 

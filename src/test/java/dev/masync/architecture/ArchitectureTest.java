@@ -14,42 +14,61 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.masync");
     }
 
     @Test
     void bigQueryClientStaysInsideTheWarehouse() {
-        noClasses().that().resideOutsideOfPackage("dev.masync.warehouse.bigquery..")
-                .should().dependOnClassesThat().resideInAnyPackage("com.google.cloud.bigquery..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.masync.warehouse.bigquery..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("com.google.cloud.bigquery..")
                 .because("only the BigQuery warehouse talks to BigQuery; use the Warehouse SPI instead")
                 .check(classes);
     }
 
     @Test
     void duckDbDriverStaysInsideTheWarehouse() {
-        noClasses().that().resideOutsideOfPackage("dev.masync.warehouse.duckdb..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.duckdb..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.masync.warehouse.duckdb..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.duckdb..")
                 .because("only the DuckDB warehouse uses the driver; go through Warehouse or plain java.sql")
                 .check(classes);
     }
 
     @Test
     void warehouseSpiHasNoFrameworkImports() {
-        noClasses().that().resideInAPackage("dev.masync.warehouse")
-                .and().haveSimpleNameNotEndingWith("Provider")
-                .and().haveSimpleNameNotEndingWith("HealthCheck")
-                .and().haveSimpleNameNotEndingWith("Config")
-                .should().dependOnClassesThat().resideInAnyPackage("jakarta..", "io.quarkus..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.masync.warehouse")
+                .and()
+                .haveSimpleNameNotEndingWith("Provider")
+                .and()
+                .haveSimpleNameNotEndingWith("HealthCheck")
+                .and()
+                .haveSimpleNameNotEndingWith("Config")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("jakarta..", "io.quarkus..")
                 .because("the SPI is plain Java so warehouses can be tested without the application")
                 .check(classes);
     }
 
     @Test
     void connectorSpiHasNoFrameworkImports() {
-        noClasses().that().resideInAPackage("dev.masync.connector.spi..")
-                .should().dependOnClassesThat().resideInAnyPackage("jakarta..", "io.quarkus..", "okhttp3..", "okio..",
-                        "com.fasterxml.jackson..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.masync.connector.spi..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("jakarta..", "io.quarkus..", "okhttp3..", "okio..", "com.fasterxml.jackson..")
                 .because("the connector SPI is plain Java so connectors build and test without the application; "
                         + "keep HTTP in connector.http or the vendor package and wiring in the application")
                 .check(classes);
@@ -57,11 +76,18 @@ class ArchitectureTest {
 
     @Test
     void syncStateAndTheRunEngineStayPlainJava() {
-        noClasses().that().resideInAPackage("dev.masync.sync.state..")
-                .or().haveFullyQualifiedName("dev.masync.sync.run.RunEngine")
-                .or().haveFullyQualifiedName("dev.masync.sync.run.ChangeBuilder")
-                .or().haveFullyQualifiedName("dev.masync.sync.run.Pacer")
-                .should().dependOnClassesThat().resideInAnyPackage("jakarta..", "io.quarkus..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.masync.sync.state..")
+                .or()
+                .haveFullyQualifiedName("dev.masync.sync.run.RunEngine")
+                .or()
+                .haveFullyQualifiedName("dev.masync.sync.run.ChangeBuilder")
+                .or()
+                .haveFullyQualifiedName("dev.masync.sync.run.Pacer")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("jakarta..", "io.quarkus..")
                 .because("the diff, the state store and the engine are tested in plain JUnit against real DuckDB; "
                         + "persistence and scheduling belong in RunCoordinator")
                 .check(classes);

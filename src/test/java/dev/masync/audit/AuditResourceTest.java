@@ -31,14 +31,25 @@ class AuditResourceTest {
     EntityManager em;
 
     static JsonPath createKey(String auth, String name, String role) {
-        return given().header("Authorization", auth).contentType("application/json")
+        return given().header("Authorization", auth)
+                .contentType("application/json")
                 .body("{\"name\": \"" + name + "\", \"role\": \"" + role + "\"}")
-                .when().post("/api/v1/api-keys").then().statusCode(201).extract().jsonPath();
+                .when()
+                .post("/api/v1/api-keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
     }
 
     static JsonPath audit(String query) {
-        return given().header("Authorization", ADMIN).get("/api/v1/audit" + query)
-                .then().statusCode(200).contentType("application/json").extract().jsonPath();
+        return given().header("Authorization", ADMIN)
+                .get("/api/v1/audit" + query)
+                .then()
+                .statusCode(200)
+                .contentType("application/json")
+                .extract()
+                .jsonPath();
     }
 
     @Test
@@ -46,8 +57,11 @@ class AuditResourceTest {
         JsonPath created = createKey(ADMIN, "audited", "editor");
         String key = created.getString("key");
         long id = created.getLong("id");
-        given().header("Authorization", ADMIN).header("X-Request-Id", "req-42")
-                .delete("/api/v1/api-keys/" + id).then().statusCode(204);
+        given().header("Authorization", ADMIN)
+                .header("X-Request-Id", "req-42")
+                .delete("/api/v1/api-keys/" + id)
+                .then()
+                .statusCode(204);
 
         JsonPath page = audit("?entityType=api_key&entityKey=" + id);
         assertThat(page.getList("items.action")).containsExactly("api_key.revoke", "api_key.create");
@@ -63,11 +77,15 @@ class AuditResourceTest {
         assertThat(page.getString("items[1].after.role")).isEqualTo("editor");
         assertThat(page.getString("items[1].after.prefix")).isEqualTo(created.getString("prefix"));
 
-        String hash = HexFormat.of().formatHex(
-                MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        String hash = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         String table = allAuditText();
-        assertThat(table).contains("\"name\":\"audited\"").doesNotContain(key).doesNotContain(hash)
-                .doesNotContain(key.substring(10, 30)).doesNotContain("keyHash");
+        assertThat(table)
+                .contains("\"name\":\"audited\"")
+                .doesNotContain(key)
+                .doesNotContain(hash)
+                .doesNotContain(key.substring(10, 30))
+                .doesNotContain("keyHash");
     }
 
     @Test
@@ -87,7 +105,10 @@ class AuditResourceTest {
     @Test
     void writesOutsideAnApiRequestAreBySystem() {
         String id = QuarkusTransaction.requiringNew()
-                .call(() -> keys.create("from a job", Role.VIEWER, "system").stored().id()) + "";
+                        .call(() -> keys.create("from a job", Role.VIEWER, "system")
+                                .stored()
+                                .id())
+                + "";
 
         JsonPath page = audit("?entityType=api_key&entityKey=" + id);
         assertThat(page.getString("items[0].actor")).isEqualTo("system");
@@ -116,10 +137,15 @@ class AuditResourceTest {
     @Test
     void badPagingParametersAre400Problems() {
         for (String query : List.of("?limit=0", "?limit=501", "?limit=abc", "?before=-1", "?before=x")) {
-            given().header("Authorization", ADMIN).get("/api/v1/audit" + query)
-                    .then().statusCode(400).contentType("application/problem+json")
+            given().header("Authorization", ADMIN)
+                    .get("/api/v1/audit" + query)
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
                     .body("code", equalTo("validation_failed"))
-                    .body("errors[0].pointer", equalTo(query.substring(0, query.indexOf('=')).replace('?', '/')));
+                    .body(
+                            "errors[0].pointer",
+                            equalTo(query.substring(0, query.indexOf('=')).replace('?', '/')));
         }
     }
 
@@ -131,7 +157,8 @@ class AuditResourceTest {
     private String allAuditText() {
         return QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
-            List<Object[]> rows = em.createNativeQuery("SELECT * FROM audit_log").getResultList();
+            List<Object[]> rows =
+                    em.createNativeQuery("SELECT * FROM audit_log").getResultList();
             StringBuilder sb = new StringBuilder();
             for (Object[] row : rows) {
                 for (Object v : row) {

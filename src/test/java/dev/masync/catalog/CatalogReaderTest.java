@@ -22,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CatalogReaderTest {
     @TempDir
     Path dir;
+
     DuckDbWarehouse warehouse;
     final Clock clock = Clock.fixed(Instant.parse("2026-11-02T00:00:00Z"), ZoneOffset.UTC);
 
@@ -51,8 +52,8 @@ class CatalogReaderTest {
                 "CREATE TABLE logins (member_no BIGINT, logged_at TIMESTAMPTZ, channel VARCHAR)",
                 "INSERT INTO logins SELECT i % 100, TIMESTAMPTZ '2026-10-01 00:00:00+00' + to_minutes(i),"
                         + " CASE WHEN i % 2 = 0 THEN 'app' ELSE 'web' END FROM range(500) t(i)");
-        Catalog catalog = new CatalogReader(spec("members", "member_no", List.of("logins"), Map.of()), clock)
-                .read(warehouse);
+        Catalog catalog =
+                new CatalogReader(spec("members", "member_no", List.of("logins"), Map.of()), clock).read(warehouse);
 
         assertThat(catalog.learners().columnNames())
                 .containsExactly("member_no", "tier", "nickname", "points", "vip", "renewal", "interests");
@@ -62,7 +63,8 @@ class CatalogReaderTest {
         assertThat(catalog.learners().column("interests").orElseThrow().type()).isEqualTo(ColumnType.ARRAY);
         assertThat(catalog.learners().column("tier").orElseThrow().knownValues())
                 .containsExactly("bronze", "gold", "silver");
-        assertThat(catalog.learners().column("nickname").orElseThrow().knownValues()).isEmpty();
+        assertThat(catalog.learners().column("nickname").orElseThrow().knownValues())
+                .isEmpty();
 
         EventTable logins = catalog.eventTable("logins").orElseThrow();
         assertThat(logins.learnerKey()).isEqualTo("member_no");
@@ -76,7 +78,7 @@ class CatalogReaderTest {
     void missingLearnersTableSaysWhichSettingToFix() throws Exception {
         createWarehouse("CREATE TABLE something_else (id INTEGER)");
         assertThatThrownBy(() -> new CatalogReader(spec("learner_status", "learner_id", List.of(), Map.of()), clock)
-                .read(warehouse))
+                        .read(warehouse))
                 .isInstanceOf(CatalogException.class)
                 .hasMessageContaining("learner_status")
                 .hasMessageContaining("masync.warehouse.learners-table");
@@ -85,8 +87,8 @@ class CatalogReaderTest {
     @Test
     void missingKeyColumnListsTheColumnsThereAre() throws Exception {
         createWarehouse("CREATE TABLE learners (uid VARCHAR, plan VARCHAR)");
-        assertThatThrownBy(() -> new CatalogReader(spec("learners", "learner_id", List.of(), Map.of()), clock)
-                .read(warehouse))
+        assertThatThrownBy(() ->
+                        new CatalogReader(spec("learners", "learner_id", List.of(), Map.of()), clock).read(warehouse))
                 .isInstanceOf(CatalogException.class)
                 .hasMessageContaining("masync.warehouse.learner-key")
                 .hasMessageContaining("uid");
@@ -98,8 +100,10 @@ class CatalogReaderTest {
                 "CREATE TABLE learners (learner_id VARCHAR)",
                 "CREATE TABLE two_times (learner_id VARCHAR, started TIMESTAMP, ended TIMESTAMP)",
                 "CREATE TABLE no_key (user_ref VARCHAR, logged_at TIMESTAMP)");
-        Catalog catalog = new CatalogReader(spec("learners", "learner_id",
-                List.of("missing_events", "two_times", "no_key"), Map.of()), clock).read(warehouse);
+        Catalog catalog = new CatalogReader(
+                        spec("learners", "learner_id", List.of("missing_events", "two_times", "no_key"), Map.of()),
+                        clock)
+                .read(warehouse);
         assertThat(catalog.eventTables()).isEmpty();
         assertThat(catalog.warnings()).hasSize(3);
         assertThat(catalog.warnings().get(0)).contains("missing_events").contains("not found");
@@ -112,16 +116,18 @@ class CatalogReaderTest {
         createWarehouse(
                 "CREATE TABLE learners (learner_id VARCHAR)",
                 "CREATE TABLE sessions (learner_id VARCHAR, started TIMESTAMP, ended TIMESTAMP)");
-        Catalog catalog = new CatalogReader(spec("learners", "learner_id", List.of("sessions"),
-                Map.of("sessions", "ended")), clock).read(warehouse);
-        assertThat(catalog.eventTable("sessions").orElseThrow().timestampColumn()).isEqualTo("ended");
+        Catalog catalog = new CatalogReader(
+                        spec("learners", "learner_id", List.of("sessions"), Map.of("sessions", "ended")), clock)
+                .read(warehouse);
+        assertThat(catalog.eventTable("sessions").orElseThrow().timestampColumn())
+                .isEqualTo("ended");
     }
 
     @Test
     void worksOnAnEmptyLearnersTable() throws Exception {
         createWarehouse("CREATE TABLE learners (learner_id VARCHAR, segment VARCHAR)");
-        Catalog catalog = new CatalogReader(spec("learners", "learner_id", List.of(), Map.of()), clock)
-                .read(warehouse);
-        assertThat(catalog.learners().column("segment").orElseThrow().knownValues()).isEmpty();
+        Catalog catalog = new CatalogReader(spec("learners", "learner_id", List.of(), Map.of()), clock).read(warehouse);
+        assertThat(catalog.learners().column("segment").orElseThrow().knownValues())
+                .isEmpty();
     }
 }

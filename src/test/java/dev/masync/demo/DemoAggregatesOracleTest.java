@@ -1,14 +1,15 @@
 package dev.masync.demo;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Recomputes every column of learner_status from the events with plain, row-by-row-minded SQL written apart from the
@@ -47,21 +48,30 @@ class DemoAggregatesOracleTest {
         assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM oracle"))
                 .isEqualTo(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status"))
                 .isEqualTo(DemoSql.queryLong(c, "SELECT count(*) FROM demo_profile"));
-        List<String> columns = DemoDb.rows(c, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'oracle'"
-                + " AND column_name <> 'learner_id' ORDER BY column_index");
+        List<String> columns = DemoDb.rows(
+                c,
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = 'oracle'"
+                        + " AND column_name <> 'learner_id' ORDER BY column_index");
         assertThat(columns).hasSize(30);
         for (String col : columns) {
             String differs = col.endsWith("_pct") || col.equals("quiz_accuracy_28d") || col.equals("churn_risk_score")
                     ? "(o.%1$s IS NULL) <> (s.%1$s IS NULL) OR abs(o.%1$s - s.%1$s) > 1e-9"
                     : "o.%1$s IS DISTINCT FROM s.%1$s";
             String where = differs.formatted(col);
-            List<String> bad = DemoDb.rows(c, "SELECT o.learner_id, o." + col + ", s." + col
-                    + " FROM oracle o FULL JOIN learner_status s USING (learner_id) WHERE " + where + " LIMIT 5");
-            assertThat(bad).as("%s at %s (learner | oracle | learner_status)", col, anchor).isEmpty();
+            List<String> bad = DemoDb.rows(
+                    c,
+                    "SELECT o.learner_id, o." + col + ", s." + col
+                            + " FROM oracle o FULL JOIN learner_status s USING (learner_id) WHERE " + where
+                            + " LIMIT 5");
+            assertThat(bad)
+                    .as("%s at %s (learner | oracle | learner_status)", col, anchor)
+                    .isEmpty();
         }
         // Enough happens for the comparison to mean something.
-        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE streak_days >= 2")).isPositive();
-        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE active_days_7d > 0")).isPositive();
+        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE streak_days >= 2"))
+                .isPositive();
+        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE active_days_7d > 0"))
+                .isPositive();
     }
 
     private static String oracleSql(LocalDate anchor) {

@@ -15,11 +15,16 @@ final class DemoDb {
 
     static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
     static final LocalDate ANCHOR = LocalDate.of(2025, 11, 20);
-    static final List<String> TABLES = List.of("learner_status", "lecture_views", "quiz_attempts", "demo_profile",
-            "demo_progress", "demo_lectures", "demo_meta");
+    static final List<String> TABLES = List.of(
+            "learner_status",
+            "lecture_views",
+            "quiz_attempts",
+            "demo_profile",
+            "demo_progress",
+            "demo_lectures",
+            "demo_meta");
 
-    private DemoDb() {
-    }
+    private DemoDb() {}
 
     static Connection memory() throws SQLException {
         return DriverManager.getConnection("jdbc:duckdb:");
@@ -32,14 +37,16 @@ final class DemoDb {
     }
 
     static double doubleValue(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getDouble(1);
         }
     }
 
     static String stringValue(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
         }
@@ -53,7 +60,8 @@ final class DemoDb {
 
     static List<String> rows(Connection c, String sql) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 StringBuilder b = new StringBuilder();
@@ -68,8 +76,8 @@ final class DemoDb {
 
     /** Row count and an order-sensitive checksum of every column of a table (row position included). */
     static String checksum(Connection c, String table) throws SQLException {
-        return stringValue(c, "SELECT count(*) || ':' || coalesce(sum(hash(t.rowid, t))::VARCHAR, '-') FROM "
-                + table + " t");
+        return stringValue(
+                c, "SELECT count(*) || ':' || coalesce(sum(hash(t.rowid, t))::VARCHAR, '-') FROM " + table + " t");
     }
 
     static List<String> checksums(Connection c) throws SQLException {

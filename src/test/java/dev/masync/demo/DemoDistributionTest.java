@@ -1,15 +1,16 @@
 package dev.masync.demo;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
-
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.time.LocalDate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.LocalDate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoDistributionTest {
@@ -38,8 +39,11 @@ class DemoDistributionTest {
         assertThat(share("learner_status", "plan = 'personal_coach'")).isCloseTo(0.03, within(0.05));
         assertThat(DemoDb.rows(c, "SELECT DISTINCT plan_status FROM learner_status ORDER BY 1"))
                 .containsExactly("active", "cancel_scheduled", "lapsed", "trial");
-        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE (plan_status = 'trial')"
-                + " <> (trial_ends_at IS NOT NULL) OR (plan = 'free' AND plan_status = 'trial')")).isZero();
+        assertThat(DemoSql.queryLong(
+                        c,
+                        "SELECT count(*) FROM learner_status WHERE (plan_status = 'trial')"
+                                + " <> (trial_ends_at IS NOT NULL) OR (plan = 'free' AND plan_status = 'trial')"))
+                .isZero();
     }
 
     @Test
@@ -49,8 +53,8 @@ class DemoDistributionTest {
         assertThat(share("demo_profile", "level = 2")).isCloseTo(0.20, within(0.05));
         assertThat(share("demo_profile", "level = 3")).isCloseTo(0.05, within(0.03));
         assertThat(share("learner_status", "active_days_7d = 0")).isGreaterThan(0.6);
-        double median = DemoDb.doubleValue(c,
-                "SELECT median(watch_minutes_28d) FROM learner_status WHERE watch_minutes_28d > 0");
+        double median = DemoDb.doubleValue(
+                c, "SELECT median(watch_minutes_28d) FROM learner_status WHERE watch_minutes_28d > 0");
         long max = DemoSql.queryLong(c, "SELECT max(watch_minutes_28d) FROM learner_status");
         assertThat((double) max).isGreaterThan(10 * median);
         // Paid learners study more than free ones.
@@ -81,43 +85,61 @@ class DemoDistributionTest {
         // In late March their exams are over.
         try (Connection spring = DemoDb.memory()) {
             DemoWarehouse.generate(spring, new DemoSpec(2024, 5_000, LocalDate.of(2026, 3, 25), DemoDb.TOKYO));
-            double hs3 = DemoDb.doubleValue(spring, "SELECT avg(active_days_28d) FROM learner_status"
-                    + " WHERE grade = 'hs3' AND exam_date < DATE '2026-02-25'");
-            double hs2 = DemoDb.doubleValue(spring,
-                    "SELECT avg(active_days_28d) FROM learner_status WHERE grade = 'hs2'");
+            double hs3 = DemoDb.doubleValue(
+                    spring,
+                    "SELECT avg(active_days_28d) FROM learner_status"
+                            + " WHERE grade = 'hs3' AND exam_date < DATE '2026-02-25'");
+            double hs2 =
+                    DemoDb.doubleValue(spring, "SELECT avg(active_days_28d) FROM learner_status WHERE grade = 'hs2'");
             assertThat(hs3).isLessThan(hs2);
         }
     }
 
     @Test
     void emailsAreUniqueLowerCaseAndAFewAreMalformed() throws SQLException {
-        assertThat(DemoSql.queryLong(c, "SELECT count(DISTINCT email) FROM learner_status")).isEqualTo(5_000);
-        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE email <> lower(email)")).isZero();
-        double malformed = share("learner_status",
-                "NOT regexp_full_match(email, '[a-z0-9._]+[a-z0-9]@[a-z0-9-]+(\\.[a-z0-9-]+)+')");
+        assertThat(DemoSql.queryLong(c, "SELECT count(DISTINCT email) FROM learner_status"))
+                .isEqualTo(5_000);
+        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE email <> lower(email)"))
+                .isZero();
+        double malformed = share(
+                "learner_status", "NOT regexp_full_match(email, '[a-z0-9._]+[a-z0-9]@[a-z0-9-]+(\\.[a-z0-9-]+)+')");
         assertThat(malformed).isBetween(0.0005, 0.012);
     }
 
     @Test
     void profileColumnsUseTheirVocabularies() throws SQLException {
-        assertThat(DemoSql.queryLong(c, "SELECT count(DISTINCT prefecture) FROM learner_status")).isEqualTo(47);
-        assertThat(DemoDb.stringValue(c, "SELECT prefecture FROM learner_status GROUP BY 1 ORDER BY count(*) DESC,"
-                + " 1 LIMIT 1")).isEqualTo("tokyo");
-        assertThat(DemoDb.rows(c, "SELECT DISTINCT grade FROM learner_status ORDER BY 1")).containsExactly(
-                "es4", "es5", "es6", "hs1", "hs2", "hs3", "jh1", "jh2", "jh3", "ronin");
-        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE (target_exam = 'none')"
-                + " <> (exam_date IS NULL)")).isZero();
-        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE target_exam = 'common_test'"
-                + " AND (month(exam_date) <> 1 OR day(exam_date) NOT BETWEEN 13 AND 19 OR isodow(exam_date) <> 6)"))
+        assertThat(DemoSql.queryLong(c, "SELECT count(DISTINCT prefecture) FROM learner_status"))
+                .isEqualTo(47);
+        assertThat(DemoDb.stringValue(
+                        c, "SELECT prefecture FROM learner_status GROUP BY 1 ORDER BY count(*) DESC," + " 1 LIMIT 1"))
+                .isEqualTo("tokyo");
+        assertThat(DemoDb.rows(c, "SELECT DISTINCT grade FROM learner_status ORDER BY 1"))
+                .containsExactly("es4", "es5", "es6", "hs1", "hs2", "hs3", "jh1", "jh2", "jh3", "ronin");
+        assertThat(DemoSql.queryLong(
+                        c,
+                        "SELECT count(*) FROM learner_status WHERE (target_exam = 'none')" + " <> (exam_date IS NULL)"))
                 .isZero();
-        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE target_exam = 'hs_entrance'"
-                + " AND grade NOT LIKE 'jh%'")).isZero();
+        assertThat(
+                        DemoSql.queryLong(
+                                c,
+                                "SELECT count(*) FROM learner_status WHERE target_exam = 'common_test'"
+                                        + " AND (month(exam_date) <> 1 OR day(exam_date) NOT BETWEEN 13 AND 19 OR isodow(exam_date) <> 6)"))
+                .isZero();
+        assertThat(DemoSql.queryLong(
+                        c,
+                        "SELECT count(*) FROM learner_status WHERE target_exam = 'hs_entrance'"
+                                + " AND grade NOT LIKE 'jh%'"))
+                .isZero();
         assertThat(DemoDb.rows(c, "SELECT DISTINCT subject FROM lecture_views ORDER BY 1"))
                 .containsExactly("english", "japanese", "math", "science", "social");
-        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM lecture_views WHERE watch_seconds <= 0"
-                + " OR viewed_at >= DATE '" + DemoDb.ANCHOR + "' OR viewed_at < DATE '"
-                + DemoDb.ANCHOR.minusDays(90) + "'")).isZero();
-        assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE learner_id NOT SIMILAR TO"
-                + " 'L[0-9]{7}'")).isZero();
+        assertThat(DemoSql.queryLong(
+                        c,
+                        "SELECT count(*) FROM lecture_views WHERE watch_seconds <= 0"
+                                + " OR viewed_at >= DATE '" + DemoDb.ANCHOR + "' OR viewed_at < DATE '"
+                                + DemoDb.ANCHOR.minusDays(90) + "'"))
+                .isZero();
+        assertThat(DemoSql.queryLong(
+                        c, "SELECT count(*) FROM learner_status WHERE learner_id NOT SIMILAR TO" + " 'L[0-9]{7}'"))
+                .isZero();
     }
 }

@@ -22,46 +22,78 @@ class DemoResourceTest {
         LocalDate anchor = LocalDate.parse(before.path("anchor"));
         int learners = before.path("learners");
 
-        Response after = given().header("Authorization", ADMIN).contentType("application/json")
-                .body("{\"days\": 1}").post("/api/v1/demo/advance");
+        Response after = given().header("Authorization", ADMIN)
+                .contentType("application/json")
+                .body("{\"days\": 1}")
+                .post("/api/v1/demo/advance");
         after.then().statusCode(200);
         assertThat(LocalDate.parse(after.path("anchor"))).isEqualTo(anchor.plusDays(1));
         assertThat((Integer) after.path("learners")).isGreaterThanOrEqualTo(learners);
 
-        given().header("Authorization", ADMIN).get("/api/v1/demo")
-                .then().body("anchor", equalTo(anchor.plusDays(1).toString()));
+        given().header("Authorization", ADMIN)
+                .get("/api/v1/demo")
+                .then()
+                .body("anchor", equalTo(anchor.plusDays(1).toString()));
     }
 
     @Test
     void badRequestsChangeNothingAndSayWhy() {
-        String anchor = given().header("Authorization", ADMIN).get("/api/v1/demo").path("anchor");
-        given().header("Authorization", ADMIN).contentType("application/json").body("{\"days\": 0}")
+        String anchor =
+                given().header("Authorization", ADMIN).get("/api/v1/demo").path("anchor");
+        given().header("Authorization", ADMIN)
+                .contentType("application/json")
+                .body("{\"days\": 0}")
                 .post("/api/v1/demo/advance")
-                .then().statusCode(400).contentType("application/problem+json")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("code", equalTo("validation_failed"))
                 .body("errors.pointer", hasItem("/days"));
-        given().header("Authorization", ADMIN).contentType("application/json").body("{\"days\": ")
+        given().header("Authorization", ADMIN)
+                .contentType("application/json")
+                .body("{\"days\": ")
                 .post("/api/v1/demo/advance")
-                .then().statusCode(400).contentType("application/problem+json")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("code", equalTo("malformed_json"));
-        given().header("Authorization", ADMIN).contentType("application/json").body("{\"days\": 1, \"dayz\": 2}")
+        given().header("Authorization", ADMIN)
+                .contentType("application/json")
+                .body("{\"days\": 1, \"dayz\": 2}")
                 .post("/api/v1/demo/advance")
-                .then().statusCode(400).contentType("application/problem+json")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("code", equalTo("unknown_field"))
                 .body("errors.pointer", hasItem("/dayz"));
-        given().header("Authorization", ADMIN).contentType("application/json").body("{\"days\": \"one\"}")
+        given().header("Authorization", ADMIN)
+                .contentType("application/json")
+                .body("{\"days\": \"one\"}")
                 .post("/api/v1/demo/advance")
-                .then().statusCode(400).contentType("application/problem+json")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("code", equalTo("invalid_type"));
-        given().header("Authorization", ADMIN).contentType("application/json").body("[]")
+        given().header("Authorization", ADMIN)
+                .contentType("application/json")
+                .body("[]")
                 .post("/api/v1/demo/advance")
-                .then().statusCode(400).contentType("application/problem+json");
-        given().header("Authorization", ADMIN).contentType("text/plain").body("days=1")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+        given().header("Authorization", ADMIN)
+                .contentType("text/plain")
+                .body("days=1")
                 .post("/api/v1/demo/advance")
-                .then().statusCode(415).contentType("application/problem+json");
-        given().header("Authorization", ADMIN).contentType("application/json")
+                .then()
+                .statusCode(415)
+                .contentType("application/problem+json");
+        given().header("Authorization", ADMIN)
+                .contentType("application/json")
                 .post("/api/v1/demo/advance")
-                .then().statusCode(400).contentType("application/problem+json");
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
         given().header("Authorization", ADMIN).get("/api/v1/demo").then().body("anchor", equalTo(anchor));
     }
 }

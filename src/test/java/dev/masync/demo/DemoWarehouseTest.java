@@ -1,15 +1,16 @@
 package dev.masync.demo;
 
-import static dev.masync.demo.DemoDb.ANCHOR;
-import static dev.masync.demo.DemoDb.TOKYO;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+
+import static dev.masync.demo.DemoDb.ANCHOR;
+import static dev.masync.demo.DemoDb.TOKYO;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DemoWarehouseTest {
 
@@ -27,14 +28,16 @@ class DemoWarehouseTest {
             DemoDb.exec(c, "SET threads = 4");
             DemoWarehouse.generate(c, new DemoSpec(7, 20_000, ANCHOR, TOKYO));
             four = DemoDb.checksums(c);
-            assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM lecture_views")).isGreaterThan(250_000);
+            assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM lecture_views"))
+                    .isGreaterThan(250_000);
         }
         assertThat(four).isEqualTo(one);
     }
 
     @Test
     void aDifferentSeedGivesDifferentData() throws SQLException {
-        try (Connection a = DemoDb.generated(1, 2_000); Connection b = DemoDb.generated(2, 2_000)) {
+        try (Connection a = DemoDb.generated(1, 2_000);
+                Connection b = DemoDb.generated(2, 2_000)) {
             for (String table : List.of("learner_status", "lecture_views", "quiz_attempts", "demo_profile")) {
                 assertThat(DemoDb.checksum(b, table)).as(table).isNotEqualTo(DemoDb.checksum(a, table));
             }
@@ -61,10 +64,12 @@ class DemoWarehouseTest {
     @Test
     void advanceMovesTheAnchorAddsLearnersAndChangesSomeRows() throws SQLException {
         try (Connection c = DemoDb.generated(42, 4_000)) {
-            DemoDb.exec(c, "CREATE TEMP TABLE before AS SELECT learner_id, hash(*COLUMNS(* EXCLUDE (updated_at))) AS h"
-                    + " FROM learner_status");
-            long maxIdBefore = DemoSql.queryLong(c,
-                    "SELECT max(CAST(substr(learner_id, 2) AS BIGINT)) FROM learner_status");
+            DemoDb.exec(
+                    c,
+                    "CREATE TEMP TABLE before AS SELECT learner_id, hash(*COLUMNS(* EXCLUDE (updated_at))) AS h"
+                            + " FROM learner_status");
+            long maxIdBefore =
+                    DemoSql.queryLong(c, "SELECT max(CAST(substr(learner_id, 2) AS BIGINT)) FROM learner_status");
 
             DemoSummary summary = DemoWarehouse.advance(c, 1);
 
@@ -80,20 +85,31 @@ class DemoWarehouseTest {
             long added = summary.learners() - 4_000;
             assertThat(added).as("0.2-0.5 %% sign up a day").isBetween(8L, 20L);
             // New ids continue the sequence without gaps.
-            assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status l ANTI JOIN before b USING (learner_id)"
-                    + " WHERE CAST(substr(l.learner_id, 2) AS BIGINT) BETWEEN " + (maxIdBefore + 1) + " AND "
-                    + (maxIdBefore + added))).isEqualTo(added);
+            assertThat(DemoSql.queryLong(
+                            c,
+                            "SELECT count(*) FROM learner_status l ANTI JOIN before b USING (learner_id)"
+                                    + " WHERE CAST(substr(l.learner_id, 2) AS BIGINT) BETWEEN " + (maxIdBefore + 1)
+                                    + " AND "
+                                    + (maxIdBefore + added)))
+                    .isEqualTo(added);
 
-            long changed = DemoSql.queryLong(c, "SELECT count(*) FROM learner_status l JOIN before b USING (learner_id)"
-                    + " WHERE hash(*COLUMNS(l.* EXCLUDE (updated_at))) <> b.h");
+            long changed = DemoSql.queryLong(
+                    c,
+                    "SELECT count(*) FROM learner_status l JOIN before b USING (learner_id)"
+                            + " WHERE hash(*COLUMNS(l.* EXCLUDE (updated_at))) <> b.h");
             assertThat(changed).as("rows changed by one day").isBetween(40L, 1_200L);
 
-            assertThat(DemoSql.queryLong(c, "SELECT count(*) FROM learner_status WHERE updated_at <> TIMESTAMP '"
-                    + anchor + " 04:00:00'")).isZero();
-            for (String sql : List.of("SELECT min(viewed_at), max(viewed_at) FROM lecture_views",
+            assertThat(DemoSql.queryLong(
+                            c,
+                            "SELECT count(*) FROM learner_status WHERE updated_at <> TIMESTAMP '" + anchor
+                                    + " 04:00:00'"))
+                    .isZero();
+            for (String sql : List.of(
+                    "SELECT min(viewed_at), max(viewed_at) FROM lecture_views",
                     "SELECT min(answered_at), max(answered_at) FROM quiz_attempts")) {
                 List<String> range = DemoDb.rows(c, sql);
-                assertThat(range.get(0)).startsWith(anchor.minusDays(90).toString())
+                assertThat(range.get(0))
+                        .startsWith(anchor.minusDays(90).toString())
                         .contains(" | " + anchor.minusDays(1));
             }
         }
@@ -123,7 +139,8 @@ class DemoWarehouseTest {
         try (Connection c = DemoDb.memory()) {
             DemoDb.exec(c, "CREATE TABLE learner_status (learner_id VARCHAR)");
             assertThatThrownBy(() -> DemoWarehouse.generate(c, new DemoSpec(1, 10, ANCHOR, TOKYO)))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("learner_status");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("learner_status");
             assertThat(DemoWarehouse.state(c)).isEmpty();
         }
     }
@@ -131,13 +148,15 @@ class DemoWarehouseTest {
     @Test
     void advanceNeedsADemoAndASensibleNumberOfDays() throws SQLException {
         try (Connection c = DemoDb.memory()) {
-            assertThatThrownBy(() -> DemoWarehouse.advance(c, 1)).isInstanceOf(SQLException.class)
+            assertThatThrownBy(() -> DemoWarehouse.advance(c, 1))
+                    .isInstanceOf(SQLException.class)
                     .hasMessageContaining("demo");
         }
         try (Connection c = DemoDb.generated(3, 50)) {
             assertThatThrownBy(() -> DemoWarehouse.advance(c, 0)).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> DemoWarehouse.advance(c, 366)).isInstanceOf(IllegalArgumentException.class);
-            assertThat(DemoWarehouse.state(c)).hasValueSatisfying(s -> assertThat(s.anchor()).isEqualTo(ANCHOR));
+            assertThat(DemoWarehouse.state(c))
+                    .hasValueSatisfying(s -> assertThat(s.anchor()).isEqualTo(ANCHOR));
         }
     }
 

@@ -24,7 +24,8 @@ class ConnectorProducersTest {
     @Test
     void sharedClientTurnsNagleOffOnItsConnections() throws Exception {
         List<Boolean> noDelay = new ArrayList<>();
-        OkHttpClient client = ConnectorProducers.httpClient(Duration.ofSeconds(10), Duration.ofSeconds(30)).newBuilder()
+        OkHttpClient client = ConnectorProducers.httpClient(Duration.ofSeconds(10), Duration.ofSeconds(30))
+                .newBuilder()
                 .eventListener(new EventListener() {
                     @Override
                     public void connectionAcquired(Call call, Connection connection) {
@@ -39,7 +40,9 @@ class ConnectorProducersTest {
         try (MockWebServer server = new MockWebServer()) {
             server.start();
             server.enqueue(new MockResponse.Builder().code(204).build());
-            try (Response response = client.newCall(new Request.Builder().url(server.url("/")).build()).execute()) {
+            try (Response response = client.newCall(
+                            new Request.Builder().url(server.url("/")).build())
+                    .execute()) {
                 assertThat(response.code()).isEqualTo(204);
             }
         }
@@ -62,8 +65,8 @@ class ConnectorProducersTest {
         try (ServerSocket server = new ServerSocket(0)) {
             int port = server.getLocalPort();
             try (Socket unconnected = factory.createSocket();
-                 Socket byName = factory.createSocket("127.0.0.1", port);
-                 Socket byAddress = factory.createSocket(server.getInetAddress(), port)) {
+                    Socket byName = factory.createSocket("127.0.0.1", port);
+                    Socket byAddress = factory.createSocket(server.getInetAddress(), port)) {
                 unconnected.connect(server.getLocalSocketAddress());
                 assertThat(unconnected.getTcpNoDelay()).isTrue();
                 assertThat(byName.getTcpNoDelay()).isTrue();

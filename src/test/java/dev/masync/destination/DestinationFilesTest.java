@@ -23,6 +23,7 @@ class DestinationFilesTest {
 
     @Inject
     DestinationFiles files;
+
     @Inject
     DestinationService destinations;
 
@@ -61,18 +62,24 @@ class DestinationFilesTest {
                 rateLimit: {requests: 10, per: PT1M}
                 """);
         assertThat(files.load(dir, NOBODY)).isEqualTo(1);
-        given().header("Authorization", ADMIN).get("/api/v1/destinations/files_a").then().statusCode(200)
+        given().header("Authorization", ADMIN)
+                .get("/api/v1/destinations/files_a")
+                .then()
+                .statusCode(200)
                 .body("version", org.hamcrest.Matchers.equalTo(2))
                 .body("rateLimit.per", org.hamcrest.Matchers.equalTo("PT1M"))
                 .body("sourceFile", org.hamcrest.Matchers.equalTo(a.toString()));
 
         Files.delete(a);
         assertThat(files.load(dir, key -> key.equals("files_a") ? List.of("nightly_crm") : List.of()))
-                .as("kept while a sync uses it").isZero();
+                .as("kept while a sync uses it")
+                .isZero();
         assertThat(destinations.find("files_a")).isPresent();
         assertThat(files.load(dir, NOBODY)).isEqualTo(1);
         assertThat(destinations.find("files_a")).isEmpty();
-        assertThat(destinations.find("outbox")).as("other folders' files are untouched").isPresent();
+        assertThat(destinations.find("outbox"))
+                .as("other folders' files are untouched")
+                .isPresent();
     }
 
     @Test
@@ -97,7 +104,10 @@ class DestinationFilesTest {
         Files.writeString(dir.resolve("files_broken.yaml"), "key: files_broken\nname: [unclosed\n");
         Files.writeString(dir.resolve("files_zdup.yaml"), "key: files_good\nname: Duplicate\ntype: file\n");
         assertThat(files.load(dir, NOBODY)).isEqualTo(2);
-        assertThat(destinations.find("files_good")).get().extracting(DestinationDefinition::name).isEqualTo("Good");
+        assertThat(destinations.find("files_good"))
+                .get()
+                .extracting(DestinationDefinition::name)
+                .isEqualTo("Good");
         assertThat(destinations.find("files_literal")).isEmpty();
         assertThat(destinations.find("files_broken")).isEmpty();
 
@@ -110,7 +120,9 @@ class DestinationFilesTest {
                 unknown: 1
                 """);
         assertThat(files.load(dir, NOBODY)).isZero();
-        assertThat(destinations.find("files_later")).get().extracting(DestinationDefinition::batchSize)
+        assertThat(destinations.find("files_later"))
+                .get()
+                .extracting(DestinationDefinition::batchSize)
                 .isEqualTo(java.util.Optional.of(10));
         // So does one that cannot even be parsed any more.
         Files.writeString(later, "key: [");
@@ -126,9 +138,12 @@ class DestinationFilesTest {
 
     @Test
     void aFileCannotTakeOverAnApiDestination() throws Exception {
-        given().header("Authorization", ADMIN).contentType("application/json")
+        given().header("Authorization", ADMIN)
+                .contentType("application/json")
                 .body("{\"key\": \"files_api\", \"name\": \"From the API\", \"type\": \"file\"}")
-                .post("/api/v1/destinations").then().statusCode(201);
+                .post("/api/v1/destinations")
+                .then()
+                .statusCode(201);
         Files.writeString(dir.resolve("files_api.yaml"), "name: From a file\ntype: file\n");
 
         assertThat(files.load(dir, NOBODY)).isZero();
@@ -140,9 +155,12 @@ class DestinationFilesTest {
 
     @Test
     void aDestinationInUseCannotBeDeleted() {
-        given().header("Authorization", ADMIN).contentType("application/json")
+        given().header("Authorization", ADMIN)
+                .contentType("application/json")
                 .body("{\"key\": \"files_used\", \"name\": \"Used\", \"type\": \"file\"}")
-                .post("/api/v1/destinations").then().statusCode(201);
+                .post("/api/v1/destinations")
+                .then()
+                .statusCode(201);
 
         assertThatThrownBy(() -> destinations.delete("files_used", 1, key -> List.of("nightly_crm", "welcome")))
                 .isInstanceOfSatisfying(ApiException.class, e -> {

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 class DestinationValidatorTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Connectors CONNECTORS = Connectors.of(new FileConnector(Path.of("/tmp/outbox")),
-            new WebhookConnector(new OkHttpClient(), Clock.systemUTC()));
+    static final Connectors CONNECTORS = Connectors.of(
+            new FileConnector(Path.of("/tmp/outbox")), new WebhookConnector(new OkHttpClient(), Clock.systemUTC()));
     final DestinationValidator validator = new DestinationValidator(CONNECTORS);
 
     static final String CRM_HOOK = """
@@ -63,9 +63,15 @@ class DestinationValidatorTest {
         Checked checked = check(CRM_HOOK);
 
         assertThat(checked.ok()).isTrue();
-        assertThat(checked.definition()).isEqualTo(new DestinationDefinition("crm_hook", "CRM webhook", "webhook",
-                Map.of("url", "https://example.test/hook", "secret", "env:CRM_HOOK_SECRET"), Optional.of(100),
-                Optional.of(new RateLimit(190, Duration.ofSeconds(10))), "api"));
+        assertThat(checked.definition())
+                .isEqualTo(new DestinationDefinition(
+                        "crm_hook",
+                        "CRM webhook",
+                        "webhook",
+                        Map.of("url", "https://example.test/hook", "secret", "env:CRM_HOOK_SECRET"),
+                        Optional.of(100),
+                        Optional.of(new RateLimit(190, Duration.ofSeconds(10))),
+                        "api"));
         assertThat(checked.definition().settings().keySet()).containsExactly("url", "secret");
     }
 
@@ -77,14 +83,18 @@ class DestinationValidatorTest {
         assertThat(checked.definition().settings()).isEmpty();
         assertThat(checked.definition().batchSize()).isEmpty();
         assertThat(checked.definition().rateLimit()).isEmpty();
-        assertThat(checked.definition().effectiveBatchSize(new BatchLimits(10_000, 1))).isEqualTo(10_000);
+        assertThat(checked.definition().effectiveBatchSize(new BatchLimits(10_000, 1)))
+                .isEqualTo(10_000);
     }
 
     @Test
     void unknownTypeNamesTheKnownOnes() {
         assertThat(check(crmHookWith("type", "\"hubspott\"")).errors())
-                .containsExactly(new ProblemError("/type", "unknown connector type 'hubspott'; use one of [file, webhook]"));
-        assertThat(check(crmHookWith("type", null)).errors()).extracting(ProblemError::pointer).containsExactly("/type");
+                .containsExactly(
+                        new ProblemError("/type", "unknown connector type 'hubspott'; use one of [file, webhook]"));
+        assertThat(check(crmHookWith("type", null)).errors())
+                .extracting(ProblemError::pointer)
+                .containsExactly("/type");
     }
 
     @Test
@@ -98,12 +108,14 @@ class DestinationValidatorTest {
 
     @Test
     void aLiteralSecretIsRefusedWithoutBeingEchoed() {
-        Checked checked = check(crmHookWith("settings",
-                "{\"url\": \"https://example.test/hook\", \"secret\": \"whsec_s3cr3tValue\"}"));
+        Checked checked = check(
+                crmHookWith("settings", "{\"url\": \"https://example.test/hook\", \"secret\": \"whsec_s3cr3tValue\"}"));
 
         assertThat(checked.errors()).hasSize(1);
         assertThat(checked.errors().get(0).pointer()).isEqualTo("/settings/secret");
-        assertThat(checked.errors().get(0).message()).contains("env:NAME", "file:/path").doesNotContain("s3cr3t");
+        assertThat(checked.errors().get(0).message())
+                .contains("env:NAME", "file:/path")
+                .doesNotContain("s3cr3t");
         assertThatThrownBy(checked::orThrow).isInstanceOfSatisfying(ApiException.class, e -> {
             assertThat(e.status()).isEqualTo(422);
             assertThat(e.toProblem().toString()).doesNotContain("s3cr3t");
@@ -113,16 +125,21 @@ class DestinationValidatorTest {
     @Test
     void secretReferencesMustBeWellFormed() {
         for (String reference : List.of("env:my secret", "env:", "file:relative/path", "ENV:X", "s3cr3t")) {
-            Checked checked = check(crmHookWith("settings",
-                    "{\"url\": \"https://example.test/hook\", \"secret\": \"" + reference + "\"}"));
-            assertThat(checked.errors()).as(reference).extracting(ProblemError::pointer)
+            Checked checked = check(crmHookWith(
+                    "settings", "{\"url\": \"https://example.test/hook\", \"secret\": \"" + reference + "\"}"));
+            assertThat(checked.errors())
+                    .as(reference)
+                    .extracting(ProblemError::pointer)
                     .containsExactly("/settings/secret");
             if (reference.length() > 5) {
                 assertThat(checked.errors().toString()).as(reference).doesNotContain(reference);
             }
         }
-        assertThat(check(crmHookWith("settings",
-                "{\"url\": \"https://example.test/hook\", \"secret\": \"file:/run/secrets/hook\"}")).ok()).isTrue();
+        assertThat(check(crmHookWith(
+                                "settings",
+                                "{\"url\": \"https://example.test/hook\", \"secret\": \"file:/run/secrets/hook\"}"))
+                        .ok())
+                .isTrue();
     }
 
     @Test
@@ -130,20 +147,28 @@ class DestinationValidatorTest {
         assertThat(check(crmHookWith("batchSize", "500")).ok()).isTrue();
         for (String bad : List.of("501", "0", "-1", "99999999999")) {
             Checked checked = check(crmHookWith("batchSize", bad));
-            assertThat(checked.errors()).as(bad).containsExactly(new ProblemError("/batchSize",
-                    "must be between 1 and 500 (the webhook connector's limit), or leave batchSize out to use that"
-                            + " limit"));
+            assertThat(checked.errors())
+                    .as(bad)
+                    .containsExactly(new ProblemError(
+                            "/batchSize",
+                            "must be between 1 and 500 (the webhook connector's limit), or leave batchSize out to use that"
+                                    + " limit"));
             assertThat(checked.code()).isEqualTo("validation_failed");
         }
         assertThat(check(crmHookWith("batchSize", "\"100\"")).code()).isEqualTo("invalid_type");
         assertThat(check(crmHookWith("batchSize", "10.5")).code()).isEqualTo("invalid_type");
-        assertThat(check(crmHookWith("batchSize", "null")).definition().batchSize()).isEmpty();
+        assertThat(check(crmHookWith("batchSize", "null")).definition().batchSize())
+                .isEmpty();
     }
 
     @Test
     void rateLimitNeedsRequestsAndAPeriodBetweenOneSecondAndOneDay() {
-        assertThat(check(crmHookWith("rateLimit", "{\"requests\": 1, \"per\": \"PT1S\"}")).ok()).isTrue();
-        assertThat(check(crmHookWith("rateLimit", "{\"requests\": 100000, \"per\": \"P1D\"}")).definition().rateLimit())
+        assertThat(check(crmHookWith("rateLimit", "{\"requests\": 1, \"per\": \"PT1S\"}"))
+                        .ok())
+                .isTrue();
+        assertThat(check(crmHookWith("rateLimit", "{\"requests\": 100000, \"per\": \"P1D\"}"))
+                        .definition()
+                        .rateLimit())
                 .contains(new RateLimit(100_000, Duration.ofDays(1)));
         assertThat(pointers(crmHookWith("rateLimit", "{\"requests\": 0, \"per\": \"PT0.5S\"}")))
                 .containsExactly("/rateLimit/requests", "/rateLimit/per");
@@ -153,14 +178,15 @@ class DestinationValidatorTest {
                 .containsExactly("/rateLimit/per");
         assertThat(pointers(crmHookWith("rateLimit", "{\"requests\": 10, \"per\": \"P1M\"}")))
                 .containsExactly("/rateLimit/per");
-        assertThat(pointers(crmHookWith("rateLimit", "{}")))
-                .containsExactly("/rateLimit/requests", "/rateLimit/per");
+        assertThat(pointers(crmHookWith("rateLimit", "{}"))).containsExactly("/rateLimit/requests", "/rateLimit/per");
         Checked typed = check(crmHookWith("rateLimit", "{\"requests\": \"190\", \"per\": 10, \"burst\": 5}"));
         assertThat(typed.code()).isEqualTo("invalid_type");
-        assertThat(typed.errors()).extracting(ProblemError::pointer)
+        assertThat(typed.errors())
+                .extracting(ProblemError::pointer)
                 .containsExactly("/rateLimit/burst", "/rateLimit/requests", "/rateLimit/per");
         assertThat(check(crmHookWith("rateLimit", "\"190/10s\"")).errors())
-                .extracting(ProblemError::pointer).containsExactly("/rateLimit");
+                .extracting(ProblemError::pointer)
+                .containsExactly("/rateLimit");
     }
 
     @Test
@@ -168,19 +194,25 @@ class DestinationValidatorTest {
         Checked unknown = check(crmHookWith("retries", "3"));
         assertThat(unknown.code()).isEqualTo("unknown_field");
         assertThat(unknown.errors()).extracting(ProblemError::pointer).containsExactly("/retries");
-        assertThatThrownBy(unknown::orThrow).isInstanceOfSatisfying(ApiException.class,
-                e -> assertThat(e.status()).isEqualTo(400));
+        assertThatThrownBy(unknown::orThrow)
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.status()).isEqualTo(400));
 
-        Checked typed = check("{\"key\": 1, \"name\": [], \"type\": \"webhook\", \"settings\": {\"url\": 5,"
-                + " \"secret\": null}}");
+        Checked typed = check(
+                "{\"key\": 1, \"name\": [], \"type\": \"webhook\", \"settings\": {\"url\": 5," + " \"secret\": null}}");
         assertThat(typed.code()).isEqualTo("invalid_type");
-        assertThat(typed.errors()).extracting(ProblemError::pointer)
+        assertThat(typed.errors())
+                .extracting(ProblemError::pointer)
                 .containsExactly("/key", "/name", "/settings/url", "/settings/secret");
-        assertThat(check("{\"key\": \"k\", \"name\": \"n\", \"type\": \"file\", \"settings\": [\"dir\"]}").errors())
-                .extracting(ProblemError::pointer).containsExactly("/settings");
+        assertThat(check("{\"key\": \"k\", \"name\": \"n\", \"type\": \"file\", \"settings\": [\"dir\"]}")
+                        .errors())
+                .extracting(ProblemError::pointer)
+                .containsExactly("/settings");
         for (String body : List.of("[]", "\"crm_hook\"", "1", "null")) {
-            assertThat(check(body).errors()).as(body).containsExactly(new ProblemError("",
-                    "send the destination as a JSON object with key, name, type and settings"));
+            assertThat(check(body).errors())
+                    .as(body)
+                    .containsExactly(new ProblemError(
+                            "", "send the destination as a JSON object with key, name, type and settings"));
         }
     }
 
@@ -191,8 +223,10 @@ class DestinationValidatorTest {
                 + " \"per\": \"PT10S\"}}");
 
         assertThat(checked.code()).isEqualTo("validation_failed");
-        assertThat(checked.errors()).extracting(ProblemError::pointer).containsExactly("/key", "/name",
-                "/settings/secret", "/settings/url", "/batchSize", "/rateLimit/requests");
+        assertThat(checked.errors())
+                .extracting(ProblemError::pointer)
+                .containsExactly(
+                        "/key", "/name", "/settings/secret", "/settings/url", "/batchSize", "/rateLimit/requests");
         assertThat(checked.errors().toString()).doesNotContain("hunter2");
     }
 
@@ -203,19 +237,23 @@ class DestinationValidatorTest {
         assertThat(pointers(crmHookWith("key", "\"crm-hook\""))).containsExactly("/key");
         assertThat(pointers(crmHookWith("name", "\"" + "n".repeat(201) + "\""))).containsExactly("/name");
         assertThat(pointers(crmHookWith("name", "\"a\\u0000b\""))).containsExactly("/name");
-        assertThat(check(crmHookWith("name", "\"  CRM  \"")).definition().name()).isEqualTo("CRM");
-        assertThat(pointers(crmHookWith("settings", "{\"url\": \"https://x.test\", \"secret\": \"env:S\", \"a/b\": \"\"}")))
+        assertThat(check(crmHookWith("name", "\"  CRM  \"")).definition().name())
+                .isEqualTo("CRM");
+        assertThat(pointers(
+                        crmHookWith("settings", "{\"url\": \"https://x.test\", \"secret\": \"env:S\", \"a/b\": \"\"}")))
                 .containsExactly("/settings/a~1b");
     }
 
     @Test
     void aPutMayOmitTheKeyButNotChangeIt() {
         JsonNode body = json(crmHookWith("key", null));
-        assertThat(validator.check(body, "crm_hook", null, "api").definition().key()).isEqualTo("crm_hook");
+        assertThat(validator.check(body, "crm_hook", null, "api").definition().key())
+                .isEqualTo("crm_hook");
         assertThat(validator.check(json(CRM_HOOK), "other", null, "api").errors())
                 .extracting(ProblemError::pointer, ProblemError::message)
-                .containsExactly(tuple("/key", "must be 'other' (the key in the path) or omitted: a destination's key"
-                        + " cannot change"));
+                .containsExactly(tuple(
+                        "/key",
+                        "must be 'other' (the key in the path) or omitted: a destination's key" + " cannot change"));
     }
 
     @Test
@@ -223,8 +261,11 @@ class DestinationValidatorTest {
         Checked checked = validator.check(json(crmHookWith("key", null)), null, "from_file", "file");
         assertThat(checked.definition().key()).isEqualTo("from_file");
         assertThat(checked.definition().source()).isEqualTo("file");
-        assertThat(validator.check(json(crmHookWith("key", null)), null, "Bad-Name", "file").errors())
-                .extracting(ProblemError::pointer).containsExactly("/key");
+        assertThat(validator
+                        .check(json(crmHookWith("key", null)), null, "Bad-Name", "file")
+                        .errors())
+                .extracting(ProblemError::pointer)
+                .containsExactly("/key");
     }
 
     @Test

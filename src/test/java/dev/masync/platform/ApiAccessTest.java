@@ -24,13 +24,23 @@ class ApiAccessTest {
     @Test
     void catalogListsTheDemoColumnsAndTypes() {
         given().header("Authorization", ADMIN)
-                .when().get("/api/v1/catalog")
-                .then().statusCode(200)
+                .when()
+                .get("/api/v1/catalog")
+                .then()
+                .statusCode(200)
                 .body("warehouse", equalTo("duckdb"))
                 .body("learnersTable", equalTo("learner_status"))
                 .body("learnerKey", equalTo("learner_id"))
-                .body("attributes.name", hasItems("learner_id", "grade", "plan", "watch_minutes_7d", "exam_date",
-                        "quiz_accuracy_28d", "updated_at"))
+                .body(
+                        "attributes.name",
+                        hasItems(
+                                "learner_id",
+                                "grade",
+                                "plan",
+                                "watch_minutes_7d",
+                                "exam_date",
+                                "quiz_accuracy_28d",
+                                "updated_at"))
                 .body("attributes.find { it.name == 'watch_minutes_7d' }.type", equalTo("integer"))
                 .body("attributes.find { it.name == 'exam_date' }.type", equalTo("date"))
                 .body("attributes.find { it.name == 'last_active_at' }.type", equalTo("timestamp"))
@@ -40,14 +50,17 @@ class ApiAccessTest {
                 .body("attributes.find { it.name == 'plan' }.operators", hasItem("in"))
                 .body("eventTables.name", hasItems("lecture_views", "quiz_attempts"))
                 .body("eventTables.find { it.name == 'lecture_views' }.timestampColumn", equalTo("viewed_at"))
-                .body("eventTables.find { it.name == 'lecture_views' }.columns.find { it.name == 'subject' }.knownValues",
+                .body(
+                        "eventTables.find { it.name == 'lecture_views' }.columns.find { it.name == 'subject' }.knownValues",
                         hasItems("math", "english"));
     }
 
     @Test
     void withoutAKeyAnswers401Problem() {
-        given().when().get("/api/v1/catalog")
-                .then().statusCode(401)
+        given().when()
+                .get("/api/v1/catalog")
+                .then()
+                .statusCode(401)
                 .contentType("application/problem+json")
                 .header("WWW-Authenticate", "Bearer")
                 .body("code", equalTo("unauthorized"))
@@ -56,11 +69,19 @@ class ApiAccessTest {
 
     @Test
     void wrongOrMalformedKeysAnswer401() {
-        for (String header : new String[] {"Bearer nope", "Bearer ", "Basic dGVzdDp0ZXN0", "test-admin-key",
-                "Bearer " + "x".repeat(5000), "Bearer test-admin-key'--"}) {
+        for (String header : new String[] {
+            "Bearer nope",
+            "Bearer ",
+            "Basic dGVzdDp0ZXN0",
+            "test-admin-key",
+            "Bearer " + "x".repeat(5000),
+            "Bearer test-admin-key'--"
+        }) {
             given().header("Authorization", header)
-                    .when().get("/api/v1/catalog")
-                    .then().statusCode(401)
+                    .when()
+                    .get("/api/v1/catalog")
+                    .then()
+                    .statusCode(401)
                     .contentType("application/problem+json")
                     .body("code", equalTo("unauthorized"));
         }
@@ -71,12 +92,17 @@ class ApiAccessTest {
         String viewerKey = QuarkusTransaction.requiringNew()
                 .call(() -> keys.create("viewer-for-test", Role.VIEWER, "test").key());
         given().header("Authorization", "Bearer " + viewerKey)
-                .when().get("/api/v1/catalog")
-                .then().statusCode(200);
+                .when()
+                .get("/api/v1/catalog")
+                .then()
+                .statusCode(200);
         given().header("Authorization", "Bearer " + viewerKey)
-                .contentType("application/json").body("{\"days\":1}")
-                .when().post("/api/v1/demo/advance")
-                .then().statusCode(403)
+                .contentType("application/json")
+                .body("{\"days\":1}")
+                .when()
+                .post("/api/v1/demo/advance")
+                .then()
+                .statusCode(403)
                 .contentType("application/problem+json")
                 .body("code", equalTo("forbidden"));
     }
@@ -84,8 +110,10 @@ class ApiAccessTest {
     @Test
     void unknownPathsAreProblems() {
         given().header("Authorization", ADMIN)
-                .when().get("/api/v1/no-such-thing")
-                .then().statusCode(404)
+                .when()
+                .get("/api/v1/no-such-thing")
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json")
                 .body("code", equalTo("not_found"))
                 .body("type", startsWith("https://"));

@@ -142,11 +142,11 @@ class ConfigMappingTest {
 
     @Test
     void unknownWarehouseKindAndBadZoneFailFast() {
-        assertThatThrownBy(() -> config(Map.of("masync.warehouse.kind", "snowflake",
-                "masync.warehouse.duckdb.path", "x")))
+        assertThatThrownBy(
+                        () -> config(Map.of("masync.warehouse.kind", "snowflake", "masync.warehouse.duckdb.path", "x")))
                 .hasMessageContaining("snowflake");
-        assertThatThrownBy(() -> config(Map.of("masync.time-zone", "Mars/Olympus",
-                "masync.warehouse.duckdb.path", "x")))
+        assertThatThrownBy(
+                        () -> config(Map.of("masync.time-zone", "Mars/Olympus", "masync.warehouse.duckdb.path", "x")))
                 .hasMessageContaining("Mars/Olympus");
     }
 

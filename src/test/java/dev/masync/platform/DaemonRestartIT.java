@@ -31,11 +31,16 @@ class DaemonRestartIT {
 
     @Test
     void segmentsSurviveSigkillAndRestartOnTheSameDataDir() throws Exception {
-        try (DaemonProcess daemon = DaemonProcess.builder("restart").demoLearners(2000).jvmArg("-Xmx512m").start()) {
-            System.out.printf("DaemonRestartIT: first start ready in %d ms (control DB %s)%n",
+        try (DaemonProcess daemon = DaemonProcess.builder("restart")
+                .demoLearners(2000)
+                .jvmArg("-Xmx512m")
+                .start()) {
+            System.out.printf(
+                    "DaemonRestartIT: first start ready in %d ms (control DB %s)%n",
                     daemon.lastStartToReady().toMillis(), daemon.controlDb());
             assertThat(unauthenticatedStatus(daemon, "/api/v1/segments")).isEqualTo(401);
-            assertThat(daemon.call("POST", "/api/v1/segments", PROBE).statusCode()).isEqualTo(201);
+            assertThat(daemon.call("POST", "/api/v1/segments", PROBE).statusCode())
+                    .isEqualTo(201);
             Map<String, Integer> before = segmentVersions(daemon);
             assertThat(before).containsKey("it_restart_probe").hasSize(segmentFiles() + 1);
 
@@ -44,7 +49,8 @@ class DaemonRestartIT {
             assertThat(exit).as("exit code of SIGKILL").isEqualTo(137);
             assertThat(daemon.isAlive()).isFalse();
             daemon.restart();
-            System.out.printf("DaemonRestartIT: restart after SIGKILL ready in %d ms%n",
+            System.out.printf(
+                    "DaemonRestartIT: restart after SIGKILL ready in %d ms%n",
                     daemon.lastStartToReady().toMillis());
             assertThat(segmentVersions(daemon)).isEqualTo(before);
             assertThat(daemon.stop()).as("exit code after SIGTERM").isIn(0, 143);
@@ -70,7 +76,8 @@ class DaemonRestartIT {
     }
 
     private static int unauthenticatedStatus(DaemonProcess daemon, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(daemon.uri(path)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(daemon.uri(path)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

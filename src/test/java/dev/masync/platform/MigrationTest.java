@@ -27,8 +27,7 @@ class MigrationTest {
 
     @Test
     void migratesPostgres() throws SQLException {
-        String url = System.getenv().getOrDefault("MASYNC_TEST_POSTGRES_URL",
-                "jdbc:postgresql://127.0.0.1:5432/test");
+        String url = System.getenv().getOrDefault("MASYNC_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
         String password = System.getenv().getOrDefault("MASYNC_TEST_POSTGRES_PASSWORD", "");
         boolean required = Boolean.parseBoolean(System.getenv("MASYNC_TEST_REQUIRE_POSTGRES"));
         try (Connection ignored = DriverManager.getConnection(url, "postgres", password)) {
@@ -56,31 +55,45 @@ class MigrationTest {
         assertThat(result.migrationsExecuted).isGreaterThan(0);
         assertThat(flyway.migrate().migrationsExecuted).as("idempotent").isZero();
 
-        try (Connection c = DriverManager.getConnection(url, user, password); var s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                var s = c.createStatement()) {
             s.execute(url.startsWith("jdbc:h2") ? "SET SCHEMA \"" + SCHEMA + "\"" : "SET search_path TO " + SCHEMA);
             s.execute("INSERT INTO api_keys (name, access_role, key_hash, key_prefix, created_at, created_by)"
                     + " VALUES ('k', 'ADMIN', 'h1', 'msk_1', CURRENT_TIMESTAMP, 'test')");
-            assertThat(failsWithConstraint(s, "INSERT INTO api_keys (name, access_role, key_hash, key_prefix, created_at,"
-                    + " created_by) VALUES ('k2', 'ADMIN', 'h1', 'msk_1', CURRENT_TIMESTAMP, 'test')"))
-                    .as("key hashes are unique").isTrue();
-            assertThat(failsWithConstraint(s, "INSERT INTO api_keys (name, access_role, key_hash, key_prefix, created_at,"
-                    + " created_by) VALUES ('k3', 'ROOT', 'h3', 'msk_3', CURRENT_TIMESTAMP, 'test')"))
-                    .as("roles are checked").isTrue();
+            assertThat(failsWithConstraint(
+                            s,
+                            "INSERT INTO api_keys (name, access_role, key_hash, key_prefix, created_at,"
+                                    + " created_by) VALUES ('k2', 'ADMIN', 'h1', 'msk_1', CURRENT_TIMESTAMP, 'test')"))
+                    .as("key hashes are unique")
+                    .isTrue();
+            assertThat(failsWithConstraint(
+                            s,
+                            "INSERT INTO api_keys (name, access_role, key_hash, key_prefix, created_at,"
+                                    + " created_by) VALUES ('k3', 'ROOT', 'h3', 'msk_3', CURRENT_TIMESTAMP, 'test')"))
+                    .as("roles are checked")
+                    .isTrue();
 
             String big = "{\"v\":\"" + "x".repeat(300_000) + "\"}";
-            try (var ps = c.prepareStatement("INSERT INTO audit_log (occurred_at, actor, actor_role, action, entity_type,"
-                    + " entity_key, before_json, after_json) VALUES (CURRENT_TIMESTAMP, 'admin', 'admin',"
-                    + " 'api_key.create', 'api_key', '1', NULL, ?)")) {
+            try (var ps =
+                    c.prepareStatement("INSERT INTO audit_log (occurred_at, actor, actor_role, action, entity_type,"
+                            + " entity_key, before_json, after_json) VALUES (CURRENT_TIMESTAMP, 'admin', 'admin',"
+                            + " 'api_key.create', 'api_key', '1', NULL, ?)")) {
                 ps.setString(1, big);
                 ps.executeUpdate();
             }
             try (var rs = s.executeQuery("SELECT id, after_json FROM audit_log WHERE entity_key = '1'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).as("identity").isPositive();
-                assertThat(rs.getString(2)).as("large JSON round-trips as a string").isEqualTo(big);
+                assertThat(rs.getString(2))
+                        .as("large JSON round-trips as a string")
+                        .isEqualTo(big);
             }
-            assertThat(failsWithConstraint(s, "INSERT INTO audit_log (occurred_at, action, entity_type, entity_key)"
-                    + " VALUES (CURRENT_TIMESTAMP, 'a.b', 't', 'k')")).as("an entry has an actor").isTrue();
+            assertThat(failsWithConstraint(
+                            s,
+                            "INSERT INTO audit_log (occurred_at, action, entity_type, entity_key)"
+                                    + " VALUES (CURRENT_TIMESTAMP, 'a.b', 't', 'k')"))
+                    .as("an entry has an actor")
+                    .isTrue();
         }
         flyway.clean();
     }

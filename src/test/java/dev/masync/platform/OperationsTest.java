@@ -13,8 +13,10 @@ class OperationsTest {
 
     @Test
     void readyWhenControlDbAndWarehouseAnswer() {
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("warehouse", "Database connections health check"))
                 .body("checks.find { it.name == 'warehouse' }.data.learnersTable", equalTo("learner_status"));
@@ -27,16 +29,20 @@ class OperationsTest {
 
     @Test
     void prometheusMetricsIncludeOurs() {
-        given().when().get("/q/metrics")
-                .then().statusCode(200)
+        given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("masync_catalog_ready 1.0"))
                 .body(containsString("http_server_requests"));
     }
 
     @Test
     void openApiDescribesTheApiWithBearerAuth() {
-        given().when().get("/q/openapi?format=json")
-                .then().statusCode(200)
+        given().when()
+                .get("/q/openapi?format=json")
+                .then()
+                .statusCode(200)
                 .body(containsString("/api/v1/catalog"))
                 .body(containsString("/api/v1/demo/advance"))
                 .body(containsString("bearer"));

@@ -36,12 +36,19 @@ class AdminKeyBootstrapTest {
         assertThat(key).isPresent();
         assertThat(keys.bootstrapAdminKey()).as("only on first start").isEmpty();
 
-        ApiKey stored = QuarkusTransaction.requiringNew().call(() -> ApiKey.<ApiKey>findAll().firstResult());
+        ApiKey stored = QuarkusTransaction.requiringNew()
+                .call(() -> ApiKey.<ApiKey>findAll().firstResult());
         assertThat(stored.role).isEqualTo(Role.ADMIN);
         assertThat(stored.keyHash).isNotEqualTo(key.get()).hasSize(64).doesNotContain(key.get());
         assertThat(key.get()).startsWith(stored.keyPrefix);
 
-        given().header("Authorization", "Bearer " + key.get()).get("/api/v1/catalog").then().statusCode(200);
-        given().header("Authorization", "Bearer test-admin-key").get("/api/v1/catalog").then().statusCode(401);
+        given().header("Authorization", "Bearer " + key.get())
+                .get("/api/v1/catalog")
+                .then()
+                .statusCode(200);
+        given().header("Authorization", "Bearer test-admin-key")
+                .get("/api/v1/catalog")
+                .then()
+                .statusCode(401);
     }
 }

@@ -20,8 +20,16 @@ class BadInputCorpusTest {
 
     static List<String> rules() {
         List<String> r = new ArrayList<>(List.of(
-                "\"all\"", "[]", "1", "null", "{}", "{\"all\": \"x\"}", "{\"all\": [1]}", "{\"all\": [null]}",
-                "{\"all\": [], \"any\": []}", "{\"all\": [], \"extra\": 1}",
+                "\"all\"",
+                "[]",
+                "1",
+                "null",
+                "{}",
+                "{\"all\": \"x\"}",
+                "{\"all\": [1]}",
+                "{\"all\": [null]}",
+                "{\"all\": [], \"any\": []}",
+                "{\"all\": [], \"extra\": 1}",
                 "{\"attribute\": \"plan\", \"op\": \"eq\", \"value\": \"x\", \"foo\": 1}",
                 "{\"attribute\": \"plan; DROP TABLE learner_status; --\", \"op\": \"eq\", \"value\": \"x\"}",
                 "{\"attribute\": \"pl\\\"an\", \"op\": \"eq\", \"value\": \"x\"}",
@@ -60,16 +68,25 @@ class BadInputCorpusTest {
                 + "}".repeat(1000));
         StringBuilder many = new StringBuilder("{\"any\": [");
         for (int i = 0; i < 201; i++) {
-            many.append(i == 0 ? "" : ",").append("{\"attribute\": \"plan\", \"op\": \"eq\", \"value\": \"v")
-                    .append(i).append("\"}");
+            many.append(i == 0 ? "" : ",")
+                    .append("{\"attribute\": \"plan\", \"op\": \"eq\", \"value\": \"v")
+                    .append(i)
+                    .append("\"}");
         }
         r.add(many.append("]}").toString());
         return r;
     }
 
     static List<String> bodies() {
-        List<String> b = new ArrayList<>(List.of("", "{", "nul", "[]", "\"segment\"", "123",
-                "{\"key\": }", "{\"key\": 1, \"name\": [], \"rule\": {}}",
+        List<String> b = new ArrayList<>(List.of(
+                "",
+                "{",
+                "nul",
+                "[]",
+                "\"segment\"",
+                "123",
+                "{\"key\": }",
+                "{\"key\": 1, \"name\": [], \"rule\": {}}",
                 "{\"key\": \"k\", \"name\": \"n\", \"rule\": {\"all\": []}, \"unknown\": true}",
                 "{\"key\": \"sëgment\", \"name\": \"n\", \"rule\": {\"all\": []}}",
                 "{\"key\": \"" + "k".repeat(300) + "\", \"name\": \"n\", \"rule\": {\"all\": []}}",
@@ -83,8 +100,12 @@ class BadInputCorpusTest {
     }
 
     static int segmentCount() {
-        return given().header("Authorization", ADMIN).get("/api/v1/segments").then().statusCode(200)
-                .extract().path("size()");
+        return given().header("Authorization", ADMIN)
+                .get("/api/v1/segments")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("size()");
     }
 
     static void assertProblem(Response r, String what) {
@@ -97,7 +118,9 @@ class BadInputCorpusTest {
     void createRefusesEveryBadBodyAndStoresNothing() {
         int before = segmentCount();
         for (String body : bodies()) {
-            Response r = given().header("Authorization", ADMIN).contentType("application/json").body(body)
+            Response r = given().header("Authorization", ADMIN)
+                    .contentType("application/json")
+                    .body(body)
                     .post("/api/v1/segments");
             assertProblem(r, abbreviate(body));
         }
@@ -107,27 +130,34 @@ class BadInputCorpusTest {
     @Test
     void previewRefusesEveryBadRule() {
         for (String rule : rules()) {
-            Response r = given().header("Authorization", ADMIN).contentType("application/json")
-                    .body("{\"rule\": " + rule + "}").post("/api/v1/segments/preview");
+            Response r = given().header("Authorization", ADMIN)
+                    .contentType("application/json")
+                    .body("{\"rule\": " + rule + "}")
+                    .post("/api/v1/segments/preview");
             assertProblem(r, abbreviate(rule));
         }
     }
 
     @Test
     void hostileValuesAreJustValues() {
-        for (String value : List.of("x' OR '1'='1", "\\\"; DROP TABLE learner_status; --", "\\u0000", "🎓",
-                "%_%", "\\\\")) {
-            given().header("Authorization", ADMIN).contentType("application/json")
+        for (String value :
+                List.of("x' OR '1'='1", "\\\"; DROP TABLE learner_status; --", "\\u0000", "🎓", "%_%", "\\\\")) {
+            given().header("Authorization", ADMIN)
+                    .contentType("application/json")
                     .body("{\"rule\": {\"attribute\": \"plan\", \"op\": \"eq\", \"value\": \"" + value + "\"}}")
                     .post("/api/v1/segments/preview")
-                    .then().statusCode(200).body("count", org.hamcrest.Matchers.equalTo(0));
+                    .then()
+                    .statusCode(200)
+                    .body("count", org.hamcrest.Matchers.equalTo(0));
         }
     }
 
     @Test
     void hugeBodiesAreRefusedBeforeParsing() {
         String huge = "{\"key\": \"big\", \"name\": \"" + "x".repeat(10 * 1024 * 1024) + "\", \"rule\": {}}";
-        Response r = given().header("Authorization", ADMIN).contentType("application/json").body(huge)
+        Response r = given().header("Authorization", ADMIN)
+                .contentType("application/json")
+                .body(huge)
                 .post("/api/v1/segments");
         assertProblem(r, "10 MB body");
         assertThat(r.statusCode()).isEqualTo(413);
@@ -135,17 +165,29 @@ class BadInputCorpusTest {
 
     @Test
     void cyclesThroughUpdatesAreRefused() {
-        given().header("Authorization", ADMIN).contentType("application/json")
+        given().header("Authorization", ADMIN)
+                .contentType("application/json")
                 .body("{\"key\": \"cycle_a\", \"name\": \"A\", \"rule\": {\"attribute\": \"plan\", \"op\": \"eq\","
-                        + " \"value\": \"free\"}}").post("/api/v1/segments").then().statusCode(201);
-        given().header("Authorization", ADMIN).contentType("application/json")
+                        + " \"value\": \"free\"}}")
+                .post("/api/v1/segments")
+                .then()
+                .statusCode(201);
+        given().header("Authorization", ADMIN)
+                .contentType("application/json")
                 .body("{\"key\": \"cycle_b\", \"name\": \"B\", \"rule\": {\"segment\": \"cycle_a\"}}")
-                .post("/api/v1/segments").then().statusCode(201);
-        Response r = given().header("Authorization", ADMIN).header("If-Match", "1").contentType("application/json")
-                .body("{\"name\": \"A\", \"rule\": {\"segment\": \"cycle_b\"}}").put("/api/v1/segments/cycle_a");
+                .post("/api/v1/segments")
+                .then()
+                .statusCode(201);
+        Response r = given().header("Authorization", ADMIN)
+                .header("If-Match", "1")
+                .contentType("application/json")
+                .body("{\"name\": \"A\", \"rule\": {\"segment\": \"cycle_b\"}}")
+                .put("/api/v1/segments/cycle_a");
         assertProblem(r, "cycle");
-        given().header("Authorization", ADMIN).get("/api/v1/segments/cycle_a")
-                .then().body("version", org.hamcrest.Matchers.equalTo(1));
+        given().header("Authorization", ADMIN)
+                .get("/api/v1/segments/cycle_a")
+                .then()
+                .body("version", org.hamcrest.Matchers.equalTo(1));
     }
 
     static String abbreviate(String s) {

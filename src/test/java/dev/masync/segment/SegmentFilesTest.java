@@ -43,6 +43,7 @@ class SegmentFilesTest {
 
     @TempDir
     static Path dir;
+
     static DuckDbWarehouse warehouse;
     static Catalog catalog;
     static List<SegmentFiles.FileSegment> files;
@@ -54,9 +55,17 @@ class SegmentFilesTest {
             DemoWarehouse.generate(c, new DemoSpec(1, 50, LocalDate.of(2026, 11, 28), ZONE));
         }
         warehouse = DuckDbWarehouse.open(new DuckDbWarehouse.Settings(file, false, null, null, null));
-        catalog = new CatalogReader(new CatalogSpec("learner_status", "learner_id",
-                List.of("lecture_views", "quiz_attempts"), Map.of(), Map.of(), 50, Duration.ofHours(1)),
-                Clock.systemUTC()).read(warehouse);
+        catalog = new CatalogReader(
+                        new CatalogSpec(
+                                "learner_status",
+                                "learner_id",
+                                List.of("lecture_views", "quiz_attempts"),
+                                Map.of(),
+                                Map.of(),
+                                50,
+                                Duration.ofHours(1)),
+                        Clock.systemUTC())
+                .read(warehouse);
         files = SegmentFiles.read(Path.of("segments"));
     }
 
@@ -66,33 +75,38 @@ class SegmentFilesTest {
     }
 
     static SegmentLookup lookup() {
-        return key -> files.stream().filter(f -> f.key().equals(key)).findFirst().map(SegmentFiles.FileSegment::rule);
+        return key ->
+                files.stream().filter(f -> f.key().equals(key)).findFirst().map(SegmentFiles.FileSegment::rule);
     }
 
     @TestFactory
     List<DynamicTest> everyExampleSelectsItsExpectedMembers() {
         assertThat(files).hasSizeBetween(5, 12);
-        return files.stream().map(f -> DynamicTest.dynamicTest(f.file().getFileName().toString(), () -> {
-            Parsed parsed = RuleParser.parse(f.rule(), "/rule");
-            assertThat(parsed.errors()).isEmpty();
-            assertThat(RuleValidator.validate(parsed.rule(), "/rule", catalog, lookup(), f.key())).isEmpty();
-            JsonNode fixtures = f.raw().get("fixtures");
-            assertThat(fixtures).as("fixtures of " + f.file()).isNotNull();
-            load(fixtures);
-            Instant asOf = Instant.parse(fixtures.get("asOf").asText());
-            var query = new SegmentCompiler(warehouse.dialect(), catalog, ZONE, lookup())
-                    .members(parsed.rule(), asOf, List.of(), null, 1000);
-            List<String> members = new ArrayList<>();
-            warehouse.query(query, row -> members.add((String) row.get(0)));
-            List<String> expected = new ArrayList<>();
-            f.raw().get("expected").forEach(e -> expected.add(e.asText()));
-            assertThat(members).as(f.file().toString()).containsExactlyElementsOf(expected);
-        })).collect(Collectors.toList());
+        return files.stream()
+                .map(f -> DynamicTest.dynamicTest(f.file().getFileName().toString(), () -> {
+                    Parsed parsed = RuleParser.parse(f.rule(), "/rule");
+                    assertThat(parsed.errors()).isEmpty();
+                    assertThat(RuleValidator.validate(parsed.rule(), "/rule", catalog, lookup(), f.key()))
+                            .isEmpty();
+                    JsonNode fixtures = f.raw().get("fixtures");
+                    assertThat(fixtures).as("fixtures of " + f.file()).isNotNull();
+                    load(fixtures);
+                    Instant asOf = Instant.parse(fixtures.get("asOf").asText());
+                    var query = new SegmentCompiler(warehouse.dialect(), catalog, ZONE, lookup())
+                            .members(parsed.rule(), asOf, List.of(), null, 1000);
+                    List<String> members = new ArrayList<>();
+                    warehouse.query(query, row -> members.add((String) row.get(0)));
+                    List<String> expected = new ArrayList<>();
+                    f.raw().get("expected").forEach(e -> expected.add(e.asText()));
+                    assertThat(members).as(f.file().toString()).containsExactlyElementsOf(expected);
+                }))
+                .collect(Collectors.toList());
     }
 
     /** Replaces the demo rows with the fixture's; columns a fixture leaves out are NULL. */
     static void load(JsonNode fixtures) throws Exception {
-        try (Connection c = warehouse.connection(); var s = c.createStatement()) {
+        try (Connection c = warehouse.connection();
+                var s = c.createStatement()) {
             for (String table : List.of("learner_status", "lecture_views", "quiz_attempts")) {
                 s.execute("DELETE FROM " + table);
             }
@@ -109,8 +123,9 @@ class SegmentFilesTest {
         for (JsonNode row : rows) {
             List<String> columns = new ArrayList<>();
             row.fieldNames().forEachRemaining(columns::add);
-            String sql = "INSERT INTO " + table + " (" + columns.stream().map(col -> '"' + col + '"')
-                    .collect(Collectors.joining(", ")) + ") VALUES (" + "?, ".repeat(columns.size() - 1) + "?)";
+            String sql = "INSERT INTO " + table + " ("
+                    + columns.stream().map(col -> '"' + col + '"').collect(Collectors.joining(", ")) + ") VALUES ("
+                    + "?, ".repeat(columns.size() - 1) + "?)";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < columns.size(); i++) {
                     JsonNode v = row.get(columns.get(i));

@@ -21,13 +21,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * control DB and folded once per run, the real client against the REST fake.
  */
 @QuarkusTest
-@WithTestResource(value = BigQueryFakeResource.class, initArgs = @ResourceArg(name = BigQueryFakeResource.SEED,
-        value = "demo"))
+@WithTestResource(
+        value = BigQueryFakeResource.class,
+        initArgs = @ResourceArg(name = BigQueryFakeResource.SEED, value = "demo"))
 class BigQuerySyncRunTest {
 
     static long mergeJobs(BigQueryFakeServer fake) {
         return fake.requests("jobs.insert").stream()
-                .filter(r -> r.json().at("/configuration/query/query").asText().startsWith("MERGE")).count();
+                .filter(r -> r.json().at("/configuration/query/query").asText().startsWith("MERGE"))
+                .count();
     }
 
     @Test
@@ -40,8 +42,7 @@ class BigQuerySyncRunTest {
                  "identity": {"attribute": "learner_id", "field": "external_id"},
                  "mapping": [{"source": "streak_days", "target": "streak"},
                              {"source": "last_active_at", "target": "last_active", "format": "datetime"}],
-                 "membership": {"style": "boolean", "field": "is_premium"}, "mode": "mirror"}""")
-                .then().statusCode(201);
+                 "membership": {"style": "boolean", "field": "is_premium"}, "mode": "mirror"}""").then().statusCode(201);
         BigQueryFakeServer fake = BigQueryFakeResource.server();
 
         JsonPath first = SyncApiTest.awaitRun(SyncApiTest.startRun("bq_premium_outbox", "{}"));
@@ -49,17 +50,27 @@ class BigQuerySyncRunTest {
         assertThat(first.getLong("counts.entered")).isEqualTo(3);
         assertThat(first.getLong("counts.confirmed")).isEqualTo(3);
         // tables are named after the sync and its state generation
-        String stateKey = QuarkusTransaction.requiringNew().call(() ->
-                "bq_premium_outbox__" + SyncEntity.<SyncEntity>findById("bq_premium_outbox").stateId);
-        BigQuery client = BigQueryOptions.newBuilder().setHost(fake.url()).setProjectId(BigQueryFakeResource.PROJECT)
-                .setCredentials(NoCredentials.getInstance()).build().getService();
-        assertThat(client.query(QueryJobConfiguration.newBuilder(
-                        "SELECT COUNT(*) FROM masync_state.state__" + stateKey).setUseLegacySql(false).build())
-                .getValues().iterator().next().get(0).getLongValue()).isEqualTo(3);
+        String stateKey = QuarkusTransaction.requiringNew()
+                .call(() -> "bq_premium_outbox__" + SyncEntity.<SyncEntity>findById("bq_premium_outbox").stateId);
+        BigQuery client = BigQueryOptions.newBuilder()
+                .setHost(fake.url())
+                .setProjectId(BigQueryFakeResource.PROJECT)
+                .setCredentials(NoCredentials.getInstance())
+                .build()
+                .getService();
+        assertThat(client.query(QueryJobConfiguration.newBuilder("SELECT COUNT(*) FROM masync_state.state__" + stateKey)
+                                .setUseLegacySql(false)
+                                .build())
+                        .getValues()
+                        .iterator()
+                        .next()
+                        .get(0)
+                        .getLongValue())
+                .isEqualTo(3);
         assertThat(client.getTable(TableId.of(BigQueryFakeResource.STATE_DATASET, "pending__" + stateKey)))
                 .isNull();
-        assertThat(QuarkusTransaction.requiringNew().call(() -> SyncConfirmationEntity.count("syncKey",
-                stateKey))).isZero();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> SyncConfirmationEntity.count("syncKey", stateKey)))
+                .isZero();
 
         fake.clearRequests();
         JsonPath second = SyncApiTest.awaitRun(SyncApiTest.startRun("bq_premium_outbox", "{}"));

@@ -25,8 +25,8 @@ class JpaConfirmationJournalTest {
         journal.append("jt_b", 1, 10, List.of());
         journal.append("jt_a", 101, 200, List.of());
 
-        assertThat(journal.entries("jt_a")).containsExactly(new Entry(1, 100, List.of("5", "6")),
-                new Entry(101, 200, List.of()));
+        assertThat(journal.entries("jt_a"))
+                .containsExactly(new Entry(1, 100, List.of("5", "6")), new Entry(101, 200, List.of()));
         journal.clear("jt_a");
         assertThat(journal.entries("jt_a")).isEmpty();
         assertThat(journal.entries("jt_b")).containsExactly(new Entry(1, 10, List.of()));
@@ -35,10 +35,11 @@ class JpaConfirmationJournalTest {
 
     @Test
     void anAppendIsCommittedEvenWhenTheCallersTransactionRollsBack() {
-        assertThatIllegalStateException().isThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
-            journal.append("jt_c", 1, 2, List.of("x"));
-            throw new IllegalStateException("the caller fails after confirming");
-        }));
+        assertThatIllegalStateException()
+                .isThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
+                    journal.append("jt_c", 1, 2, List.of("x"));
+                    throw new IllegalStateException("the caller fails after confirming");
+                }));
 
         assertThat(journal.entries("jt_c")).containsExactly(new Entry(1, 2, List.of("x")));
         journal.clear("jt_c");
@@ -46,7 +47,9 @@ class JpaConfirmationJournalTest {
 
     @Test
     void manyExcludedKeysSpanSeveralRowsOfOneEntry() {
-        List<String> keys = IntStream.range(0, 60_000).mapToObj(i -> "learner \"" + i + "\" of the cohort").toList();
+        List<String> keys = IntStream.range(0, 60_000)
+                .mapToObj(i -> "learner \"" + i + "\" of the cohort")
+                .toList();
         journal.append("jt_d", 1, 60_000, keys);
         journal.append("jt_d", 60_001, 60_010, List.of("y"));
 

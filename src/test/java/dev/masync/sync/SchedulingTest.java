@@ -23,8 +23,9 @@ class SchedulingTest {
     RunCoordinator coordinator;
 
     static void makeDue(String key) {
-        QuarkusTransaction.requiringNew().run(() -> SyncEntity.update("nextRunAt = ?1 where key = ?2",
-                Instant.now().minusSeconds(1), key));
+        QuarkusTransaction.requiringNew()
+                .run(() -> SyncEntity.update(
+                        "nextRunAt = ?1 where key = ?2", Instant.now().minusSeconds(1), key));
     }
 
     static Instant nextRunAt(String key) {
@@ -32,17 +33,26 @@ class SchedulingTest {
     }
 
     static JsonPath lastRun(String key) throws InterruptedException {
-        long id = given().header("Authorization", ADMIN).get("/api/v1/syncs/" + key + "/runs?limit=1").then()
-                .statusCode(200).extract().jsonPath().getLong("[0].id");
+        long id = given().header("Authorization", ADMIN)
+                .get("/api/v1/syncs/" + key + "/runs?limit=1")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getLong("[0].id");
         return SyncApiTest.awaitRun(id);
     }
 
     @Test
     void aDueSyncRunsOnceThenTheFreshnessGateSkipsUnchangedData() throws Exception {
         new SyncApiTest().segment();
-        SyncApiTest.post("/api/v1/syncs", SyncApiTest.sync("paid_scheduled",
-                ", \"schedule\": {\"every\": \"PT1H\"}, \"freshness\": {\"attribute\": \"updated_at\"}"))
-                .then().statusCode(201);
+        SyncApiTest.post(
+                        "/api/v1/syncs",
+                        SyncApiTest.sync(
+                                "paid_scheduled",
+                                ", \"schedule\": {\"every\": \"PT1H\"}, \"freshness\": {\"attribute\": \"updated_at\"}"))
+                .then()
+                .statusCode(201);
         coordinator.startDue(); // other syncs (the demo files) may be due too: count this one's runs
         assertThat(runs("paid_scheduled")).isEqualTo(0);
 
@@ -53,8 +63,7 @@ class SchedulingTest {
         assertThat(first.getString("trigger")).isEqualTo("schedule");
         assertThat(first.getString("status")).isEqualTo("succeeded");
         assertThat(first.getString("freshness")).isNotBlank();
-        assertThat(Duration.between(Instant.now(), nextRunAt("paid_scheduled")))
-                .isGreaterThan(Duration.ofMinutes(59));
+        assertThat(Duration.between(Instant.now(), nextRunAt("paid_scheduled"))).isGreaterThan(Duration.ofMinutes(59));
         coordinator.startDue(); // other syncs (the demo files) may be due too: count this one's runs
         assertThat(runs("paid_scheduled")).isEqualTo(1);
 
@@ -73,24 +82,36 @@ class SchedulingTest {
     @Test
     void aPausedSyncIsNotStartedBySchedule() {
         new SyncApiTest().segment();
-        SyncApiTest.post("/api/v1/syncs", SyncApiTest.sync("paid_paused",
-                ", \"schedule\": {\"cron\": \"*/5 * * * *\"}, \"paused\": true")).then().statusCode(201);
+        SyncApiTest.post(
+                        "/api/v1/syncs",
+                        SyncApiTest.sync(
+                                "paid_paused", ", \"schedule\": {\"cron\": \"*/5 * * * *\"}, \"paused\": true"))
+                .then()
+                .statusCode(201);
         makeDue("paid_paused");
         coordinator.startDue(); // other syncs (the demo files) may be due too: count this one's runs
         assertThat(runs("paid_paused")).isEqualTo(0);
-        assertThat(given().header("Authorization", ADMIN).get("/api/v1/syncs/paid_paused/runs").then()
-                .extract().jsonPath().getList("$")).isEmpty();
+        assertThat(given().header("Authorization", ADMIN)
+                        .get("/api/v1/syncs/paid_paused/runs")
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .getList("$"))
+                .isEmpty();
     }
 
     @Test
     void aRunLeftRunningByADeadProcessIsFailedOnceItsLeaseExpired() {
         new SyncApiTest().segment();
-        SyncApiTest.post("/api/v1/syncs", SyncApiTest.sync("paid_orphan", "")).then().statusCode(201);
+        SyncApiTest.post("/api/v1/syncs", SyncApiTest.sync("paid_orphan", ""))
+                .then()
+                .statusCode(201);
         SyncRunEntity orphan = QuarkusTransaction.requiringNew().call(() -> coordinator.claimForTest("paid_orphan"));
         coordinator.failOrphanedRuns();
         assertThat(status(orphan.id)).isEqualTo("running"); // its lease is still valid
-        QuarkusTransaction.requiringNew().run(() -> SyncEntity.update("leaseUntil = ?1 where key = ?2",
-                Instant.now().minusSeconds(1), "paid_orphan"));
+        QuarkusTransaction.requiringNew()
+                .run(() -> SyncEntity.update(
+                        "leaseUntil = ?1 where key = ?2", Instant.now().minusSeconds(1), "paid_orphan"));
         coordinator.failOrphanedRuns();
         assertThat(status(orphan.id)).isEqualTo("failed");
         coordinator.releaseForTest("paid_orphan");

@@ -33,11 +33,15 @@ class SyncApiTest {
 
     @Inject
     RunCoordinator coordinator;
+
     @Inject
     MasyncConfig masync;
 
     public static Response post(String path, String json) {
-        return given().header("Authorization", ADMIN).contentType("application/json").body(json).post(path);
+        return given().header("Authorization", ADMIN)
+                .contentType("application/json")
+                .body(json)
+                .post(path);
     }
 
     public static String sync(String key, String extra) {
@@ -46,24 +50,29 @@ class SyncApiTest {
                  "identity": {"attribute": "learner_id", "field": "external_id"},
                  "mapping": [{"source": "streak_days", "target": "streak"},
                              {"source": "last_active_at", "target": "last_active", "format": "datetime"}],
-                 "membership": {"style": "boolean", "field": "is_champion"}, "mode": "mirror"%s}"""
-                .formatted(key, extra);
+                 "membership": {"style": "boolean", "field": "is_champion"}, "mode": "mirror"%s}""".formatted(key, extra);
     }
 
     @org.junit.jupiter.api.BeforeEach
     public void segment() {
-        if (given().header("Authorization", ADMIN).get("/api/v1/segments/sync_test_paid").statusCode() == 404) {
+        if (given().header("Authorization", ADMIN)
+                        .get("/api/v1/segments/sync_test_paid")
+                        .statusCode()
+                == 404) {
             post("/api/v1/segments", """
                     {"key": "sync_test_paid", "name": "Paid learners",
-                     "rule": {"attribute": "plan", "op": "in", "values": ["basic", "exam_coach"]}}""")
-                    .then().statusCode(201);
+                     "rule": {"attribute": "plan", "op": "in", "values": ["basic", "exam_coach"]}}""").then().statusCode(201);
         }
     }
 
     public static JsonPath awaitRun(long id) throws InterruptedException {
         for (int i = 0; i < 600; i++) {
-            JsonPath run = given().header("Authorization", ADMIN).get("/api/v1/runs/" + id).then().statusCode(200)
-                    .extract().jsonPath();
+            JsonPath run = given().header("Authorization", ADMIN)
+                    .get("/api/v1/runs/" + id)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
             if (!"running".equals(run.getString("status"))) {
                 return run;
             }
@@ -76,11 +85,16 @@ class SyncApiTest {
         if (body == null) {
             // as curl -X POST sends it: no body, no Content-Type (RestAssured would add a form content type)
             try {
-                java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(io.restassured.RestAssured.baseURI
-                                        + ":" + io.restassured.RestAssured.port + "/api/v1/syncs/" + key + "/runs"))
-                                .header("Authorization", ADMIN).POST(java.net.http.HttpRequest.BodyPublishers.noBody())
-                                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient()
+                        .send(
+                                java.net.http.HttpRequest.newBuilder(
+                                                java.net.URI.create(io.restassured.RestAssured.baseURI + ":"
+                                                        + io.restassured.RestAssured.port + "/api/v1/syncs/" + key
+                                                        + "/runs"))
+                                        .header("Authorization", ADMIN)
+                                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
                 return new JsonPath(r.body()).getLong("id");
             } catch (java.io.IOException | InterruptedException e) {
@@ -88,8 +102,12 @@ class SyncApiTest {
             }
         }
         Response r = post("/api/v1/syncs/" + key + "/runs", body);
-        return r.then().statusCode(202)
-                .body("status", equalTo("running")).extract().jsonPath().getLong("id");
+        return r.then()
+                .statusCode(202)
+                .body("status", equalTo("running"))
+                .extract()
+                .jsonPath()
+                .getLong("id");
     }
 
     @Test
@@ -100,10 +118,25 @@ class SyncApiTest {
                  "mapping": [{"source": "streak_days", "target": "x"}, {"source": "grade", "target": "x"},
                              {"source": "grade", "target": "y", "format": "date"}],
                  "schedule": {"cron": "every day"}, "mode": "sometimes", "extra": 1}""";
-        post("/api/v1/syncs", bad).then().statusCode(422).contentType("application/problem+json")
-                .body("errors.pointer", hasItems("/segment", "/destination", "/identity/attribute",
-                        "/mapping/1/target", "/mapping/2/format", "/schedule/cron", "/mode", "/extra"));
-        given().header("Authorization", ADMIN).get("/api/v1/syncs/bad_sync").then().statusCode(404)
+        post("/api/v1/syncs", bad)
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body(
+                        "errors.pointer",
+                        hasItems(
+                                "/segment",
+                                "/destination",
+                                "/identity/attribute",
+                                "/mapping/1/target",
+                                "/mapping/2/format",
+                                "/schedule/cron",
+                                "/mode",
+                                "/extra"));
+        given().header("Authorization", ADMIN)
+                .get("/api/v1/syncs/bad_sync")
+                .then()
+                .statusCode(404)
                 .body("code", equalTo("sync_not_found"));
     }
 
@@ -136,13 +169,23 @@ class SyncApiTest {
         assertThat(second.getLong("counts.requests")).isZero();
         assertThat(second.getLong("counts.unchanged")).isEqualTo(members);
 
-        given().header("Authorization", ADMIN).get("/api/v1/syncs/champions_api/runs").then().statusCode(200)
-                .body("size()", equalTo(3)).body("[0].trigger", equalTo("api"));
-        given().header("Authorization", ADMIN).get("/api/v1/syncs/champions_api/record-errors").then()
-                .statusCode(200).body("size()", equalTo(0));
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).contains("masync_sync_runs_total{", "sync=\"champions_api\"", "status=\"succeeded\"")
-                .contains("masync_sync_records_total{").contains("masync_sync_phase_seconds");
+        given().header("Authorization", ADMIN)
+                .get("/api/v1/syncs/champions_api/runs")
+                .then()
+                .statusCode(200)
+                .body("size()", equalTo(3))
+                .body("[0].trigger", equalTo("api"));
+        given().header("Authorization", ADMIN)
+                .get("/api/v1/syncs/champions_api/record-errors")
+                .then()
+                .statusCode(200)
+                .body("size()", equalTo(0));
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics)
+                .contains("masync_sync_runs_total{", "sync=\"champions_api\"", "status=\"succeeded\"")
+                .contains("masync_sync_records_total{")
+                .contains("masync_sync_phase_seconds");
     }
 
     @Test
@@ -167,8 +210,7 @@ class SyncApiTest {
         }
         pool.shutdown();
         assertThat(won).isEqualTo(1);
-        post("/api/v1/syncs/champions_lock/runs", "{}").then().statusCode(409)
-                .body("code", equalTo("run_in_progress"));
+        post("/api/v1/syncs/champions_lock/runs", "{}").then().statusCode(409).body("code", equalTo("run_in_progress"));
         coordinator.releaseForTest("champions_lock");
     }
 
@@ -178,43 +220,73 @@ class SyncApiTest {
         long members = awaitRun(startRun("paid_repoint", "{}")).getLong("counts.entered");
         assertThat(members).isPositive();
         post("/api/v1/destinations", """
-                {"key": "outbox_csv", "name": "CSV outbox", "type": "file", "settings": {"format": "csv"}}""")
-                .then().statusCode(201);
-        given().header("Authorization", ADMIN).header("If-Match", "\"1\"").contentType("application/json")
+                {"key": "outbox_csv", "name": "CSV outbox", "type": "file", "settings": {"format": "csv"}}""").then().statusCode(201);
+        given().header("Authorization", ADMIN)
+                .header("If-Match", "\"1\"")
+                .contentType("application/json")
                 .body(sync("paid_repoint", "").replace("\"outbox\"", "\"outbox_csv\""))
-                .put("/api/v1/syncs/paid_repoint").then().statusCode(200).body("version", equalTo(2));
-        assertThat(awaitRun(startRun("paid_repoint", "{}")).getLong("counts.entered")).isEqualTo(members);
-        assertThat(awaitRun(startRun("paid_repoint", "{}")).getLong("counts.sent")).isZero();
+                .put("/api/v1/syncs/paid_repoint")
+                .then()
+                .statusCode(200)
+                .body("version", equalTo(2));
+        assertThat(awaitRun(startRun("paid_repoint", "{}")).getLong("counts.entered"))
+                .isEqualTo(members);
+        assertThat(awaitRun(startRun("paid_repoint", "{}")).getLong("counts.sent"))
+                .isZero();
 
-        given().header("Authorization", ADMIN).header("If-Match", "\"2\"").delete("/api/v1/syncs/paid_repoint")
-                .then().statusCode(204);
+        given().header("Authorization", ADMIN)
+                .header("If-Match", "\"2\"")
+                .delete("/api/v1/syncs/paid_repoint")
+                .then()
+                .statusCode(204);
         post("/api/v1/syncs", sync("paid_repoint", "")).then().statusCode(201);
-        assertThat(awaitRun(startRun("paid_repoint", "{}")).getLong("counts.entered")).isEqualTo(members);
+        assertThat(awaitRun(startRun("paid_repoint", "{}")).getLong("counts.entered"))
+                .isEqualTo(members);
     }
 
     @Test
     void aSegmentSentByASyncCannotBeDeleted() {
         post("/api/v1/syncs", sync("paid_in_use", "")).then().statusCode(201);
-        int version = given().header("Authorization", ADMIN).get("/api/v1/segments/sync_test_paid").then()
-                .extract().jsonPath().getInt("version");
-        given().header("Authorization", ADMIN).header("If-Match", "\"" + version + "\"")
-                .delete("/api/v1/segments/sync_test_paid").then().statusCode(409)
-                .contentType("application/problem+json").body("code", equalTo("segment_in_use"))
+        int version = given().header("Authorization", ADMIN)
+                .get("/api/v1/segments/sync_test_paid")
+                .then()
+                .extract()
+                .jsonPath()
+                .getInt("version");
+        given().header("Authorization", ADMIN)
+                .header("If-Match", "\"" + version + "\"")
+                .delete("/api/v1/segments/sync_test_paid")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("code", equalTo("segment_in_use"))
                 .body("detail", org.hamcrest.Matchers.containsString("paid_in_use"));
     }
 
     @Test
     void pauseAndResumeAreVersionedAndFileSyncsAreReadOnly() {
-        post("/api/v1/syncs", sync("champions_pause", ", \"schedule\": {\"every\": \"PT1H\"}")).then()
+        post("/api/v1/syncs", sync("champions_pause", ", \"schedule\": {\"every\": \"PT1H\"}"))
+                .then()
                 .statusCode(201);
-        post("/api/v1/syncs/champions_pause/pause", "").then().statusCode(200).body("definition.paused",
-                equalTo(true)).body("version", equalTo(2));
-        post("/api/v1/syncs/champions_pause/resume", "").then().statusCode(200).body("definition.paused",
-                equalTo(false));
-        given().header("Authorization", ADMIN).get("/api/v1/syncs/math_slipping_to_outbox").then().statusCode(200)
+        post("/api/v1/syncs/champions_pause/pause", "")
+                .then()
+                .statusCode(200)
+                .body("definition.paused", equalTo(true))
+                .body("version", equalTo(2));
+        post("/api/v1/syncs/champions_pause/resume", "")
+                .then()
+                .statusCode(200)
+                .body("definition.paused", equalTo(false));
+        given().header("Authorization", ADMIN)
+                .get("/api/v1/syncs/math_slipping_to_outbox")
+                .then()
+                .statusCode(200)
                 .body("source", equalTo("file"));
-        given().header("Authorization", ADMIN).header("If-Match", "\"1\"")
-                .delete("/api/v1/syncs/math_slipping_to_outbox").then().statusCode(409)
+        given().header("Authorization", ADMIN)
+                .header("If-Match", "\"1\"")
+                .delete("/api/v1/syncs/math_slipping_to_outbox")
+                .then()
+                .statusCode(409)
                 .body("code", equalTo("managed_by_file"));
     }
 }

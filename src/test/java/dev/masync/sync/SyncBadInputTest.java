@@ -23,27 +23,47 @@ class SyncBadInputTest {
     }
 
     static List<String> bodies() {
-        List<String> b = new ArrayList<>(List.of("", "{", "nul", "[]", "\"sync\"", "123", "{\"key\": }",
-                "{\"key\": 1}", "{\"key\": \"corpus_sync\"}", "{\"key\": \"Corpus Sync\", \"segment\": \"x\"}",
-                "{\"key\": \"" + "k".repeat(300) + "\", \"segment\": \"sync_test_paid\", \"destination\": \"outbox\"}"));
+        List<String> b = new ArrayList<>(List.of(
+                "",
+                "{",
+                "nul",
+                "[]",
+                "\"sync\"",
+                "123",
+                "{\"key\": }",
+                "{\"key\": 1}",
+                "{\"key\": \"corpus_sync\"}",
+                "{\"key\": \"Corpus Sync\", \"segment\": \"x\"}",
+                "{\"key\": \"" + "k".repeat(300)
+                        + "\", \"segment\": \"sync_test_paid\", \"destination\": \"outbox\"}"));
         for (String o : List.of(
-                "\"mapping\": \"plan\"", "\"mapping\": [1]", "\"mapping\": [{\"source\": 1}]",
+                "\"mapping\": \"plan\"",
+                "\"mapping\": [1]",
+                "\"mapping\": [{\"source\": 1}]",
                 "\"mapping\": [{\"source\": \"plan; DROP TABLE syncs; --\", \"target\": \"x\"}]",
                 "\"mapping\": [{\"source\": \"plan\", \"target\": \"a b\"}]",
                 "\"mapping\": [{\"source\": \"plan\", \"target\": \"x\", \"format\": \"date\"}]",
                 "\"mapping\": [{\"source\": \"plan\", \"target\": \"x\", \"format\": \"yaml\"}]",
                 "\"mapping\": [{\"source\": \"plan\", \"target\": \"x\"}, {\"source\": \"grade\", \"target\": \"x\"}]",
                 "\"mapping\": " + OK_MAPPING + ", \"identity\": {\"attribute\": \"quiz_accuracy_28d\"}",
-                "\"identity\": \"email\"", "\"identity\": {\"attribute\": \"email\", \"extra\": 1}",
+                "\"identity\": \"email\"",
+                "\"identity\": {\"attribute\": \"email\", \"extra\": 1}",
                 "\"membership\": {\"style\": \"list\", \"field\": \"l\"}",
                 "\"membership\": {\"style\": \"value\", \"field\": \"f\"}",
                 "\"membership\": {\"style\": \"boolean\", \"field\": \"plan\"}, \"mapping\": " + OK_MAPPING,
-                "\"mode\": \"delete_everything\"", "\"mode\": 1",
-                "\"schedule\": {\"cron\": \"* * *\"}", "\"schedule\": {\"cron\": \"0 0 31 2 *\"}",
-                "\"schedule\": {\"every\": \"PT1S\"}", "\"schedule\": {\"every\": \"P1M\"}",
-                "\"schedule\": {\"every\": \"PT1H\", \"cron\": \"0 * * * *\"}", "\"schedule\": {}",
-                "\"paused\": \"no\"", "\"guard\": {\"maxLeavePercent\": -1}", "\"guard\": {\"maxChangePercent\": \"x\"}",
-                "\"guard\": {\"minPreviousMembers\": 1.5}", "\"freshness\": {\"attribute\": \"plan\"}",
+                "\"mode\": \"delete_everything\"",
+                "\"mode\": 1",
+                "\"schedule\": {\"cron\": \"* * *\"}",
+                "\"schedule\": {\"cron\": \"0 0 31 2 *\"}",
+                "\"schedule\": {\"every\": \"PT1S\"}",
+                "\"schedule\": {\"every\": \"P1M\"}",
+                "\"schedule\": {\"every\": \"PT1H\", \"cron\": \"0 * * * *\"}",
+                "\"schedule\": {}",
+                "\"paused\": \"no\"",
+                "\"guard\": {\"maxLeavePercent\": -1}",
+                "\"guard\": {\"maxChangePercent\": \"x\"}",
+                "\"guard\": {\"minPreviousMembers\": 1.5}",
+                "\"freshness\": {\"attribute\": \"plan\"}",
                 "\"freshness\": {\"attribute\": \"updated_at\", \"maxAge\": \"yesterday\"}",
                 "\"unknown\": true")) {
             b.add(sync(o));
@@ -56,29 +76,47 @@ class SyncBadInputTest {
     @TestFactory
     List<DynamicTest> everyBrokenDefinitionIsRefusedWithAProblemAndNothingIsStored() {
         new SyncApiTest().segment();
-        return bodies().stream().map(body -> DynamicTest.dynamicTest(body.isEmpty() ? "(empty)"
-                : body.length() > 80 ? body.substring(0, 80) + "…" : body, () -> {
-                    Response r = given().header("Authorization", ADMIN).contentType("application/json").body(body)
-                            .post("/api/v1/syncs");
-                    assertThat(r.statusCode()).as(r.asString()).isBetween(400, 499);
-                    assertThat(r.contentType()).startsWith("application/problem+json");
-                    assertThat(r.jsonPath().getString("code")).isNotBlank();
-                    given().header("Authorization", ADMIN).get("/api/v1/syncs/corpus_sync").then().statusCode(404);
-                })).toList();
+        return bodies().stream()
+                .map(body -> DynamicTest.dynamicTest(
+                        body.isEmpty() ? "(empty)" : body.length() > 80 ? body.substring(0, 80) + "…" : body, () -> {
+                            Response r = given().header("Authorization", ADMIN)
+                                    .contentType("application/json")
+                                    .body(body)
+                                    .post("/api/v1/syncs");
+                            assertThat(r.statusCode()).as(r.asString()).isBetween(400, 499);
+                            assertThat(r.contentType()).startsWith("application/problem+json");
+                            assertThat(r.jsonPath().getString("code")).isNotBlank();
+                            given().header("Authorization", ADMIN)
+                                    .get("/api/v1/syncs/corpus_sync")
+                                    .then()
+                                    .statusCode(404);
+                        }))
+                .toList();
     }
 
     @TestFactory
     List<DynamicTest> brokenRunRequestsAreRefused() {
         new SyncApiTest().segment();
-        SyncApiTest.post("/api/v1/syncs", SyncApiTest.sync("corpus_runs", "")).then().statusCode(201);
+        SyncApiTest.post("/api/v1/syncs", SyncApiTest.sync("corpus_runs", ""))
+                .then()
+                .statusCode(201);
         return List.of("{", "[]", "{\"dryRun\": \"yes\"}", "{\"force\": 1}", "{\"fullResync\": true, \"x\": 1}")
-                .stream().map(body -> DynamicTest.dynamicTest(body, () -> {
-                    Response r = given().header("Authorization", ADMIN).contentType("application/json").body(body)
+                .stream()
+                .map(body -> DynamicTest.dynamicTest(body, () -> {
+                    Response r = given().header("Authorization", ADMIN)
+                            .contentType("application/json")
+                            .body(body)
                             .post("/api/v1/syncs/corpus_runs/runs");
                     assertThat(r.statusCode()).as(r.asString()).isEqualTo(400);
                     assertThat(r.contentType()).startsWith("application/problem+json");
-                    assertThat(given().header("Authorization", ADMIN).get("/api/v1/syncs/corpus_runs/runs").then()
-                            .extract().jsonPath().getList("$")).isEmpty();
-                })).toList();
+                    assertThat(given().header("Authorization", ADMIN)
+                                    .get("/api/v1/syncs/corpus_runs/runs")
+                                    .then()
+                                    .extract()
+                                    .jsonPath()
+                                    .getList("$"))
+                            .isEmpty();
+                }))
+                .toList();
     }
 }

@@ -18,7 +18,8 @@ class SyncConfigTest {
                 .withMapping(SyncConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withSources(new PropertiesConfigSource(properties, "test", 100))
-                .build().getConfigMapping(SyncConfig.class);
+                .build()
+                .getConfigMapping(SyncConfig.class);
     }
 
     @Test

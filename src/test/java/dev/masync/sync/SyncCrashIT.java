@@ -75,10 +75,20 @@ class SyncCrashIT {
     static final String SMALL_SEGMENT = "crash_streak";
     static final String MEMBER_FIELD = "in_crash";
     /** Warehouse attribute → field, as the sync maps it. */
-    static final Map<String, String> MAPPING = Map.of("grade", "grade", "streak_days", "streak",
-            "exam_date", "exam_date", "last_active_at", "last_active", "quiz_accuracy_28d", "quiz_accuracy");
-    static final List<String> ATTRIBUTES = List.of("grade", "streak_days", "exam_date", "last_active_at",
-            "quiz_accuracy_28d");
+    static final Map<String, String> MAPPING = Map.of(
+            "grade",
+            "grade",
+            "streak_days",
+            "streak",
+            "exam_date",
+            "exam_date",
+            "last_active_at",
+            "last_active",
+            "quiz_accuracy_28d",
+            "quiz_accuracy");
+
+    static final List<String> ATTRIBUTES =
+            List.of("grade", "streak_days", "exam_date", "last_active_at", "quiz_accuracy_28d");
     static final Duration POLL = Duration.ofMillis(200);
     static final Duration LONG = Duration.ofMinutes(5);
     static final int END_ATTEMPTS = 4;
@@ -103,8 +113,9 @@ class SyncCrashIT {
                 .property("masync.sync.tick", "1s")
                 .jvmArg("-Xmx512m")
                 .start();
-        System.out.printf("SyncCrashIT: daemon ready in %d ms (control DB %s)%n", daemon.lastStartToReady().toMillis(),
-                daemon.controlDb());
+        System.out.printf(
+                "SyncCrashIT: daemon ready in %d ms (control DB %s)%n",
+                daemon.lastStartToReady().toMillis(), daemon.controlDb());
         call("POST", "/api/v1/segments", """
                 {"key": "%s", "name": "Active in the last 28 days (crash IT)",
                  "rule": {"attribute": "active_days_28d", "op": "gte", "value": 1}}""".formatted(SEGMENT), 201);
@@ -140,40 +151,62 @@ class SyncCrashIT {
             Instant runStarted = Instant.now();
             ReceiverStats atKill = killWhenReceived(receiver, firstRun, n / 3);
             Instant killedAt = Instant.now();
-            assertThat(atKill.records()).as("records before the kill").isGreaterThan(0).isLessThan(n);
+            assertThat(atKill.records())
+                    .as("records before the kill")
+                    .isGreaterThan(0)
+                    .isLessThan(n);
             ReceiverStats afterKill = awaitReceiverIdle(receiver);
-            System.out.printf("SyncCrashIT mid-push: %d members; SIGKILL %d ms into the run with %d records"
-                            + " received (%d once the request in flight finished), %d requests%n", n,
-                    Duration.between(runStarted, killedAt).toMillis(), atKill.records(), afterKill.records(),
+            System.out.printf(
+                    "SyncCrashIT mid-push: %d members; SIGKILL %d ms into the run with %d records"
+                            + " received (%d once the request in flight finished), %d requests%n",
+                    n,
+                    Duration.between(runStarted, killedAt).toMillis(),
+                    atKill.records(),
+                    afterKill.records(),
                     afterKill.requests());
 
             Recovery recovery = restartAndRun(sync, killedAt);
             JsonNode second = recovery.run();
-            assertThat(second.path("status").asText()).as("recovery run %s", second).isEqualTo("succeeded");
+            assertThat(second.path("status").asText())
+                    .as("recovery run %s", second)
+                    .isEqualTo("succeeded");
             assertInterrupted(firstRun);
             JsonNode history = call("GET", "/api/v1/syncs/" + sync + "/runs", null, 200);
             List<String> statuses = new ArrayList<>();
-            history.forEach(r -> statuses.add(r.path("id").asLong() + ":" + r.path("status").asText()));
-            assertThat(statuses).as("run history, newest first").containsExactly(
-                    second.path("id").asLong() + ":succeeded", firstRun + ":failed");
+            history.forEach(r ->
+                    statuses.add(r.path("id").asLong() + ":" + r.path("status").asText()));
+            assertThat(statuses)
+                    .as("run history, newest first")
+                    .containsExactly(second.path("id").asLong() + ":succeeded", firstRun + ":failed");
 
             ReceiverStats end = receiver.stats();
             assertMatchesTruth(receiver, truth, Set.of());
             assertThat(end.distinctKeys()).isEqualTo(n);
             assertThat(end.distinctChanges()).as("one change per member").isEqualTo(n);
-            assertThat(end.duplicateRecords()).as("records received twice (in-flight window = one batch)")
+            assertThat(end.duplicateRecords())
+                    .as("records received twice (in-flight window = one batch)")
                     .isLessThanOrEqualTo(BATCH);
-            long resent = receiver.receipts().values().stream().mapToLong(r -> r - 1).sum();
+            long resent =
+                    receiver.receipts().values().stream().mapToLong(r -> r - 1).sum();
             assertThat(resent).as("extra receipts").isEqualTo(end.duplicateRecords());
             long sentBySecond = second.path("counts").path("sent").asLong();
-            assertThat(sentBySecond).as("the recovery run sends what was not confirmed")
+            assertThat(sentBySecond)
+                    .as("the recovery run sends what was not confirmed")
                     .isBetween(n - afterKill.records(), n - afterKill.records() + BATCH);
-            System.out.printf("SyncCrashIT mid-push: recovered: restart ready in %d ms, run accepted %d ms after the"
+            System.out.printf(
+                    "SyncCrashIT mid-push: recovered: restart ready in %d ms, run accepted %d ms after the"
                             + " kill (%d × 409 run_in_progress), finished %d ms after the kill; recovery run sent %d;"
                             + " receiver: %d records for %d keys, %d duplicates (window %d), %d requests%n",
-                    daemon.lastStartToReady().toMillis(), recovery.acceptedAfterKill().toMillis(), recovery.conflicts(),
-                    recovery.finishedAfterKill().toMillis(), sentBySecond, end.records(), end.distinctKeys(),
-                    end.duplicateRecords(), BATCH, end.requests());
+                    daemon.lastStartToReady().toMillis(),
+                    recovery.acceptedAfterKill().toMillis(),
+                    recovery.conflicts(),
+                    recovery.finishedAfterKill().toMillis(),
+                    sentBySecond,
+                    end.records(),
+                    end.distinctKeys(),
+                    end.duplicateRecords(),
+                    BATCH,
+                    end.requests());
         }
     }
 
@@ -214,7 +247,9 @@ class SyncCrashIT {
 
                 Recovery recovery = restartAndRun(sync, killedAt);
                 JsonNode next = recovery.run();
-                assertThat(next.path("status").asText()).as("recovery run %s", next).isEqualTo("succeeded");
+                assertThat(next.path("status").asText())
+                        .as("recovery run %s", next)
+                        .isEqualTo("succeeded");
                 JsonNode first = run(killed);
                 String status = first.path("status").asText();
                 assertThat(status).as("the run killed at its end: %s", first).isIn("failed", "succeeded");
@@ -224,14 +259,23 @@ class SyncCrashIT {
                 long resent = next.path("counts").path("sent").asLong();
                 ReceiverStats end = receiver.stats();
                 assertMatchesTruth(receiver, truth, Set.of());
-                assertThat(resent(Map.of(), receiver.receipts())).as("records received twice")
-                        .isEqualTo(resent).isLessThanOrEqualTo(BATCH);
-                String landed = resent > 0 ? "before the last confirmation"
+                assertThat(resent(Map.of(), receiver.receipts()))
+                        .as("records received twice")
+                        .isEqualTo(resent)
+                        .isLessThanOrEqualTo(BATCH);
+                String landed = resent > 0
+                        ? "before the last confirmation"
                         : status.equals("failed") ? "in the commit (confirmed, run not recorded)" : "after the end";
                 landings.add(delay + " ms: " + landed);
-                System.out.printf("SyncCrashIT end of run: %d members; SIGKILL %d ms after the last answer landed %s;"
-                                + " recovery accepted %d ms after the kill (%d × 409), sent %d; %d duplicates%n", n,
-                        delay, landed, recovery.acceptedAfterKill().toMillis(), recovery.conflicts(), resent,
+                System.out.printf(
+                        "SyncCrashIT end of run: %d members; SIGKILL %d ms after the last answer landed %s;"
+                                + " recovery accepted %d ms after the kill (%d × 409), sent %d; %d duplicates%n",
+                        n,
+                        delay,
+                        landed,
+                        recovery.acceptedAfterKill().toMillis(),
+                        recovery.conflicts(),
+                        resent,
                         end.duplicateRecords());
                 if (resent > 0) {
                     before = delay;
@@ -270,10 +314,18 @@ class SyncCrashIT {
             daemon.restart();
             int[] conflicts = {0};
             JsonNode idle = awaitRun(startRun(sync, Duration.ofSeconds(30), conflicts));
-            assertThat(conflicts[0]).as("409s: a finished run released its lease").isZero();
-            assertThat(idle.path("status").asText()).as("run after an idle SIGKILL %s", idle).isEqualTo("succeeded");
-            assertThat(idle.path("counts").path("sent").asLong()).as("sent after an idle SIGKILL").isZero();
-            assertThat(receiver.stats().records()).as("nothing new at the receiver").isEqualTo(delivered.records());
+            assertThat(conflicts[0])
+                    .as("409s: a finished run released its lease")
+                    .isZero();
+            assertThat(idle.path("status").asText())
+                    .as("run after an idle SIGKILL %s", idle)
+                    .isEqualTo("succeeded");
+            assertThat(idle.path("counts").path("sent").asLong())
+                    .as("sent after an idle SIGKILL")
+                    .isZero();
+            assertThat(receiver.stats().records())
+                    .as("nothing new at the receiver")
+                    .isEqualTo(delivered.records());
 
             // a week of churn, a slow receiver, a run killed mid-push, recovered
             call("POST", "/api/v1/demo/advance", "{\"days\": 7}", 200);
@@ -284,7 +336,8 @@ class SyncCrashIT {
             entrants.removeAll(truth.keySet());
             assertThat(leavers).as("leavers after a week").isNotEmpty();
             assertThat(entrants).as("entrants after a week").isNotEmpty();
-            receiver.reconfigure(c -> c.toBuilder().latency(Duration.ofMillis(150)).build());
+            receiver.reconfigure(
+                    c -> c.toBuilder().latency(Duration.ofMillis(150)).build());
             Map<String, Integer> receiptsBefore = receiver.receipts();
             long churnRun = startRun(sync, Duration.ofSeconds(30));
             ReceiverStats atKill = killWhenReceived(receiver, churnRun, delivered.records() + entrants.size() / 2);
@@ -300,13 +353,20 @@ class SyncCrashIT {
             // first sending: count keys received twice, not identical payloads
             long resent = resent(receiptsBefore, receiver.receipts());
             assertThat(resent).as("records received twice in the churn").isLessThanOrEqualTo(BATCH);
-            System.out.printf("SyncCrashIT churn: idle SIGKILL, next run sent 0; a week later %d members (%d left,"
+            System.out.printf(
+                    "SyncCrashIT churn: idle SIGKILL, next run sent 0; a week later %d members (%d left,"
                             + " %d entered); SIGKILL with %d of the run's records received; recovery accepted %d ms"
                             + " after the kill (%d × 409), sent %d; the two runs delivered %d records, %d keys"
                             + " twice (%d identical payloads)%n",
-                    after.size(), leavers.size(), entrants.size(), atKill.records() - delivered.records(),
-                    recovery.acceptedAfterKill().toMillis(), recovery.conflicts(),
-                    next.path("counts").path("sent").asLong(), end.records() - delivered.records(), resent,
+                    after.size(),
+                    leavers.size(),
+                    entrants.size(),
+                    atKill.records() - delivered.records(),
+                    recovery.acceptedAfterKill().toMillis(),
+                    recovery.conflicts(),
+                    next.path("counts").path("sent").asLong(),
+                    end.records() - delivered.records(),
+                    resent,
                     end.duplicateRecords() - delivered.duplicateRecords());
         }
     }
@@ -353,19 +413,32 @@ class SyncCrashIT {
             assertThat(next.path("status").asText()).as("recovery run %s", next).isEqualTo("succeeded");
             assertInterrupted(killedRun);
             ReceiverStats end = receiver.stats();
-            System.out.printf("SyncCrashIT outage: SIGKILL with %d records received, the last %d applied but"
+            System.out.printf(
+                    "SyncCrashIT outage: SIGKILL with %d records received, the last %d applied but"
                             + " unanswered (%d dropped); two weeks passed before the recovery run (%d × 409); of the"
                             + " %d received learners %d left meanwhile, %d of them in the unanswered batch; recovery"
-                            + " sent %d; %d identical records twice%n", atKill.records(), lostAck.size(),
-                    atKill.dropped(), conflicts[0], received.size(), leftMeanwhile.size(), lostAckLeft.size(),
-                    next.path("counts").path("sent").asLong(), end.duplicateRecords());
-            assertThat(lostAck).as("keys of the batch applied without an answer").hasSizeBetween(1, 2 * BATCH);
-            assertThat(lostAckLeft).as("learners of that batch who left during the outage (the case under test)")
+                            + " sent %d; %d identical records twice%n",
+                    atKill.records(),
+                    lostAck.size(),
+                    atKill.dropped(),
+                    conflicts[0],
+                    received.size(),
+                    leftMeanwhile.size(),
+                    lostAckLeft.size(),
+                    next.path("counts").path("sent").asLong(),
+                    end.duplicateRecords());
+            assertThat(lostAck)
+                    .as("keys of the batch applied without an answer")
+                    .hasSizeBetween(1, 2 * BATCH);
+            assertThat(lostAckLeft)
+                    .as("learners of that batch who left during the outage (the case under test)")
                     .isNotEmpty();
             assertMatchesTruth(receiver, after, leftMeanwhile);
             // values changed during the outage, so keys received twice are mostly legitimate updates: bound the
             // identical payloads only
-            assertThat(end.duplicateRecords()).as("identical records received twice").isLessThanOrEqualTo(BATCH);
+            assertThat(end.duplicateRecords())
+                    .as("identical records received twice")
+                    .isLessThanOrEqualTo(BATCH);
         }
     }
 
@@ -375,8 +448,11 @@ class SyncCrashIT {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         String secret = "whsec_" + Base64.getEncoder().encodeToString(key);
-        PacedReceiver receiver = PacedReceiver.start(ReceiverConfig.builder().latency(latency).signingSecret(secret)
-                .maxRecords(BATCH).build());
+        PacedReceiver receiver = PacedReceiver.start(ReceiverConfig.builder()
+                .latency(latency)
+                .signingSecret(secret)
+                .maxRecords(BATCH)
+                .build());
         Files.writeString(secretFile(receiver), secret + "\n", StandardCharsets.UTF_8); // file: reference
         return receiver;
     }
@@ -387,10 +463,14 @@ class SyncCrashIT {
 
     /** A webhook destination to the receiver, its secret as a {@code file:} reference; checked by its test. */
     private String createDestination(PacedReceiver receiver, String destination) {
-        call("POST", "/api/v1/destinations", """
+        call(
+                "POST",
+                "/api/v1/destinations",
+                """
                 {"key": "%s", "name": "Crash IT receiver", "type": "webhook",
-                 "settings": {"url": "%s", "secret": "file:%s"}, "batchSize": %d}""".formatted(destination,
-                receiver.url("/hook"), secretFile(receiver).toAbsolutePath(), BATCH), 201);
+                 "settings": {"url": "%s", "secret": "file:%s"}, "batchSize": %d}""".formatted(
+                        destination, receiver.url("/hook"), secretFile(receiver).toAbsolutePath(), BATCH),
+                201);
         JsonNode test = call("POST", "/api/v1/destinations/" + destination + "/test", null, 200);
         assertThat(test.path("ok").asBoolean()).as("destination test %s", test).isTrue();
         return destination;
@@ -406,8 +486,7 @@ class SyncCrashIT {
                              {"source": "last_active_at", "target": "last_active", "format": "datetime"},
                              {"source": "quiz_accuracy_28d", "target": "quiz_accuracy"}],
                  "membership": {"style": "boolean", "field": "%s"}, "mode": "mirror",
-                 "guard": {"maxLeavePercent": 100, "maxChangePercent": 100}}"""
-                .formatted(sync, segment, destination, MEMBER_FIELD), 201);
+                 "guard": {"maxLeavePercent": 100, "maxChangePercent": 100}}""".formatted(sync, segment, destination, MEMBER_FIELD), 201);
     }
 
     /**
@@ -447,16 +526,15 @@ class SyncCrashIT {
     }
 
     /** Polls the receiver until its stats satisfy {@code condition}. */
-    private ReceiverStats awaitReceiver(PacedReceiver receiver, Predicate<ReceiverStats> condition,
-                                        String what) {
+    private ReceiverStats awaitReceiver(PacedReceiver receiver, Predicate<ReceiverStats> condition, String what) {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         while (Instant.now().isBefore(deadline)) {
             ReceiverStats stats = receiver.stats();
             if (condition.test(stats)) return stats;
             pause(Duration.ofMillis(1));
         }
-        throw new AssertionError("waited in vain for " + what + ": " + receiver.stats().toMap() + "; daemon log:\n"
-                + daemon.logTail(40));
+        throw new AssertionError("waited in vain for " + what + ": "
+                + receiver.stats().toMap() + "; daemon log:\n" + daemon.logTail(40));
     }
 
     /** Polls the receiver until it has processed {@code records} records and answered every request. */
@@ -504,8 +582,7 @@ class SyncCrashIT {
         }
     }
 
-    private record Recovery(JsonNode run, Duration acceptedAfterKill, Duration finishedAfterKill, int conflicts) {
-    }
+    private record Recovery(JsonNode run, Duration acceptedAfterKill, Duration finishedAfterKill, int conflicts) {}
 
     /** Restarts the daemon, starts the sync as soon as the dead run's lease has expired, and waits for that run. */
     private Recovery restartAndRun(String sync, Instant killedAt) {
@@ -545,8 +622,8 @@ class SyncCrashIT {
             JsonNode run = run(id);
             if (!run.path("status").asText().equals("running")) return run;
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("run " + id + " still running after 10 minutes: " + run + "\n"
-                        + daemon.logTail(40));
+                throw new AssertionError(
+                        "run " + id + " still running after 10 minutes: " + run + "\n" + daemon.logTail(40));
             }
             pause(POLL);
         }
@@ -558,7 +635,9 @@ class SyncCrashIT {
 
     private void assertInterrupted(long runId) {
         JsonNode run = run(runId);
-        assertThat(run.path("status").asText()).as("the run the SIGKILL interrupted: %s", run).isEqualTo("failed");
+        assertThat(run.path("status").asText())
+                .as("the run the SIGKILL interrupted: %s", run)
+                .isEqualTo("failed");
         assertThat(run.path("reason").asText()).as("its reason").startsWith("interrupted");
         assertThat(run.path("finishedAt").isNull()).as("finishedAt set").isFalse();
     }
@@ -570,8 +649,9 @@ class SyncCrashIT {
         Map<String, Map<String, Object>> truth = new TreeMap<>();
         String after = null;
         do {
-            String path = "/api/v1/segments/" + segment + "/members?limit=1000&attributes=" + String.join(",", ATTRIBUTES)
-                    + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
+            String path =
+                    "/api/v1/segments/" + segment + "/members?limit=1000&attributes=" + String.join(",", ATTRIBUTES)
+                            + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
             JsonNode page = call("GET", path, null, 200);
             for (JsonNode m : page.path("members")) {
                 Map<String, Object> fields = new LinkedHashMap<>();
@@ -583,7 +663,9 @@ class SyncCrashIT {
                 }
                 truth.put(m.path("key").asText(), fields);
             }
-            after = page.path("nextAfter").isNull() ? null : page.path("nextAfter").asText(null);
+            after = page.path("nextAfter").isNull()
+                    ? null
+                    : page.path("nextAfter").asText(null);
         } while (after != null);
         return truth;
     }
@@ -596,7 +678,8 @@ class SyncCrashIT {
     private static Object formatted(String attribute, JsonNode value) {
         if (value.isNull() || value.isMissingNode()) return null;
         return switch (attribute) {
-            case "last_active_at" -> LocalDateTime.parse(value.asText()).atZone(ZONE).toInstant().toString();
+            case "last_active_at" ->
+                LocalDateTime.parse(value.asText()).atZone(ZONE).toInstant().toString();
             case "exam_date", "grade" -> value.asText();
             default -> JSON.convertValue(value, Object.class);
         };
@@ -607,8 +690,8 @@ class SyncCrashIT {
      * every other key it holds (a member once) with {@code in_crash=false}, among them {@code leavers}; nothing
      * removed (mirror mode with a boolean membership field marks leavers rather than removing them).
      */
-    private static void assertMatchesTruth(PacedReceiver receiver, Map<String, Map<String, Object>> truth,
-                                           Set<String> leavers) {
+    private static void assertMatchesTruth(
+            PacedReceiver receiver, Map<String, Map<String, Object>> truth, Set<String> leavers) {
         Map<String, Map<String, Object>> state = receiver.state();
         List<String> problems = new ArrayList<>();
         int[] problemCount = {0};
@@ -625,12 +708,17 @@ class SyncCrashIT {
         }
         state.forEach((key, actual) -> {
             if (!truth.containsKey(key) && !Boolean.FALSE.equals(actual.get(MEMBER_FIELD))) {
-                problem(problems, problemCount, key + ": not a member, expected " + MEMBER_FIELD + "=false, the"
-                        + " receiver has " + actual);
+                problem(
+                        problems,
+                        problemCount,
+                        key + ": not a member, expected " + MEMBER_FIELD + "=false, the" + " receiver has " + actual);
             }
         });
-        assertThat(problems).as("%d keys differ from the segment's truth (%d members; first ones shown)",
-                problemCount[0], truth.size()).isEmpty();
+        assertThat(problems)
+                .as(
+                        "%d keys differ from the segment's truth (%d members; first ones shown)",
+                        problemCount[0], truth.size())
+                .isEmpty();
         assertThat(receiver.removedKeys()).as("removed keys").isEmpty();
     }
 

@@ -18,17 +18,28 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SyncDefinitionParserTest {
-    static final Catalog CATALOG = new Catalog("duckdb", new CatalogTable("members", List.of(
-            new CatalogColumn("member_no", ColumnType.INTEGER, null, "BIGINT", null),
-            new CatalogColumn("mail", ColumnType.STRING, null, "VARCHAR", null),
-            new CatalogColumn("score", ColumnType.NUMBER, null, "DOUBLE", null),
-            new CatalogColumn("renewal", ColumnType.DATE, null, "DATE", null),
-            new CatalogColumn("refreshed", ColumnType.TIMESTAMP, null, "TIMESTAMP", null),
-            new CatalogColumn("blob", ColumnType.OTHER, null, "STRUCT(a INT)", null))), "member_no", List.of(),
-            List.of(), Instant.EPOCH);
-    static final SyncDefinitionParser.Context CONTEXT = new SyncDefinitionParser.Context(CATALOG,
-            "vip"::equals, d -> d.equals("crm") ? Optional.of(Set.of(SyncDefinition.Membership.Style.BOOLEAN,
-            SyncDefinition.Membership.Style.VALUE)) : Optional.empty());
+    static final Catalog CATALOG = new Catalog(
+            "duckdb",
+            new CatalogTable(
+                    "members",
+                    List.of(
+                            new CatalogColumn("member_no", ColumnType.INTEGER, null, "BIGINT", null),
+                            new CatalogColumn("mail", ColumnType.STRING, null, "VARCHAR", null),
+                            new CatalogColumn("score", ColumnType.NUMBER, null, "DOUBLE", null),
+                            new CatalogColumn("renewal", ColumnType.DATE, null, "DATE", null),
+                            new CatalogColumn("refreshed", ColumnType.TIMESTAMP, null, "TIMESTAMP", null),
+                            new CatalogColumn("blob", ColumnType.OTHER, null, "STRUCT(a INT)", null))),
+            "member_no",
+            List.of(),
+            List.of(),
+            Instant.EPOCH);
+    static final SyncDefinitionParser.Context CONTEXT = new SyncDefinitionParser.Context(
+            CATALOG,
+            "vip"::equals,
+            d -> d.equals("crm")
+                    ? Optional.of(
+                            Set.of(SyncDefinition.Membership.Style.BOOLEAN, SyncDefinition.Membership.Style.VALUE))
+                    : Optional.empty());
 
     static SyncDefinitionParser.Result parse(String json) throws Exception {
         JsonNode node = new ObjectMapper().readTree(json);
@@ -53,12 +64,14 @@ class SyncDefinitionParserTest {
         assertThat(d.mapping().get(1).format()).isEqualTo(SyncDefinition.Format.EPOCH_MILLIS);
         assertThat(d.freshness().orElseThrow().maxAge()).contains(Duration.ofHours(36));
         // what is written back reads the same
-        assertThat(SyncDefinitionParser.parse(SyncJson.write(d), null, CONTEXT).definition()).isEqualTo(d);
+        assertThat(SyncDefinitionParser.parse(SyncJson.write(d), null, CONTEXT).definition())
+                .isEqualTo(d);
     }
 
     @Test
     void theIdentityDefaultsToTheLearnerKey() throws Exception {
-        SyncDefinition d = parse("{\"key\": \"k\", \"segment\": \"vip\", \"destination\": \"crm\"}").definition();
+        SyncDefinition d = parse("{\"key\": \"k\", \"segment\": \"vip\", \"destination\": \"crm\"}")
+                .definition();
         assertThat(d.identity()).isEqualTo(new SyncDefinition.Identity("member_no", "member_no"));
     }
 
@@ -72,10 +85,22 @@ class SyncDefinitionParserTest {
                  "membership": {"style": "list", "field": "l"},
                  "mode": "replace", "schedule": {"every": "PT1S"},
                  "guard": {"maxLeavePercent": 120}, "freshness": {"attribute": "score"}, "paused": "yes"}""");
-        assertThat(r.errors()).extracting(ProblemError::pointer).contains("/key", "/segment", "/destination",
-                "/identity/attribute", "/mapping/0/source", "/mapping/1/target", "/mapping/2/format",
-                "/mapping/3/source", "/mode", "/schedule/every", "/guard/maxLeavePercent", "/freshness/attribute",
-                "/paused");
+        assertThat(r.errors())
+                .extracting(ProblemError::pointer)
+                .contains(
+                        "/key",
+                        "/segment",
+                        "/destination",
+                        "/identity/attribute",
+                        "/mapping/0/source",
+                        "/mapping/1/target",
+                        "/mapping/2/format",
+                        "/mapping/3/source",
+                        "/mode",
+                        "/schedule/every",
+                        "/guard/maxLeavePercent",
+                        "/freshness/attribute",
+                        "/paused");
         assertThat(r.definition()).isNull();
         assertThat(r.errors()).allSatisfy(e -> assertThat(e.message()).isNotBlank());
     }
@@ -86,7 +111,8 @@ class SyncDefinitionParserTest {
         assertThat(CronSchedule.problem("0 0 6 * * ?")).isEmpty();
         assertThat(CronSchedule.problem("61 * * * *")).isPresent();
         assertThat(CronSchedule.problem("whenever")).get().asString().contains("five fields");
-        assertThat(CronSchedule.next("0 6 * * *", Instant.parse("2026-11-28T00:00:00Z"),
-                java.time.ZoneId.of("Asia/Tokyo"))).contains(Instant.parse("2026-11-28T21:00:00Z"));
+        assertThat(CronSchedule.next(
+                        "0 6 * * *", Instant.parse("2026-11-28T00:00:00Z"), java.time.ZoneId.of("Asia/Tokyo")))
+                .contains(Instant.parse("2026-11-28T21:00:00Z"));
     }
 }

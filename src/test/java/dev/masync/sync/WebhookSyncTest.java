@@ -39,10 +39,19 @@ class WebhookSyncTest {
         secretFile = Files.createTempFile("masync-webhook", ".secret");
         Files.writeString(secretFile, secret + "\n");
         // learner keys ending in 7 are refused, like malformed e-mail addresses at a CRM
-        receiver = PacedReceiver.start(ReceiverConfig.builder().unlimited().signingSecret(secret)
-                .rejectKeys(Pattern.compile(".*7"), "invalid_email").build());
-        flaky = PacedReceiver.start(ReceiverConfig.builder().unlimited().signingSecret(secret).fault5xx(0.25)
-                .faultDrop(0.05).faultDropAfterApply(0.05).seed(7).build());
+        receiver = PacedReceiver.start(ReceiverConfig.builder()
+                .unlimited()
+                .signingSecret(secret)
+                .rejectKeys(Pattern.compile(".*7"), "invalid_email")
+                .build());
+        flaky = PacedReceiver.start(ReceiverConfig.builder()
+                .unlimited()
+                .signingSecret(secret)
+                .fault5xx(0.25)
+                .faultDrop(0.05)
+                .faultDropAfterApply(0.05)
+                .seed(7)
+                .build());
     }
 
     @AfterAll
@@ -58,7 +67,8 @@ class WebhookSyncTest {
         post("/api/v1/destinations", """
                 {"key": "crm_hook", "name": "CRM hook", "type": "webhook", "batchSize": 100,
                  "settings": {"url": "%s", "secret": "file:%s"}}""".formatted(receiver.url("/hook"), secretFile))
-                .then().statusCode(201);
+                .then()
+                .statusCode(201);
         post("/api/v1/syncs", """
                 {"key": "paid_hook", "segment": "sync_test_paid", "destination": "crm_hook",
                  "identity": {"attribute": "learner_id", "field": "external_id"},
@@ -74,9 +84,14 @@ class WebhookSyncTest {
         assertThat(receiver.stats().unauthorized()).isZero();
 
         List<Map<String, Object>> runRejections = given().header("Authorization", ADMIN)
-                .get("/api/v1/runs/" + first.getLong("id") + "/rejections?limit=1000").then().statusCode(200)
-                .extract().jsonPath().getList("$");
-        assertThat(runRejections).hasSize((int) rejected)
+                .get("/api/v1/runs/" + first.getLong("id") + "/rejections?limit=1000")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
+        assertThat(runRejections)
+                .hasSize((int) rejected)
                 .allSatisfy(r -> assertThat(r).containsEntry("code", "invalid_email"));
 
         // every later run retries exactly the rejected records, until they are quarantined (5 attempts)
@@ -86,7 +101,11 @@ class WebhookSyncTest {
             assertThat(again.getLong("counts.rejected")).isEqualTo(rejected);
         }
         List<Map<String, Object>> errors = given().header("Authorization", ADMIN)
-                .get("/api/v1/syncs/paid_hook/record-errors").then().statusCode(200).extract().jsonPath()
+                .get("/api/v1/syncs/paid_hook/record-errors")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
                 .getList("$");
         assertThat(errors).hasSize((int) rejected).allSatisfy(e -> {
             assertThat(e).containsEntry("status", "quarantined").containsEntry("attempts", 5);
@@ -100,11 +119,18 @@ class WebhookSyncTest {
 
         String one = (String) errors.get(0).get("learnerKey");
         String two = (String) errors.get(1).get("learnerKey");
-        post("/api/v1/syncs/paid_hook/record-errors/" + one + "/retry", "").then().statusCode(200)
-                .body("status", equalTo("retrying")).body("attempts", equalTo(0));
-        post("/api/v1/syncs/paid_hook/record-errors/" + two + "/skip", "").then().statusCode(200)
+        post("/api/v1/syncs/paid_hook/record-errors/" + one + "/retry", "")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("retrying"))
+                .body("attempts", equalTo(0));
+        post("/api/v1/syncs/paid_hook/record-errors/" + two + "/skip", "")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("skipped"));
-        post("/api/v1/syncs/paid_hook/record-errors/nobody/skip", "").then().statusCode(404)
+        post("/api/v1/syncs/paid_hook/record-errors/nobody/skip", "")
+                .then()
+                .statusCode(404)
                 .body("code", equalTo("record_error_not_found"));
 
         // the receiver now accepts everyone: the retried record goes through, the skipped one stays aside
@@ -112,8 +138,12 @@ class WebhookSyncTest {
         JsonPath released = awaitRun(startRun("paid_hook", "{}"));
         assertThat(released.getLong("counts.confirmed")).isEqualTo(1);
         assertThat(receiver.state()).containsKey(one).doesNotContainKey(two);
-        given().header("Authorization", ADMIN).get("/api/v1/syncs/paid_hook/record-errors?status=skipped").then()
-                .statusCode(200).body("size()", equalTo(1)).body("[0].learnerKey", equalTo(two));
+        given().header("Authorization", ADMIN)
+                .get("/api/v1/syncs/paid_hook/record-errors?status=skipped")
+                .then()
+                .statusCode(200)
+                .body("size()", equalTo(1))
+                .body("[0].learnerKey", equalTo(two));
     }
 
     @Test
@@ -122,7 +152,8 @@ class WebhookSyncTest {
         post("/api/v1/destinations", """
                 {"key": "flaky_hook", "name": "Flaky hook", "type": "webhook", "batchSize": 50,
                  "settings": {"url": "%s", "secret": "file:%s"}}""".formatted(flaky.url("/hook"), secretFile))
-                .then().statusCode(201);
+                .then()
+                .statusCode(201);
         post("/api/v1/syncs", """
                 {"key": "paid_flaky", "segment": "sync_test_paid", "destination": "flaky_hook",
                  "mapping": [{"source": "plan", "target": "plan"}], "mode": "mirror",
@@ -137,11 +168,13 @@ class WebhookSyncTest {
             first = awaitRun(startRun("paid_flaky", "{}"));
         }
         assertThat(first.getString("status")).isEqualTo("succeeded");
-        assertThat(flaky.state()).hasSize((int) members)
+        assertThat(flaky.state())
+                .hasSize((int) members)
                 .allSatisfy((key, fields) -> assertThat(fields).containsEntry("paid", true));
 
         // an outage: every batch fails after its retries, the run stops with the reason, nothing is remembered
-        flaky.reconfigure(c -> c.toBuilder().fault5xx(1.0).faultDrop(0).faultDropAfterApply(0).build());
+        flaky.reconfigure(c ->
+                c.toBuilder().fault5xx(1.0).faultDrop(0).faultDropAfterApply(0).build());
         JsonPath full = awaitRun(startRun("paid_flaky", "{\"fullResync\": true}"));
         assertThat(full.getString("status")).isEqualTo("failed");
         assertThat(full.getString("reason")).containsAnyOf("in a row", "circuit open");

@@ -14,16 +14,19 @@ import static org.hamcrest.Matchers.hasItems;
 
 /** The daemon on BigQuery: the real client against the REST fake, through the application's own wiring. */
 @QuarkusTest
-@WithTestResource(value = BigQueryFakeResource.class, initArgs = @ResourceArg(name = BigQueryFakeResource.SEED,
-        value = "demo"))
+@WithTestResource(
+        value = BigQueryFakeResource.class,
+        initArgs = @ResourceArg(name = BigQueryFakeResource.SEED, value = "demo"))
 class BigQueryAppTest {
     static final String ADMIN = "Bearer test-admin-key";
 
     @Test
     void catalogComesFromBigQueryTableMetadata() {
         given().header("Authorization", ADMIN)
-                .when().get("/api/v1/catalog")
-                .then().statusCode(200)
+                .when()
+                .get("/api/v1/catalog")
+                .then()
+                .statusCode(200)
                 .body("warehouse", equalTo("bigquery"))
                 .body("learnersTable", equalTo("learner_status"))
                 .body("attributes.find { it.name == 'churn_risk' }.type", equalTo("number"))
@@ -36,15 +39,19 @@ class BigQueryAppTest {
                 .body("attributes.find { it.name == 'plan' }.knownValues", contains("basic", "premium", "trial"))
                 .body("eventTables.name", contains("lecture_views", "quiz_attempts"))
                 .body("eventTables.find { it.name == 'quiz_attempts' }.timestampColumn", equalTo("attempted_at"))
-                .body("eventTables.find { it.name == 'lecture_views' }.columns.find { it.name == 'subject' }.knownValues",
+                .body(
+                        "eventTables.find { it.name == 'lecture_views' }.columns.find { it.name == 'subject' }.knownValues",
                         hasItems("math", "science"));
     }
 
     @Test
     void readyOnBigQuery() {
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
-                .body("checks.find { it.name == 'warehouse' }.data.warehouse",
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body(
+                        "checks.find { it.name == 'warehouse' }.data.warehouse",
                         equalTo("bigquery:test-project.learning"));
     }
 
@@ -56,8 +63,10 @@ class BigQueryAppTest {
         fake.failNext("tables.get", 1, 403, "rateLimitExceeded", null);
         fake.failNext("tables.get", 1, 500, "backendError", null);
         given().header("Authorization", ADMIN)
-                .when().post("/api/v1/catalog/refresh")
-                .then().statusCode(200)
+                .when()
+                .post("/api/v1/catalog/refresh")
+                .then()
+                .statusCode(200)
                 .body("attributes.find { it.name == 'grade' }.knownValues", hasItems("jh2", "ronin"));
         // 3 tables, plus the two failed attempts the client retried.
         assertThat(fake.requestCount("tables.get")).isEqualTo(5);
@@ -65,7 +74,8 @@ class BigQueryAppTest {
 
     @Test
     void previewRunsInBigQueryAndReportsTheBytesADryRunWouldScan() {
-        given().header("Authorization", ADMIN).contentType("application/json")
+        given().header("Authorization", ADMIN)
+                .contentType("application/json")
                 .body("""
                         {"rule": {"all": [
                            {"attribute": "plan", "op": "eq", "value": "premium"},
@@ -74,7 +84,8 @@ class BigQueryAppTest {
                             "aggregate": {"fn": "count"}, "op": "gte", "value": 1}]},
                          "attributes": ["plan", "streak_days"], "asOf": "2025-03-31T03:00:00Z"}""")
                 .post("/api/v1/segments/preview")
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("count", equalTo(3))
                 .body("sample.key", contains("L0001", "L0004", "L0005"))
                 .body("sample[2].attributes.streak_days", equalTo(45))

@@ -29,13 +29,20 @@ class NoLearnersTableTest {
 
     @Test
     void notReadyNamingTheTableAndTheSetting() {
-        given().when().get("/q/health/ready")
-                .then().statusCode(503)
-                .body("checks.find { it.name == 'warehouse' }.data.error",
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(503)
+                .body(
+                        "checks.find { it.name == 'warehouse' }.data.error",
                         containsString("learners table 'learner_status' not found"))
-                .body("checks.find { it.name == 'warehouse' }.data.error",
+                .body(
+                        "checks.find { it.name == 'warehouse' }.data.error",
                         containsString("masync.warehouse.learners-table"));
-        given().header("Authorization", "Bearer test-admin-key").get("/api/v1/catalog")
-                .then().statusCode(503).body("code", equalTo("warehouse_unavailable"));
+        given().header("Authorization", "Bearer test-admin-key")
+                .get("/api/v1/catalog")
+                .then()
+                .statusCode(503)
+                .body("code", equalTo("warehouse_unavailable"));
     }
 }

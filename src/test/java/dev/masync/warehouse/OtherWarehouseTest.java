@@ -27,16 +27,23 @@ class OtherWarehouseTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             createWarehouse();
-            return Map.of("masync.demo.enabled", "false",
-                    "masync.warehouse.duckdb.path", "./" + FILE,
-                    "masync.warehouse.learners-table", "members",
-                    "masync.warehouse.learner-key", "member_no",
-                    "masync.warehouse.event-tables", "logins,purchases");
+            return Map.of(
+                    "masync.demo.enabled",
+                    "false",
+                    "masync.warehouse.duckdb.path",
+                    "./" + FILE,
+                    "masync.warehouse.learners-table",
+                    "members",
+                    "masync.warehouse.learner-key",
+                    "member_no",
+                    "masync.warehouse.event-tables",
+                    "logins,purchases");
         }
     }
 
     static void createWarehouse() {
-        DuckDbFiles.create(FILE,
+        DuckDbFiles.create(
+                FILE,
                 "CREATE TABLE members (member_no BIGINT, tier VARCHAR, renewal DATE, score DECIMAL(6,2))",
                 "INSERT INTO members SELECT i, CASE WHEN i % 2 = 0 THEN 'gold' ELSE 'silver' END,"
                         + " DATE '2027-01-01', i FROM range(20) t(i)",
@@ -46,8 +53,10 @@ class OtherWarehouseTest {
     @Test
     void catalogShowsTheOtherColumns() {
         given().header("Authorization", "Bearer test-admin-key")
-                .when().get("/api/v1/catalog")
-                .then().statusCode(200)
+                .when()
+                .get("/api/v1/catalog")
+                .then()
+                .statusCode(200)
                 .body("learnersTable", equalTo("members"))
                 .body("learnerKey", equalTo("member_no"))
                 .body("attributes.name", contains("member_no", "tier", "renewal", "score"))
@@ -60,8 +69,10 @@ class OtherWarehouseTest {
 
     @Test
     void readyDespiteTheWarning() {
-        given().when().get("/q/health/ready")
-                .then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'warehouse' }.data.warnings", containsString("purchases"));
     }
 }

@@ -107,9 +107,12 @@ public final class FileConnector implements Destination, Probe {
         try {
             Files.createDirectories(syncDir);
             try {
-                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    Writer out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8));
-                    if (csv) writeCsv(out, batch.records()); else writeNdjson(out, batch.records());
+                try (FileChannel channel =
+                        FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    Writer out = new BufferedWriter(
+                            new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8));
+                    if (csv) writeCsv(out, batch.records());
+                    else writeNdjson(out, batch.records());
                     out.flush();
                     channel.force(true);
                 }
@@ -132,8 +135,10 @@ public final class FileConnector implements Destination, Probe {
             Files.createDirectories(dir);
             Files.delete(Files.createTempFile(dir, ".probe-", ".tmp"));
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            throw new PermanentException(PermanentException.Code.INVALID_CONFIG,
-                    "the outbox " + dir.toAbsolutePath() + " cannot be written: " + e, e);
+            throw new PermanentException(
+                    PermanentException.Code.INVALID_CONFIG,
+                    "the outbox " + dir.toAbsolutePath() + " cannot be written: " + e,
+                    e);
         }
     }
 
@@ -163,7 +168,8 @@ public final class FileConnector implements Destination, Probe {
         header.addAll(fieldNames);
         writeCsvRow(out, header);
         for (RecordChange change : records) {
-            List<String> row = new ArrayList<>(List.of(change.learnerKey(), change.destinationKey(), change.kind().name()));
+            List<String> row = new ArrayList<>(List.of(
+                    change.learnerKey(), change.destinationKey(), change.kind().name()));
             for (String name : fieldNames) {
                 Object value = change.fields().get(name);
                 row.add(value == null ? "" : String.valueOf(value));
@@ -192,8 +198,10 @@ public final class FileConnector implements Destination, Probe {
         try {
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            throw new PermanentException(PermanentException.Code.INVALID_CONFIG,
-                    "the outbox file system cannot rename atomically: " + target.getParent(), e);
+            throw new PermanentException(
+                    PermanentException.Code.INVALID_CONFIG,
+                    "the outbox file system cannot rename atomically: " + target.getParent(),
+                    e);
         }
     }
 
@@ -208,7 +216,8 @@ public final class FileConnector implements Destination, Probe {
 
     private static String safe(String what, String name) {
         if (!SAFE_NAME.matcher(name).matches()) {
-            throw new PermanentException(PermanentException.Code.INVALID_REQUEST,
+            throw new PermanentException(
+                    PermanentException.Code.INVALID_REQUEST,
                     what + " '" + name + "' is not a safe file name (letters, digits, '.', '_', '-')");
         }
         return name;

@@ -112,6 +112,7 @@ public final class HttpFailures {
     private static String describe(String body) {
         if (body == null || body.isBlank()) return "";
         String oneLine = body.strip().replaceAll("\\s+", " ");
-        return ": " + (oneLine.length() > MAX_BODY_IN_MESSAGE ? oneLine.substring(0, MAX_BODY_IN_MESSAGE) + "…" : oneLine);
+        return ": "
+                + (oneLine.length() > MAX_BODY_IN_MESSAGE ? oneLine.substring(0, MAX_BODY_IN_MESSAGE) + "…" : oneLine);
     }
 }

@@ -12,7 +12,8 @@ public record BatchResult(List<RecordOutcome> outcomes) {
     /** Every record of the batch confirmed. */
     public static BatchResult allConfirmed(Batch batch) {
         return new BatchResult(batch.records().stream()
-                .map(change -> RecordOutcome.confirmed(change.destinationKey())).toList());
+                .map(change -> RecordOutcome.confirmed(change.destinationKey()))
+                .toList());
     }
 
     public List<RecordOutcome> confirmed() {

@@ -21,8 +21,10 @@ public record DestinationContext(String destinationName, Map<String, String> set
 
     /** A required setting; a missing one is a configuration error. */
     public String requiredSetting(String name) {
-        return setting(name).orElseThrow(() -> new PermanentException(PermanentException.Code.INVALID_CONFIG,
-                "destination " + destinationName + " has no setting '" + name + "'"));
+        return setting(name)
+                .orElseThrow(() -> new PermanentException(
+                        PermanentException.Code.INVALID_CONFIG,
+                        "destination " + destinationName + " has no setting '" + name + "'"));
     }
 
     /** Resolves the {@link SecretRef} held by the named setting. */

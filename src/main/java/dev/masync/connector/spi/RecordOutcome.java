@@ -10,7 +10,10 @@ import java.util.Objects;
  */
 public record RecordOutcome(String destinationKey, Status status, String code, String message) {
 
-    public enum Status { CONFIRMED, REJECTED }
+    public enum Status {
+        CONFIRMED,
+        REJECTED
+    }
 
     public RecordOutcome {
         Objects.requireNonNull(destinationKey, "destinationKey");

@@ -8,7 +8,10 @@ import java.util.Objects;
  */
 public record SecretRef(Source source, String location) {
 
-    public enum Source { ENV, FILE }
+    public enum Source {
+        ENV,
+        FILE
+    }
 
     public SecretRef {
         Objects.requireNonNull(source, "source");

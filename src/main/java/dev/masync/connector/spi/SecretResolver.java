@@ -31,8 +31,8 @@ public interface SecretResolver {
             case ENV -> {
                 String value = environment.get(ref.location());
                 if (value == null) {
-                    throw new PermanentException(PermanentException.Code.INVALID_CONFIG,
-                            "secret " + ref + " is not set");
+                    throw new PermanentException(
+                            PermanentException.Code.INVALID_CONFIG, "secret " + ref + " is not set");
                 }
                 yield new Secret(value);
             }
@@ -40,8 +40,8 @@ public interface SecretResolver {
                 try {
                     yield new Secret(Files.readString(Path.of(ref.location())).replaceFirst("\r?\n$", ""));
                 } catch (IOException e) {
-                    throw new PermanentException(PermanentException.Code.INVALID_CONFIG,
-                            "secret " + ref + " cannot be read", e);
+                    throw new PermanentException(
+                            PermanentException.Code.INVALID_CONFIG, "secret " + ref + " cannot be read", e);
                 }
             }
         };

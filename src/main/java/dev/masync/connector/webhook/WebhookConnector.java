@@ -58,6 +58,7 @@ public final class WebhookConnector implements Destination {
     public static final String TYPE = "webhook";
     /** The spec suggests small payloads; the envelope adds little to this. */
     private static final BatchLimits LIMITS = new BatchLimits(500, 1024 * 1024);
+
     private static final MediaType JSON = MediaType.get("application/json");
     private static final String SECRET_PREFIX = "whsec_";
 
@@ -70,7 +71,8 @@ public final class WebhookConnector implements Destination {
      * @param sharedClient the application's client; this connector derives its own settings from it
      */
     public WebhookConnector(OkHttpClient sharedClient, Clock clock) {
-        this.client = Objects.requireNonNull(sharedClient, "sharedClient").newBuilder()
+        this.client = Objects.requireNonNull(sharedClient, "sharedClient")
+                .newBuilder()
                 .followRedirects(false) // Standard Webhooks: a 3xx is a failure
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(false) // the engine retries, with the same webhook-id
@@ -106,7 +108,8 @@ public final class WebhookConnector implements Destination {
         try {
             SecretRef.parse(secret == null ? "" : secret);
         } catch (IllegalArgumentException e) {
-            problems.add(new SettingProblem("secret", "set secret to env:NAME or file:/path holding the signing secret"));
+            problems.add(
+                    new SettingProblem("secret", "set secret to env:NAME or file:/path holding the signing secret"));
         }
         return problems;
     }
@@ -120,14 +123,18 @@ public final class WebhookConnector implements Destination {
         byte[] key = signingKey(context.secret("secret"));
         String body = body(batch);
         String timestamp = Long.toString(clock.instant().getEpochSecond());
-        Request request = new Request.Builder().url(url)
+        Request request = new Request.Builder()
+                .url(url)
                 .header("webhook-id", batch.id())
                 .header("webhook-timestamp", timestamp)
                 .header("webhook-signature", "v1," + sign(key, batch.id() + "." + timestamp + "." + body))
                 .post(RequestBody.create(body, JSON))
                 .build();
         try (Response response = client.newCall(request).execute()) {
-            HttpReply reply = new HttpReply(response.code(), response.header("Retry-After"), response.body().string());
+            HttpReply reply = new HttpReply(
+                    response.code(),
+                    response.header("Retry-After"),
+                    response.body().string());
             failures.check(reply);
             return outcomes(batch, reply.body());
         } catch (IOException e) {
@@ -150,7 +157,8 @@ public final class WebhookConnector implements Destination {
         try {
             return json.writeValueAsString(root);
         } catch (JsonProcessingException e) {
-            throw new PermanentException(PermanentException.Code.INVALID_REQUEST, "cannot serialize batch " + batch.id(), e);
+            throw new PermanentException(
+                    PermanentException.Code.INVALID_REQUEST, "cannot serialize batch " + batch.id(), e);
         }
     }
 
@@ -169,16 +177,26 @@ public final class WebhookConnector implements Destination {
             String key = result.path("key").asText(null);
             if (key == null) continue;
             String status = result.path("status").asText("");
-            byKey.put(key, switch (status) {
-                case "ok" -> RecordOutcome.confirmed(key);
-                case "rejected" -> RecordOutcome.rejected(key, result.path("code").asText("rejected"),
-                        result.path("message").asText("rejected by the receiver"));
-                default -> RecordOutcome.rejected(key, "unknown_status", "receiver answered status '" + status + "'");
-            });
+            byKey.put(
+                    key,
+                    switch (status) {
+                        case "ok" -> RecordOutcome.confirmed(key);
+                        case "rejected" ->
+                            RecordOutcome.rejected(
+                                    key,
+                                    result.path("code").asText("rejected"),
+                                    result.path("message").asText("rejected by the receiver"));
+                        default ->
+                            RecordOutcome.rejected(key, "unknown_status", "receiver answered status '" + status + "'");
+                    });
         }
         return new BatchResult(batch.records().stream()
-                .map(change -> byKey.getOrDefault(change.destinationKey(), RecordOutcome.rejected(
-                        change.destinationKey(), "missing_result", "the receiver returned no result for this record")))
+                .map(change -> byKey.getOrDefault(
+                        change.destinationKey(),
+                        RecordOutcome.rejected(
+                                change.destinationKey(),
+                                "missing_result",
+                                "the receiver returned no result for this record")))
                 .toList());
     }
 
@@ -188,7 +206,8 @@ public final class WebhookConnector implements Destination {
         try {
             return Base64.getDecoder().decode(value.substring(SECRET_PREFIX.length()));
         } catch (IllegalArgumentException e) {
-            throw new PermanentException(PermanentException.Code.INVALID_CONFIG, "a whsec_ secret must be base64 after the prefix");
+            throw new PermanentException(
+                    PermanentException.Code.INVALID_CONFIG, "a whsec_ secret must be base64 after the prefix");
         }
     }
 

@@ -24,13 +24,17 @@ public class BodyLimitFilter {
         try {
             bytes = Long.parseLong(length.trim());
         } catch (NumberFormatException e) {
-            return Optional.of(ProblemMappers.respond(Problem.of(400, "bad_request", "Bad request",
-                    "Content-Length is not a number.", List.of())));
+            return Optional.of(ProblemMappers.respond(
+                    Problem.of(400, "bad_request", "Bad request", "Content-Length is not a number.", List.of())));
         }
         if (bytes > MAX_BYTES) {
-            return Optional.of(ProblemMappers.respond(Problem.of(413, "payload_too_large", "Payload too large",
+            return Optional.of(ProblemMappers.respond(Problem.of(
+                    413,
+                    "payload_too_large",
+                    "Payload too large",
                     "The body has " + bytes + " bytes; at most " + MAX_BYTES + " are accepted. Split the"
-                            + " definition or move repeated parts into segments referenced by key.", List.of())));
+                            + " definition or move repeated parts into segments referenced by key.",
+                    List.of())));
         }
         return Optional.empty();
     }

@@ -4,8 +4,7 @@ import java.util.List;
 
 /** The checks every versioned, possibly file-managed definition (segment, destination, sync) makes before a write. */
 public final class Preconditions {
-    private Preconditions() {
-    }
+    private Preconditions() {}
 
     /**
      * @param kind    what it is, capitalised for messages ("Segment")
@@ -13,13 +12,20 @@ public final class Preconditions {
      */
     public static void requireVersion(String kind, String key, int current, Integer ifMatch) {
         if (ifMatch == null) {
-            throw new ApiException(428, "if_match_required", "Precondition required",
+            throw new ApiException(
+                    428,
+                    "if_match_required",
+                    "Precondition required",
                     "Send 'If-Match: " + current + "' (the version you read) so concurrent edits are not lost.",
                     List.of());
         }
         if (ifMatch != current) {
-            throw new ApiException(412, "version_mismatch", "Precondition failed", kind + " '" + key
-                    + "' is at version " + current + ", not " + ifMatch + "; GET it again and re-apply your change.",
+            throw new ApiException(
+                    412,
+                    "version_mismatch",
+                    "Precondition failed",
+                    kind + " '" + key + "' is at version " + current + ", not " + ifMatch
+                            + "; GET it again and re-apply your change.",
                     List.of());
         }
     }
@@ -27,8 +33,10 @@ public final class Preconditions {
     /** Definitions loaded from files are changed in their file, not through REST. */
     public static void requireApiManaged(String kind, String key, String source, String sourceFile) {
         if ("file".equals(source)) {
-            throw ApiException.conflict("managed_by_file", kind + " '" + key + "' is managed by the file "
-                    + sourceFile + "; change that file (and restart) instead.");
+            throw ApiException.conflict(
+                    "managed_by_file",
+                    kind + " '" + key + "' is managed by the file " + sourceFile
+                            + "; change that file (and restart) instead.");
         }
     }
 }

@@ -18,6 +18,7 @@ public record Problem(String type, String title, int status, String detail, Stri
     }
 
     public static Problem of(int status, String code, String title, String detail, List<ProblemError> errors) {
-        return new Problem("https://ma-sync.dev/problems/" + code.replace('_', '-'), title, status, detail, code, errors);
+        return new Problem(
+                "https://ma-sync.dev/problems/" + code.replace('_', '-'), title, status, detail, code, errors);
     }
 }

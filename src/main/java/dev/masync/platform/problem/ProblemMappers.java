@@ -35,23 +35,39 @@ public class ProblemMappers {
     public Response json(JsonProcessingException e) {
         String pointer = e instanceof JsonMappingException m ? pointer(m.getPath()) : "";
         if (e instanceof UnrecognizedPropertyException u) {
-            return respond(Problem.of(400, "unknown_field", "Unknown field",
+            return respond(Problem.of(
+                    400,
+                    "unknown_field",
+                    "Unknown field",
                     "Field '" + u.getPropertyName() + "' is not part of this request; remove it"
-                            + (u.getKnownPropertyIds() == null ? "" : " (known fields: " + u.getKnownPropertyIds() + ")")
+                            + (u.getKnownPropertyIds() == null
+                                    ? ""
+                                    : " (known fields: " + u.getKnownPropertyIds() + ")")
                             + ".",
                     List.of(new ProblemError(pointer, "unknown field '" + u.getPropertyName() + "'"))));
         }
         if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
             String target = e instanceof MismatchedInputException m && m.getTargetType() != null
-                    ? m.getTargetType().getSimpleName() : "the expected type";
-            return respond(Problem.of(400, "invalid_type", "Wrong value type",
-                    "A value has the wrong JSON type; send " + target + " at " + (pointer.isEmpty() ? "/" : pointer) + ".",
+                    ? m.getTargetType().getSimpleName()
+                    : "the expected type";
+            return respond(Problem.of(
+                    400,
+                    "invalid_type",
+                    "Wrong value type",
+                    "A value has the wrong JSON type; send " + target + " at " + (pointer.isEmpty() ? "/" : pointer)
+                            + ".",
                     List.of(new ProblemError(pointer, "expected " + target))));
         }
-        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
-                + e.getLocation().getColumnNr();
-        return respond(Problem.of(400, "malformed_json", "Malformed JSON",
-                "The request body is not valid JSON" + where + ": " + e.getOriginalMessage(), List.of()));
+        String where = e.getLocation() == null
+                ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr();
+        return respond(Problem.of(
+                400,
+                "malformed_json",
+                "Malformed JSON",
+                "The request body is not valid JSON" + where + ": " + e.getOriginalMessage(),
+                List.of()));
     }
 
     /** Declared separately: the JSON extension ships its own mappers for these more specific types. */
@@ -70,8 +86,8 @@ public class ProblemMappers {
         List<ProblemError> errors = e.getConstraintViolations().stream()
                 .map(v -> new ProblemError(violationPointer(v.getPropertyPath().toString()), v.getMessage()))
                 .toList();
-        return respond(Problem.of(400, "validation_failed", "Validation failed",
-                "The request has invalid values; see errors.", errors));
+        return respond(Problem.of(
+                400, "validation_failed", "Validation failed", "The request has invalid values; see errors.", errors));
     }
 
     @ServerExceptionMapper
@@ -86,8 +102,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return respond(Problem.of(403, "forbidden", "Forbidden",
-                "This API key's role may not do this; ask an admin for a key with the required role.", List.of()));
+        return respond(Problem.of(
+                403,
+                "forbidden",
+                "Forbidden",
+                "This API key's role may not do this; ask an admin for a key with the required role.",
+                List.of()));
     }
 
     @ServerExceptionMapper
@@ -96,8 +116,12 @@ public class ProblemMappers {
             return internal(e);
         }
         LOG.warnf("warehouse call failed (%s): %s", e.kind(), e.getMessage());
-        return respond(Problem.of(503, "warehouse_unavailable", "Warehouse unavailable",
-                "The warehouse cannot answer right now: " + e.getMessage(), List.of()));
+        return respond(Problem.of(
+                503,
+                "warehouse_unavailable",
+                "Warehouse unavailable",
+                "The warehouse cannot answer right now: " + e.getMessage(),
+                List.of()));
     }
 
     @ServerExceptionMapper
@@ -135,21 +159,32 @@ public class ProblemMappers {
     private static Response internal(Throwable e) {
         String incident = UUID.randomUUID().toString();
         LOG.errorf(e, "internal error, incident %s", incident);
-        return respond(Problem.of(500, "internal_error", "Internal error",
-                "Something went wrong on our side (incident " + incident + "); the logs have the details.", List.of()));
+        return respond(Problem.of(
+                500,
+                "internal_error",
+                "Internal error",
+                "Something went wrong on our side (incident " + incident + "); the logs have the details.",
+                List.of()));
     }
 
     private static Response unauthenticated() {
         return Response.status(401)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
                 .type(Problem.MEDIA_TYPE)
-                .entity(Problem.of(401, "unauthorized", "Unauthorized",
-                        "Send a valid API key as 'Authorization: Bearer <key>'.", List.of()))
+                .entity(Problem.of(
+                        401,
+                        "unauthorized",
+                        "Unauthorized",
+                        "Send a valid API key as 'Authorization: Bearer <key>'.",
+                        List.of()))
                 .build();
     }
 
     static Response respond(Problem problem) {
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+        return Response.status(problem.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(problem)
+                .build();
     }
 
     private static String pointer(List<JsonMappingException.Reference> path) {

@@ -37,7 +37,9 @@ final class Frag {
         int i = 0;
         while (i < template.length()) {
             int open = template.indexOf('{', i);
-            if (open < 0 || open + 2 >= template.length() || template.charAt(open + 2) != '}'
+            if (open < 0
+                    || open + 2 >= template.length()
+                    || template.charAt(open + 2) != '}'
                     || !Character.isDigit(template.charAt(open + 1))) {
                 int next = open < 0 ? template.length() : open + 1;
                 parts.add(template.substring(i, next));

@@ -45,8 +45,16 @@ public sealed interface Rule {
      * {@code duration} (relative time operators) or none (null and boolean checks). Values are raw JSON scalars;
      * their type is checked against the column by {@link RuleValidator}.
      */
-    record AttributeCondition(String pointer, String attribute, String op, JsonNode value, List<JsonNode> values,
-                              JsonNode from, JsonNode to, TimeAmount duration) implements Rule {
+    record AttributeCondition(
+            String pointer,
+            String attribute,
+            String op,
+            JsonNode value,
+            List<JsonNode> values,
+            JsonNode from,
+            JsonNode to,
+            TimeAmount duration)
+            implements Rule {
         public AttributeCondition {
             Objects.requireNonNull(pointer, "pointer");
             Objects.requireNonNull(attribute, "attribute");
@@ -63,8 +71,17 @@ public sealed interface Rule {
      * @param where  a rule over the event table's columns, or {@code null}
      * @param window which events count by their timestamp, or {@code null} for all of them
      */
-    record EventCondition(String pointer, String event, Rule where, Window window, Aggregate aggregate, String op,
-                          JsonNode value, JsonNode from, JsonNode to) implements Rule {
+    record EventCondition(
+            String pointer,
+            String event,
+            Rule where,
+            Window window,
+            Aggregate aggregate,
+            String op,
+            JsonNode value,
+            JsonNode from,
+            JsonNode to)
+            implements Rule {
         public EventCondition {
             Objects.requireNonNull(pointer, "pointer");
             Objects.requireNonNull(event, "event");

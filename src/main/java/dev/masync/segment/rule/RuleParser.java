@@ -19,8 +19,8 @@ public final class RuleParser {
     public static final int MAX_CONDITIONS = 200;
     public static final int MAX_VALUES = 1000;
 
-    static final List<String> VALUE_OPS = List.of("eq", "neq", "lt", "lte", "gt", "gte", "contains", "starts_with",
-            "ends_with", "before", "after");
+    static final List<String> VALUE_OPS =
+            List.of("eq", "neq", "lt", "lte", "gt", "gte", "contains", "starts_with", "ends_with", "before", "after");
     static final List<String> VALUES_OPS = List.of("in", "not_in", "contains_any", "contains_all");
     static final List<String> DURATION_OPS = List.of("within_last", "before_last", "within_next", "after_next");
     static final List<String> NO_OPERAND_OPS = List.of("is_null", "is_not_null", "is_true", "is_false");
@@ -32,8 +32,7 @@ public final class RuleParser {
     private int conditions;
     private boolean tooMany;
 
-    private RuleParser() {
-    }
+    private RuleParser() {}
 
     /**
      * @param rule    the rule JSON (the value of the {@code rule} field)
@@ -43,8 +42,11 @@ public final class RuleParser {
         RuleParser p = new RuleParser();
         Rule parsed = p.node(rule, pointer, 1, false);
         if (p.tooMany) {
-            p.errors.add(new ProblemError(pointer, "the rule has more than " + MAX_CONDITIONS
-                    + " conditions; split it into saved segments and refer to them with {\"segment\": \"key\"}"));
+            p.errors.add(
+                    new ProblemError(
+                            pointer,
+                            "the rule has more than " + MAX_CONDITIONS
+                                    + " conditions; split it into saved segments and refer to them with {\"segment\": \"key\"}"));
         }
         return new Parsed(parsed, p.errors);
     }
@@ -63,16 +65,20 @@ public final class RuleParser {
             return null;
         }
         if (depth > MAX_DEPTH) {
-            error(ptr, "rules nest at most " + MAX_DEPTH + " levels deep; flatten nested all/any or move parts into"
-                    + " saved segments");
+            error(
+                    ptr,
+                    "rules nest at most " + MAX_DEPTH + " levels deep; flatten nested all/any or move parts into"
+                            + " saved segments");
             return null;
         }
         List<String> kinds = KINDS.stream().filter(n::has).toList();
         if (kinds.size() != 1) {
-            error(ptr, kinds.isEmpty()
-                    ? "expected exactly one of " + String.join(", ", KINDS) + " in a rule object"
-                    : "a rule object has exactly one of " + String.join(", ", KINDS) + ", this one has " + kinds
-                      + "; wrap them in {\"all\": [...]}");
+            error(
+                    ptr,
+                    kinds.isEmpty()
+                            ? "expected exactly one of " + String.join(", ", KINDS) + " in a rule object"
+                            : "a rule object has exactly one of " + String.join(", ", KINDS) + ", this one has " + kinds
+                                    + "; wrap them in {\"all\": [...]}");
             return null;
         }
         String kind = kinds.get(0);
@@ -106,8 +112,10 @@ public final class RuleParser {
                 count();
                 onlyFields(n, ptr, fields("segment"), "");
                 if (inWhere) {
-                    error(ptr, "segment references cannot filter events; use attribute conditions on the event"
-                            + " table's columns in 'where'");
+                    error(
+                            ptr,
+                            "segment references cannot filter events; use attribute conditions on the event"
+                                    + " table's columns in 'where'");
                 }
                 String key = text(n, ptr, "segment");
                 return key == null ? null : new Rule.SegmentRef(ptr, key);
@@ -115,8 +123,10 @@ public final class RuleParser {
             case "event" -> {
                 count();
                 if (inWhere) {
-                    error(ptr, "event conditions cannot nest inside 'where'; use attribute conditions on the event"
-                            + " table's columns");
+                    error(
+                            ptr,
+                            "event conditions cannot nest inside 'where'; use attribute conditions on the event"
+                                    + " table's columns");
                     return null;
                 }
                 return event(n, ptr, depth);
@@ -170,8 +180,8 @@ public final class RuleParser {
     }
 
     private Rule event(JsonNode n, String ptr, int depth) {
-        Set<String> allowed = new LinkedHashSet<>(List.of("event", "where", "within_last", "between", "aggregate",
-                "op"));
+        Set<String> allowed =
+                new LinkedHashSet<>(List.of("event", "where", "within_last", "between", "aggregate", "op"));
         String event = text(n, ptr, "event");
         Rule where = null;
         if (n.has("where")) {
@@ -201,8 +211,10 @@ public final class RuleParser {
         JsonNode from = null;
         JsonNode to = null;
         if (op != null && !EVENT_OPS.contains(op)) {
-            error(child(ptr, "op"), "operator '" + op + "' cannot compare an event aggregate; use one of "
-                    + String.join(", ", EVENT_OPS));
+            error(
+                    child(ptr, "op"),
+                    "operator '" + op + "' cannot compare an event aggregate; use one of "
+                            + String.join(", ", EVENT_OPS));
             op = null;
             allowed.addAll(List.of("value", "from", "to"));
         } else if ("between".equals(op)) {
@@ -243,8 +255,10 @@ public final class RuleParser {
         String attribute = null;
         if (fn.equals("count")) {
             if (a.has("attribute")) {
-                error(child(ptr, "attribute"), "count counts events and takes no attribute; remove it, or use"
-                        + " count_distinct to count distinct values of a column");
+                error(
+                        child(ptr, "attribute"),
+                        "count counts events and takes no attribute; remove it, or use"
+                                + " count_distinct to count distinct values of a column");
             }
         } else {
             attribute = text(a, ptr, "attribute");
@@ -331,8 +345,10 @@ public final class RuleParser {
         }
         TimeAmount a = v.isTextual() ? TimeAmount.parse(v.textValue()).orElse(null) : null;
         if (a == null) {
-            error(child(ptr, field), "'" + field + "' must be a positive ISO-8601 duration of at most 100 years, such as P7D, PT12H or"
-                    + " P1M, was " + abbreviate(v.toString()));
+            error(
+                    child(ptr, field),
+                    "'" + field + "' must be a positive ISO-8601 duration of at most 100 years, such as P7D, PT12H or"
+                            + " P1M, was " + abbreviate(v.toString()));
         }
         return a;
     }
@@ -341,8 +357,9 @@ public final class RuleParser {
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!allowed.contains(f)) {
-                error(child(ptr, f), "unknown field '" + abbreviate(f) + "'" + where + "; expected "
-                        + String.join(", ", allowed));
+                error(
+                        child(ptr, f),
+                        "unknown field '" + abbreviate(f) + "'" + where + "; expected " + String.join(", ", allowed));
             }
         }
     }

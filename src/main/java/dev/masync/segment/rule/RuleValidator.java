@@ -41,8 +41,8 @@ public final class RuleValidator {
      * @param selfKey key of the segment this rule belongs to, or null for an unsaved rule; a reference back to it
      *                (directly or through other segments) is a cycle
      */
-    public static List<ProblemError> validate(Rule rule, String pointer, Catalog catalog, SegmentLookup lookup,
-                                              String selfKey) {
+    public static List<ProblemError> validate(
+            Rule rule, String pointer, Catalog catalog, SegmentLookup lookup, String selfKey) {
         RuleValidator v = new RuleValidator(catalog, lookup, selfKey);
         if (rule == null) {
             return List.of(new ProblemError(pointer, "missing rule"));
@@ -68,15 +68,20 @@ public final class RuleValidator {
     }
 
     private void attribute(Rule.AttributeCondition c, CatalogTable table, boolean learners) {
-        CatalogColumn col = column(table, c.attribute(), RuleParser.child(c.pointer(), "attribute"),
+        CatalogColumn col = column(
+                table,
+                c.attribute(),
+                RuleParser.child(c.pointer(), "attribute"),
                 learners ? "the learners table" : "event table '" + table.name() + "'");
         if (col == null) {
             return;
         }
         if (!col.type().operators().contains(c.op())) {
-            error(RuleParser.child(c.pointer(), "op"), "operator '" + c.op() + "' does not apply to "
-                    + col.type().jsonName() + " column '" + col.name() + "'; use one of "
-                    + String.join(", ", col.type().operators()));
+            error(
+                    RuleParser.child(c.pointer(), "op"),
+                    "operator '" + c.op() + "' does not apply to "
+                            + col.type().jsonName() + " column '" + col.name() + "'; use one of "
+                            + String.join(", ", col.type().operators()));
             return;
         }
         ColumnType valueType = col.type();
@@ -84,8 +89,10 @@ public final class RuleValidator {
             valueType = col.elementType();
             if (valueType == null || valueType == ColumnType.OTHER || valueType == ColumnType.ARRAY) {
                 if (!c.op().startsWith("is_")) {
-                    error(RuleParser.child(c.pointer(), "attribute"), "the elements of array column '" + col.name()
-                            + "' cannot be compared; only is_null and is_not_null apply");
+                    error(
+                            RuleParser.child(c.pointer(), "attribute"),
+                            "the elements of array column '" + col.name()
+                                    + "' cannot be compared; only is_null and is_not_null apply");
                 }
                 return;
             }
@@ -107,16 +114,20 @@ public final class RuleValidator {
     private void event(Rule.EventCondition e) {
         Optional<EventTable> found = catalog.eventTable(e.event());
         if (found.isEmpty()) {
-            List<String> names = catalog.eventTables().stream().map(EventTable::name).toList();
-            error(RuleParser.child(e.pointer(), "event"), "unknown event table '" + shown(e.event()) + "'"
-                    + hint(e.event(), names, "event tables"));
+            List<String> names =
+                    catalog.eventTables().stream().map(EventTable::name).toList();
+            error(
+                    RuleParser.child(e.pointer(), "event"),
+                    "unknown event table '" + shown(e.event()) + "'" + hint(e.event(), names, "event tables"));
             return;
         }
         EventTable events = found.get();
         if (e.where() != null) {
             walk(e.where(), events.table(), false);
         }
-        ColumnType timeType = events.table().column(events.timestampColumn()).map(CatalogColumn::type)
+        ColumnType timeType = events.table()
+                .column(events.timestampColumn())
+                .map(CatalogColumn::type)
                 .orElse(ColumnType.TIMESTAMP);
         if (e.window() instanceof Rule.Between b) {
             boolean f = check(timeType, b.from(), RuleParser.child(b.pointer(), "from"));
@@ -128,7 +139,10 @@ public final class RuleValidator {
         Rule.Aggregate agg = e.aggregate();
         CatalogColumn col = null;
         if (agg.attribute() != null) {
-            col = column(events.table(), agg.attribute(), RuleParser.child(agg.pointer(), "attribute"),
+            col = column(
+                    events.table(),
+                    agg.attribute(),
+                    RuleParser.child(agg.pointer(), "attribute"),
                     "event table '" + events.name() + "'");
             if (col == null) {
                 return;
@@ -140,9 +154,11 @@ public final class RuleValidator {
                 default -> col.type() != ColumnType.ARRAY;
             };
             if (!fits) {
-                error(fnPtr, agg.fn() + " does not apply to " + col.type().jsonName() + " column '" + col.name()
-                        + "'; sum and avg take numbers, min and max numbers, dates or timestamps, count_distinct"
-                        + " anything but arrays");
+                error(
+                        fnPtr,
+                        agg.fn() + " does not apply to " + col.type().jsonName() + " column '" + col.name()
+                                + "'; sum and avg take numbers, min and max numbers, dates or timestamps, count_distinct"
+                                + " anything but arrays");
                 return;
             }
         }
@@ -191,12 +207,14 @@ public final class RuleValidator {
         }
         Optional<JsonNode> json = lookup.rule(key);
         if (json.isEmpty()) {
-            return path.size() == 1 ? "unknown segment '" + shown(key) + "'; save that segment first or fix the key"
+            return path.size() == 1
+                    ? "unknown segment '" + shown(key) + "'; save that segment first or fix the key"
                     : "segment '" + path.get(path.size() - 1) + "' refers to unknown segment '" + shown(key) + "'";
         }
         Parsed parsed = RuleParser.parse(json.get(), "");
         if (!parsed.ok()) {
-            return "segment '" + shown(key) + "' has an invalid rule (" + describe(parsed.errors().get(0)) + ")";
+            return "segment '" + shown(key) + "' has an invalid rule ("
+                    + describe(parsed.errors().get(0)) + ")";
         }
         RuleValidator inner = new RuleValidator(catalog, SegmentLookup.none(), null);
         List<Rule.SegmentRef> nested = new ArrayList<>();
@@ -240,13 +258,16 @@ public final class RuleValidator {
     private CatalogColumn column(CatalogTable table, String name, String ptr, String where) {
         Optional<CatalogColumn> col = table.column(name);
         if (col.isEmpty()) {
-            error(ptr, "unknown attribute '" + shown(name) + "' in " + where + hint(name, table.columnNames(),
-                    "columns"));
+            error(
+                    ptr,
+                    "unknown attribute '" + shown(name) + "' in " + where + hint(name, table.columnNames(), "columns"));
             return null;
         }
         if (col.get().type() == ColumnType.OTHER) {
-            error(ptr, "column '" + name + "' has type " + col.get().nativeType() + ", which rules cannot filter on;"
-                    + " expose it as a string, number, boolean, date, timestamp or array column in the warehouse");
+            error(
+                    ptr,
+                    "column '" + name + "' has type " + col.get().nativeType() + ", which rules cannot filter on;"
+                            + " expose it as a string, number, boolean, date, timestamp or array column in the warehouse");
             return null;
         }
         return col.get();
@@ -267,13 +288,18 @@ public final class RuleValidator {
     private void order(ColumnType type, JsonNode from, JsonNode to, String ptr) {
         boolean reversed;
         if (type.isNumeric()) {
-            reversed = Double.isFinite(from.doubleValue()) && Double.isFinite(to.doubleValue())
+            reversed = Double.isFinite(from.doubleValue())
+                    && Double.isFinite(to.doubleValue())
                     && from.decimalValue().compareTo(to.decimalValue()) > 0;
         } else {
             var f = Values.time(from.textValue());
             var t = Values.time(to.textValue());
-            reversed = f != null && t != null && f.getClass() == t.getClass() && (f instanceof java.time.OffsetDateTime o
-                    ? o.isAfter((java.time.OffsetDateTime) t) : ((Comparable) f).compareTo(t) > 0);
+            reversed = f != null
+                    && t != null
+                    && f.getClass() == t.getClass()
+                    && (f instanceof java.time.OffsetDateTime o
+                            ? o.isAfter((java.time.OffsetDateTime) t)
+                            : ((Comparable) f).compareTo(t) > 0);
         }
         if (reversed) {
             error(RuleParser.child(ptr, "from"), "'from' is after 'to'; swap them");
@@ -292,9 +318,11 @@ public final class RuleValidator {
     static String hint(String name, Collection<String> candidates, String what) {
         List<String> near = nearest(name, candidates);
         if (!near.isEmpty()) {
-            return "; did you mean " + String.join(" or ", near.stream().map(n -> "'" + n + "'").toList()) + "?";
+            return "; did you mean "
+                    + String.join(" or ", near.stream().map(n -> "'" + n + "'").toList()) + "?";
         }
-        return candidates.size() <= 12 ? "; known " + what + ": " + String.join(", ", candidates)
+        return candidates.size() <= 12
+                ? "; known " + what + ": " + String.join(", ", candidates)
                 : "; see GET /api/v1/catalog for the known " + what;
     }
 
@@ -304,14 +332,18 @@ public final class RuleValidator {
             return List.of();
         }
         int max = Math.max(2, name.length() / 3);
-        record Scored(String name, int distance) {
-        }
-        return new LinkedHashSet<>(candidates).stream()
-                .map(c -> new Scored(c, distance(name.toLowerCase(java.util.Locale.ROOT),
-                        c.toLowerCase(java.util.Locale.ROOT))))
-                .filter(s -> s.distance() <= max)
-                .sorted(Comparator.comparingInt(Scored::distance).thenComparing(Scored::name))
-                .limit(3).map(Scored::name).toList();
+        record Scored(String name, int distance) {}
+        return new LinkedHashSet<>(candidates)
+                .stream()
+                        .map(c -> new Scored(
+                                c,
+                                distance(
+                                        name.toLowerCase(java.util.Locale.ROOT), c.toLowerCase(java.util.Locale.ROOT))))
+                        .filter(s -> s.distance() <= max)
+                        .sorted(Comparator.comparingInt(Scored::distance).thenComparing(Scored::name))
+                        .limit(3)
+                        .map(Scored::name)
+                        .toList();
     }
 
     static int distance(String a, String b) {

@@ -57,7 +57,11 @@ public final class SegmentCompiler {
         Query q = new Query(asOf, null);
         q.candidates = candidateConditions(rule);
         Frag where = q.predicate(rule);
-        Frag f = q.with().sql("SELECT COUNT(*) AS count").add(q.from()).sql(" WHERE ").add(where);
+        Frag f = q.with()
+                .sql("SELECT COUNT(*) AS count")
+                .add(q.from())
+                .sql(" WHERE ")
+                .add(where);
         return build(f);
     }
 
@@ -75,7 +79,8 @@ public final class SegmentCompiler {
         Frag where = q.predicate(rule);
         Frag f = q.with().sql("SELECT ").add(q.key());
         for (String a : attributes) {
-            CatalogColumn c = catalog.learners().column(a)
+            CatalogColumn c = catalog.learners()
+                    .column(a)
                     .orElseThrow(() -> new IllegalArgumentException("unknown attribute " + a));
             f.sql(", l.").sql(dialect.quoteIdentifier(c.name()));
         }
@@ -83,8 +88,7 @@ public final class SegmentCompiler {
         if (afterKey != null) {
             f.sql(" AND ").add(q.key()).sql(" > ").param(keyParam(afterKey));
         }
-        f.sql(" ORDER BY ").add(q.key()).sql(" LIMIT ").param(QueryParam.of("limit", ColumnType.INTEGER,
-                (long) limit));
+        f.sql(" ORDER BY ").add(q.key()).sql(" LIMIT ").param(QueryParam.of("limit", ColumnType.INTEGER, (long) limit));
         return build(f);
     }
 
@@ -99,7 +103,8 @@ public final class SegmentCompiler {
         Frag where = q.predicate(rule);
         Frag f = q.with().sql("SELECT ").add(q.key());
         for (String a : attributes) {
-            CatalogColumn c = catalog.learners().column(a)
+            CatalogColumn c = catalog.learners()
+                    .column(a)
                     .orElseThrow(() -> new IllegalArgumentException("unknown attribute " + a));
             if (c.name().equals(catalog.learnerKey())) {
                 throw new IllegalArgumentException("attributes must not repeat the learner key " + a);
@@ -124,8 +129,15 @@ public final class SegmentCompiler {
         Frag s = q.predicate(saved);
         Frag p = q.predicate(proposed);
         Frag f = q.with(true);
-        f.sql("m AS (SELECT ").add(q.key()).sql(" AS k, ").add(s).sql(" AS s, ").add(p).sql(" AS p")
-                .add(q.from()).sql(")\nSELECT ");
+        f.sql("m AS (SELECT ")
+                .add(q.key())
+                .sql(" AS k, ")
+                .add(s)
+                .sql(" AS s, ")
+                .add(p)
+                .sql(" AS p")
+                .add(q.from())
+                .sql(")\nSELECT ");
         String[][] groups = {{"entering", "p AND NOT s"}, {"leaving", "s AND NOT p"}, {"staying", "s AND p"}};
         for (String[] g : groups) {
             f.sql("COUNT(CASE WHEN " + g[1] + " THEN 1 END) AS " + g[0] + ", ");
@@ -167,13 +179,20 @@ public final class SegmentCompiler {
                 select.sql(", ").add(q.aggregate(e)).sql(" AS v" + n);
                 columns.add(new Explanation.Column("v" + n, e.pointer(), Explanation.Kind.AGGREGATE));
             }
-            List<Rule> children = r instanceof Rule.All a ? a.rules() : r instanceof Rule.Any a ? a.rules()
-                    : r instanceof Rule.Not not ? List.of(not.rule()) : List.of();
+            List<Rule> children = r instanceof Rule.All a
+                    ? a.rules()
+                    : r instanceof Rule.Any a ? a.rules() : r instanceof Rule.Not not ? List.of(not.rule()) : List.of();
             for (int i = children.size() - 1; i >= 0; i--) {
                 todo.push(children.get(i));
             }
         }
-        Frag f = q.with().sql("SELECT ").add(select).add(q.from()).sql(" WHERE ").add(q.key()).sql(" = ")
+        Frag f = q.with()
+                .sql("SELECT ")
+                .add(select)
+                .add(q.from())
+                .sql(" WHERE ")
+                .add(q.key())
+                .sql(" = ")
                 .param(keyParam(learnerKey));
         return new Explanation(build(f), columns);
     }
@@ -217,7 +236,8 @@ public final class SegmentCompiler {
         }
         java.math.BigDecimal zero = java.math.BigDecimal.ZERO;
         if (e.op().equals("between")) {
-            return e.from().decimalValue().compareTo(zero) <= 0 && e.to().decimalValue().compareTo(zero) >= 0;
+            return e.from().decimalValue().compareTo(zero) <= 0
+                    && e.to().decimalValue().compareTo(zero) >= 0;
         }
         int c = zero.compareTo(e.value().decimalValue());
         return switch (e.op()) {
@@ -283,7 +303,9 @@ public final class SegmentCompiler {
         }
 
         Frag from() {
-            Frag f = Frag.of(" FROM ").sql(dialect.table(catalog.learners().name())).sql(" AS l");
+            Frag f = Frag.of(" FROM ")
+                    .sql(dialect.table(catalog.learners().name()))
+                    .sql(" AS l");
             joins.forEach(j -> f.sql("\n  ").sql(j));
             return f;
         }
@@ -334,8 +356,8 @@ public final class SegmentCompiler {
                     .orElseThrow(() -> new IllegalArgumentException("unknown segment " + ref.segment()));
             Parsed parsed = RuleParser.parse(json, "");
             if (!parsed.ok()) {
-                throw new IllegalArgumentException("segment " + ref.segment() + " has an invalid rule: "
-                        + parsed.errors());
+                throw new IllegalArgumentException(
+                        "segment " + ref.segment() + " has an invalid rule: " + parsed.errors());
             }
             inlining.push(ref.segment());
             try {
@@ -368,8 +390,8 @@ public final class SegmentCompiler {
             }
             Frag f = new Frag();
             switch (c.op()) {
-                case "eq", "neq", "lt", "lte", "gt", "gte" -> f.add(x).sql(" " + comparison(c.op()) + " ")
-                        .param(value(type, c.value()));
+                case "eq", "neq", "lt", "lte", "gt", "gte" ->
+                    f.add(x).sql(" " + comparison(c.op()) + " ").param(value(type, c.value()));
                 case "in", "not_in" -> {
                     f.add(x).sql(c.op().equals("in") ? " IN (" : " NOT IN (");
                     for (int i = 0; i < c.values().size(); i++) {
@@ -389,16 +411,27 @@ public final class SegmentCompiler {
                 case "contains_any", "contains_all" -> {
                     List<Object> list = new ArrayList<>();
                     c.values().forEach(v -> list.add(Values.of(col.elementType(), v)));
-                    Frag array = new Frag().param(new QueryParam("values", ColumnType.ARRAY, col.elementType(),
-                            List.copyOf(new java.util.LinkedHashSet<>(list))));
-                    f.template(c.op().equals("contains_any") ? dialect.arrayContainsAny()
-                            : dialect.arrayContainsAll(), x, array);
+                    Frag array = new Frag()
+                            .param(new QueryParam(
+                                    "values",
+                                    ColumnType.ARRAY,
+                                    col.elementType(),
+                                    List.copyOf(new java.util.LinkedHashSet<>(list))));
+                    f.template(
+                            c.op().equals("contains_any") ? dialect.arrayContainsAny() : dialect.arrayContainsAll(),
+                            x,
+                            array);
                 }
                 case "between" -> {
                     if (type.isTemporal()) {
                         f.add(range(x, type, (Temporal) Values.of(type, c.from()), (Temporal) Values.of(type, c.to())));
                     } else {
-                        f.add(x).sql(" >= ").param(value(type, c.from())).sql(" AND ").add(x).sql(" <= ")
+                        f.add(x)
+                                .sql(" >= ")
+                                .param(value(type, c.from()))
+                                .sql(" AND ")
+                                .add(x)
+                                .sql(" <= ")
                                 .param(value(type, c.to()));
                     }
                 }
@@ -411,12 +444,26 @@ public final class SegmentCompiler {
                         f.add(x).sql(" > ").param(start(type, t));
                     }
                 }
-                case "within_last" -> f.add(x).sql(" >= ").param(at(type, c.duration().before(now))).sql(" AND ")
-                        .add(x).sql(" <= ").param(at(type, now));
-                case "before_last" -> f.add(x).sql(" < ").param(at(type, c.duration().before(now)));
-                case "within_next" -> f.add(x).sql(" >= ").param(at(type, now)).sql(" AND ").add(x).sql(" <= ")
-                        .param(at(type, c.duration().after(now)));
-                case "after_next" -> f.add(x).sql(" > ").param(at(type, c.duration().after(now)));
+                case "within_last" ->
+                    f.add(x)
+                            .sql(" >= ")
+                            .param(at(type, c.duration().before(now)))
+                            .sql(" AND ")
+                            .add(x)
+                            .sql(" <= ")
+                            .param(at(type, now));
+                case "before_last" ->
+                    f.add(x).sql(" < ").param(at(type, c.duration().before(now)));
+                case "within_next" ->
+                    f.add(x)
+                            .sql(" >= ")
+                            .param(at(type, now))
+                            .sql(" AND ")
+                            .add(x)
+                            .sql(" <= ")
+                            .param(at(type, c.duration().after(now)));
+                case "after_next" ->
+                    f.add(x).sql(" > ").param(at(type, c.duration().after(now)));
                 default -> throw new IllegalArgumentException("unknown operator " + c.op());
             }
             return Frag.of("COALESCE(").add(f).sql(", FALSE)");
@@ -424,7 +471,12 @@ public final class SegmentCompiler {
 
         /** {@code x} within [from, to]; a date-only {@code to} on a timestamp column includes that whole day. */
         private Frag range(Frag x, ColumnType type, Temporal from, Temporal to) {
-            Frag f = new Frag().add(x).sql(" >= ").param(start(type, from)).sql(" AND ").add(x);
+            Frag f = new Frag()
+                    .add(x)
+                    .sql(" >= ")
+                    .param(start(type, from))
+                    .sql(" AND ")
+                    .add(x);
             if (to instanceof LocalDate d && type != ColumnType.DATE) {
                 return f.sql(" < ").param(start(type, d.plusDays(1)));
             }
@@ -468,16 +520,20 @@ public final class SegmentCompiler {
             eventAliases.put(e, alias);
             CatalogTable table = events.table();
             Rule.Aggregate agg = e.aggregate();
-            CatalogColumn aggColumn = agg.attribute() == null ? null : table.column(agg.attribute())
-                    .orElseThrow(() -> new IllegalArgumentException("unknown attribute " + agg.attribute()));
+            CatalogColumn aggColumn = agg.attribute() == null
+                    ? null
+                    : table.column(agg.attribute())
+                            .orElseThrow(() -> new IllegalArgumentException("unknown attribute " + agg.attribute()));
             String key = dialect.quoteIdentifier(events.learnerKey());
             Frag cte = Frag.of(alias + " AS (SELECT " + key + " AS k, ");
             if (aggColumn == null) {
                 cte.sql("COUNT(*)");
             } else {
                 String c = dialect.quoteIdentifier(aggColumn.name());
-                cte.sql(agg.fn().equals("count_distinct") ? "COUNT(DISTINCT " + c + ")"
-                        : agg.fn().toUpperCase(java.util.Locale.ROOT) + "(" + c + ")");
+                cte.sql(
+                        agg.fn().equals("count_distinct")
+                                ? "COUNT(DISTINCT " + c + ")"
+                                : agg.fn().toUpperCase(java.util.Locale.ROOT) + "(" + c + ")");
             }
             cte.sql(" AS v FROM ").sql(dialect.table(table.name()));
             List<Frag> filters = new ArrayList<>();
@@ -488,20 +544,29 @@ public final class SegmentCompiler {
                 CatalogColumn ts = table.column(events.timestampColumn()).orElseThrow();
                 Frag x = column(ts.name(), false);
                 if (e.window() instanceof Rule.WithinLast w) {
-                    filters.add(new Frag().add(x).sql(" >= ").param(at(ts.type(), w.amount().before(now)))
-                            .sql(" AND ").add(x).sql(" <= ").param(at(ts.type(), now)));
+                    filters.add(new Frag()
+                            .add(x)
+                            .sql(" >= ")
+                            .param(at(ts.type(), w.amount().before(now)))
+                            .sql(" AND ")
+                            .add(x)
+                            .sql(" <= ")
+                            .param(at(ts.type(), now)));
                 } else {
                     Rule.Between b = (Rule.Between) e.window();
-                    filters.add(range(x, ts.type(), (Temporal) Values.of(ts.type(), b.from()),
-                            (Temporal) Values.of(ts.type(), b.to())));
+                    filters.add(range(x, ts.type(), (Temporal) Values.of(ts.type(), b.from()), (Temporal)
+                            Values.of(ts.type(), b.to())));
                 }
             }
             if (onlyLearner != null) {
                 filters.add(Frag.of(key + " = ").param(keyParam(table, events.learnerKey(), onlyLearner)));
             }
             if (!candidates.isEmpty() && holdsWithoutEvents(e)) {
-                Frag in = Frag.of(key + " IN (SELECT l.").sql(dialect.quoteIdentifier(catalog.learnerKey()))
-                        .sql(" FROM ").sql(dialect.table(catalog.learners().name())).sql(" AS l WHERE ");
+                Frag in = Frag.of(key + " IN (SELECT l.")
+                        .sql(dialect.quoteIdentifier(catalog.learnerKey()))
+                        .sql(" FROM ")
+                        .sql(dialect.table(catalog.learners().name()))
+                        .sql(" AS l WHERE ");
                 for (int i = 0; i < candidates.size(); i++) {
                     in.sql(i == 0 ? "" : " AND ").add(attribute(candidates.get(i), catalog.learners(), true));
                 }
@@ -512,13 +577,19 @@ public final class SegmentCompiler {
             }
             cte.sql(" GROUP BY " + key + ")");
             ctes.add(cte);
-            joins.add("LEFT JOIN " + alias + " ON " + alias + ".k = l." + dialect.quoteIdentifier(catalog.learnerKey()));
+            joins.add(
+                    "LEFT JOIN " + alias + " ON " + alias + ".k = l." + dialect.quoteIdentifier(catalog.learnerKey()));
 
             ColumnType valueType = RuleValidator.valueType(agg, aggColumn);
             Frag v = aggregate(e);
             Frag f = new Frag();
             if (e.op().equals("between")) {
-                f.add(v).sql(" >= ").param(value(valueType, e.from())).sql(" AND ").add(v).sql(" <= ")
+                f.add(v)
+                        .sql(" >= ")
+                        .param(value(valueType, e.from()))
+                        .sql(" AND ")
+                        .add(v)
+                        .sql(" <= ")
                         .param(value(valueType, e.to()));
             } else {
                 f.add(v).sql(" " + comparison(e.op()) + " ").param(value(valueType, e.value()));

@@ -28,14 +28,19 @@ public record TimeAmount(String text, Period period, Duration duration) {
         try {
             if (text.contains("T")) {
                 Duration d = Duration.parse(text);
-                return d.isNegative() || d.isZero() || d.compareTo(MAX) > 0 ? Optional.empty()
+                return d.isNegative() || d.isZero() || d.compareTo(MAX) > 0
+                        ? Optional.empty()
                         : Optional.of(new TimeAmount(text, null, d));
             }
             Period p = Period.parse(text);
             long approxDays = p.toTotalMonths() * 31 + p.getDays();
-            boolean tooLong = p.getYears() > 100 || p.toTotalMonths() > 1200 || approxDays > MAX.toDays()
-                    || p.getDays() < 0 || p.toTotalMonths() < 0;
-            return p.isNegative() || p.isZero() || tooLong ? Optional.empty()
+            boolean tooLong = p.getYears() > 100
+                    || p.toTotalMonths() > 1200
+                    || approxDays > MAX.toDays()
+                    || p.getDays() < 0
+                    || p.toTotalMonths() < 0;
+            return p.isNegative() || p.isZero() || tooLong
+                    ? Optional.empty()
                     : Optional.of(new TimeAmount(text, p, null));
         } catch (DateTimeParseException | ArithmeticException e) {
             return Optional.empty();

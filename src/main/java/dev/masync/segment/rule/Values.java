@@ -11,8 +11,7 @@ import java.time.temporal.Temporal;
 
 /** Rule values as Java values of a column type; the validator and the compiler share these rules. */
 final class Values {
-    private Values() {
-    }
+    private Values() {}
 
     /** Why the value does not fit the type, or null if it does. */
     static String problem(ColumnType type, JsonNode v) {
@@ -24,11 +23,15 @@ final class Values {
             case INTEGER -> isLong(v) ? null : "expected an integer, e.g. 5";
             case NUMBER -> v.isNumber() ? null : "expected a number, e.g. 2.5";
             case BOOLEAN -> v.isBoolean() ? null : "expected true or false";
-            case DATE -> v.isTextual() && time(v.textValue()) instanceof LocalDate ? null
-                    : "expected an ISO-8601 date, e.g. \"2026-01-15\"";
-            case TIMESTAMP, TIMESTAMP_TZ -> v.isTextual() && time(v.textValue()) != null ? null
-                    : "expected an ISO-8601 date or time, e.g. \"2026-01-15\", \"2026-01-15T10:00:00\" (in the"
-                      + " configured time zone) or \"2026-01-15T10:00:00Z\"";
+            case DATE ->
+                v.isTextual() && time(v.textValue()) instanceof LocalDate
+                        ? null
+                        : "expected an ISO-8601 date, e.g. \"2026-01-15\"";
+            case TIMESTAMP, TIMESTAMP_TZ ->
+                v.isTextual() && time(v.textValue()) != null
+                        ? null
+                        : "expected an ISO-8601 date or time, e.g. \"2026-01-15\", \"2026-01-15T10:00:00\" (in the"
+                                + " configured time zone) or \"2026-01-15T10:00:00Z\"";
             case ARRAY, OTHER -> "values of this type cannot be compared";
         };
     }
@@ -41,7 +44,8 @@ final class Values {
         }
         return switch (type) {
             case STRING -> v.textValue();
-            case INTEGER -> v.isIntegralNumber() ? v.longValue() : v.decimalValue().longValueExact();
+            case INTEGER ->
+                v.isIntegralNumber() ? v.longValue() : v.decimalValue().longValueExact();
             case NUMBER -> v.doubleValue();
             case BOOLEAN -> v.booleanValue();
             default -> time(v.textValue());

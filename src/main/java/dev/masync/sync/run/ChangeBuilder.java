@@ -42,14 +42,17 @@ public final class ChangeBuilder {
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         if (row.allFields()) {
-            sync.membership().filter(m -> m.style() != Membership.Style.LIST)
-                    .ifPresent(m -> fields.put(m.field(), m.style() == Membership.Style.BOOLEAN ? Boolean.TRUE
-                            : m.value()));
+            sync.membership()
+                    .filter(m -> m.style() != Membership.Style.LIST)
+                    .ifPresent(m ->
+                            fields.put(m.field(), m.style() == Membership.Style.BOOLEAN ? Boolean.TRUE : m.value()));
         }
         List<SyncDefinition.FieldMapping> mapping = sync.mapping();
         for (int i = 0; i < mapping.size(); i++) {
             if (row.allFields() || row.changed()[i]) {
-                fields.put(mapping.get(i).target(), format(row.values().get(i), mapping.get(i).format()));
+                fields.put(
+                        mapping.get(i).target(),
+                        format(row.values().get(i), mapping.get(i).format()));
             }
         }
         boolean moved = row.previousKey() != null && !row.previousKey().equals(row.destinationKey());
@@ -57,9 +60,10 @@ public final class ChangeBuilder {
             out.add(leave(row.learnerKey(), row.previousKey()));
         }
         if (!fields.isEmpty() || moved) {
-            out.add(sync.mode() == SyncDefinition.Mode.UPDATE
-                    ? RecordChange.update(row.learnerKey(), row.destinationKey(), fields)
-                    : RecordChange.upsert(row.learnerKey(), row.destinationKey(), fields));
+            out.add(
+                    sync.mode() == SyncDefinition.Mode.UPDATE
+                            ? RecordChange.update(row.learnerKey(), row.destinationKey(), fields)
+                            : RecordChange.upsert(row.learnerKey(), row.destinationKey(), fields));
         }
         return out;
     }
@@ -84,9 +88,10 @@ public final class ChangeBuilder {
             case STRING -> String.valueOf(auto(value));
             case DATE -> localDate(value).toString();
             case DATETIME -> instant(value).toString();
-            case EPOCH_MILLIS -> value instanceof LocalDate d
-                    ? d.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli()
-                    : instant(value).toEpochMilli();
+            case EPOCH_MILLIS ->
+                value instanceof LocalDate d
+                        ? d.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli()
+                        : instant(value).toEpochMilli();
         };
     }
 
@@ -99,7 +104,8 @@ public final class ChangeBuilder {
         }
         if (value instanceof BigDecimal b) {
             return b.stripTrailingZeros().scale() <= 0 && b.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) < 0
-                    ? (Object) b.longValueExact() : b;
+                    ? (Object) b.longValueExact()
+                    : b;
         }
         return value;
     }
@@ -121,6 +127,7 @@ public final class ChangeBuilder {
         if (value instanceof LocalDate d) {
             return d.atStartOfDay(zone).toInstant();
         }
-        throw new IllegalArgumentException("not a date or timestamp: " + value.getClass().getSimpleName());
+        throw new IllegalArgumentException(
+                "not a date or timestamp: " + value.getClass().getSimpleName());
     }
 }

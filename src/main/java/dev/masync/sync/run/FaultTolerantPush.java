@@ -20,9 +20,15 @@ import java.util.Objects;
 public final class FaultTolerantPush implements PushPolicy {
 
     /** Retry and breaker settings (from {@link SyncConfig}). */
-    public record Settings(int maxRetries, Duration delay, Duration maxDelay, Duration jitter,
-                           Duration maxRetryAfter, int breakerVolume, double breakerRatio, Duration breakerDelay) {
-    }
+    public record Settings(
+            int maxRetries,
+            Duration delay,
+            Duration maxDelay,
+            Duration jitter,
+            Duration maxRetryAfter,
+            int breakerVolume,
+            double breakerRatio,
+            Duration breakerDelay) {}
 
     private final Pacer pacer;
     private final Settings settings;
@@ -34,23 +40,24 @@ public final class FaultTolerantPush implements PushPolicy {
         this.guard = Guard.create()
                 .withDescription("push to " + destination)
                 .withRetry()
-                    .maxRetries(settings.maxRetries())
-                    .delay(settings.delay().toMillis(), ChronoUnit.MILLIS)
-                    .jitter(settings.jitter().toMillis(), ChronoUnit.MILLIS)
-                    .retryOn(RetryableException.class)
-                    .abortOn(List.of(PermanentException.class, DeferredException.class,
-                            InterruptedException.class))
-                    .beforeRetry((Throwable t) -> beforeRetry(t))
-                    .withExponentialBackoff().factor(2).maxDelay(settings.maxDelay().toMillis(), ChronoUnit.MILLIS)
-                    .done()
+                .maxRetries(settings.maxRetries())
+                .delay(settings.delay().toMillis(), ChronoUnit.MILLIS)
+                .jitter(settings.jitter().toMillis(), ChronoUnit.MILLIS)
+                .retryOn(RetryableException.class)
+                .abortOn(List.of(PermanentException.class, DeferredException.class, InterruptedException.class))
+                .beforeRetry((Throwable t) -> beforeRetry(t))
+                .withExponentialBackoff()
+                .factor(2)
+                .maxDelay(settings.maxDelay().toMillis(), ChronoUnit.MILLIS)
+                .done()
                 .done()
                 .withCircuitBreaker()
-                    .requestVolumeThreshold(settings.breakerVolume())
-                    .failureRatio(settings.breakerRatio())
-                    .delay(settings.breakerDelay().toMillis(), ChronoUnit.MILLIS)
-                    .failOn(RetryableException.class)
-                    .skipOn(List.of(PermanentException.class, DeferredException.class))
-                    .done()
+                .requestVolumeThreshold(settings.breakerVolume())
+                .failureRatio(settings.breakerRatio())
+                .delay(settings.breakerDelay().toMillis(), ChronoUnit.MILLIS)
+                .failOn(RetryableException.class)
+                .skipOn(List.of(PermanentException.class, DeferredException.class))
+                .done()
                 .build();
     }
 
@@ -63,23 +70,29 @@ public final class FaultTolerantPush implements PushPolicy {
     @Override
     public BatchResult push(Batch batch, Attempt attempt) throws InterruptedException {
         try {
-            return guard.call(() -> {
-                pacer.acquire();
-                try {
-                    return attempt.call(batch);
-                } catch (RetryableException e) {
-                    Duration after = e.retryAfter().orElse(Duration.ZERO);
-                    if (after.compareTo(settings.maxRetryAfter()) > 0) {
-                        pacer.pause(after);
-                        throw new DeferredException("the destination asked to wait " + after.toSeconds()
-                                + " s (Retry-After); the rest is sent by the next run", e);
-                    }
-                    throw e;
-                }
-            }, BatchResult.class);
+            return guard.call(
+                    () -> {
+                        pacer.acquire();
+                        try {
+                            return attempt.call(batch);
+                        } catch (RetryableException e) {
+                            Duration after = e.retryAfter().orElse(Duration.ZERO);
+                            if (after.compareTo(settings.maxRetryAfter()) > 0) {
+                                pacer.pause(after);
+                                throw new DeferredException(
+                                        "the destination asked to wait " + after.toSeconds()
+                                                + " s (Retry-After); the rest is sent by the next run",
+                                        e);
+                            }
+                            throw e;
+                        }
+                    },
+                    BatchResult.class);
         } catch (CircuitBreakerOpenException e) {
-            throw new DeferredException("too many failed pushes to this destination recently (circuit open);"
-                    + " the rest is sent by a later run", e);
+            throw new DeferredException(
+                    "too many failed pushes to this destination recently (circuit open);"
+                            + " the rest is sent by a later run",
+                    e);
         } catch (RuntimeException | InterruptedException e) {
             throw e;
         } catch (Exception e) {

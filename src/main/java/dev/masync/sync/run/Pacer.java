@@ -44,7 +44,8 @@ public final class Pacer {
         if (requests < 1) {
             throw new IllegalArgumentException("requests must be positive");
         }
-        long nanos = (long) Math.ceil(per.toNanos() * MARGIN / requests) + Duration.ofMillis(20).toNanos() / requests;
+        long nanos = (long) Math.ceil(per.toNanos() * MARGIN / requests)
+                + Duration.ofMillis(20).toNanos() / requests;
         // Slots are at least one interval apart and a start is at most catchUp intervals after its slot, so a window
         // of length per sees at most ceil(per / interval) + catchUp + 1 starts: keep that below the limit.
         long even = (per.toNanos() + nanos - 1) / nanos;

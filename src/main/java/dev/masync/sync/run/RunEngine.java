@@ -42,6 +42,7 @@ public final class RunEngine {
     static final int SILENT_CHUNK = 10_000;
     /** Consecutive batches failing after all retries stop the run. */
     static final int MAX_FAILED_BATCHES = 3;
+
     static final int SAMPLES_PER_KIND = 10;
 
     /** How the run was asked for. */
@@ -50,20 +51,33 @@ public final class RunEngine {
     }
 
     /** A record error still open for this sync: quarantined ones are skipped, skipped ones while unchanged. */
-    public record OpenError(boolean quarantined, boolean skipped, String rowHash) {
-    }
+    public record OpenError(boolean quarantined, boolean skipped, String rowHash) {}
 
     /** Everything a run needs. */
-    public record Job(long runId, SyncDefinition sync, SyncPlan plan, SegmentCompiler compiler, Rule rule,
-                      Instant asOf, Options options, Destination connector, DestinationContext context,
-                      int batchSize, long maxBytes, PushPolicy push, Map<String, OpenError> openErrors,
-                      ZoneId zone, BooleanSupplier stopRequested) {
-    }
+    public record Job(
+            long runId,
+            SyncDefinition sync,
+            SyncPlan plan,
+            SegmentCompiler compiler,
+            Rule rule,
+            Instant asOf,
+            Options options,
+            Destination connector,
+            DestinationContext context,
+            int batchSize,
+            long maxBytes,
+            PushPolicy push,
+            Map<String, OpenError> openErrors,
+            ZoneId zone,
+            BooleanSupplier stopRequested) {}
 
     /** The outcome of a run. */
-    public record Report(RunStatus status, RunCounts counts, Map<String, Long> phasesMillis, String reason,
-                         Map<String, List<Map<String, Object>>> samples) {
-    }
+    public record Report(
+            RunStatus status,
+            RunCounts counts,
+            Map<String, Long> phasesMillis,
+            String reason,
+            Map<String, List<Map<String, Object>>> samples) {}
 
     private final StateStore store;
     private final Clock clock;
@@ -77,12 +91,36 @@ public final class RunEngine {
         Map<String, Long> phases = new LinkedHashMap<>();
         Instant t0 = clock.instant();
         store.recover(job.plan());
-        DiffCounts diff = store.diff(job.plan(), job.compiler(), job.rule(), job.asOf(), job.options().fullResync());
+        DiffCounts diff = store.diff(
+                job.plan(),
+                job.compiler(),
+                job.rule(),
+                job.asOf(),
+                job.options().fullResync());
         phases.put("diff", Duration.between(t0, clock.instant()).toMillis());
-        LOG.infof("sync %s run %d: %d members, %d entered, %d changed, %d left (diff %d ms)", job.sync().key(),
-                job.runId(), diff.evaluated(), diff.entered(), diff.changed(), diff.left(), phases.get("diff"));
-        RunCounts base = new RunCounts(diff.evaluated(), diff.entered(), diff.changed(), diff.left(),
-                diff.unchanged(), diff.planned(), 0, 0, 0, 0, 0, 0, 0);
+        LOG.infof(
+                "sync %s run %d: %d members, %d entered, %d changed, %d left (diff %d ms)",
+                job.sync().key(),
+                job.runId(),
+                diff.evaluated(),
+                diff.entered(),
+                diff.changed(),
+                diff.left(),
+                phases.get("diff"));
+        RunCounts base = new RunCounts(
+                diff.evaluated(),
+                diff.entered(),
+                diff.changed(),
+                diff.left(),
+                diff.unchanged(),
+                diff.planned(),
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0);
 
         String blocked = job.options().force() ? null : guard(job.sync().guard(), diff);
         if (blocked != null) {
@@ -132,14 +170,24 @@ public final class RunEngine {
         double leave = 100.0 * diff.left() / diff.previous();
         double change = 100.0 * diff.changedByValues() / diff.previous();
         if (leave > guard.maxLeavePercent()) {
-            return String.format(java.util.Locale.ROOT, "%d of %d members (%.1f %%) would leave, more than the guard's"
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "%d of %d members (%.1f %%) would leave, more than the guard's"
                             + " %.1f %%; check the segment, then run with force or raise guard.maxLeavePercent",
-                    diff.left(), diff.previous(), leave, guard.maxLeavePercent());
+                    diff.left(),
+                    diff.previous(),
+                    leave,
+                    guard.maxLeavePercent());
         }
         if (change > guard.maxChangePercent()) {
-            return String.format(java.util.Locale.ROOT, "%d of %d members (%.1f %%) would change, more than the"
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "%d of %d members (%.1f %%) would change, more than the"
                             + " guard's %.1f %%; check the data, then run with force or raise guard.maxChangePercent",
-                    diff.changedByValues(), diff.previous(), change, guard.maxChangePercent());
+                    diff.changedByValues(),
+                    diff.previous(),
+                    change,
+                    guard.maxChangePercent());
         }
         return null;
     }
@@ -198,8 +246,20 @@ public final class RunEngine {
         }
 
         RunCounts counts() {
-            return new RunCounts(base.evaluated(), base.entered(), base.changed(), base.left(), base.unchanged(),
-                    base.planned(), sent, confirmed, rejected, retried, skipped, failed, requests);
+            return new RunCounts(
+                    base.evaluated(),
+                    base.entered(),
+                    base.changed(),
+                    base.left(),
+                    base.unchanged(),
+                    base.planned(),
+                    sent,
+                    confirmed,
+                    rejected,
+                    retried,
+                    skipped,
+                    failed,
+                    requests);
         }
 
         boolean accept(ChangeRow row) {
@@ -210,17 +270,25 @@ public final class RunEngine {
             rangeEnd = row.seq();
             rangeRows++;
             OpenError open = job.openErrors().get(row.learnerKey());
-            if (open != null && (open.quarantined() || (open.skipped() && open.rowHash() != null
-                    && open.rowHash().equals(row.rowHash())))) {
+            if (open != null
+                    && (open.quarantined()
+                            || (open.skipped()
+                                    && open.rowHash() != null
+                                    && open.rowHash().equals(row.rowHash())))) {
                 skipped++;
                 excluded.add(row.learnerKey());
                 return continueAfter(false);
             }
             if (row.op() != 'L' && row.destinationKey() == null) {
                 excluded.add(row.learnerKey());
-                localRejections.add(new RunMonitor.Rejection(row.learnerKey(), null, "rejected",
-                        "missing_destination_key", "the learner has no value for identity attribute '"
-                        + job.sync().identity().attribute() + "'", row.rowHash()));
+                localRejections.add(new RunMonitor.Rejection(
+                        row.learnerKey(),
+                        null,
+                        "rejected",
+                        "missing_destination_key",
+                        "the learner has no value for identity attribute '"
+                                + job.sync().identity().attribute() + "'",
+                        row.rowHash()));
                 rejected++;
                 return continueAfter(false);
             }
@@ -229,8 +297,8 @@ public final class RunEngine {
             for (RecordChange c : built) {
                 size += approximateSize(c);
             }
-            if (!changes.isEmpty() && (changes.size() + built.size() > job.batchSize()
-                    || bytes + size > job.maxBytes())) {
+            if (!changes.isEmpty()
+                    && (changes.size() + built.size() > job.batchSize() || bytes + size > job.maxBytes())) {
                 // the row does not fit: send what we have, and start the next range with this row
                 rangeEnd = row.seq() - 1;
                 rangeRows--;
@@ -305,8 +373,9 @@ public final class RunEngine {
                 retried += (long) Math.max(0, attempts[0] - 1) * learners.size();
                 failed += learners.size();
                 failedInARow++;
-                LOG.warnf("sync %s run %d: batch %s not delivered after %d attempts: %s", job.sync().key(),
-                        job.runId(), batch.id(), attempts[0], e.getMessage());
+                LOG.warnf(
+                        "sync %s run %d: batch %s not delivered after %d attempts: %s",
+                        job.sync().key(), job.runId(), batch.id(), attempts[0], e.getMessage());
                 if (failedInARow >= MAX_FAILED_BATCHES) {
                     abort = failedInARow + " batches in a row could not be delivered (last: " + e.getMessage()
                             + "); the next run sends them";
@@ -319,8 +388,8 @@ public final class RunEngine {
                 return;
             } catch (PermanentException e) {
                 failed += learners.size();
-                abort = "destination refused the sync (" + e.code().name().toLowerCase(java.util.Locale.ROOT)
-                        + "): " + e.getMessage() + "; fix it, then run again";
+                abort = "destination refused the sync (" + e.code().name().toLowerCase(java.util.Locale.ROOT) + "): "
+                        + e.getMessage() + "; fix it, then run again";
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -330,7 +399,11 @@ public final class RunEngine {
             } catch (RuntimeException e) {
                 failed += learners.size();
                 abort = "connector error: " + e;
-                LOG.errorf(e, "sync %s run %d: connector %s failed", job.sync().key(), job.runId(),
+                LOG.errorf(
+                        e,
+                        "sync %s run %d: connector %s failed",
+                        job.sync().key(),
+                        job.runId(),
                         job.connector().type());
                 return;
             }
@@ -346,8 +419,15 @@ public final class RunEngine {
                 if (o == null || !o.isConfirmed()) {
                     String code = o == null ? "missing_result" : o.code();
                     String message = o == null ? "the destination returned no result for this record" : o.message();
-                    rejectedNow.putIfAbsent(c.learnerKey(), new RunMonitor.Rejection(c.learnerKey(),
-                            c.destinationKey(), "rejected", code, message, rowHashes.get(c.learnerKey())));
+                    rejectedNow.putIfAbsent(
+                            c.learnerKey(),
+                            new RunMonitor.Rejection(
+                                    c.learnerKey(),
+                                    c.destinationKey(),
+                                    "rejected",
+                                    code,
+                                    message,
+                                    rowHashes.get(c.learnerKey())));
                 }
             }
             excluded.addAll(rejectedNow.keySet());
@@ -366,11 +446,15 @@ public final class RunEngine {
         }
 
         private void report(List<RunMonitor.Rejection> rejections, List<String> ok) {
-            double seconds = Math.max(0.001, Duration.between(start, clock.instant()).toNanos() / 1e9);
+            double seconds =
+                    Math.max(0.001, Duration.between(start, clock.instant()).toNanos() / 1e9);
             double rate = confirmed / seconds;
             double rowsRate = processed / seconds;
             Double eta = rowsRate > 0 ? (base.planned() - processed) / rowsRate : null;
-            monitor.batchDone(rejections, ok, counts(),
+            monitor.batchDone(
+                    rejections,
+                    ok,
+                    counts(),
                     new RunMonitor.Progress(processed, base.planned(), sent, confirmed, rate, eta));
         }
     }
@@ -378,7 +462,9 @@ public final class RunEngine {
     static long approximateSize(RecordChange c) {
         long size = 32 + c.learnerKey().length() + c.destinationKey().length();
         for (Map.Entry<String, Object> e : c.fields().entrySet()) {
-            size += e.getKey().length() + 6 + (e.getValue() == null ? 4 : String.valueOf(e.getValue()).length());
+            size += e.getKey().length()
+                    + 6
+                    + (e.getValue() == null ? 4 : String.valueOf(e.getValue()).length());
         }
         return size;
     }

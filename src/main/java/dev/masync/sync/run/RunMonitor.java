@@ -7,20 +7,16 @@ import java.util.List;
 public interface RunMonitor {
 
     /** A record the destination (or the engine) refused. */
-    record Rejection(String learnerKey, String destinationKey, String errorClass, String code, String message,
-                     String rowHash) {
-    }
+    record Rejection(
+            String learnerKey, String destinationKey, String errorClass, String code, String message, String rowHash) {}
 
     /** Progress while pushing: rows walked of planned, records confirmed, confirmations per second, seconds left. */
-    record Progress(long processed, long planned, long sent, long confirmed, double ratePerSecond,
-                    Double etaSeconds) {
-    }
+    record Progress(long processed, long planned, long sent, long confirmed, double ratePerSecond, Double etaSeconds) {}
 
     /** After each batch (confirmed or not): its rejections and the learners now confirmed. */
-    void batchDone(List<Rejection> rejections, Collection<String> confirmedLearners, RunCounts countsSoFar,
-                   Progress progress);
+    void batchDone(
+            List<Rejection> rejections, Collection<String> confirmedLearners, RunCounts countsSoFar, Progress progress);
 
     /** The first request is about to be sent. */
-    default void firstRequest() {
-    }
+    default void firstRequest() {}
 }

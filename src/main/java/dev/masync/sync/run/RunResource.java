@@ -22,9 +22,8 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "runs")
 public class RunResource {
-    public record RejectionView(String learnerKey, String destinationKey, String errorClass, String code,
-                                String message, Instant at) {
-    }
+    public record RejectionView(
+            String learnerKey, String destinationKey, String errorClass, String code, String message, Instant at) {}
 
     @GET
     @Path("/{id}")
@@ -38,16 +37,19 @@ public class RunResource {
     @Path("/{id}/rejections")
     @RolesAllowed("viewer")
     @Operation(summary = "Records this run could not deliver, with the destination's reasons")
-    public List<RejectionView> rejections(@PathParam("id") String id,
-                                          @QueryParam("limit") @DefaultValue("100") int limit) {
+    public List<RejectionView> rejections(
+            @PathParam("id") String id, @QueryParam("limit") @DefaultValue("100") int limit) {
         SyncRunEntity run = run(id);
         if (limit < 1 || limit > 1000) {
             throw ApiException.badRequest("invalid_limit", "limit must be between 1 and 1000");
         }
         return RunRejectionEntity.<RunRejectionEntity>find("runId", Sort.ascending("id"), run.id)
-                .page(Page.ofSize(limit)).list().stream()
-                .map(r -> new RejectionView(r.learnerKey, r.destinationKey, r.errorClass, r.code, r.message,
-                        r.rejectedAt)).toList();
+                .page(Page.ofSize(limit))
+                .list()
+                .stream()
+                .map(r -> new RejectionView(
+                        r.learnerKey, r.destinationKey, r.errorClass, r.code, r.message, r.rejectedAt))
+                .toList();
     }
 
     private static SyncRunEntity run(String id) {

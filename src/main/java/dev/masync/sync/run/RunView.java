@@ -5,15 +5,46 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
 /** A run as the API shows it. */
-public record RunView(long id, String sync, String trigger, String status, boolean dryRun, boolean fullResync,
-                      boolean force, String createdBy, String owner, Instant startedAt, Instant finishedAt,
-                      Instant evaluatedAt, JsonNode counts, JsonNode phasesMillis, JsonNode progress,
-                      JsonNode samples, String reason, String freshness) {
+public record RunView(
+        long id,
+        String sync,
+        String trigger,
+        String status,
+        boolean dryRun,
+        boolean fullResync,
+        boolean force,
+        String createdBy,
+        String owner,
+        Instant startedAt,
+        Instant finishedAt,
+        Instant evaluatedAt,
+        JsonNode counts,
+        JsonNode phasesMillis,
+        JsonNode progress,
+        JsonNode samples,
+        String reason,
+        String freshness) {
 
     static RunView of(SyncRunEntity e) {
-        return new RunView(e.id, e.syncKey, e.trigger, e.status, e.dryRun, e.fullResync, e.forced, e.createdBy,
-                e.owner, e.startedAt, e.finishedAt, e.evaluatedAt, tree(e.countsJson), tree(e.phasesJson),
-                tree(e.progressJson), tree(e.samplesJson), e.reason, e.freshness);
+        return new RunView(
+                e.id,
+                e.syncKey,
+                e.trigger,
+                e.status,
+                e.dryRun,
+                e.fullResync,
+                e.forced,
+                e.createdBy,
+                e.owner,
+                e.startedAt,
+                e.finishedAt,
+                e.evaluatedAt,
+                tree(e.countsJson),
+                tree(e.phasesJson),
+                tree(e.progressJson),
+                tree(e.samplesJson),
+                e.reason,
+                e.freshness);
     }
 
     private static JsonNode tree(String json) {

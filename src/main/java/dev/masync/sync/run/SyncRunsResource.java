@@ -32,8 +32,11 @@ public class SyncRunsResource {
     private final SecurityIdentity identity;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
 
-    SyncRunsResource(RunCoordinator coordinator, SyncService syncs, SecurityIdentity identity,
-                     com.fasterxml.jackson.databind.ObjectMapper json) {
+    SyncRunsResource(
+            RunCoordinator coordinator,
+            SyncService syncs,
+            SecurityIdentity identity,
+            com.fasterxml.jackson.databind.ObjectMapper json) {
         this.json = json;
         this.coordinator = coordinator;
         this.syncs = syncs;
@@ -43,13 +46,13 @@ public class SyncRunsResource {
     /** How to run: all optional, default false. */
     public record RunRequest(Boolean dryRun, Boolean fullResync, Boolean force) {
         RunEngine.Options options() {
-            return new RunEngine.Options(Boolean.TRUE.equals(dryRun), Boolean.TRUE.equals(fullResync),
-                    Boolean.TRUE.equals(force));
+            return new RunEngine.Options(
+                    Boolean.TRUE.equals(dryRun), Boolean.TRUE.equals(fullResync), Boolean.TRUE.equals(force));
         }
     }
 
     @POST
-        @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed("editor")
     @Operation(summary = "Start a run now (body optional) → 202 with the run; 409 run_in_progress if it runs already")
     public Response start(@PathParam("key") String key, String body)
@@ -58,19 +61,25 @@ public class SyncRunsResource {
         RunRequest r = body == null || body.isBlank() ? new RunRequest(false, false, false) : parse(body);
         syncs.find(key);
         SyncRunEntity run = coordinator.start(key, RunCoordinator.Trigger.API, r.options(), actor());
-        return Response.accepted(RunView.of(run)).location(URI.create("/api/v1/runs/" + run.id)).build();
+        return Response.accepted(RunView.of(run))
+                .location(URI.create("/api/v1/runs/" + run.id))
+                .build();
     }
 
     @GET
-        @RolesAllowed("viewer")
+    @RolesAllowed("viewer")
     @Operation(summary = "Run history of a sync, newest first")
     public List<RunView> history(@PathParam("key") String key, @QueryParam("limit") @DefaultValue("20") int limit) {
         syncs.find(key);
         if (limit < 1 || limit > 500) {
             throw ApiException.badRequest("invalid_limit", "limit must be between 1 and 500");
         }
-        return SyncRunEntity.<SyncRunEntity>find("syncKey", Sort.descending("id"), key).page(Page.ofSize(limit))
-                .list().stream().map(RunView::of).toList();
+        return SyncRunEntity.<SyncRunEntity>find("syncKey", Sort.descending("id"), key)
+                .page(Page.ofSize(limit))
+                .list()
+                .stream()
+                .map(RunView::of)
+                .toList();
     }
 
     /** Only the three flags, each true or false: Jackson would take {@code 1} or {@code "yes"} for a boolean. */
@@ -83,12 +92,13 @@ public class SyncRunsResource {
         java.util.Map<String, Boolean> flags = new java.util.HashMap<>();
         node.fields().forEachRemaining(f -> {
             if (!List.of("dryRun", "fullResync", "force").contains(f.getKey())) {
-                errors.add(new dev.masync.platform.problem.ProblemError("/" + f.getKey(),
-                        "unknown field; allowed: dryRun, fullResync, force"));
+                errors.add(new dev.masync.platform.problem.ProblemError(
+                        "/" + f.getKey(), "unknown field; allowed: dryRun, fullResync, force"));
             } else if (!f.getValue().isBoolean() && !f.getValue().isNull()) {
                 errors.add(new dev.masync.platform.problem.ProblemError("/" + f.getKey(), "must be true or false"));
             } else {
-                flags.put(f.getKey(), f.getValue().isNull() ? null : f.getValue().asBoolean());
+                flags.put(
+                        f.getKey(), f.getValue().isNull() ? null : f.getValue().asBoolean());
             }
         });
         if (!errors.isEmpty()) {

@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  */
 public final class BigQueryStateStore implements StateStore {
     private static final Logger LOG = Logger.getLogger(BigQueryStateStore.class);
-    private static final Pattern SYNC_KEY = Pattern.compile("[a-z][a-z0-9_]{0,139}"); // a state key: sync key, "__", generation
+    private static final Pattern SYNC_KEY =
+            Pattern.compile("[a-z][a-z0-9_]{0,139}"); // a state key: sync key, "__", generation
     /**
      * Most parameter bytes one fold statement carries; BigQuery refuses requests over 10 MB. Normal runs stay far
      * below (16 B per confirmed range after merging, about 90 B per unconfirmed learner); beyond it the fold is split.
@@ -54,8 +55,7 @@ public final class BigQueryStateStore implements StateStore {
         this(warehouse, stateTables, journal, PARAMETER_BUDGET);
     }
 
-    BigQueryStateStore(Warehouse warehouse, SqlDialect stateTables, ConfirmationJournal journal,
-                       long parameterBudget) {
+    BigQueryStateStore(Warehouse warehouse, SqlDialect stateTables, ConfirmationJournal journal, long parameterBudget) {
         this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
         this.stateTables = Objects.requireNonNull(stateTables, "stateTables");
         this.journal = Objects.requireNonNull(journal, "journal");
@@ -66,12 +66,17 @@ public final class BigQueryStateStore implements StateStore {
     public void recover(SyncPlan plan) {
         String key = key(plan.stateKey());
         try {
-            warehouse.execute(sql().sql("CREATE TABLE IF NOT EXISTS ").sql(table("state", key))
-                    .sql(" (k STRING, dk STRING, h INT64, fh ARRAY<INT64>, fp INT64)").build());
+            warehouse.execute(sql().sql("CREATE TABLE IF NOT EXISTS ")
+                    .sql(table("state", key))
+                    .sql(" (k STRING, dk STRING, h INT64, fh ARRAY<INT64>, fp INT64)")
+                    .build());
         } catch (WarehouseException e) {
             if (e.kind() == WarehouseException.Kind.NOT_FOUND) {
-                throw new WarehouseException(e.kind(), "cannot create " + table("state", key) + ": " + e.getMessage()
-                        + "; create the state dataset in the location of the source dataset", e);
+                throw new WarehouseException(
+                        e.kind(),
+                        "cannot create " + table("state", key) + ": " + e.getMessage()
+                                + "; create the state dataset in the location of the source dataset",
+                        e);
             }
             throw e;
         }
@@ -96,8 +101,10 @@ public final class BigQueryStateStore implements StateStore {
             // dropped by hand or by a default table expiration on the dataset. The entries point at rows that no
             // longer exist, so there is nothing to fold; the records they confirmed keep their old state and the
             // next diff finds them again.
-            LOG.warnf("sync %s: %d confirmation(s) refer to a pending diff that no longer exists (%s); they are"
-                    + " dropped and the next run sends those records again", key, entries.size(), e.getMessage());
+            LOG.warnf(
+                    "sync %s: %d confirmation(s) refer to a pending diff that no longer exists (%s); they are"
+                            + " dropped and the next run sends those records again",
+                    key, entries.size(), e.getMessage());
         }
         journal.clear(key);
     }
@@ -114,8 +121,11 @@ public final class BigQueryStateStore implements StateStore {
             lo.add(i.lo());
             hi.add(i.hi());
         }
-        SqlBuilder b = sql().sql("MERGE ").sql(table("state", key)).sql(" AS s\nUSING (SELECT p.op, p.k, p.dk, p.h,"
-                + " p.fh, p.fp FROM ").sql(table("pending", key)).sql(" AS p");
+        SqlBuilder b = sql().sql("MERGE ")
+                .sql(table("state", key))
+                .sql(" AS s\nUSING (SELECT p.op, p.k, p.dk, p.h," + " p.fh, p.fp FROM ")
+                .sql(table("pending", key))
+                .sql(" AS p");
         boolean exclusions = !part.excluded().isEmpty();
         if (exclusions) {
             List<String> xk = new ArrayList<>();
@@ -126,13 +136,19 @@ public final class BigQueryStateStore implements StateStore {
                 xlo.add(x.lo());
                 xhi.add(x.hi());
             }
-            b.sql("\n  LEFT JOIN (SELECT xk, ").param(array(ColumnType.INTEGER, xlo)).sql("[OFFSET(o)] AS xlo, ")
-                    .param(array(ColumnType.INTEGER, xhi)).sql("[OFFSET(o)] AS xhi FROM UNNEST(")
-                    .param(array(ColumnType.STRING, xk)).sql(") AS xk WITH OFFSET AS o) AS x"
-                            + "\n  ON x.xk = p.k AND p.seq BETWEEN x.xlo AND x.xhi");
+            b.sql("\n  LEFT JOIN (SELECT xk, ")
+                    .param(array(ColumnType.INTEGER, xlo))
+                    .sql("[OFFSET(o)] AS xlo, ")
+                    .param(array(ColumnType.INTEGER, xhi))
+                    .sql("[OFFSET(o)] AS xhi FROM UNNEST(")
+                    .param(array(ColumnType.STRING, xk))
+                    .sql(") AS xk WITH OFFSET AS o) AS x" + "\n  ON x.xk = p.k AND p.seq BETWEEN x.xlo AND x.xhi");
         }
-        b.sql("\n  WHERE p.seq <= ").param(array(ColumnType.INTEGER, hi)).sql("[SAFE_OFFSET(RANGE_BUCKET(p.seq, ")
-                .param(array(ColumnType.INTEGER, lo)).sql(") - 1)]");
+        b.sql("\n  WHERE p.seq <= ")
+                .param(array(ColumnType.INTEGER, hi))
+                .sql("[SAFE_OFFSET(RANGE_BUCKET(p.seq, ")
+                .param(array(ColumnType.INTEGER, lo))
+                .sql(") - 1)]");
         if (exclusions) {
             b.sql(" AND x.xk IS NULL");
         }
@@ -154,10 +170,16 @@ public final class BigQueryStateStore implements StateStore {
         warehouse.execute(diffStatement(plan, compiler, rule, asOf, fullResync).build());
 
         long[] counts = new long[6];
-        warehouse.query(sql().sql("SELECT (SELECT COUNT(*) FROM ").sql(table("state", key)).sql(") AS previous,"
-                + " COUNTIF(op = 'E') AS entered, COUNTIF(op = 'C') AS changed,"
-                + " COUNTIF(op = 'C' AND NOT redefined) AS changed_by_values, COUNTIF(op = 'L') AS leaving,"
-                + " COUNTIF(op = 'U') AS resent FROM ").sql(table("pending", key)).build(), row -> {
+        warehouse.query(
+                sql().sql("SELECT (SELECT COUNT(*) FROM ")
+                        .sql(table("state", key))
+                        .sql(") AS previous,"
+                                + " COUNTIF(op = 'E') AS entered, COUNTIF(op = 'C') AS changed,"
+                                + " COUNTIF(op = 'C' AND NOT redefined) AS changed_by_values, COUNTIF(op = 'L') AS leaving,"
+                                + " COUNTIF(op = 'U') AS resent FROM ")
+                        .sql(table("pending", key))
+                        .build(),
+                row -> {
                     for (int i = 0; i < counts.length; i++) {
                         counts[i] = ((Number) row.values().get(i)).longValue();
                     }
@@ -173,10 +195,14 @@ public final class BigQueryStateStore implements StateStore {
     SqlBuilder diffStatement(SyncPlan plan, SegmentCompiler compiler, Rule rule, Instant asOf, boolean fullResync) {
         String key = key(plan.stateKey());
         int n = plan.fields().size();
-        SqlBuilder b = sql().sql("CREATE OR REPLACE TABLE ").sql(table("pending", key)).sql(" AS\nWITH m AS (");
+        SqlBuilder b =
+                sql().sql("CREATE OR REPLACE TABLE ").sql(table("pending", key)).sql(" AS\nWITH m AS (");
         compiler.appendMembers(b, rule, asOf, plan.columns());
-        b.sql("),\nc AS (SELECT CAST(m.").ident(plan.keyColumn()).sql(" AS STRING) AS k, CAST(m.")
-                .ident(plan.identity()).sql(" AS STRING) AS dk");
+        b.sql("),\nc AS (SELECT CAST(m.")
+                .ident(plan.keyColumn())
+                .sql(" AS STRING) AS k, CAST(m.")
+                .ident(plan.identity())
+                .sql(" AS STRING) AS dk");
         for (int i = 0; i < n; i++) {
             b.sql(", m.").ident(plan.fields().get(i)).sql(" AS v" + i);
         }
@@ -185,17 +211,24 @@ public final class BigQueryStateStore implements StateStore {
         } else {
             b.sql(",\n  [");
             for (int i = 0; i < n; i++) {
-                b.sql(i == 0 ? "" : ",\n   ").sql("FARM_FINGERPRINT(CONCAT(").param(ColumnType.STRING, plan.salts().get(i))
-                        .sql(", TO_JSON_STRING(m.").ident(plan.fields().get(i)).sql(")))");
+                b.sql(i == 0 ? "" : ",\n   ")
+                        .sql("FARM_FINGERPRINT(CONCAT(")
+                        .param(ColumnType.STRING, plan.salts().get(i))
+                        .sql(", TO_JSON_STRING(m.")
+                        .ident(plan.fields().get(i))
+                        .sql(")))");
             }
             b.sql("]");
         }
         b.sql(" AS fh FROM m),\nd AS (SELECT *, FARM_FINGERPRINT(TO_JSON_STRING(STRUCT(")
-                .param(ColumnType.INTEGER, plan.fingerprint()).sql(" AS fp, dk, fh))) AS h FROM c)\n");
+                .param(ColumnType.INTEGER, plan.fingerprint())
+                .sql(" AS fp, dk, fh))) AS h FROM c)\n");
         b.sql("SELECT ROW_NUMBER() OVER () AS seq, CASE WHEN s.k IS NULL THEN 'E' WHEN d.k IS NULL THEN 'L'"
-                + " WHEN d.h IS DISTINCT FROM s.h THEN 'C' ELSE 'U' END AS op, COALESCE(d.k, s.k) AS k, d.dk,"
-                + " s.dk AS old_dk, d.h, d.fh, ").param(ColumnType.INTEGER, plan.fingerprint())
-                .sql(" AS fp, (s.fp IS DISTINCT FROM ").param(ColumnType.INTEGER, plan.fingerprint())
+                        + " WHEN d.h IS DISTINCT FROM s.h THEN 'C' ELSE 'U' END AS op, COALESCE(d.k, s.k) AS k, d.dk,"
+                        + " s.dk AS old_dk, d.h, d.fh, ")
+                .param(ColumnType.INTEGER, plan.fingerprint())
+                .sql(" AS fp, (s.fp IS DISTINCT FROM ")
+                .param(ColumnType.INTEGER, plan.fingerprint())
                 .sql(") AS redefined");
         for (int i = 0; i < n; i++) {
             b.sql(",\n  (d.fh[SAFE_OFFSET(" + i + ")] IS DISTINCT FROM s.fh[SAFE_OFFSET(" + i + ")]) AS ch" + i);
@@ -203,8 +236,10 @@ public final class BigQueryStateStore implements StateStore {
         for (int i = 0; i < n; i++) {
             b.sql(", d.v" + i);
         }
-        return b.sql("\nFROM d FULL OUTER JOIN ").sql(table("state", key)).sql(" AS s ON d.k = s.k\n"
-                + "WHERE d.h IS DISTINCT FROM s.h OR (").param(ColumnType.BOOLEAN, fullResync)
+        return b.sql("\nFROM d FULL OUTER JOIN ")
+                .sql(table("state", key))
+                .sql(" AS s ON d.k = s.k\n" + "WHERE d.h IS DISTINCT FROM s.h OR (")
+                .param(ColumnType.BOOLEAN, fullResync)
                 .sql(" AND d.k IS NOT NULL)");
     }
 
@@ -231,9 +266,16 @@ public final class BigQueryStateStore implements StateStore {
             changed[i] = Boolean.TRUE.equals(v.get(7 + i));
             values.add(v.get(7 + n + i));
         }
-        return new ChangeRow(((Number) v.get(0)).longValue(), ((String) v.get(1)).charAt(0), (String) v.get(2),
-                (String) v.get(3), (String) v.get(4), Boolean.TRUE.equals(v.get(5)), changed,
-                Collections.unmodifiableList(values), (String) v.get(6));
+        return new ChangeRow(
+                ((Number) v.get(0)).longValue(),
+                ((String) v.get(1)).charAt(0),
+                (String) v.get(2),
+                (String) v.get(3),
+                (String) v.get(4),
+                Boolean.TRUE.equals(v.get(5)),
+                changed,
+                Collections.unmodifiableList(values),
+                (String) v.get(6));
     }
 
     /** Journals the confirmation; no warehouse statement. */
@@ -264,12 +306,14 @@ public final class BigQueryStateStore implements StateStore {
     public void drop(String syncKey) {
         String key = key(syncKey);
         dropPending(key);
-        warehouse.execute(sql().sql("DROP TABLE IF EXISTS ").sql(table("state", key)).build());
+        warehouse.execute(
+                sql().sql("DROP TABLE IF EXISTS ").sql(table("state", key)).build());
         journal.clear(key);
     }
 
     private void dropPending(String key) {
-        warehouse.execute(sql().sql("DROP TABLE IF EXISTS ").sql(table("pending", key)).build());
+        warehouse.execute(
+                sql().sql("DROP TABLE IF EXISTS ").sql(table("pending", key)).build());
     }
 
     private SqlBuilder sql() {

@@ -12,6 +12,13 @@ import java.util.List;
  * @param changed       per mapped field, whether its value differs from what the destination holds
  * @param values        per mapped field, the current value (as read from the warehouse)
  */
-public record ChangeRow(long seq, char op, String learnerKey, String destinationKey, String previousKey,
-                        boolean allFields, boolean[] changed, List<Object> values, String rowHash) {
-}
+public record ChangeRow(
+        long seq,
+        char op,
+        String learnerKey,
+        String destinationKey,
+        String previousKey,
+        boolean allFields,
+        boolean[] changed,
+        List<Object> values,
+        String rowHash) {}

@@ -20,11 +20,9 @@ final class ConfirmedRanges {
     /** Estimated request bytes of one array element bound as a query parameter ({@code {"value":"..."}}, commas). */
     static final int ELEMENT_BYTES = 24;
 
-    record Interval(long lo, long hi) {
-    }
+    record Interval(long lo, long hi) {}
 
-    record Exclusion(String key, long lo, long hi) {
-    }
+    record Exclusion(String key, long lo, long hi) {}
 
     /** What one fold statement binds. */
     record Part(List<Interval> covered, List<Exclusion> excluded) {
@@ -47,13 +45,13 @@ final class ConfirmedRanges {
         }
     }
 
-    private ConfirmedRanges() {
-    }
+    private ConfirmedRanges() {}
 
     /** Normalizes the entries (in any order; those with {@code fromSeq > toSeq} confirm nothing). */
     static Part of(List<ConfirmationJournal.Entry> entries) {
-        List<ConfirmationJournal.Entry> valid = entries.stream().filter(e -> e.fromSeq() <= e.toSeq()
-                && e.toSeq() < Long.MAX_VALUE).toList();
+        List<ConfirmationJournal.Entry> valid = entries.stream()
+                .filter(e -> e.fromSeq() <= e.toSeq() && e.toSeq() < Long.MAX_VALUE)
+                .toList();
         if (valid.isEmpty()) {
             return new Part(List.of(), List.of());
         }

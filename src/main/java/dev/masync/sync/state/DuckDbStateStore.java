@@ -93,8 +93,11 @@ public final class DuckDbStateStore implements StateStore {
         SqlBuilder b = new SqlBuilder(warehouse.dialect());
         b.sql("CREATE OR REPLACE TABLE ").sql(table("pending", key)).sql(" AS\nWITH m AS (");
         compiler.appendMembers(b, rule, asOf, plan.columns());
-        b.sql("),\nc AS (SELECT CAST(m.").ident(plan.keyColumn()).sql(" AS VARCHAR) AS k, CAST(m.")
-                .ident(plan.identity()).sql(" AS VARCHAR) AS dk");
+        b.sql("),\nc AS (SELECT CAST(m.")
+                .ident(plan.keyColumn())
+                .sql(" AS VARCHAR) AS k, CAST(m.")
+                .ident(plan.identity())
+                .sql(" AS VARCHAR) AS dk");
         for (int i = 0; i < plan.fields().size(); i++) {
             b.sql(", m.").ident(plan.fields().get(i)).sql(" AS v" + i);
         }
@@ -104,12 +107,17 @@ public final class DuckDbStateStore implements StateStore {
         } else {
             b.sql("[");
             for (int i = 0; i < plan.fields().size(); i++) {
-                b.sql(i == 0 ? "" : ", ").sql("hash(CAST(").param(ColumnType.STRING, plan.salts().get(i))
-                        .sql(" AS VARCHAR), m.").ident(plan.fields().get(i)).sql(")");
+                b.sql(i == 0 ? "" : ", ")
+                        .sql("hash(CAST(")
+                        .param(ColumnType.STRING, plan.salts().get(i))
+                        .sql(" AS VARCHAR), m.")
+                        .ident(plan.fields().get(i))
+                        .sql(")");
             }
             b.sql("]");
         }
-        b.sql(" AS fh FROM m),\nd AS (SELECT *, hash(CAST(").param(ColumnType.INTEGER, plan.fingerprint())
+        b.sql(" AS fh FROM m),\nd AS (SELECT *, hash(CAST(")
+                .param(ColumnType.INTEGER, plan.fingerprint())
                 .sql(" AS BIGINT), dk, fh) AS h FROM c)\n");
         b.sql("SELECT row_number() OVER () AS seq, CASE WHEN s.k IS NULL THEN 'E' WHEN d.k IS NULL THEN 'L'"
                 + " WHEN d.h IS DISTINCT FROM s.h THEN 'C' ELSE 'U' END AS op, coalesce(d.k, s.k) AS k, d.dk,"
@@ -121,28 +129,38 @@ public final class DuckDbStateStore implements StateStore {
         for (int i = 0; i < plan.fields().size(); i++) {
             b.sql(", d.v" + i);
         }
-        b.sql("\nFROM d FULL OUTER JOIN ").sql(table("state", key)).sql(" AS s ON d.k = s.k\nWHERE d.h IS DISTINCT FROM"
-                + " s.h OR (CAST(").param(ColumnType.BOOLEAN, fullResync).sql(" AS BOOLEAN) AND d.k IS NOT NULL)");
+        b.sql("\nFROM d FULL OUTER JOIN ")
+                .sql(table("state", key))
+                .sql(" AS s ON d.k = s.k\nWHERE d.h IS DISTINCT FROM" + " s.h OR (CAST(")
+                .param(ColumnType.BOOLEAN, fullResync)
+                .sql(" AS BOOLEAN) AND d.k IS NOT NULL)");
         warehouse.execute(b.build());
 
         long[] counts = new long[6];
-        warehouse.query(new SqlBuilder(warehouse.dialect()).sql("SELECT (SELECT count(*) FROM ")
-                .sql(table("state", key)).sql("), count(*) FILTER (WHERE op = 'E'), count(*) FILTER (WHERE op = 'C'),"
-                        + " count(*) FILTER (WHERE op = 'C' AND NOT redefined), count(*) FILTER (WHERE op = 'L'),"
-                        + " count(*) FILTER (WHERE op = 'U') FROM ").sql(table("pending", key)).build(), row -> {
-                            for (int i = 0; i < counts.length; i++) {
-                                counts[i] = ((Number) row.values().get(i)).longValue();
-                            }
-                            return true;
-                        });
+        warehouse.query(
+                new SqlBuilder(warehouse.dialect())
+                        .sql("SELECT (SELECT count(*) FROM ")
+                        .sql(table("state", key))
+                        .sql("), count(*) FILTER (WHERE op = 'E'), count(*) FILTER (WHERE op = 'C'),"
+                                + " count(*) FILTER (WHERE op = 'C' AND NOT redefined), count(*) FILTER (WHERE op = 'L'),"
+                                + " count(*) FILTER (WHERE op = 'U') FROM ")
+                        .sql(table("pending", key))
+                        .build(),
+                row -> {
+                    for (int i = 0; i < counts.length; i++) {
+                        counts[i] = ((Number) row.values().get(i)).longValue();
+                    }
+                    return true;
+                });
         return new DiffCounts(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5]);
     }
 
     @Override
     public long stream(SyncPlan plan, Predicate<ChangeRow> consumer) {
         int n = plan.fields().size();
-        SqlBuilder b = new SqlBuilder(warehouse.dialect()).sql("SELECT seq, op, k, dk, old_dk,"
-                + " (op IN ('E', 'U') OR redefined) AS all_fields, CAST(h AS VARCHAR) AS h");
+        SqlBuilder b = new SqlBuilder(warehouse.dialect())
+                .sql("SELECT seq, op, k, dk, old_dk,"
+                        + " (op IN ('E', 'U') OR redefined) AS all_fields, CAST(h AS VARCHAR) AS h");
         for (int i = 0; i < n; i++) {
             b.sql(", ch" + i);
         }
@@ -161,35 +179,56 @@ public final class DuckDbStateStore implements StateStore {
             changed[i] = Boolean.TRUE.equals(v.get(7 + i));
             values.add(v.get(7 + n + i));
         }
-        return new ChangeRow(((Number) v.get(0)).longValue(), ((String) v.get(1)).charAt(0), (String) v.get(2),
-                (String) v.get(3), (String) v.get(4), Boolean.TRUE.equals(v.get(5)), changed,
-                java.util.Collections.unmodifiableList(values), (String) v.get(6));
+        return new ChangeRow(
+                ((Number) v.get(0)).longValue(),
+                ((String) v.get(1)).charAt(0),
+                (String) v.get(2),
+                (String) v.get(3),
+                (String) v.get(4),
+                Boolean.TRUE.equals(v.get(5)),
+                changed,
+                java.util.Collections.unmodifiableList(values),
+                (String) v.get(6));
     }
 
     @Override
     public void sending(SyncPlan plan, long fromSeq, long toSeq, Collection<String> notSent) {
-        SqlBuilder b = new SqlBuilder(warehouse.dialect()).sql("INSERT INTO ")
-                .sql(table("inflight", plan.stateKey())).sql(" SELECT CAST(")
-                .param(ColumnType.INTEGER, fromSeq).sql(" AS BIGINT), k, coalesce(dk, old_dk) FROM ")
-                .sql(table("pending", plan.stateKey())).sql(" WHERE seq BETWEEN ")
-                .param(ColumnType.INTEGER, fromSeq).sql(" AND ").param(ColumnType.INTEGER, toSeq);
+        SqlBuilder b = new SqlBuilder(warehouse.dialect())
+                .sql("INSERT INTO ")
+                .sql(table("inflight", plan.stateKey()))
+                .sql(" SELECT CAST(")
+                .param(ColumnType.INTEGER, fromSeq)
+                .sql(" AS BIGINT), k, coalesce(dk, old_dk) FROM ")
+                .sql(table("pending", plan.stateKey()))
+                .sql(" WHERE seq BETWEEN ")
+                .param(ColumnType.INTEGER, fromSeq)
+                .sql(" AND ")
+                .param(ColumnType.INTEGER, toSeq);
         if (!notSent.isEmpty()) {
-            b.sql(" AND NOT list_contains(").param(new QueryParam("x", ColumnType.ARRAY, ColumnType.STRING,
-                    List.copyOf(notSent))).sql(", k)");
+            b.sql(" AND NOT list_contains(")
+                    .param(new QueryParam("x", ColumnType.ARRAY, ColumnType.STRING, List.copyOf(notSent)))
+                    .sql(", k)");
         }
         warehouse.execute(b.build());
     }
 
     @Override
     public void confirm(SyncPlan plan, long fromSeq, long toSeq, Collection<String> notConfirmed) {
-        SqlBuilder b = new SqlBuilder(warehouse.dialect()).sql("INSERT INTO ")
-                .sql(table("confirmed", plan.stateKey())).sql(" SELECT seq, op, k, dk, h, fh, CAST(")
-                .param(ColumnType.INTEGER, plan.fingerprint()).sql(" AS BIGINT) FROM ")
-                .sql(table("pending", plan.stateKey())).sql(" WHERE seq BETWEEN ")
-                .param(ColumnType.INTEGER, fromSeq).sql(" AND ").param(ColumnType.INTEGER, toSeq);
+        SqlBuilder b = new SqlBuilder(warehouse.dialect())
+                .sql("INSERT INTO ")
+                .sql(table("confirmed", plan.stateKey()))
+                .sql(" SELECT seq, op, k, dk, h, fh, CAST(")
+                .param(ColumnType.INTEGER, plan.fingerprint())
+                .sql(" AS BIGINT) FROM ")
+                .sql(table("pending", plan.stateKey()))
+                .sql(" WHERE seq BETWEEN ")
+                .param(ColumnType.INTEGER, fromSeq)
+                .sql(" AND ")
+                .param(ColumnType.INTEGER, toSeq);
         if (!notConfirmed.isEmpty()) {
-            b.sql(" AND NOT list_contains(").param(new QueryParam("x", ColumnType.ARRAY, ColumnType.STRING,
-                    List.copyOf(notConfirmed))).sql(", k)");
+            b.sql(" AND NOT list_contains(")
+                    .param(new QueryParam("x", ColumnType.ARRAY, ColumnType.STRING, List.copyOf(notConfirmed)))
+                    .sql(", k)");
         }
         warehouse.execute(b.build());
     }
@@ -213,8 +252,8 @@ public final class DuckDbStateStore implements StateStore {
     }
 
     private String table(String kind, String stateKey) {
-        return (kind.equals("pending") ? SCRATCH : CATALOG) + "." + warehouse.dialect().quoteIdentifier(kind + "__"
-                + stateKey);
+        return (kind.equals("pending") ? SCRATCH : CATALOG) + "."
+                + warehouse.dialect().quoteIdentifier(kind + "__" + stateKey);
     }
 
     private void exec(String trustedSql) {

@@ -1,7 +1,7 @@
 package dev.masync.sync.state;
 
-import dev.masync.segment.rule.SegmentCompiler;
 import dev.masync.segment.rule.Rule;
+import dev.masync.segment.rule.SegmentCompiler;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -47,8 +47,7 @@ public interface StateStore {
      *
      * <p>The default does nothing: a store without it keeps the uncertain window of a crash unrepaired.
      */
-    default void sending(SyncPlan plan, long fromSeq, long toSeq, Collection<String> notSent) {
-    }
+    default void sending(SyncPlan plan, long fromSeq, long toSeq, Collection<String> notSent) {}
 
     /**
      * Records that every pending row with {@code fromSeq <= seq <= toSeq}, except the learners in

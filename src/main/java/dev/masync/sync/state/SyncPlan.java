@@ -21,8 +21,15 @@ import java.util.Objects;
  * @param fields    per mapped field, the column it reads ({@code keyColumn} or one of {@code columns})
  * @param salts     per mapped field, text hashed with its value so that renaming or reformatting a field changes it
  */
-public record SyncPlan(String syncKey, String stateKey, String keyColumn, List<String> columns, String identity, List<String> fields,
-                       List<String> salts, long fingerprint) {
+public record SyncPlan(
+        String syncKey,
+        String stateKey,
+        String keyColumn,
+        List<String> columns,
+        String identity,
+        List<String> fields,
+        List<String> salts,
+        long fingerprint) {
 
     public SyncPlan {
         Objects.requireNonNull(syncKey, "syncKey");
@@ -57,8 +64,14 @@ public record SyncPlan(String syncKey, String stateKey, String keyColumn, List<S
             salts.add(m.target() + "|" + m.format());
         }
         String identity = d.identity().attribute();
-        String print = String.join("\u0001", List.of(identity, d.identity().field(), String.valueOf(d.mapping()),
-                String.valueOf(d.membership()), d.mode().name()));
+        String print = String.join(
+                "\u0001",
+                List.of(
+                        identity,
+                        d.identity().field(),
+                        String.valueOf(d.mapping()),
+                        String.valueOf(d.membership()),
+                        d.mode().name()));
         String stateKey = stateId == null ? d.key() : d.key() + "__" + stateId;
         return new SyncPlan(d.key(), stateKey, keyColumn, columns, identity, fields, salts, fingerprint(print));
     }

@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
 public final class BigQueryDialect implements SqlDialect {
     /** Project ids: lower-case letters, digits and hyphens, optionally prefixed by a domain ({@code example.com:}). */
     private static final Pattern PROJECT = Pattern.compile("(?:[a-z0-9][a-z0-9.-]*:)?[a-z][a-z0-9-]*[a-z0-9]");
+
     private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_]{1,1024}");
     /** Table names: letters, marks, numbers, connectors (underscore), dashes and spaces. */
     private static final Pattern TABLE = Pattern.compile("[\\p{L}\\p{M}\\p{N}\\p{Pc}\\p{Pd} ]{1,1024}");
+
     private static final Pattern PARAMETER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
     private final String project;
@@ -54,8 +56,8 @@ public final class BigQueryDialect implements SqlDialect {
         for (int i = 0; i < identifier.length(); i++) {
             char ch = identifier.charAt(i);
             if (Character.isISOControl(ch) || ch == '.') {
-                throw new IllegalArgumentException("identifier contains a character BigQuery cannot quote: "
-                        + describe(identifier));
+                throw new IllegalArgumentException(
+                        "identifier contains a character BigQuery cannot quote: " + describe(identifier));
             }
             if (ch == '`' || ch == '\\') {
                 out.append('\\');
@@ -135,8 +137,8 @@ public final class BigQueryDialect implements SqlDialect {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive: " + limit);
         }
-        return "ARRAY_AGG(IF(" + filter + ", " + expression + ", NULL) IGNORE NULLS ORDER BY " + expression
-                + " LIMIT " + limit + ")";
+        return "ARRAY_AGG(IF(" + filter + ", " + expression + ", NULL) IGNORE NULLS ORDER BY " + expression + " LIMIT "
+                + limit + ")";
     }
 
     private static String describe(String s) {

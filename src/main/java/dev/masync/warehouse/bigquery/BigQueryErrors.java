@@ -17,13 +17,12 @@ import java.util.List;
  */
 final class BigQueryErrors {
 
-    private BigQueryErrors() {
-    }
+    private BigQueryErrors() {}
 
     static WarehouseException translate(BigQueryException e, String what) {
         Kind kind = kind(e.getCode(), e.getReason(), e.getCause());
-        return new WarehouseException(kind, what + " failed (" + describe(kind, e.getCode(), e.getReason()) + "): "
-                + message(e), e);
+        return new WarehouseException(
+                kind, what + " failed (" + describe(kind, e.getCode(), e.getReason()) + "): " + message(e), e);
     }
 
     static WarehouseException translate(JobException e, String what) {
@@ -38,26 +37,43 @@ final class BigQueryErrors {
     /** A failed job's {@code status.errorResult}. */
     static WarehouseException translate(BigQueryError error, String what) {
         Kind kind = kind(0, error.getReason(), null);
-        return new WarehouseException(kind, what + " failed (" + describe(kind, 0, error.getReason()) + "): "
-                + error.getMessage());
+        return new WarehouseException(
+                kind, what + " failed (" + describe(kind, 0, error.getReason()) + "): " + error.getMessage());
     }
 
     static Kind kind(int code, String reason, Throwable cause) {
         if (reason != null) {
             switch (reason) {
-                case "invalidQuery", "invalid", "bytesBilledLimitExceeded", "billingTierLimitExceeded",
-                     "responseTooLarge", "resourcesExceeded", "duplicate" -> {
+                case "invalidQuery",
+                        "invalid",
+                        "bytesBilledLimitExceeded",
+                        "billingTierLimitExceeded",
+                        "responseTooLarge",
+                        "resourcesExceeded",
+                        "duplicate" -> {
                     return Kind.INVALID_QUERY;
                 }
                 case "notFound" -> {
                     return Kind.NOT_FOUND;
                 }
-                case "rateLimitExceeded", "quotaExceeded", "backendError", "internalError", "jobBackendError",
-                     "jobInternalError", "timeout", "stopped", "tableUnavailable" -> {
+                case "rateLimitExceeded",
+                        "quotaExceeded",
+                        "backendError",
+                        "internalError",
+                        "jobBackendError",
+                        "jobInternalError",
+                        "timeout",
+                        "stopped",
+                        "tableUnavailable" -> {
                     return Kind.TRANSIENT;
                 }
-                case "accessDenied", "billingNotEnabled", "blocked", "forbidden", "unauthorized",
-                     "authError", "required" -> {
+                case "accessDenied",
+                        "billingNotEnabled",
+                        "blocked",
+                        "forbidden",
+                        "unauthorized",
+                        "authError",
+                        "required" -> {
                     if (code != 400) {
                         return Kind.ACCESS_DENIED;
                     }

@@ -24,9 +24,18 @@ import java.util.Objects;
  * @param polling            how often the client polls a running job; its total timeout is derived from
  *                           {@code queryTimeout}
  */
-public record BigQuerySettings(String project, String dataset, String location, String host, Path credentialsFile,
-                               boolean anonymous, int pageSize, Duration queryTimeout, Long maximumBytesBilled,
-                               RetrySettings retry, RetrySettings polling) {
+public record BigQuerySettings(
+        String project,
+        String dataset,
+        String location,
+        String host,
+        Path credentialsFile,
+        boolean anonymous,
+        int pageSize,
+        Duration queryTimeout,
+        Long maximumBytesBilled,
+        RetrySettings retry,
+        RetrySettings polling) {
 
     /** Rate limits and backend errors: a few attempts over at most half a minute. */
     public static final RetrySettings DEFAULT_RETRY = RetrySettings.newBuilder()
@@ -66,33 +75,75 @@ public record BigQuerySettings(String project, String dataset, String location, 
      * @throws IllegalArgumentException if project or dataset cannot be determined
      */
     public static BigQuerySettings from(WarehouseConfig.BigQuery config) {
-        String project = config.project().filter(p -> !p.isBlank())
+        String project = config.project()
+                .filter(p -> !p.isBlank())
                 .orElseGet(() -> config.anonymous() ? null : ServiceOptions.getDefaultProjectId());
         if (project == null) {
-            throw new IllegalArgumentException("masync.warehouse.bigquery.project is not set and the environment"
-                    + " names no default project");
+            throw new IllegalArgumentException(
+                    "masync.warehouse.bigquery.project is not set and the environment" + " names no default project");
         }
-        String dataset = config.dataset().filter(d -> !d.isBlank()).orElseThrow(() ->
-                new IllegalArgumentException("masync.warehouse.bigquery.dataset is not set"));
-        return new BigQuerySettings(project, dataset, config.location().orElse(null), config.host().orElse(null),
-                config.credentialsFile().orElse(null), config.anonymous(), config.pageSize(), config.queryTimeout(),
-                config.maximumBytesBilled().isPresent() ? config.maximumBytesBilled().getAsLong() : null,
-                DEFAULT_RETRY, DEFAULT_POLLING);
+        String dataset = config.dataset()
+                .filter(d -> !d.isBlank())
+                .orElseThrow(() -> new IllegalArgumentException("masync.warehouse.bigquery.dataset is not set"));
+        return new BigQuerySettings(
+                project,
+                dataset,
+                config.location().orElse(null),
+                config.host().orElse(null),
+                config.credentialsFile().orElse(null),
+                config.anonymous(),
+                config.pageSize(),
+                config.queryTimeout(),
+                config.maximumBytesBilled().isPresent()
+                        ? config.maximumBytesBilled().getAsLong()
+                        : null,
+                DEFAULT_RETRY,
+                DEFAULT_POLLING);
     }
 
     /** A copy with other retry and polling behaviour (tests use millisecond delays). */
     public BigQuerySettings withRetry(RetrySettings retry, RetrySettings polling) {
-        return new BigQuerySettings(project, dataset, location, host, credentialsFile, anonymous, pageSize,
-                queryTimeout, maximumBytesBilled, retry, polling);
+        return new BigQuerySettings(
+                project,
+                dataset,
+                location,
+                host,
+                credentialsFile,
+                anonymous,
+                pageSize,
+                queryTimeout,
+                maximumBytesBilled,
+                retry,
+                polling);
     }
 
     public BigQuerySettings withPageSize(int pageSize) {
-        return new BigQuerySettings(project, dataset, location, host, credentialsFile, anonymous, pageSize,
-                queryTimeout, maximumBytesBilled, retry, polling);
+        return new BigQuerySettings(
+                project,
+                dataset,
+                location,
+                host,
+                credentialsFile,
+                anonymous,
+                pageSize,
+                queryTimeout,
+                maximumBytesBilled,
+                retry,
+                polling);
     }
 
     public BigQuerySettings withMaximumBytesBilled(Long maximumBytesBilled) {
-        return new BigQuerySettings(project, dataset, location, host, credentialsFile, anonymous, pageSize,
-                queryTimeout, maximumBytesBilled, retry, polling);
+        return new BigQuerySettings(
+                project,
+                dataset,
+                location,
+                host,
+                credentialsFile,
+                anonymous,
+                pageSize,
+                queryTimeout,
+                maximumBytesBilled,
+                retry,
+                polling);
     }
 }

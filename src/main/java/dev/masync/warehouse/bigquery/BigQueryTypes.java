@@ -33,10 +33,10 @@ final class BigQueryTypes {
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSSxxx");
     /** NUMERIC holds 29 integer and 9 fractional digits; wider decimals go as BIGNUMERIC. */
     private static final int NUMERIC_SCALE = 9;
+
     private static final int NUMERIC_INTEGER_DIGITS = 29;
 
-    private BigQueryTypes() {
-    }
+    private BigQueryTypes() {}
 
     // ---- schema ----
 
@@ -94,10 +94,13 @@ final class BigQueryTypes {
             throw new IllegalArgumentException("parameter " + p.name() + ": an ARRAY needs a List, got "
                     + p.value().getClass().getSimpleName());
         }
-        Object sample = values == null ? null : values.stream().filter(v -> v != null).findFirst().orElse(null);
+        Object sample = values == null
+                ? null
+                : values.stream().filter(v -> v != null).findFirst().orElse(null);
         StandardSQLTypeName elementType = sqlType(p.name(), p.elementType(), sample);
         QueryParameterValue.Builder b = QueryParameterValue.newBuilder()
-                .setType(StandardSQLTypeName.ARRAY).setArrayType(elementType);
+                .setType(StandardSQLTypeName.ARRAY)
+                .setArrayType(elementType);
         if (values != null) {
             List<QueryParameterValue> elements = new ArrayList<>(values.size());
             for (Object v : values) {
@@ -120,8 +123,9 @@ final class BigQueryTypes {
             case DATE -> StandardSQLTypeName.DATE;
             case TIMESTAMP -> StandardSQLTypeName.DATETIME;
             case TIMESTAMP_TZ -> StandardSQLTypeName.TIMESTAMP;
-            case ARRAY, OTHER -> throw new IllegalArgumentException("parameter " + name + ": cannot bind a value of type "
-                    + type.jsonName() + (type == ColumnType.ARRAY ? " inside an array" : ""));
+            case ARRAY, OTHER ->
+                throw new IllegalArgumentException("parameter " + name + ": cannot bind a value of type "
+                        + type.jsonName() + (type == ColumnType.ARRAY ? " inside an array" : ""));
         };
     }
 
@@ -131,8 +135,10 @@ final class BigQueryTypes {
     }
 
     private static QueryParameterValue scalar(String name, ColumnType type, Object value, StandardSQLTypeName sqlType) {
-        return QueryParameterValue.newBuilder().setType(sqlType)
-                .setValue(value == null ? null : text(name, type, value, sqlType)).build();
+        return QueryParameterValue.newBuilder()
+                .setType(sqlType)
+                .setValue(value == null ? null : text(name, type, value, sqlType))
+                .build();
     }
 
     private static String text(String name, ColumnType type, Object v, StandardSQLTypeName sqlType) {
@@ -154,8 +160,8 @@ final class BigQueryTypes {
                 if (sqlType != StandardSQLTypeName.FLOAT64 && v instanceof BigDecimal d) {
                     return d.toPlainString();
                 }
-                if (sqlType == StandardSQLTypeName.FLOAT64 && (v instanceof Double || v instanceof Float
-                        || v instanceof Long || v instanceof Integer)) {
+                if (sqlType == StandardSQLTypeName.FLOAT64
+                        && (v instanceof Double || v instanceof Float || v instanceof Long || v instanceof Integer)) {
                     return Double.toString(((Number) v).doubleValue());
                 }
                 if (v instanceof BigDecimal d) {

@@ -61,6 +61,7 @@ import java.util.Set;
 public final class BigQueryWarehouse implements Warehouse {
     /** Extra time the client waits past the job timeout, for BigQuery to report the cancelled job. */
     private static final Duration POLL_GRACE = Duration.ofSeconds(30);
+
     private static final int CONNECT_TIMEOUT_MS = 20_000;
     private static final int READ_TIMEOUT_MS = 60_000;
     private static final Set<Integer> SERVER_ERRORS = Set.of(500, 502, 503, 504);
@@ -123,7 +124,9 @@ public final class BigQueryWarehouse implements Warehouse {
                 .setProjectId(s.project())
                 .setRetrySettings(s.retry())
                 .setTransportOptions(HttpTransportOptions.newBuilder()
-                        .setConnectTimeout(CONNECT_TIMEOUT_MS).setReadTimeout(READ_TIMEOUT_MS).build());
+                        .setConnectTimeout(CONNECT_TIMEOUT_MS)
+                        .setReadTimeout(READ_TIMEOUT_MS)
+                        .build());
         if (s.location() != null) {
             b.setLocation(s.location());
         }
@@ -136,8 +139,10 @@ public final class BigQueryWarehouse implements Warehouse {
             try (InputStream in = Files.newInputStream(s.credentialsFile())) {
                 b.setCredentials(GoogleCredentials.fromStream(in));
             } catch (IOException | RuntimeException e) {
-                throw new WarehouseException(Kind.UNAVAILABLE, "cannot read BigQuery credentials "
-                        + s.credentialsFile() + ": " + e.getMessage(), e);
+                throw new WarehouseException(
+                        Kind.UNAVAILABLE,
+                        "cannot read BigQuery credentials " + s.credentialsFile() + ": " + e.getMessage(),
+                        e);
             }
         }
         return b.build().getService();
@@ -175,7 +180,8 @@ public final class BigQueryWarehouse implements Warehouse {
         if (found == null) {
             throw notFound(name, null);
         }
-        Schema schema = found.getDefinition() == null ? null : found.getDefinition().getSchema();
+        Schema schema =
+                found.getDefinition() == null ? null : found.getDefinition().getSchema();
         if (schema == null) {
             return List.of();
         }
@@ -194,8 +200,8 @@ public final class BigQueryWarehouse implements Warehouse {
             JobInfo info = JobInfo.of(newJobId(), config);
             Job created = call(() -> client.create(info));
             Job job = call(() -> awaitDone(created));
-            TableResult result = read(() -> job.getQueryResults(
-                    BigQuery.QueryResultsOption.pageSize(settings.pageSize())));
+            TableResult result =
+                    read(() -> job.getQueryResults(BigQuery.QueryResultsOption.pageSize(settings.pageSize())));
             return stream(job, result, consumer);
         } catch (BigQueryException e) {
             throw BigQueryErrors.translate(e, "query");
@@ -243,7 +249,8 @@ public final class BigQueryWarehouse implements Warehouse {
     }
 
     public long dryRun(BoundQuery query) {
-        QueryJobConfiguration config = configure(query).setDryRun(true).setUseQueryCache(false).build();
+        QueryJobConfiguration config =
+                configure(query).setDryRun(true).setUseQueryCache(false).build();
         try {
             JobInfo info = JobInfo.of(newJobId(), config);
             Job job = call(() -> client.create(info));
@@ -274,8 +281,7 @@ public final class BigQueryWarehouse implements Warehouse {
 
     /** Nothing to release: the client holds no connections between calls. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     private QueryJobConfiguration.Builder configure(BoundQuery query) {
         Map<String, QueryParameterValue> params = new LinkedHashMap<>();
@@ -314,7 +320,8 @@ public final class BigQueryWarehouse implements Warehouse {
                 RetryOption.maxRetryDelayDuration(settings.polling().getMaxRetryDelayDuration()),
                 RetryOption.totalTimeoutDuration(total));
         if (done == null) {
-            throw new WarehouseException(Kind.TRANSIENT, "BigQuery job " + job.getJobId().getJob() + " disappeared");
+            throw new WarehouseException(
+                    Kind.TRANSIENT, "BigQuery job " + job.getJobId().getJob() + " disappeared");
         }
         if (done.getStatus() == null || done.getStatus().getState() != JobStatus.State.DONE) {
             try {
@@ -322,8 +329,10 @@ public final class BigQueryWarehouse implements Warehouse {
             } catch (BigQueryException ignored) {
                 // the timeout below is the error that matters
             }
-            throw new WarehouseException(Kind.TRANSIENT, "BigQuery job " + done.getJobId().getJob()
-                    + " did not finish within " + total.toSeconds() + " s and was cancelled");
+            throw new WarehouseException(
+                    Kind.TRANSIENT,
+                    "BigQuery job " + done.getJobId().getJob() + " did not finish within " + total.toSeconds()
+                            + " s and was cancelled");
         }
         return done;
     }
@@ -362,7 +371,9 @@ public final class BigQueryWarehouse implements Warehouse {
                 TableResult current = page;
                 page = call(current::getNextPage);
             } else {
-                page = read(() -> client.listTableData(results, schema,
+                page = read(() -> client.listTableData(
+                        results,
+                        schema,
                         BigQuery.TableDataListOption.pageSize(settings.pageSize()),
                         BigQuery.TableDataListOption.pageToken(token)));
             }
@@ -416,7 +427,8 @@ public final class BigQueryWarehouse implements Warehouse {
                 }
             }
             Thread.sleep(delayMs);
-            delayMs = Math.min((long) (delayMs * retry.getRetryDelayMultiplier()),
+            delayMs = Math.min(
+                    (long) (delayMs * retry.getRetryDelayMultiplier()),
                     Math.max(1, retry.getMaxRetryDelayDuration().toMillis()));
         }
     }

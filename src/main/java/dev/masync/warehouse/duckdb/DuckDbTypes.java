@@ -7,8 +7,7 @@ import java.util.Locale;
 
 /** Maps DuckDB type names (as information_schema prints them) onto logical types. */
 final class DuckDbTypes {
-    private DuckDbTypes() {
-    }
+    private DuckDbTypes() {}
 
     static ColumnInfo column(String name, String nativeType) {
         String t = nativeType.trim().toUpperCase(Locale.ROOT);
@@ -28,8 +27,21 @@ final class DuckDbTypes {
         }
         return switch (t) {
             case "VARCHAR", "TEXT", "STRING", "CHAR", "BPCHAR" -> ColumnType.STRING;
-            case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
-                 "UBIGINT", "UHUGEINT", "INT", "INT1", "INT2", "INT4", "INT8" -> ColumnType.INTEGER;
+            case "TINYINT",
+                    "SMALLINT",
+                    "INTEGER",
+                    "BIGINT",
+                    "HUGEINT",
+                    "UTINYINT",
+                    "USMALLINT",
+                    "UINTEGER",
+                    "UBIGINT",
+                    "UHUGEINT",
+                    "INT",
+                    "INT1",
+                    "INT2",
+                    "INT4",
+                    "INT8" -> ColumnType.INTEGER;
             case "DOUBLE", "FLOAT", "REAL", "FLOAT4", "FLOAT8" -> ColumnType.NUMBER;
             case "BOOLEAN", "BOOL" -> ColumnType.BOOLEAN;
             case "DATE" -> ColumnType.DATE;

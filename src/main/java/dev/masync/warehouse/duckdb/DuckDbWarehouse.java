@@ -42,8 +42,8 @@ public final class DuckDbWarehouse implements Warehouse {
      * {@value #STATE_CATALOG}, where the sync engine keeps what each destination holds, beside a source that may be
      * read-only.
      */
-    public record Settings(Path path, boolean readOnly, String memoryLimit, Integer threads, Path tempDirectory,
-                           Path statePath) {
+    public record Settings(
+            Path path, boolean readOnly, String memoryLimit, Integer threads, Path tempDirectory, Path statePath) {
         public Settings {
             Objects.requireNonNull(path, "path");
         }
@@ -77,8 +77,10 @@ public final class DuckDbWarehouse implements Warehouse {
     public static DuckDbWarehouse open(Settings settings) {
         Path path = settings.path().toAbsolutePath();
         if (!Files.exists(path)) {
-            throw new WarehouseException(Kind.UNAVAILABLE, "DuckDB warehouse file " + path + " does not exist;"
-                    + " set masync.warehouse.duckdb.path to an existing file or enable masync.demo.enabled");
+            throw new WarehouseException(
+                    Kind.UNAVAILABLE,
+                    "DuckDB warehouse file " + path + " does not exist;"
+                            + " set masync.warehouse.duckdb.path to an existing file or enable masync.demo.enabled");
         }
         if (!Files.isReadable(path)) {
             throw new WarehouseException(Kind.UNAVAILABLE, "DuckDB warehouse file " + path + " is not readable");
@@ -90,15 +92,15 @@ public final class DuckDbWarehouse implements Warehouse {
             }
             return new DuckDbWarehouse(settings, root);
         } catch (SQLException e) {
-            throw new WarehouseException(Kind.UNAVAILABLE,
-                    "cannot open DuckDB warehouse " + path + ": " + firstLine(e.getMessage()), e);
+            throw new WarehouseException(
+                    Kind.UNAVAILABLE, "cannot open DuckDB warehouse " + path + ": " + firstLine(e.getMessage()), e);
         }
     }
 
     /** Opens (creating if needed) a DuckDB file for writing, e.g. to generate the demo warehouse. */
     public static Connection openForWrite(Settings settings) throws SQLException {
-        return connect(new Settings(settings.path(), false, settings.memoryLimit(), settings.threads(),
-                settings.tempDirectory()));
+        return connect(new Settings(
+                settings.path(), false, settings.memoryLimit(), settings.threads(), settings.tempDirectory()));
     }
 
     private static DuckDBConnection connect(Settings s) throws SQLException {
@@ -114,10 +116,12 @@ public final class DuckDbWarehouse implements Warehouse {
             props.setProperty("threads", String.valueOf(s.threads()));
         }
         if (s.tempDirectory() != null) {
-            props.setProperty("temp_directory", s.tempDirectory().toAbsolutePath().toString());
+            props.setProperty(
+                    "temp_directory", s.tempDirectory().toAbsolutePath().toString());
         }
         // The driver directly, not DriverManager: it must work from any class loader (Quarkus, tests, CLI).
-        return (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + s.path().toAbsolutePath(), props);
+        return (DuckDBConnection)
+                new DuckDBDriver().connect("jdbc:duckdb:" + s.path().toAbsolutePath(), props);
     }
 
     private static void attachState(DuckDBConnection root, Path statePath) throws SQLException {
@@ -174,7 +178,8 @@ public final class DuckDbWarehouse implements Warehouse {
                 + " WHERE table_name = ? AND table_schema = coalesce(?, current_schema())"
                 + " AND table_catalog = current_database() ORDER BY ordinal_position";
         List<ColumnInfo> columns = new ArrayList<>();
-        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = connection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, name);
             ps.setString(2, schema);
             try (ResultSet rs = ps.executeQuery()) {
@@ -186,15 +191,18 @@ public final class DuckDbWarehouse implements Warehouse {
             throw translate(e);
         }
         if (columns.isEmpty()) {
-            throw new WarehouseException(Kind.NOT_FOUND, "table '" + table + "' not found in DuckDB warehouse "
-                    + settings.path().toAbsolutePath());
+            throw new WarehouseException(
+                    Kind.NOT_FOUND,
+                    "table '" + table + "' not found in DuckDB warehouse "
+                            + settings.path().toAbsolutePath());
         }
         return List.copyOf(columns);
     }
 
     @Override
     public long query(BoundQuery query, RowConsumer consumer) {
-        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(query.sql())) {
+        try (Connection c = connection();
+                PreparedStatement ps = c.prepareStatement(query.sql())) {
             bind(c, ps, query.params());
             try (ResultSet rs = ps.executeQuery()) {
                 ResultSetMetaData md = rs.getMetaData();
@@ -230,7 +238,8 @@ public final class DuckDbWarehouse implements Warehouse {
 
     @Override
     public long execute(BoundQuery statement) {
-        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(statement.sql())) {
+        try (Connection c = connection();
+                PreparedStatement ps = c.prepareStatement(statement.sql())) {
             bind(c, ps, statement.params());
             ps.execute();
             return ps.getUpdateCount();
@@ -241,7 +250,9 @@ public final class DuckDbWarehouse implements Warehouse {
 
     @Override
     public void ping() {
-        try (Connection c = connection(); var s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+        try (Connection c = connection();
+                var s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT 1")) {
             rs.next();
         } catch (SQLException e) {
             throw translate(e);
@@ -321,8 +332,11 @@ public final class DuckDbWarehouse implements Warehouse {
         if (msg.contains("Catalog Error") && msg.contains("does not exist")) {
             return new WarehouseException(Kind.NOT_FOUND, msg, e);
         }
-        if (msg.contains("Parser Error") || msg.contains("Binder Error") || msg.contains("Conversion Error")
-                || msg.contains("Catalog Error") || msg.contains("Invalid Input Error")) {
+        if (msg.contains("Parser Error")
+                || msg.contains("Binder Error")
+                || msg.contains("Conversion Error")
+                || msg.contains("Catalog Error")
+                || msg.contains("Invalid Input Error")) {
             return new WarehouseException(Kind.INVALID_QUERY, msg, e);
         }
         if (msg.contains("Out of Memory") || msg.contains("Interrupt")) {

@@ -24,20 +24,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class FileConnectorTest {
     @TempDir
     Path outbox;
+
     final FileConnector connector = new FileConnector();
 
     @Test
     void writesOneNdjsonLinePerRecordAndConfirmsAll() throws Exception {
-        Batch batch = new Batch("b-1", "vips", List.of(
-                RecordChange.upsert("l1", "a@x.org", fields("plan", "pro", "score", 3)),
-                RecordChange.remove("l2", "b@x.org")));
+        Batch batch = new Batch(
+                "b-1",
+                "vips",
+                List.of(
+                        RecordChange.upsert("l1", "a@x.org", fields("plan", "pro", "score", 3)),
+                        RecordChange.remove("l2", "b@x.org")));
 
         BatchResult result = connector.push(context(Map.of()), batch);
 
         assertThat(result.outcomes()).allMatch(RecordOutcome::isConfirmed).hasSize(2);
-        assertThat(Files.readAllLines(outbox.resolve("vips/batch-b-1.ndjson"))).containsExactly(
-                "{\"learnerKey\":\"l1\",\"destinationKey\":\"a@x.org\",\"kind\":\"UPSERT\",\"fields\":{\"plan\":\"pro\",\"score\":3}}",
-                "{\"learnerKey\":\"l2\",\"destinationKey\":\"b@x.org\",\"kind\":\"REMOVE\",\"fields\":{}}");
+        assertThat(Files.readAllLines(outbox.resolve("vips/batch-b-1.ndjson")))
+                .containsExactly(
+                        "{\"learnerKey\":\"l1\",\"destinationKey\":\"a@x.org\",\"kind\":\"UPSERT\",\"fields\":{\"plan\":\"pro\",\"score\":3}}",
+                        "{\"learnerKey\":\"l2\",\"destinationKey\":\"b@x.org\",\"kind\":\"REMOVE\",\"fields\":{}}");
     }
 
     @Test
@@ -54,14 +59,20 @@ class FileConnectorTest {
     @Test
     void failedWriteLeavesNoPartialFileAndKeepsThePreviousOne() throws Exception {
         Path file = outbox.resolve("vips/batch-b-1.ndjson");
-        connector.push(context(Map.of()), new Batch("b-1", "vips",
-                List.of(RecordChange.upsert("l1", "a@x.org", fields("plan", "pro")))));
+        connector.push(
+                context(Map.of()),
+                new Batch("b-1", "vips", List.of(RecordChange.upsert("l1", "a@x.org", fields("plan", "pro")))));
         String before = Files.readString(file);
 
         // The first record is written to the temp file before the second one fails to serialize.
-        assertThatThrownBy(() -> connector.push(context(Map.of()), new Batch("b-1", "vips", List.of(
-                RecordChange.upsert("l1", "a@x.org", fields("plan", "basic")),
-                RecordChange.upsert("l2", "b@x.org", fields("bad", new Exploding()))))))
+        assertThatThrownBy(() -> connector.push(
+                        context(Map.of()),
+                        new Batch(
+                                "b-1",
+                                "vips",
+                                List.of(
+                                        RecordChange.upsert("l1", "a@x.org", fields("plan", "basic")),
+                                        RecordChange.upsert("l2", "b@x.org", fields("bad", new Exploding()))))))
                 .isInstanceOf(RetryableException.class);
 
         assertThat(Files.readString(file)).isEqualTo(before);
@@ -70,14 +81,17 @@ class FileConnectorTest {
 
     @Test
     void writesCsvWithRfc4180QuotingWhenAsked() throws Exception {
-        Batch batch = new Batch("b-2", "vips", List.of(
-                RecordChange.upsert("l1", "a@x.org", fields("name", "Doe, Jane", "note", "say \"hi\"")),
-                RecordChange.upsert("l2", "b@x.org", fields("note", "two\nlines", "extra", null))));
+        Batch batch = new Batch(
+                "b-2",
+                "vips",
+                List.of(
+                        RecordChange.upsert("l1", "a@x.org", fields("name", "Doe, Jane", "note", "say \"hi\"")),
+                        RecordChange.upsert("l2", "b@x.org", fields("note", "two\nlines", "extra", null))));
 
         connector.push(context(Map.of("format", "csv")), batch);
 
-        assertThat(Files.readString(outbox.resolve("vips/batch-b-2.csv"))).isEqualTo(
-                "learnerKey,destinationKey,kind,name,note,extra\r\n"
+        assertThat(Files.readString(outbox.resolve("vips/batch-b-2.csv")))
+                .isEqualTo("learnerKey,destinationKey,kind,name,note,extra\r\n"
                         + "l1,a@x.org,UPSERT,\"Doe, Jane\",\"say \"\"hi\"\"\",\r\n"
                         + "l2,b@x.org,UPSERT,,\"two\nlines\",\r\n");
     }
@@ -85,7 +99,8 @@ class FileConnectorTest {
     @Test
     void validationExplainsMissingDirAndUnknownFormat() {
         assertThat(connector.validate(Map.of("format", "xml")))
-                .extracting(p -> p.setting()).containsExactly("dir", "format");
+                .extracting(p -> p.setting())
+                .containsExactly("dir", "format");
         assertThat(connector.validate(Map.of("dir", "/tmp/outbox"))).isEmpty();
     }
 
@@ -95,19 +110,23 @@ class FileConnectorTest {
         DestinationContext noDir = new DestinationContext("outbox", Map.of(), SecretResolver.fromEnvironment(Map.of()));
 
         assertThat(withDefault.validate(Map.of())).isEmpty();
-        assertThat(withDefault.validate(Map.of("dir", " "))).extracting(p -> p.setting()).containsExactly("dir");
+        assertThat(withDefault.validate(Map.of("dir", " ")))
+                .extracting(p -> p.setting())
+                .containsExactly("dir");
         withDefault.push(noDir, new Batch("b-1", "vips", List.of(RecordChange.remove("l1", "a@x.org"))));
 
         assertThat(outbox.resolve("default/vips/batch-b-1.ndjson")).exists();
         withDefault.push(context(Map.of()), new Batch("b-2", "vips", List.of(RecordChange.remove("l1", "a@x.org"))));
-        assertThat(outbox.resolve("vips/batch-b-2.ndjson")).as("an explicit dir wins").exists();
+        assertThat(outbox.resolve("vips/batch-b-2.ndjson"))
+                .as("an explicit dir wins")
+                .exists();
     }
 
     @Test
     void probeCreatesTheOutboxAndLeavesNothingBehind() throws Exception {
         Path dir = outbox.resolve("new/outbox");
-        DestinationContext context = new DestinationContext("outbox", Map.of("dir", dir.toString()),
-                SecretResolver.fromEnvironment(Map.of()));
+        DestinationContext context = new DestinationContext(
+                "outbox", Map.of("dir", dir.toString()), SecretResolver.fromEnvironment(Map.of()));
 
         connector.probe(context);
 
@@ -118,19 +137,20 @@ class FileConnectorTest {
     @Test
     void probeReportsAnOutboxThatCannotBeWritten() throws Exception {
         Path file = Files.writeString(outbox.resolve("not-a-dir"), "x");
-        DestinationContext context = new DestinationContext("outbox", Map.of("dir", file.resolve("sub").toString()),
-                SecretResolver.fromEnvironment(Map.of()));
+        DestinationContext context = new DestinationContext(
+                "outbox", Map.of("dir", file.resolve("sub").toString()), SecretResolver.fromEnvironment(Map.of()));
 
         assertThatThrownBy(() -> connector.probe(context))
-                .isInstanceOfSatisfying(PermanentException.class,
+                .isInstanceOfSatisfying(
+                        PermanentException.class,
                         e -> assertThat(e.code()).isEqualTo(PermanentException.Code.INVALID_CONFIG))
                 .hasMessageContaining("cannot be written");
     }
 
     @Test
     void refusesSyncKeysThatEscapeTheOutbox() {
-        assertThatThrownBy(() -> connector.push(context(Map.of()),
-                new Batch("b-1", "../etc", List.of(RecordChange.remove("l", "k")))))
+        assertThatThrownBy(() -> connector.push(
+                        context(Map.of()), new Batch("b-1", "../etc", List.of(RecordChange.remove("l", "k")))))
                 .hasMessageContaining("not a safe file name");
     }
 

@@ -35,10 +35,18 @@ class HttpFailuresTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"401,AUTH", "403,PERMISSION", "400,INVALID_REQUEST", "404,INVALID_REQUEST", "422,INVALID_REQUEST",
-            "410,INVALID_CONFIG", "301,INVALID_CONFIG"})
+    @CsvSource({
+        "401,AUTH",
+        "403,PERMISSION",
+        "400,INVALID_REQUEST",
+        "404,INVALID_REQUEST",
+        "422,INVALID_REQUEST",
+        "410,INVALID_CONFIG",
+        "301,INVALID_CONFIG"
+    })
     void clientErrorsArePermanentWithACode(int status, Code code) {
-        assertThat(failures.classify(status, null, "{\"error\":\"nope\"}")).get()
+        assertThat(failures.classify(status, null, "{\"error\":\"nope\"}"))
+                .get()
                 .isInstanceOfSatisfying(PermanentException.class, e -> {
                     assertThat(e.code()).isEqualTo(code);
                     assertThat(e.getMessage()).contains(String.valueOf(status), "nope");
@@ -58,7 +66,8 @@ class HttpFailuresTest {
 
     @Test
     void retryAfterInThePastMeansNoWait() {
-        assertThat(retryAfter(failures.classify(503, "Sun, 01 Mar 2026 11:00:00 GMT", ""))).contains(Duration.ZERO);
+        assertThat(retryAfter(failures.classify(503, "Sun, 01 Mar 2026 11:00:00 GMT", "")))
+                .contains(Duration.ZERO);
     }
 
     @Test
@@ -68,7 +77,9 @@ class HttpFailuresTest {
 
     @Test
     void timeoutsAreRetryable() {
-        assertThat(failures.ioFailure(new SocketTimeoutException("read timed out")).getMessage()).contains("timed out");
+        assertThat(failures.ioFailure(new SocketTimeoutException("read timed out"))
+                        .getMessage())
+                .contains("timed out");
     }
 
     @Test
@@ -84,7 +95,9 @@ class HttpFailuresTest {
 
         assertThat(retryAfter(vendor.classify(403, null, "[{\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]")))
                 .contains(Duration.ofSeconds(60));
-        assertThat(vendor.classify(200, null, "{\"errors\":[{\"code\":\"606\"}]}")).get().isInstanceOf(RetryableException.class);
+        assertThat(vendor.classify(200, null, "{\"errors\":[{\"code\":\"606\"}]}"))
+                .get()
+                .isInstanceOf(RetryableException.class);
         assertThat(vendor.classify(403, null, "forbidden")).get().isInstanceOf(PermanentException.class);
         assertThat(vendor.classify(200, null, "{}")).isEmpty();
     }

@@ -21,7 +21,8 @@ class SpiValuesTest {
         RecordChange change = RecordChange.upsert("l1", "a@x", fields);
         fields.put("c", 3);
 
-        assertThat(change.fields()).containsExactly(Map.entry("b", 1), new java.util.AbstractMap.SimpleEntry<>("a", null));
+        assertThat(change.fields())
+                .containsExactly(Map.entry("b", 1), new java.util.AbstractMap.SimpleEntry<>("a", null));
         assertThatThrownBy(() -> change.fields().put("d", 4)).isInstanceOf(UnsupportedOperationException.class);
     }
 
@@ -47,7 +48,8 @@ class SpiValuesTest {
         assertThat(SecretRef.parse("file:/run/secrets/hook").toString()).isEqualTo("file:/run/secrets/hook");
         assertThatThrownBy(() -> SecretRef.parse("whsec_c2VjcmV0"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .message().doesNotContain("whsec_");
+                .message()
+                .doesNotContain("whsec_");
     }
 
     @Test
@@ -62,13 +64,17 @@ class SpiValuesTest {
     void fileSecretsLoseTheirTrailingNewline(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("s"), "hunter2\n");
 
-        assertThat(SecretResolver.standard().resolve(SecretRef.parse("file:" + file)).reveal()).isEqualTo("hunter2");
+        assertThat(SecretResolver.standard()
+                        .resolve(SecretRef.parse("file:" + file))
+                        .reveal())
+                .isEqualTo("hunter2");
     }
 
     @Test
     void missingSecretIsInvalidConfig() {
         assertThatThrownBy(() -> SecretResolver.fromEnvironment(new HashMap<>()).resolve(SecretRef.parse("env:NOPE")))
-                .isInstanceOfSatisfying(PermanentException.class,
+                .isInstanceOfSatisfying(
+                        PermanentException.class,
                         e -> assertThat(e.code()).isEqualTo(PermanentException.Code.INVALID_CONFIG));
     }
 }

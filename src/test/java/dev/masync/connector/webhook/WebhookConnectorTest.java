@@ -39,9 +39,10 @@ class WebhookConnectorTest {
     static final OkHttpClient SHARED = new OkHttpClient();
 
     final WebhookConnector connector = new WebhookConnector(SHARED, CLOCK);
-    final Batch batch = new Batch("batch-42", "vips", List.of(
-            RecordChange.upsert("l1", "a@x.org", Map.of("plan", "pro")),
-            RecordChange.remove("l2", "b@x.org")));
+    final Batch batch = new Batch(
+            "batch-42",
+            "vips",
+            List.of(RecordChange.upsert("l1", "a@x.org", Map.of("plan", "pro")), RecordChange.remove("l2", "b@x.org")));
     MockWebServer server;
 
     @BeforeEach
@@ -67,7 +68,8 @@ class WebhookConnectorTest {
         String timestamp = request.getHeaders().get("webhook-timestamp");
         assertThat(id).isEqualTo("batch-42");
         assertThat(timestamp).isEqualTo("1772366400");
-        assertThat(request.getHeaders().get("webhook-signature")).isEqualTo("v1," + hmac(id + "." + timestamp + "." + body));
+        assertThat(request.getHeaders().get("webhook-signature"))
+                .isEqualTo("v1," + hmac(id + "." + timestamp + "." + body));
         assertThat(request.getHeaders().get("Content-Type")).startsWith("application/json");
         assertThat(body).startsWith("{\"batchId\":\"batch-42\",").contains("\"records\":[", "\"key\":\"a@x.org\"");
         assertThat(result.outcomes()).allMatch(RecordOutcome::isConfirmed).hasSize(2);
@@ -88,23 +90,31 @@ class WebhookConnectorTest {
 
     @Test
     void honoursRetryAfterOn429() {
-        server.enqueue(new MockResponse.Builder().code(429).addHeader("Retry-After", "3").build());
+        server.enqueue(new MockResponse.Builder()
+                .code(429)
+                .addHeader("Retry-After", "3")
+                .build());
 
         assertThatThrownBy(() -> connector.push(context(), batch))
-                .isInstanceOfSatisfying(RetryableException.class,
+                .isInstanceOfSatisfying(
+                        RetryableException.class,
                         e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(3)));
         assertThat(server.getRequestCount()).isEqualTo(1);
     }
 
     @Test
     void perRecordRejectionsAreReturnedNotThrown() {
-        server.enqueue(json("{\"results\":[{\"key\":\"a@x.org\",\"status\":\"ok\"},"
-                + "{\"key\":\"b@x.org\",\"status\":\"rejected\",\"code\":\"unknown_contact\",\"message\":\"no such contact\"}]}"));
+        server.enqueue(
+                json(
+                        "{\"results\":[{\"key\":\"a@x.org\",\"status\":\"ok\"},"
+                                + "{\"key\":\"b@x.org\",\"status\":\"rejected\",\"code\":\"unknown_contact\",\"message\":\"no such contact\"}]}"));
 
         BatchResult result = connector.push(context(), batch);
 
-        assertThat(result.outcomes()).extracting(RecordOutcome::destinationKey, RecordOutcome::status, RecordOutcome::code)
-                .containsExactly(tuple("a@x.org", RecordOutcome.Status.CONFIRMED, null),
+        assertThat(result.outcomes())
+                .extracting(RecordOutcome::destinationKey, RecordOutcome::status, RecordOutcome::code)
+                .containsExactly(
+                        tuple("a@x.org", RecordOutcome.Status.CONFIRMED, null),
                         tuple("b@x.org", RecordOutcome.Status.REJECTED, "unknown_contact"));
         assertThat(server.getRequestCount()).isEqualTo(1);
     }
@@ -116,7 +126,8 @@ class WebhookConnectorTest {
         BatchResult result = connector.push(context(), batch);
 
         assertThat(result.confirmed()).extracting(RecordOutcome::destinationKey).containsExactly("a@x.org");
-        assertThat(result.rejected()).extracting(RecordOutcome::destinationKey, RecordOutcome::code)
+        assertThat(result.rejected())
+                .extracting(RecordOutcome::destinationKey, RecordOutcome::code)
                 .containsExactly(tuple("b@x.org", "missing_result"));
     }
 
@@ -125,32 +136,40 @@ class WebhookConnectorTest {
         server.enqueue(json("<html>ok</html>"));
 
         assertThatThrownBy(() -> connector.push(context(), batch))
-                .isInstanceOf(RetryableException.class).hasMessageContaining("malformed_response");
+                .isInstanceOf(RetryableException.class)
+                .hasMessageContaining("malformed_response");
     }
 
     @Test
     void unauthorizedIsPermanentAuth() {
-        server.enqueue(new MockResponse.Builder().code(401).body("bad signature").build());
+        server.enqueue(
+                new MockResponse.Builder().code(401).body("bad signature").build());
 
         assertThatThrownBy(() -> connector.push(context(), batch))
-                .isInstanceOfSatisfying(PermanentException.class,
-                        e -> assertThat(e.code()).isEqualTo(PermanentException.Code.AUTH));
+                .isInstanceOfSatisfying(
+                        PermanentException.class, e -> assertThat(e.code()).isEqualTo(PermanentException.Code.AUTH));
         assertThat(server.getRequestCount()).isEqualTo(1);
     }
 
     @Test
     void serverErrorIsRetryable() {
-        server.enqueue(new MockResponse.Builder().code(503).addHeader("Retry-After", "120").build());
+        server.enqueue(new MockResponse.Builder()
+                .code(503)
+                .addHeader("Retry-After", "120")
+                .build());
 
         assertThatThrownBy(() -> connector.push(context(), batch))
-                .isInstanceOfSatisfying(RetryableException.class,
+                .isInstanceOfSatisfying(
+                        RetryableException.class,
                         e -> assertThat(e.retryAfter()).contains(Duration.ofMinutes(2)));
         assertThat(server.getRequestCount()).isEqualTo(1);
     }
 
     @Test
     void connectionResetIsRetryable() {
-        server.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build());
+        server.enqueue(new MockResponse.Builder()
+                .onResponseStart(SocketEffect.ShutdownConnection.INSTANCE)
+                .build());
 
         assertThatThrownBy(() -> connector.push(context(), batch)).isInstanceOf(RetryableException.class);
         assertThat(server.getRequestCount()).isEqualTo(1);
@@ -158,10 +177,14 @@ class WebhookConnectorTest {
 
     @Test
     void redirectsAreNotFollowed() {
-        server.enqueue(new MockResponse.Builder().code(302).addHeader("Location", "/elsewhere").build());
+        server.enqueue(new MockResponse.Builder()
+                .code(302)
+                .addHeader("Location", "/elsewhere")
+                .build());
 
         assertThatThrownBy(() -> connector.push(context(), batch))
-                .isInstanceOfSatisfying(PermanentException.class,
+                .isInstanceOfSatisfying(
+                        PermanentException.class,
                         e -> assertThat(e.code()).isEqualTo(PermanentException.Code.INVALID_CONFIG));
         assertThat(server.getRequestCount()).isEqualTo(1);
     }
@@ -169,8 +192,10 @@ class WebhookConnectorTest {
     @Test
     void validationAsksForUrlAndSecretReference() {
         assertThat(connector.validate(Map.of("url", "ftp://x", "secret", SECRET)))
-                .extracting(p -> p.setting()).containsExactly("url", "secret");
-        assertThat(connector.validate(Map.of("url", "https://hooks.example.org/in", "secret", "env:HOOK"))).isEmpty();
+                .extracting(p -> p.setting())
+                .containsExactly("url", "secret");
+        assertThat(connector.validate(Map.of("url", "https://hooks.example.org/in", "secret", "env:HOOK")))
+                .isEmpty();
     }
 
     @Test
@@ -181,7 +206,8 @@ class WebhookConnectorTest {
     @Test
     void plainSecretsAreUsedAsUtf8Bytes() {
         server.enqueue(new MockResponse.Builder().code(200).build());
-        DestinationContext plain = new DestinationContext("hook",
+        DestinationContext plain = new DestinationContext(
+                "hook",
                 Map.of("url", server.url("/hook").toString(), "secret", "env:HOOK"),
                 SecretResolver.fromEnvironment(Map.of("HOOK", new String(KEY, StandardCharsets.UTF_8))));
 
@@ -191,12 +217,18 @@ class WebhookConnectorTest {
     }
 
     private DestinationContext context() {
-        return new DestinationContext("hook", Map.of("url", server.url("/hook").toString(), "secret", "env:HOOK"),
+        return new DestinationContext(
+                "hook",
+                Map.of("url", server.url("/hook").toString(), "secret", "env:HOOK"),
                 SecretResolver.fromEnvironment(Map.of("HOOK", SECRET)));
     }
 
     private static MockResponse json(String body) {
-        return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json").body(body).build();
+        return new MockResponse.Builder()
+                .code(200)
+                .addHeader("Content-Type", "application/json")
+                .body(body)
+                .build();
     }
 
     private static String hmac(String content) {

@@ -32,12 +32,12 @@ final class DemoFixture {
     static final LocalDate ANCHOR = LocalDate.of(2026, 3, 1);
     /** The evening before the anchor, Tokyo time. */
     static final Instant AS_OF = Instant.parse("2026-02-28T12:00:00Z");
+
     private static final Path FILE = Path.of("target", "test-data", "segment-rules", "demo.duckdb");
     private static DuckDbWarehouse warehouse;
     private static Catalog catalog;
 
-    private DemoFixture() {
-    }
+    private DemoFixture() {}
 
     static synchronized DuckDbWarehouse warehouse() {
         if (warehouse == null) {
@@ -45,7 +45,8 @@ final class DemoFixture {
             try {
                 Files.createDirectories(FILE.getParent());
                 Files.deleteIfExists(FILE);
-                try (Connection c = DuckDbWarehouse.openForWrite(settings); Statement s = c.createStatement()) {
+                try (Connection c = DuckDbWarehouse.openForWrite(settings);
+                        Statement s = c.createStatement()) {
                     DemoWarehouse.generate(c, new DemoSpec(42, 3000, ANCHOR, ZONE));
                     s.execute("""
                             CREATE VIEW learners AS SELECT *,
@@ -64,8 +65,14 @@ final class DemoFixture {
 
     static synchronized Catalog catalog() {
         if (catalog == null) {
-            CatalogSpec spec = new CatalogSpec("learners", "learner_id", List.of("lecture_views", "quiz_attempts"),
-                    Map.of(), Map.of(), 50, Duration.ofHours(1));
+            CatalogSpec spec = new CatalogSpec(
+                    "learners",
+                    "learner_id",
+                    List.of("lecture_views", "quiz_attempts"),
+                    Map.of(),
+                    Map.of(),
+                    50,
+                    Duration.ofHours(1));
             catalog = new CatalogReader(spec, Clock.systemUTC()).read(warehouse());
         }
         return catalog;

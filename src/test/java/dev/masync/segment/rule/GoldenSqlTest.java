@@ -24,28 +24,32 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GoldenSqlTest {
     static final Path DIR = Path.of("src", "test", "resources", "golden");
-    static final boolean UPDATE = Boolean.getBoolean("golden.update")
-            || "true".equalsIgnoreCase(System.getenv("GOLDEN_UPDATE"));
+    static final boolean UPDATE =
+            Boolean.getBoolean("golden.update") || "true".equalsIgnoreCase(System.getenv("GOLDEN_UPDATE"));
 
     static Stream<Arguments> cases() {
-        return GoldenRules.ALL.stream().flatMap(g -> Stream.of(
-                Arguments.of(g.name(), "duckdb", new DuckDbDialect()),
-                Arguments.of(g.name(), "bigquery", new BigQueryDialect("test-project", "learning"))));
+        return GoldenRules.ALL.stream()
+                .flatMap(g -> Stream.of(
+                        Arguments.of(g.name(), "duckdb", new DuckDbDialect()),
+                        Arguments.of(g.name(), "bigquery", new BigQueryDialect("test-project", "learning"))));
     }
 
     @ParameterizedTest(name = "{0}.{1}")
     @MethodSource("cases")
     void countSqlMatchesTheGoldenFile(String name, String dialectName, SqlDialect dialect) throws IOException {
-        GoldenRules.Golden golden = GoldenRules.ALL.stream().filter(g -> g.name().equals(name)).findFirst()
+        GoldenRules.Golden golden = GoldenRules.ALL.stream()
+                .filter(g -> g.name().equals(name))
+                .findFirst()
                 .orElseThrow();
-        SegmentCompiler compiler = new SegmentCompiler(dialect, DemoFixture.catalog(), DemoFixture.ZONE,
-                GoldenRules.LOOKUP);
+        SegmentCompiler compiler =
+                new SegmentCompiler(dialect, DemoFixture.catalog(), DemoFixture.ZONE, GoldenRules.LOOKUP);
         String actual = render(compiler.count(GoldenRules.parse(golden.rule()), DemoFixture.AS_OF));
         Path file = DIR.resolve(name + "." + dialectName + ".sql");
         if (UPDATE || !Files.exists(file)) {
             Files.createDirectories(DIR);
             Files.writeString(file, actual, StandardCharsets.UTF_8);
-            assertThat(UPDATE).as("golden file " + file + " was missing and has been written; review and commit it")
+            assertThat(UPDATE)
+                    .as("golden file " + file + " was missing and has been written; review and commit it")
                     .isTrue();
         }
         assertThat(actual).isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
@@ -54,9 +58,14 @@ class GoldenSqlTest {
     static String render(BoundQuery q) {
         StringBuilder out = new StringBuilder(q.sql()).append("\n");
         for (QueryParam p : q.params()) {
-            out.append("-- ").append(p.name()).append(' ').append(p.type())
+            out.append("-- ")
+                    .append(p.name())
+                    .append(' ')
+                    .append(p.type())
                     .append(p.elementType() == null ? "" : "<" + p.elementType() + ">")
-                    .append(" = ").append(p.value()).append("\n");
+                    .append(" = ")
+                    .append(p.value())
+                    .append("\n");
         }
         return out.toString();
     }

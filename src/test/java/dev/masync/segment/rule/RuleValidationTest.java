@@ -21,21 +21,44 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 /** Parser and validator: every error with its pointer and a message that says how to fix it. */
 class RuleValidationTest {
-    static final Catalog CATALOG = new Catalog("duckdb", new CatalogTable("learners", List.of(
-            col("learner_id", ColumnType.STRING), col("grade", ColumnType.STRING),
-            col("watch_minutes_7d", ColumnType.INTEGER), col("churn_risk", ColumnType.NUMBER),
-            col("email_opt_in", ColumnType.BOOLEAN), col("exam_date", ColumnType.DATE),
-            col("last_active_at", ColumnType.TIMESTAMP), col("signup_tz", ColumnType.TIMESTAMP_TZ),
-            new CatalogColumn("tags", ColumnType.ARRAY, ColumnType.STRING, "VARCHAR[]", null),
-            new CatalogColumn("profile", ColumnType.OTHER, null, "STRUCT(a INTEGER)", null),
-            col("weird \"name'; DROP TABLE x; --", ColumnType.STRING))),
+    static final Catalog CATALOG = new Catalog(
+            "duckdb",
+            new CatalogTable(
+                    "learners",
+                    List.of(
+                            col("learner_id", ColumnType.STRING),
+                            col("grade", ColumnType.STRING),
+                            col("watch_minutes_7d", ColumnType.INTEGER),
+                            col("churn_risk", ColumnType.NUMBER),
+                            col("email_opt_in", ColumnType.BOOLEAN),
+                            col("exam_date", ColumnType.DATE),
+                            col("last_active_at", ColumnType.TIMESTAMP),
+                            col("signup_tz", ColumnType.TIMESTAMP_TZ),
+                            new CatalogColumn("tags", ColumnType.ARRAY, ColumnType.STRING, "VARCHAR[]", null),
+                            new CatalogColumn("profile", ColumnType.OTHER, null, "STRUCT(a INTEGER)", null),
+                            col("weird \"name'; DROP TABLE x; --", ColumnType.STRING))),
             "learner_id",
-            List.of(new EventTable(new CatalogTable("lecture_views", List.of(col("learner_id", ColumnType.STRING),
-                    col("subject", ColumnType.STRING), col("viewed_at", ColumnType.TIMESTAMP),
-                    col("watch_seconds", ColumnType.INTEGER))), "learner_id", "viewed_at"),
-                    new EventTable(new CatalogTable("quiz_attempts", List.of(col("learner_id", ColumnType.STRING),
-                            col("answered_at", ColumnType.TIMESTAMP))), "learner_id", "answered_at")),
-            List.of(), Instant.EPOCH);
+            List.of(
+                    new EventTable(
+                            new CatalogTable(
+                                    "lecture_views",
+                                    List.of(
+                                            col("learner_id", ColumnType.STRING),
+                                            col("subject", ColumnType.STRING),
+                                            col("viewed_at", ColumnType.TIMESTAMP),
+                                            col("watch_seconds", ColumnType.INTEGER))),
+                            "learner_id",
+                            "viewed_at"),
+                    new EventTable(
+                            new CatalogTable(
+                                    "quiz_attempts",
+                                    List.of(
+                                            col("learner_id", ColumnType.STRING),
+                                            col("answered_at", ColumnType.TIMESTAMP))),
+                            "learner_id",
+                            "answered_at")),
+            List.of(),
+            Instant.EPOCH);
 
     static CatalogColumn col(String name, ColumnType type) {
         return new CatalogColumn(name, type, null, type.name(), null);
@@ -55,7 +78,8 @@ class RuleValidationTest {
 
     @Test
     void validRuleHasNoErrors() {
-        assertThat(errors("""
+        assertThat(errors(
+                        """
                 {"all": [{"attribute": "grade", "op": "in", "values": ["hs3", "ronin"]},
                          {"attribute": "watch_minutes_7d", "op": "between", "from": 1, "to": 30},
                          {"attribute": "last_active_at", "op": "before_last", "duration": "PT12H"},
@@ -67,28 +91,33 @@ class RuleValidationTest {
                           "between": {"from": "2026-01-01T00:00:00Z", "to": "2026-01-31"},
                           "aggregate": {"fn": "sum", "attribute": "watch_seconds"}, "op": "between",
                           "from": 60, "to": 6000}]}""",
-                key -> key.equals("s") ? Optional.of(GoldenRules.json("{\"attribute\": \"grade\", \"op\": \"eq\","
-                        + " \"value\": \"hs1\"}")) : Optional.empty(), "self")).isEmpty();
+                        key -> key.equals("s")
+                                ? Optional.of(GoldenRules.json(
+                                        "{\"attribute\": \"grade\", \"op\": \"eq\"," + " \"value\": \"hs1\"}"))
+                                : Optional.empty(),
+                        "self"))
+                .isEmpty();
     }
 
     @Test
     void unknownAttributeSuggestsTheNearestColumns() {
         assertThat(errors("{\"attribute\": \"grde\", \"op\": \"eq\", \"value\": \"hs3\"}"))
-                .containsExactly(new ProblemError("/rule/attribute",
-                        "unknown attribute 'grde' in the learners table; did you mean 'grade'?"));
+                .containsExactly(new ProblemError(
+                        "/rule/attribute", "unknown attribute 'grde' in the learners table; did you mean 'grade'?"));
     }
 
     @Test
     void unknownEventTableSuggestsTheNearestTables() {
         assertThat(errors("{\"event\": \"lecture_view\", \"aggregate\": {\"fn\": \"count\"}, \"op\": \"gt\","
-                + " \"value\": 1}"))
-                .containsExactly(new ProblemError("/rule/event",
-                        "unknown event table 'lecture_view'; did you mean 'lecture_views'?"));
+                        + " \"value\": 1}"))
+                .containsExactly(new ProblemError(
+                        "/rule/event", "unknown event table 'lecture_view'; did you mean 'lecture_views'?"));
     }
 
     @Test
     void unknownNamesFarFromAnyListTheKnownOnes() {
-        assertThat(errors("{\"event\": \"payments\", \"aggregate\": {\"fn\": \"count\"}, \"op\": \"gt\", \"value\": 1}"))
+        assertThat(errors(
+                        "{\"event\": \"payments\", \"aggregate\": {\"fn\": \"count\"}, \"op\": \"gt\", \"value\": 1}"))
                 .extracting(ProblemError::message)
                 .containsExactly("unknown event table 'payments'; known event tables: lecture_views, quiz_attempts");
     }
@@ -96,9 +125,11 @@ class RuleValidationTest {
     @Test
     void operatorNotValidForTheColumnTypeListsTheValidOnes() {
         assertThat(errors("{\"attribute\": \"grade\", \"op\": \"lt\", \"value\": \"hs3\"}"))
-                .containsExactly(new ProblemError("/rule/op", "operator 'lt' does not apply to string column"
-                        + " 'grade'; use one of eq, neq, in, not_in, contains, starts_with, ends_with, is_null,"
-                        + " is_not_null"));
+                .containsExactly(new ProblemError(
+                        "/rule/op",
+                        "operator 'lt' does not apply to string column"
+                                + " 'grade'; use one of eq, neq, in, not_in, contains, starts_with, ends_with, is_null,"
+                                + " is_not_null"));
     }
 
     @Test
@@ -115,10 +146,14 @@ class RuleValidationTest {
                         tuple("/rule/all/0/value", "expected an integer, e.g. 5, got \"30\""),
                         tuple("/rule/all/1/values/1", "expected an integer, e.g. 5, got 2.5"),
                         tuple("/rule/all/2/value", "expected a string, e.g. \"math\", got 3"),
-                        tuple("/rule/all/3/value", "expected an ISO-8601 date, e.g. \"2026-01-15\", got \"2026-13-01\""),
-                        tuple("/rule/all/4/value", "expected an ISO-8601 date or time, e.g. \"2026-01-15\","
-                                + " \"2026-01-15T10:00:00\" (in the configured time zone) or \"2026-01-15T10:00:00Z\","
-                                + " got \"yesterday\""),
+                        tuple(
+                                "/rule/all/3/value",
+                                "expected an ISO-8601 date, e.g. \"2026-01-15\", got \"2026-13-01\""),
+                        tuple(
+                                "/rule/all/4/value",
+                                "expected an ISO-8601 date or time, e.g. \"2026-01-15\","
+                                        + " \"2026-01-15T10:00:00\" (in the configured time zone) or \"2026-01-15T10:00:00Z\","
+                                        + " got \"yesterday\""),
                         tuple("/rule/all/5/value", "expected a string, e.g. \"math\", got 7"));
     }
 
@@ -132,13 +167,19 @@ class RuleValidationTest {
                           "op": "eq", "value": 0}]}"""))
                 .extracting(ProblemError::pointer, ProblemError::message)
                 .containsExactly(
-                        tuple("/rule/all/0/duration", "'duration' must be a positive ISO-8601 duration of at most 100"
-                                + " years, such as P7D, PT12H or P1M, was \"7 days\""),
-                        tuple("/rule/all/1/duration", "'duration' must be a positive ISO-8601 duration of at most 100"
-                                + " years, such as P7D, PT12H or P1M, was \"-P7D\""),
+                        tuple(
+                                "/rule/all/0/duration",
+                                "'duration' must be a positive ISO-8601 duration of at most 100"
+                                        + " years, such as P7D, PT12H or P1M, was \"7 days\""),
+                        tuple(
+                                "/rule/all/1/duration",
+                                "'duration' must be a positive ISO-8601 duration of at most 100"
+                                        + " years, such as P7D, PT12H or P1M, was \"-P7D\""),
                         tuple("/rule/all/2/values", "'values' is empty; give at least one value"),
-                        tuple("/rule/all/3/within_last", "'within_last' must be a positive ISO-8601 duration of at"
-                                + " most 100 years, such as P7D, PT12H or P1M, was \"P0D\""));
+                        tuple(
+                                "/rule/all/3/within_last",
+                                "'within_last' must be a positive ISO-8601 duration of at"
+                                        + " most 100 years, such as P7D, PT12H or P1M, was \"P0D\""));
     }
 
     @Test
@@ -151,21 +192,27 @@ class RuleValidationTest {
                 .extracting(ProblemError::pointer, ProblemError::message)
                 .containsExactly(
                         tuple("/rule/comment", "unknown field 'comment'; expected all"),
-                        tuple("/rule/all/0/values", "unknown field 'values' for operator 'eq'; expected attribute,"
-                                + " op, value"),
-                        tuple("/rule/all/1/aggregate/distinct", "unknown field 'distinct' in an aggregate;"
-                                + " expected fn, attribute"),
-                        tuple("/rule/all/1/windw", "unknown field 'windw' in an event condition; expected event,"
-                                + " where, within_last, between, aggregate, op, value"));
+                        tuple(
+                                "/rule/all/0/values",
+                                "unknown field 'values' for operator 'eq'; expected attribute," + " op, value"),
+                        tuple(
+                                "/rule/all/1/aggregate/distinct",
+                                "unknown field 'distinct' in an aggregate;" + " expected fn, attribute"),
+                        tuple(
+                                "/rule/all/1/windw",
+                                "unknown field 'windw' in an event condition; expected event,"
+                                        + " where, within_last, between, aggregate, op, value"));
     }
 
     @Test
     void columnsOfTypeOtherAreUnusable() {
         assertThat(errors("{\"attribute\": \"profile\", \"op\": \"is_null\"}"))
                 .extracting(ProblemError::pointer, ProblemError::message)
-                .containsExactly(tuple("/rule/attribute", "column 'profile' has type STRUCT(a INTEGER), which rules"
-                        + " cannot filter on; expose it as a string, number, boolean, date, timestamp or array column"
-                        + " in the warehouse"));
+                .containsExactly(tuple(
+                        "/rule/attribute",
+                        "column 'profile' has type STRUCT(a INTEGER), which rules"
+                                + " cannot filter on; expose it as a string, number, boolean, date, timestamp or array column"
+                                + " in the warehouse"));
     }
 
     @Test
@@ -190,13 +237,17 @@ class RuleValidationTest {
                           "op": "lt", "value": 5}]}"""))
                 .extracting(ProblemError::pointer, ProblemError::message)
                 .containsExactly(
-                        tuple("/rule/all/0/aggregate/fn", "sum does not apply to string column 'subject'; sum and"
-                                + " avg take numbers, min and max numbers, dates or timestamps, count_distinct"
-                                + " anything but arrays"),
+                        tuple(
+                                "/rule/all/0/aggregate/fn",
+                                "sum does not apply to string column 'subject'; sum and"
+                                        + " avg take numbers, min and max numbers, dates or timestamps, count_distinct"
+                                        + " anything but arrays"),
                         tuple("/rule/all/1/value", "expected an integer, e.g. 5, got 1.5"),
-                        tuple("/rule/all/2/value", "expected an ISO-8601 date or time, e.g. \"2026-01-15\","
-                                + " \"2026-01-15T10:00:00\" (in the configured time zone) or"
-                                + " \"2026-01-15T10:00:00Z\", got 5"));
+                        tuple(
+                                "/rule/all/2/value",
+                                "expected an ISO-8601 date or time, e.g. \"2026-01-15\","
+                                        + " \"2026-01-15T10:00:00\" (in the configured time zone) or"
+                                        + " \"2026-01-15T10:00:00Z\", got 5"));
     }
 
     @Test
@@ -207,10 +258,16 @@ class RuleValidationTest {
                          {"attribute": "watch_minutes_7d", "op": "eq", "value": "x"},
                          {"event": "nope", "aggregate": {"fn": "count"}, "op": "eq", "value": 0},
                          {"segment": "missing"}]}""");
-        assertThat(errors).extracting(ProblemError::pointer).containsExactly("/rule/all/0/attribute",
-                "/rule/all/1/op", "/rule/all/2/value", "/rule/all/3/event", "/rule/all/4/segment");
-        assertThat(errors.get(4).message()).isEqualTo("unknown segment 'missing'; save that segment first or fix"
-                + " the key");
+        assertThat(errors)
+                .extracting(ProblemError::pointer)
+                .containsExactly(
+                        "/rule/all/0/attribute",
+                        "/rule/all/1/op",
+                        "/rule/all/2/value",
+                        "/rule/all/3/event",
+                        "/rule/all/4/segment");
+        assertThat(errors.get(4).message())
+                .isEqualTo("unknown segment 'missing'; save that segment first or fix" + " the key");
     }
 
     @Test
@@ -221,19 +278,24 @@ class RuleValidationTest {
                 "c", "{\"not\": {\"segment\": \"a\"}}");
         SegmentLookup lookup = key -> Optional.ofNullable(saved.get(key)).map(GoldenRules::json);
 
-        assertThat(errors("{\"segment\": \"me\"}", lookup, "me")).containsExactly(new ProblemError(
-                "/rule/segment", "a segment cannot include itself; remove this reference"));
-        assertThat(errors("{\"any\": [{\"segment\": \"b\"}]}", lookup, "a")).containsExactly(new ProblemError(
-                "/rule/any/0/segment", "segment references form a cycle (a → b → c → a); remove one of them"));
-        assertThat(errors("{\"segment\": \"a\"}", lookup, null)).extracting(ProblemError::message).containsExactly(
-                "segment references form a cycle (this rule → a → b → c → a); remove one of them");
+        assertThat(errors("{\"segment\": \"me\"}", lookup, "me"))
+                .containsExactly(
+                        new ProblemError("/rule/segment", "a segment cannot include itself; remove this reference"));
+        assertThat(errors("{\"any\": [{\"segment\": \"b\"}]}", lookup, "a"))
+                .containsExactly(new ProblemError(
+                        "/rule/any/0/segment", "segment references form a cycle (a → b → c → a); remove one of them"));
+        assertThat(errors("{\"segment\": \"a\"}", lookup, null))
+                .extracting(ProblemError::message)
+                .containsExactly("segment references form a cycle (this rule → a → b → c → a); remove one of them");
     }
 
     @Test
     void referencedSegmentsThatNoLongerFitTheCatalogAreReported() {
         SegmentLookup lookup = key -> Optional.of(GoldenRules.json("{\"attribute\": \"gone\", \"op\": \"is_null\"}"));
-        assertThat(errors("{\"segment\": \"old\"}", lookup, null)).extracting(ProblemError::message)
-                .singleElement().asString()
+        assertThat(errors("{\"segment\": \"old\"}", lookup, null))
+                .extracting(ProblemError::message)
+                .singleElement()
+                .asString()
                 .startsWith("segment 'old' no longer fits the catalog (/attribute: unknown attribute 'gone' in the"
                         + " learners table; known columns: learner_id, grade,")
                 .endsWith("); fix that segment first");
@@ -245,20 +307,24 @@ class RuleValidationTest {
         for (int i = 0; i < 201; i++) {
             many.append(i == 0 ? "" : ",").append("{\"attribute\": \"grade\", \"op\": \"is_null\"}");
         }
-        assertThat(errors(many.append("]}").toString())).containsExactly(new ProblemError("/rule", "the rule has more"
-                + " than 200 conditions; split it into saved segments and refer to them with {\"segment\": \"key\"}"));
+        assertThat(errors(many.append("]}").toString()))
+                .containsExactly(
+                        new ProblemError(
+                                "/rule",
+                                "the rule has more"
+                                        + " than 200 conditions; split it into saved segments and refer to them with {\"segment\": \"key\"}"));
 
         String deep = "{\"attribute\": \"grade\", \"op\": \"is_null\"}";
         for (int i = 0; i < 10; i++) {
             deep = "{\"not\": " + deep + "}";
         }
-        assertThat(errors(deep)).extracting(ProblemError::pointer)
-                .containsExactly("/rule" + "/not".repeat(10));
+        assertThat(errors(deep)).extracting(ProblemError::pointer).containsExactly("/rule" + "/not".repeat(10));
     }
 
     @Test
     void thousandDeepNestingIsRefusedWithoutStackOverflow() {
-        JsonNode node = JsonNodeFactory.instance.objectNode().put("attribute", "grade").put("op", "is_null");
+        JsonNode node =
+                JsonNodeFactory.instance.objectNode().put("attribute", "grade").put("op", "is_null");
         for (int i = 0; i < 1000; i++) {
             ObjectNode wrapper = JsonNodeFactory.instance.objectNode();
             wrapper.putArray("all").add(node);
@@ -277,8 +343,9 @@ class RuleValidationTest {
                 {"all": [{"attribute": "grade\\"; DROP TABLE learners; --", "op": "eq", "value": "x"},
                          {"attribute": "学年", "op": "eq", "value": "x"},
                          {"attribute": "a/b~c", "op": "eq", "value": "x"}]}""");
-        assertThat(errors).extracting(ProblemError::pointer).containsExactly("/rule/all/0/attribute",
-                "/rule/all/1/attribute", "/rule/all/2/attribute");
+        assertThat(errors)
+                .extracting(ProblemError::pointer)
+                .containsExactly("/rule/all/0/attribute", "/rule/all/1/attribute", "/rule/all/2/attribute");
         assertThat(errors.get(0).message()).startsWith("unknown attribute 'grade\"; DROP TABLE learners; --'");
         assertThat(errors.get(1).message()).startsWith("unknown attribute '学年'");
     }
@@ -286,7 +353,8 @@ class RuleValidationTest {
     @Test
     void fieldNamesWithSlashAndTildeAreEscapedInPointers() {
         assertThat(errors("{\"attribute\": \"grade\", \"op\": \"is_null\", \"a/b~c\": 1}"))
-                .extracting(ProblemError::pointer).containsExactly("/rule/a~1b~0c");
+                .extracting(ProblemError::pointer)
+                .containsExactly("/rule/a~1b~0c");
     }
 
     @Test
@@ -294,22 +362,30 @@ class RuleValidationTest {
         Rule rule = GoldenRules.parse("""
                 {"all": [{"attribute": "grade", "op": "eq", "value": "x'; DROP TABLE learners; --"},
                          {"attribute": "weird \\"name'; DROP TABLE x; --", "op": "starts_with", "value": "数学"}]}""");
-        assertThat(RuleValidator.validate(rule, "/rule", CATALOG, SegmentLookup.none(), null)).isEmpty();
-        var q = new SegmentCompiler(new dev.masync.warehouse.duckdb.DuckDbDialect(), CATALOG,
-                java.time.ZoneId.of("UTC"), SegmentLookup.none()).count(rule, Instant.EPOCH);
-        assertThat(q.sql()).doesNotContain("DROP TABLE learners").doesNotContain("数学")
+        assertThat(RuleValidator.validate(rule, "/rule", CATALOG, SegmentLookup.none(), null))
+                .isEmpty();
+        var q = new SegmentCompiler(
+                        new dev.masync.warehouse.duckdb.DuckDbDialect(),
+                        CATALOG,
+                        java.time.ZoneId.of("UTC"),
+                        SegmentLookup.none())
+                .count(rule, Instant.EPOCH);
+        assertThat(q.sql())
+                .doesNotContain("DROP TABLE learners")
+                .doesNotContain("数学")
                 .contains("\"weird \"\"name'; DROP TABLE x; --\"");
-        assertThat(q.params()).extracting(dev.masync.warehouse.QueryParam::value)
+        assertThat(q.params())
+                .extracting(dev.masync.warehouse.QueryParam::value)
                 .containsExactly("x'; DROP TABLE learners; --", "数学");
     }
 
     @Test
     void nonObjectsAndMixedKindsAreShapeErrors() {
         assertThat(errors("{\"all\": [1, {\"attribute\": \"grade\", \"segment\": \"x\"}, {\"not\": []},"
-                + " {\"attribute\": \"grade\", \"op\": \"eq\", \"value\": null}, {\"any\": []}]}"))
+                        + " {\"attribute\": \"grade\", \"op\": \"eq\", \"value\": null}, {\"any\": []}]}"))
                 .extracting(ProblemError::pointer)
-                .containsExactly("/rule/all/0", "/rule/all/1", "/rule/all/2/not", "/rule/all/3/value",
-                        "/rule/all/4/any");
+                .containsExactly(
+                        "/rule/all/0", "/rule/all/1", "/rule/all/2/not", "/rule/all/3/value", "/rule/all/4/any");
     }
 
     @Test
@@ -325,10 +401,12 @@ class RuleValidationTest {
     @Test
     void whereConditionsAreCheckedAgainstTheEventTable() {
         assertThat(errors("{\"event\": \"lecture_views\", \"where\": {\"attribute\": \"grade\", \"op\": \"eq\","
-                + " \"value\": \"x\"}, \"aggregate\": {\"fn\": \"count\"}, \"op\": \"gt\", \"value\": 0}"))
+                        + " \"value\": \"x\"}, \"aggregate\": {\"fn\": \"count\"}, \"op\": \"gt\", \"value\": 0}"))
                 .extracting(ProblemError::pointer, ProblemError::message)
-                .containsExactly(tuple("/rule/where/attribute", "unknown attribute 'grade' in event table"
-                        + " 'lecture_views'; known columns: learner_id, subject, viewed_at, watch_seconds"));
+                .containsExactly(tuple(
+                        "/rule/where/attribute",
+                        "unknown attribute 'grade' in event table"
+                                + " 'lecture_views'; known columns: learner_id, subject, viewed_at, watch_seconds"));
     }
 
     @Test

@@ -35,9 +35,12 @@ class SegmentCompilerBigQueryTest {
     static final ZoneId ZONE = ZoneId.of("Asia/Tokyo");
     static final Instant AS_OF = Instant.parse("2026-02-28T12:00:00Z");
     static final RetrySettings FAST = RetrySettings.newBuilder()
-            .setInitialRetryDelayDuration(Duration.ofMillis(1)).setRetryDelayMultiplier(1.0)
-            .setMaxRetryDelayDuration(Duration.ofMillis(1)).setTotalTimeoutDuration(Duration.ofSeconds(5))
-            .setMaxAttempts(3).build();
+            .setInitialRetryDelayDuration(Duration.ofMillis(1))
+            .setRetryDelayMultiplier(1.0)
+            .setMaxRetryDelayDuration(Duration.ofMillis(1))
+            .setTotalTimeoutDuration(Duration.ofSeconds(5))
+            .setMaxAttempts(3)
+            .build();
     static final String LEARNERS = " learners VALUES"
             + " ('L1', 'hs3', 'active', DATE '2026-03-15', TIMESTAMP '2026-02-27 10:00:00',"
             + "  TIMESTAMPTZ '2025-05-01 00:00:00+00', ['math', 'line'], 10, 0.2, true),"
@@ -55,9 +58,10 @@ class SegmentCompilerBigQueryTest {
             + " ('L2', 'math', TIMESTAMP '2026-02-28 21:00:00', 1200),"
             + " ('L2', 'math', TIMESTAMP '2026-02-28 21:00:01', 1200),"
             + " ('L4', 'science', TIMESTAMP '2026-01-31 21:00:00', 100)";
-    static final Map<String, String> SAVED = Map.of("math_tag",
-            "{\"attribute\": \"tags\", \"op\": \"contains\", \"value\": \"math\"}");
-    static final SegmentLookup LOOKUP = key -> Optional.ofNullable(SAVED.get(key)).map(GoldenRules::json);
+    static final Map<String, String> SAVED =
+            Map.of("math_tag", "{\"attribute\": \"tags\", \"op\": \"contains\", \"value\": \"math\"}");
+    static final SegmentLookup LOOKUP =
+            key -> Optional.ofNullable(SAVED.get(key)).map(GoldenRules::json);
 
     static BigQueryFakeServer fake;
     static BigQueryWarehouse bigQuery;
@@ -67,25 +71,49 @@ class SegmentCompilerBigQueryTest {
     static void seed() {
         fake = BigQueryFakeServer.start("test-project");
         fake.createDataset("learning");
-        fake.createTable("learning", "learners", FakeField.of("learner_id", "STRING"), FakeField.of("grade", "STRING"),
-                FakeField.of("plan_status", "STRING"), FakeField.of("exam_date", "DATE"),
-                FakeField.of("last_active_at", "DATETIME"), FakeField.of("signup_tz", "TIMESTAMP"),
-                FakeField.repeated("tags", "STRING"), FakeField.of("watch_minutes", "INT64"),
-                FakeField.of("churn", "FLOAT64"), FakeField.of("email_opt_in", "BOOL"));
-        fake.createTable("learning", "lecture_views", FakeField.of("learner_id", "STRING"),
-                FakeField.of("subject", "STRING"), FakeField.of("viewed_at", "DATETIME"),
+        fake.createTable(
+                "learning",
+                "learners",
+                FakeField.of("learner_id", "STRING"),
+                FakeField.of("grade", "STRING"),
+                FakeField.of("plan_status", "STRING"),
+                FakeField.of("exam_date", "DATE"),
+                FakeField.of("last_active_at", "DATETIME"),
+                FakeField.of("signup_tz", "TIMESTAMP"),
+                FakeField.repeated("tags", "STRING"),
+                FakeField.of("watch_minutes", "INT64"),
+                FakeField.of("churn", "FLOAT64"),
+                FakeField.of("email_opt_in", "BOOL"));
+        fake.createTable(
+                "learning",
+                "lecture_views",
+                FakeField.of("learner_id", "STRING"),
+                FakeField.of("subject", "STRING"),
+                FakeField.of("viewed_at", "DATETIME"),
                 FakeField.of("watch_seconds", "INT64"));
         fake.execute("INSERT INTO learning." + LEARNERS.strip(), "INSERT INTO learning." + VIEWS.strip());
-        bigQuery = new BigQueryWarehouse(new BigQuerySettings("test-project", "learning", null, fake.url(), null,
-                true, 1000, Duration.ofMinutes(2), null, FAST, FAST));
-        Path file = DuckDbFiles.create(Path.of("target", "test-data", "segment-rules", "bigquery-twin.duckdb"),
+        bigQuery = new BigQueryWarehouse(new BigQuerySettings(
+                "test-project",
+                "learning",
+                null,
+                fake.url(),
+                null,
+                true,
+                1000,
+                Duration.ofMinutes(2),
+                null,
+                FAST,
+                FAST));
+        Path file = DuckDbFiles.create(
+                Path.of("target", "test-data", "segment-rules", "bigquery-twin.duckdb"),
                 "SET TimeZone = 'UTC'",
                 "CREATE TABLE learners (learner_id VARCHAR, grade VARCHAR, plan_status VARCHAR, exam_date DATE,"
                         + " last_active_at TIMESTAMP, signup_tz TIMESTAMPTZ, tags VARCHAR[], watch_minutes BIGINT,"
                         + " churn DOUBLE, email_opt_in BOOLEAN)",
                 "CREATE TABLE lecture_views (learner_id VARCHAR, subject VARCHAR, viewed_at TIMESTAMP,"
                         + " watch_seconds BIGINT)",
-                "INSERT INTO" + LEARNERS, "INSERT INTO" + VIEWS);
+                "INSERT INTO" + LEARNERS,
+                "INSERT INTO" + VIEWS);
         duckDb = DuckDbWarehouse.open(new DuckDbWarehouse.Settings(file, true, null, null, null));
     }
 
@@ -103,8 +131,17 @@ class SegmentCompilerBigQueryTest {
     }
 
     static Catalog catalog(Warehouse w) {
-        return new CatalogReader(new CatalogSpec("learners", "learner_id", List.of("lecture_views"), Map.of(),
-                Map.of(), 50, Duration.ofHours(1)), Clock.systemUTC()).read(w);
+        return new CatalogReader(
+                        new CatalogSpec(
+                                "learners",
+                                "learner_id",
+                                List.of("lecture_views"),
+                                Map.of(),
+                                Map.of(),
+                                50,
+                                Duration.ofHours(1)),
+                        Clock.systemUTC())
+                .read(w);
     }
 
     static List<String> members(Warehouse w, String json) {
@@ -112,33 +149,37 @@ class SegmentCompilerBigQueryTest {
         Rule rule = GoldenRules.parse(json);
         assertThat(RuleValidator.validate(rule, "/rule", catalog, LOOKUP, null)).isEmpty();
         List<String> keys = new ArrayList<>();
-        w.query(new SegmentCompiler(w.dialect(), catalog, ZONE, LOOKUP).members(rule, AS_OF, List.of("grade"), null,
-                100), r -> keys.add((String) r.get(0)));
+        w.query(
+                new SegmentCompiler(w.dialect(), catalog, ZONE, LOOKUP)
+                        .members(rule, AS_OF, List.of("grade"), null, 100),
+                r -> keys.add((String) r.get(0)));
         return keys;
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"attribute\": \"grade\", \"op\": \"in\", \"values\": [\"hs3\", \"ronin\"]}",
-            "{\"attribute\": \"grade\", \"op\": \"starts_with\", \"value\": \"h\"}",
-            "{\"any\": [{\"attribute\": \"grade\", \"op\": \"ends_with\", \"value\": \"1\"},"
-                    + " {\"attribute\": \"plan_status\", \"op\": \"contains\", \"value\": \"aps\"}]}",
-            "{\"attribute\": \"last_active_at\", \"op\": \"within_last\", \"duration\": \"P7D\"}",
-            "{\"not\": {\"attribute\": \"last_active_at\", \"op\": \"before_last\", \"duration\": \"P7D\"}}",
-            "{\"attribute\": \"exam_date\", \"op\": \"within_next\", \"duration\": \"P60D\"}",
-            "{\"attribute\": \"signup_tz\", \"op\": \"between\", \"from\": \"2025-01-01\", \"to\": \"2025-12-31\"}",
-            "{\"attribute\": \"tags\", \"op\": \"contains_all\", \"values\": [\"math\", \"line\"]}",
-            "{\"attribute\": \"tags\", \"op\": \"contains_any\", \"values\": [\"science\", \"english\"]}",
-            "{\"all\": [{\"segment\": \"math_tag\"}, {\"attribute\": \"email_opt_in\", \"op\": \"is_true\"}]}",
-            "{\"attribute\": \"churn\", \"op\": \"between\", \"from\": 0.1, \"to\": 0.5}",
-            "{\"event\": \"lecture_views\", \"where\": {\"attribute\": \"subject\", \"op\": \"eq\", \"value\": \"math\"},"
-                    + " \"within_last\": \"P28D\", \"aggregate\": {\"fn\": \"count\"}, \"op\": \"gte\", \"value\": 1}",
-            "{\"event\": \"lecture_views\", \"within_last\": \"P14D\", \"aggregate\": {\"fn\": \"count\"},"
-                    + " \"op\": \"eq\", \"value\": 0}",
-            "{\"event\": \"lecture_views\", \"aggregate\": {\"fn\": \"sum\", \"attribute\": \"watch_seconds\"},"
-                    + " \"op\": \"lt\", \"value\": 1000}",
-            "{\"event\": \"lecture_views\", \"aggregate\": {\"fn\": \"max\", \"attribute\": \"viewed_at\"},"
-                    + " \"op\": \"lt\", \"value\": \"2026-02-28\"}"})
+    @ValueSource(
+            strings = {
+                "{\"attribute\": \"grade\", \"op\": \"in\", \"values\": [\"hs3\", \"ronin\"]}",
+                "{\"attribute\": \"grade\", \"op\": \"starts_with\", \"value\": \"h\"}",
+                "{\"any\": [{\"attribute\": \"grade\", \"op\": \"ends_with\", \"value\": \"1\"},"
+                        + " {\"attribute\": \"plan_status\", \"op\": \"contains\", \"value\": \"aps\"}]}",
+                "{\"attribute\": \"last_active_at\", \"op\": \"within_last\", \"duration\": \"P7D\"}",
+                "{\"not\": {\"attribute\": \"last_active_at\", \"op\": \"before_last\", \"duration\": \"P7D\"}}",
+                "{\"attribute\": \"exam_date\", \"op\": \"within_next\", \"duration\": \"P60D\"}",
+                "{\"attribute\": \"signup_tz\", \"op\": \"between\", \"from\": \"2025-01-01\", \"to\": \"2025-12-31\"}",
+                "{\"attribute\": \"tags\", \"op\": \"contains_all\", \"values\": [\"math\", \"line\"]}",
+                "{\"attribute\": \"tags\", \"op\": \"contains_any\", \"values\": [\"science\", \"english\"]}",
+                "{\"all\": [{\"segment\": \"math_tag\"}, {\"attribute\": \"email_opt_in\", \"op\": \"is_true\"}]}",
+                "{\"attribute\": \"churn\", \"op\": \"between\", \"from\": 0.1, \"to\": 0.5}",
+                "{\"event\": \"lecture_views\", \"where\": {\"attribute\": \"subject\", \"op\": \"eq\", \"value\": \"math\"},"
+                        + " \"within_last\": \"P28D\", \"aggregate\": {\"fn\": \"count\"}, \"op\": \"gte\", \"value\": 1}",
+                "{\"event\": \"lecture_views\", \"within_last\": \"P14D\", \"aggregate\": {\"fn\": \"count\"},"
+                        + " \"op\": \"eq\", \"value\": 0}",
+                "{\"event\": \"lecture_views\", \"aggregate\": {\"fn\": \"sum\", \"attribute\": \"watch_seconds\"},"
+                        + " \"op\": \"lt\", \"value\": 1000}",
+                "{\"event\": \"lecture_views\", \"aggregate\": {\"fn\": \"max\", \"attribute\": \"viewed_at\"},"
+                        + " \"op\": \"lt\", \"value\": \"2026-02-28\"}"
+            })
     void bigQueryReturnsTheSameMembersAsDuckDb(String rule) {
         List<String> expected = members(duckDb, rule);
 

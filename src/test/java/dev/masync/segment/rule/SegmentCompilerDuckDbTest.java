@@ -28,30 +28,38 @@ class SegmentCompilerDuckDbTest {
     @MethodSource("goldens")
     void countEqualsHandWrittenSql(GoldenRules.Golden golden) {
         Rule rule = GoldenRules.parse(golden.rule());
-        assertThat(RuleValidator.validate(rule, "/rule", DemoFixture.catalog(), GoldenRules.LOOKUP, null)).isEmpty();
+        assertThat(RuleValidator.validate(rule, "/rule", DemoFixture.catalog(), GoldenRules.LOOKUP, null))
+                .isEmpty();
 
         long count = DemoFixture.single(compiler().count(rule, AS_OF));
 
         assertThat(count).isEqualTo(DemoFixture.single(BoundQuery.of(golden.oracle())));
-        assertThat(count).as("a rule that selects nobody or everybody proves little").isBetween(1L, 2999L);
+        assertThat(count)
+                .as("a rule that selects nobody or everybody proves little")
+                .isBetween(1L, 2999L);
     }
 
     @Test
     void learnersWithoutAnyEventsCountAsZero() {
-        Rule noQuiz = GoldenRules.parse(GoldenRules.ALL.stream().filter(g -> g.name().equals("no_quiz_14d"))
-                .findFirst().orElseThrow().rule());
+        Rule noQuiz = GoldenRules.parse(GoldenRules.ALL.stream()
+                .filter(g -> g.name().equals("no_quiz_14d"))
+                .findFirst()
+                .orElseThrow()
+                .rule());
         long neverQuizzed = DemoFixture.single(BoundQuery.of(
                 "SELECT count(*) FROM learners WHERE learner_id NOT IN (SELECT learner_id FROM quiz_attempts)"));
         assertThat(neverQuizzed).isPositive();
 
         List<String> members = new ArrayList<>();
-        DemoFixture.warehouse().query(compiler().members(noQuiz, AS_OF, List.of(), null, 3000),
-                r -> members.add((String) r.get(0)));
+        DemoFixture.warehouse()
+                .query(compiler().members(noQuiz, AS_OF, List.of(), null, 3000), r -> members.add((String) r.get(0)));
 
         List<String> never = new ArrayList<>();
-        DemoFixture.warehouse().query(BoundQuery.of(
-                "SELECT learner_id FROM learners WHERE learner_id NOT IN (SELECT learner_id FROM quiz_attempts)"),
-                r -> never.add((String) r.get(0)));
+        DemoFixture.warehouse()
+                .query(
+                        BoundQuery.of(
+                                "SELECT learner_id FROM learners WHERE learner_id NOT IN (SELECT learner_id FROM quiz_attempts)"),
+                        r -> never.add((String) r.get(0)));
         assertThat(members).containsAll(never);
     }
 
@@ -59,8 +67,13 @@ class SegmentCompilerDuckDbTest {
     void membersPageByKeyWithAttributes() {
         Rule rule = GoldenRules.parse("{\"attribute\": \"grade\", \"op\": \"eq\", \"value\": \"ronin\"}");
         List<Row> first = DemoFixture.rows(compiler().members(rule, AS_OF, List.of("grade", "exam_date"), null, 100));
-        List<Row> second = DemoFixture.rows(compiler().members(rule, AS_OF, List.of("grade", "exam_date"),
-                (String) first.get(99).get(0), 1000));
+        List<Row> second = DemoFixture.rows(compiler()
+                .members(
+                        rule,
+                        AS_OF,
+                        List.of("grade", "exam_date"),
+                        (String) first.get(99).get(0),
+                        1000));
 
         assertThat(first).hasSize(100);
         assertThat(first.get(0).columns()).containsExactly("learner_id", "grade", "exam_date");
@@ -75,17 +88,20 @@ class SegmentCompilerDuckDbTest {
     @Test
     void changeCountsEnteringLeavingAndStayingWithSamples() {
         Rule saved = GoldenRules.parse("{\"attribute\": \"grade\", \"op\": \"in\", \"values\": [\"hs2\", \"hs3\"]}");
-        Rule proposed = GoldenRules.parse("{\"attribute\": \"grade\", \"op\": \"in\", \"values\": [\"hs3\", \"ronin\"]}");
+        Rule proposed =
+                GoldenRules.parse("{\"attribute\": \"grade\", \"op\": \"in\", \"values\": [\"hs3\", \"ronin\"]}");
 
         Row row = DemoFixture.rows(compiler().change(saved, proposed, AS_OF, 5)).get(0);
 
-        assertThat(row.columns()).containsExactly("entering", "leaving", "staying", "entering_sample",
-                "leaving_sample", "staying_sample");
+        assertThat(row.columns())
+                .containsExactly(
+                        "entering", "leaving", "staying", "entering_sample", "leaving_sample", "staying_sample");
         assertThat(row.values().subList(0, 3)).containsExactly(284L, 386L, 740L);
         List<String> firstRonin = new ArrayList<>();
-        DemoFixture.warehouse().query(BoundQuery.of(
-                "SELECT learner_id FROM learners WHERE grade = 'ronin' ORDER BY 1 LIMIT 5"),
-                r -> firstRonin.add((String) r.get(0)));
+        DemoFixture.warehouse()
+                .query(
+                        BoundQuery.of("SELECT learner_id FROM learners WHERE grade = 'ronin' ORDER BY 1 LIMIT 5"),
+                        r -> firstRonin.add((String) r.get(0)));
         assertThat((List<?>) row.get("entering_sample")).isEqualTo(firstRonin);
         assertThat((List<?>) row.get("leaving_sample")).hasSize(5);
     }
@@ -107,7 +123,8 @@ class SegmentCompilerDuckDbTest {
         Explanation e = compiler().explain(rule, AS_OF, learner);
         Row row = DemoFixture.rows(e.query()).get(0);
 
-        assertThat(e.columns()).extracting(Explanation.Column::name, Explanation.Column::pointer)
+        assertThat(e.columns())
+                .extracting(Explanation.Column::name, Explanation.Column::pointer)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("in_segment", "/rule"),
                         org.assertj.core.groups.Tuple.tuple("c1", "/rule"),
@@ -117,6 +134,7 @@ class SegmentCompilerDuckDbTest {
                         org.assertj.core.groups.Tuple.tuple("c4", "/rule/all/1/not"),
                         org.assertj.core.groups.Tuple.tuple("v4", "/rule/all/1/not"));
         assertThat(row.values()).containsExactly(true, true, true, "hs3", true, false, quizzes);
-        assertThat(DemoFixture.rows(compiler().explain(rule, AS_OF, "nobody").query())).isEmpty();
+        assertThat(DemoFixture.rows(compiler().explain(rule, AS_OF, "nobody").query()))
+                .isEmpty();
     }
 }

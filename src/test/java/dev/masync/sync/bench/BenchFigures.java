@@ -13,17 +13,21 @@ import java.util.regex.Pattern;
 /** The arithmetic of {@link SyncBenchmark}, kept apart so that it is unit-tested. */
 final class BenchFigures {
 
-    private BenchFigures() {
-    }
+    private BenchFigures() {}
 
     /** What the unified GC log ({@code -Xlog:gc*:file=…}) says about the heap. */
-    record GcSummary(String collector, int collections, long peakAfterGcBytes, long peakBeforeGcBytes,
-                     long maxCommittedBytes, int fullCollections) {
-    }
+    record GcSummary(
+            String collector,
+            int collections,
+            long peakAfterGcBytes,
+            long peakBeforeGcBytes,
+            long maxCommittedBytes,
+            int fullCollections) {}
 
     /** A pause line of the {@code gc} tag: {@code GC(12) Pause Young (Normal) (G1 Evacuation Pause) 45M->12M(256M)}. */
-    private static final Pattern PAUSE = Pattern.compile(
-            "GC\\((\\d+)\\) (Pause .*?) (\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
+    private static final Pattern PAUSE =
+            Pattern.compile("GC\\((\\d+)\\) (Pause .*?) (\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
+
     private static final Pattern USING = Pattern.compile("\\[gc *\\] Using (\\S+)");
 
     /**
@@ -75,8 +79,7 @@ final class BenchFigures {
     }
 
     /** One poll of the receiver's counters. */
-    record Sample(Instant at, long records, long requests, long tooManyRequests) {
-    }
+    record Sample(Instant at, long records, long requests, long tooManyRequests) {}
 
     /**
      * Records per second over the steady part of a push: from one rate-limit window after the first request to one

@@ -50,7 +50,8 @@ class BenchFiguresTest {
         }
         double rate = BenchFigures.steadyRate(samples, t0, t0.plusSeconds(60), Duration.ofSeconds(10));
         assertThat(rate).isCloseTo(1900, within(0.001));
-        assertThat(BenchFigures.steadyRate(samples, t0, t0.plusSeconds(20), Duration.ofSeconds(10))).isNaN();
+        assertThat(BenchFigures.steadyRate(samples, t0, t0.plusSeconds(20), Duration.ofSeconds(10)))
+                .isNaN();
         assertThat(BenchFigures.recordsAt(samples, t0.plusMillis(10_500))).isCloseTo(500 + 950, within(0.001));
     }
 

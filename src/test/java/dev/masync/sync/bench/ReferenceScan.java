@@ -39,8 +39,7 @@ import java.util.Map;
 public final class ReferenceScan {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ReferenceScan() {
-    }
+    private ReferenceScan() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 8) {
@@ -58,12 +57,12 @@ public final class ReferenceScan {
         String memoryLimit = args[7];
         int runs = args.length > 8 ? Integer.parseInt(args[8]) : 5;
 
-        try (DuckDbWarehouse wh = DuckDbWarehouse.open(new DuckDbWarehouse.Settings(file, true, memoryLimit, threads,
-                null))) {
+        try (DuckDbWarehouse wh =
+                DuckDbWarehouse.open(new DuckDbWarehouse.Settings(file, true, memoryLimit, threads, null))) {
             CatalogSpec spec = new CatalogSpec(table, key, events, Map.of(), Map.of(), 50, Duration.ofHours(1));
             Catalog catalog = new CatalogReader(spec, Clock.systemUTC()).read(wh);
-            SegmentCompiler compiler = new SegmentCompiler(wh.dialect(), catalog, ZoneId.of("Asia/Tokyo"),
-                    SegmentLookup.none());
+            SegmentCompiler compiler =
+                    new SegmentCompiler(wh.dialect(), catalog, ZoneId.of("Asia/Tokyo"), SegmentLookup.none());
             Rule rule = rule(ruleJson, catalog);
             BoundQuery scan = scan(wh, compiler, rule, key, columns);
 
@@ -109,8 +108,7 @@ public final class ReferenceScan {
         if (!parsed.ok()) {
             throw new IllegalStateException("rule does not parse: " + parsed.errors());
         }
-        List<ProblemError> errors = RuleValidator.validate(parsed.rule(), "/rule", catalog, SegmentLookup.none(),
-                null);
+        List<ProblemError> errors = RuleValidator.validate(parsed.rule(), "/rule", catalog, SegmentLookup.none(), null);
         if (!errors.isEmpty()) {
             throw new IllegalStateException("rule is invalid: " + errors);
         }

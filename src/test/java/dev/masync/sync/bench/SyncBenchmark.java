@@ -71,17 +71,23 @@ public final class SyncBenchmark {
 
     /** Demo: learners who completed a lecture in the last 28 days (32.8 % of the 1 M demo). */
     static final String DEMO_RULE = "{\"attribute\": \"lectures_completed_28d\", \"op\": \"gte\", \"value\": 1}";
+
     static final List<String[]> DEMO_MAPPING = List.of(
-            new String[] {"grade", "grade", "auto"}, new String[] {"plan", "plan", "auto"},
-            new String[] {"plan_status", "plan_status", "auto"}, new String[] {"streak_days", "streak_days", "auto"},
+            new String[] {"grade", "grade", "auto"},
+            new String[] {"plan", "plan", "auto"},
+            new String[] {"plan_status", "plan_status", "auto"},
+            new String[] {"streak_days", "streak_days", "auto"},
             new String[] {"favorite_subject", "favorite_subject", "auto"},
             new String[] {"last_active_at", "last_active_at", "datetime"});
 
     /** Synthetic: 30 % by construction. */
     static final String SYNTHETIC_RULE = "{\"attribute\": \"activity_pct\", \"op\": \"lt\", \"value\": 30}";
+
     static final List<String[]> SYNTHETIC_MAPPING = List.of(
-            new String[] {"email", "email", "auto"}, new String[] {"grade", "grade", "auto"},
-            new String[] {"plan", "plan", "auto"}, new String[] {"score", "score", "auto"},
+            new String[] {"email", "email", "auto"},
+            new String[] {"grade", "grade", "auto"},
+            new String[] {"plan", "plan", "auto"},
+            new String[] {"score", "score", "auto"},
             new String[] {"streak_days", "streak_days", "auto"},
             new String[] {"last_active_at", "last_active_at", "datetime"});
 
@@ -93,15 +99,15 @@ public final class SyncBenchmark {
     private final boolean jfr;
     private final List<Row> table = new ArrayList<>();
     private final Map<String, Object> figures = new LinkedHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** One line of the summary: a target, what was measured, whether it was met ({@code null}: informational). */
-    record Row(String target, String measured, Boolean met) {
-    }
+    record Row(String target, String measured, Boolean met) {}
 
     /** What one run left behind. */
-    record RunResult(String label, JsonNode run, ReceiverStats stats, List<BenchFigures.Sample> samples,
-                     double cpuSeconds) {
+    record RunResult(
+            String label, JsonNode run, ReceiverStats stats, List<BenchFigures.Sample> samples, double cpuSeconds) {
         long counts(String name) {
             return run.path("counts").path(name).asLong();
         }
@@ -120,11 +126,10 @@ public final class SyncBenchmark {
     }
 
     /** The reference scan's figures. */
-    record Reference(long medianMs, long minMs, long maxMs, long members, String sql) {
-    }
+    record Reference(long medianMs, long minMs, long maxMs, long members, String sql) {}
 
-    private SyncBenchmark(Path work, int learners, List<Integer> heapSizes, String duckDbThreads, boolean pin,
-                          boolean jfr) {
+    private SyncBenchmark(
+            Path work, int learners, List<Integer> heapSizes, String duckDbThreads, boolean pin, boolean jfr) {
         this.work = work;
         this.jfr = jfr;
         this.learners = learners;
@@ -146,7 +151,10 @@ public final class SyncBenchmark {
                 case "--scenario" -> scenario = args[++i];
                 case "--work" -> work = Path.of(args[++i]);
                 case "--learners" -> learners = Integer.parseInt(args[++i]);
-                case "--heap-sizes" -> heapSizes = Stream.of(args[++i].split(",")).map(Integer::valueOf).toList();
+                case "--heap-sizes" ->
+                    heapSizes = Stream.of(args[++i].split(","))
+                            .map(Integer::valueOf)
+                            .toList();
                 case "--duckdb-threads" -> threads = args[++i];
                 case "--no-pin" -> pin = false;
                 case "--jfr" -> jfr = true;
@@ -157,13 +165,15 @@ public final class SyncBenchmark {
                 }
             }
         }
-        boolean canPin = pin && Runtime.getRuntime().availableProcessors() >= 2
+        boolean canPin = pin
+                && Runtime.getRuntime().availableProcessors() >= 2
                 && Files.isExecutable(Path.of("/usr/bin/taskset"));
         Files.createDirectories(work);
         SyncBenchmark bench = new SyncBenchmark(work.toAbsolutePath(), learners, heapSizes, threads, canPin, jfr);
         String loadAtStart = loadAverage();
-        bench.log("start: scenario %s, work %s, pinning %s, DuckDB threads %s, load %s", scenario, work,
-                canPin ? "daemon CPU 0, receiver CPU 1" : "off", threads, loadAtStart);
+        bench.log(
+                "start: scenario %s, work %s, pinning %s, DuckDB threads %s, load %s",
+                scenario, work, canPin ? "daemon CPU 0, receiver CPU 1" : "off", threads, loadAtStart);
         if (scenario.equals("all") || scenario.equals("demo")) {
             bench.demoScenario();
         }
@@ -173,8 +183,10 @@ public final class SyncBenchmark {
         String loadAtEnd = loadAverage();
         bench.figures.put("loadAtStart", loadAtStart);
         bench.figures.put("loadAtEnd", loadAtEnd);
-        bench.table.add(new Row("machine load (/proc/loadavg: 1, 5, 15 min) at start / end (information)",
-                loadAtStart.replaceAll(" \\S+ \\S+$", "") + " / " + loadAtEnd.replaceAll(" \\S+ \\S+$", ""), null));
+        bench.table.add(new Row(
+                "machine load (/proc/loadavg: 1, 5, 15 min) at start / end (information)",
+                loadAtStart.replaceAll(" \\S+ \\S+$", "") + " / " + loadAtEnd.replaceAll(" \\S+ \\S+$", ""),
+                null));
         bench.printSummary();
     }
 
@@ -191,15 +203,28 @@ public final class SyncBenchmark {
         Files.copy(cache, warehouse, StandardCopyOption.REPLACE_EXISTING);
         List<String> columns = columns(DEMO_MAPPING);
 
-        Reference ref0 = reference(warehouse, "learner_status", "lecture_views,quiz_attempts", DEMO_RULE, columns,
+        Reference ref0 = reference(
+                warehouse,
+                "learner_status",
+                "lecture_views,quiz_attempts",
+                DEMO_RULE,
+                columns,
                 dir.resolve("reference-day0.log"));
-        log("reference scan, day 0: median %d ms (min %d, max %d), %,d members", ref0.medianMs(), ref0.minMs(),
-                ref0.maxMs(), ref0.members());
+        log(
+                "reference scan, day 0: median %d ms (min %d, max %d), %,d members",
+                ref0.medianMs(), ref0.minMs(), ref0.maxMs(), ref0.members());
 
-        List<String> receiverFlags = List.of("--limit", LIMIT + "/PT10S", "--max-batch", String.valueOf(BATCH),
-                "--secret", SECRET, "--threads", "8");
-        try (ReceiverProcess receiver = ReceiverProcess.start(cpu(1), List.of("-Xmx1g"), receiverFlags,
-                dir.resolve("receiver.log"))) {
+        List<String> receiverFlags = List.of(
+                "--limit",
+                LIMIT + "/PT10S",
+                "--max-batch",
+                String.valueOf(BATCH),
+                "--secret",
+                SECRET,
+                "--threads",
+                "8");
+        try (ReceiverProcess receiver =
+                ReceiverProcess.start(cpu(1), List.of("-Xmx1g"), receiverFlags, dir.resolve("receiver.log"))) {
             Map<String, String> props = new LinkedHashMap<>();
             props.put("masync.demo.enabled", "true");
             props.put("masync.warehouse.duckdb.path", warehouse.toString());
@@ -208,8 +233,9 @@ public final class SyncBenchmark {
             try {
                 api.post("/api/v1/segments", segment("bench_active_28d", DEMO_RULE));
                 api.post("/api/v1/destinations", destination("bench_hubspot", receiver.url("/hook"), true));
-                api.post("/api/v1/syncs", sync("bench_active_28d_to_hubspot", "bench_active_28d", "bench_hubspot",
-                        DEMO_MAPPING));
+                api.post(
+                        "/api/v1/syncs",
+                        sync("bench_active_28d_to_hubspot", "bench_active_28d", "bench_hubspot", DEMO_MAPPING));
                 long learnerRows = api.get("/api/v1/demo").path("learners").asLong();
 
                 RunResult full = run(api, receiver, daemon, "bench_active_28d_to_hubspot", "full push");
@@ -226,10 +252,16 @@ public final class SyncBenchmark {
                 long hwm = vmHwm(daemon.pid());
                 daemon.stop();
                 BenchFigures.GcSummary gc = BenchFigures.gcSummary(dir.resolve("gc.log"));
-                Reference ref1 = reference(warehouse, "learner_status", "lecture_views,quiz_attempts", DEMO_RULE,
-                        columns, dir.resolve("reference-day1.log"));
-                log("reference scan, day 1: median %d ms (min %d, max %d), %,d members", ref1.medianMs(),
-                        ref1.minMs(), ref1.maxMs(), ref1.members());
+                Reference ref1 = reference(
+                        warehouse,
+                        "learner_status",
+                        "lecture_views,quiz_attempts",
+                        DEMO_RULE,
+                        columns,
+                        dir.resolve("reference-day1.log"));
+                log(
+                        "reference scan, day 1: median %d ms (min %d, max %d), %,d members",
+                        ref1.medianMs(), ref1.minMs(), ref1.maxMs(), ref1.members());
                 reportDemo(learnerRows, ref0, ref1, full, reruns, day1, advanceMs, gc, hwm);
             } finally {
                 if (daemon.isAlive()) {
@@ -239,16 +271,34 @@ public final class SyncBenchmark {
         }
     }
 
-    private void reportDemo(long learnerRows, Reference ref0, Reference ref1, RunResult full, List<RunResult> reruns,
-                            RunResult day1, long advanceMs, BenchFigures.GcSummary gc, long hwm) {
+    private void reportDemo(
+            long learnerRows,
+            Reference ref0,
+            Reference ref1,
+            RunResult full,
+            List<RunResult> reruns,
+            RunResult day1,
+            long advanceMs,
+            BenchFigures.GcSummary gc,
+            long hwm) {
         // the rerun whose diff is the median of the reruns
-        RunResult rerun = reruns.stream().sorted(Comparator.comparingLong(r -> r.phase("diff")))
-                .toList().get(reruns.size() / 2);
+        RunResult rerun = reruns.stream()
+                .sorted(Comparator.comparingLong(r -> r.phase("diff")))
+                .toList()
+                .get(reruns.size() / 2);
         double share = 100.0 * full.counts("evaluated") / learnerRows;
-        table.add(new Row("dataset: 1 M demo learners, ~30 % segment, ~6 mapped attributes",
-                String.format(Locale.ROOT, "%,d learners; segment %,d (%.1f %%); %d mapped attributes + identity;"
-                                + " one-day advance %.1f s", learnerRows, full.counts("evaluated"), share,
-                        DEMO_MAPPING.size(), advanceMs / 1000.0), null));
+        table.add(new Row(
+                "dataset: 1 M demo learners, ~30 % segment, ~6 mapped attributes",
+                String.format(
+                        Locale.ROOT,
+                        "%,d learners; segment %,d (%.1f %%); %d mapped attributes + identity;"
+                                + " one-day advance %.1f s",
+                        learnerRows,
+                        full.counts("evaluated"),
+                        share,
+                        DEMO_MAPPING.size(),
+                        advanceMs / 1000.0),
+                null));
         List<RunResult> all = new ArrayList<>(List.of(full));
         all.addAll(reruns);
         all.add(day1);
@@ -258,11 +308,18 @@ public final class SyncBenchmark {
         for (RunResult r : List.of(full, day1)) {
             requestsRow(r);
         }
-        long rerunRequests = reruns.stream().mapToLong(r -> r.counts("requests") + r.stats().requests()).sum();
+        long rerunRequests = reruns.stream()
+                .mapToLong(r -> r.counts("requests") + r.stats().requests())
+                .sum();
         boolean rerunsOk = reruns.stream().allMatch(r -> r.status().equals("succeeded"));
-        table.add(new Row("rerun with no change sends 0 requests",
-                String.format(Locale.ROOT, "%d requests in %d reruns (daemon and receiver counted), all %s",
-                        rerunRequests, reruns.size(), rerunsOk ? "succeeded" : "NOT succeeded"),
+        table.add(new Row(
+                "rerun with no change sends 0 requests",
+                String.format(
+                        Locale.ROOT,
+                        "%d requests in %d reruns (daemon and receiver counted), all %s",
+                        rerunRequests,
+                        reruns.size(),
+                        rerunsOk ? "succeeded" : "NOT succeeded"),
                 rerunRequests == 0 && rerunsOk));
         diffRow("diff ≤ 4× reference scan: full push", full, ref0);
         diffRow("diff ≤ 4× reference scan: rerun (median of " + reruns.size() + ")", rerun, ref0);
@@ -272,24 +329,44 @@ public final class SyncBenchmark {
             double steady = BenchFigures.steadyRate(r.samples(), s.firstRequestAt(), s.lastOkAt(), WINDOW);
             double overall = s.records() / Math.max(0.001, s.activeSpan().toNanos() / 1e9);
             boolean measurable = !Double.isNaN(steady);
-            table.add(new Row("records/s ≥ 95 % of 1,900/s (" + r.label() + ")",
-                    measurable ? String.format(Locale.ROOT, "steady %.0f/s = %.1f %% of the ceiling (whole push"
-                                    + " %.0f/s over %.0f s)", steady, 100 * steady / CEILING, overall,
-                            s.activeSpan().toMillis() / 1000.0)
+            table.add(new Row(
+                    "records/s ≥ 95 % of 1,900/s (" + r.label() + ")",
+                    measurable
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "steady %.0f/s = %.1f %% of the ceiling (whole push" + " %.0f/s over %.0f s)",
+                                    steady,
+                                    100 * steady / CEILING,
+                                    overall,
+                                    s.activeSpan().toMillis() / 1000.0)
                             : "push shorter than three windows: not measurable",
                     measurable ? steady >= 0.95 * CEILING : null));
-            table.add(new Row("429s ≤ 0.5 % of requests (" + r.label() + ")",
-                    String.format(Locale.ROOT, "%d of %d (%.2f %%); most admitted in one 10 s window %d of %d",
-                            s.tooManyRequests(), s.requests(), 100 * s.tooManyRequestsFraction(),
-                            s.maxAdmittedInWindow(), LIMIT), s.tooManyRequestsFraction() <= 0.005));
+            table.add(new Row(
+                    "429s ≤ 0.5 % of requests (" + r.label() + ")",
+                    String.format(
+                            Locale.ROOT,
+                            "%d of %d (%.2f %%); most admitted in one 10 s window %d of %d",
+                            s.tooManyRequests(),
+                            s.requests(),
+                            100 * s.tooManyRequestsFraction(),
+                            s.maxAdmittedInWindow(),
+                            LIMIT),
+                    s.tooManyRequestsFraction() <= 0.005));
         }
         for (RunResult r : List.of(full, day1)) {
             firstRequestRow(r);
         }
-        table.add(new Row("demo run: peak heap after GC with -Xmx256m (information)",
-                String.format(Locale.ROOT, "%s after GC (%d collections, %s, %d full); peak RSS %s",
-                        BenchFigures.mib(gc.peakAfterGcBytes()), gc.collections(), gc.collector(),
-                        gc.fullCollections(), BenchFigures.mib(hwm)), null));
+        table.add(new Row(
+                "demo run: peak heap after GC with -Xmx256m (information)",
+                String.format(
+                        Locale.ROOT,
+                        "%s after GC (%d collections, %s, %d full); peak RSS %s",
+                        BenchFigures.mib(gc.peakAfterGcBytes()),
+                        gc.collections(),
+                        gc.collector(),
+                        gc.fullCollections(),
+                        BenchFigures.mib(hwm)),
+                null));
         figures.put("demo.reference.day0", ref0);
         figures.put("demo.reference.day1", ref1);
         figures.put("demo.gc", gc);
@@ -305,21 +382,42 @@ public final class SyncBenchmark {
                 + BenchFigures.requestsFor(r.counts("left"), BATCH);
         ReceiverStats s = r.stats();
         long faults = s.tooManyRequests() + s.clientErrors() + s.serverErrors() + s.dropped();
-        boolean met = r.counts("requests") == expected && s.requests() == expected && s.records() == records
-                && faults == 0 && r.counts("retried") == 0 && r.status().equals("succeeded");
-        table.add(new Row("requests = Σ ceil(changed / 100), no faults (" + r.label() + ")",
-                String.format(Locale.ROOT, "%d requests (receiver %d) for %,d records (entered %,d, changed %,d,"
+        boolean met = r.counts("requests") == expected
+                && s.requests() == expected
+                && s.records() == records
+                && faults == 0
+                && r.counts("retried") == 0
+                && r.status().equals("succeeded");
+        table.add(new Row(
+                "requests = Σ ceil(changed / 100), no faults (" + r.label() + ")",
+                String.format(
+                        Locale.ROOT,
+                        "%d requests (receiver %d) for %,d records (entered %,d, changed %,d,"
                                 + " left %,d): expected ceil(%,d/100) = %d (Σ per op %d); receiver got %,d records,"
-                                + " %d faults, %d oversized; status %s", r.counts("requests"), s.requests(), records,
-                        r.counts("entered"), r.counts("changed"), r.counts("left"), records, expected, perOp,
-                        s.records(), faults, s.oversizedBatches(), r.status()), met));
+                                + " %d faults, %d oversized; status %s",
+                        r.counts("requests"),
+                        s.requests(),
+                        records,
+                        r.counts("entered"),
+                        r.counts("changed"),
+                        r.counts("left"),
+                        records,
+                        expected,
+                        perOp,
+                        s.records(),
+                        faults,
+                        s.oversizedBatches(),
+                        r.status()),
+                met));
     }
 
     private void diffRow(String target, RunResult r, Reference ref) {
         long diff = r.phase("diff");
         double ratio = (double) diff / Math.max(1, ref.medianMs());
-        table.add(new Row(target, String.format(Locale.ROOT, "diff %d ms / scan %d ms = %.2f×", diff,
-                ref.medianMs(), ratio), ratio <= 4.0));
+        table.add(new Row(
+                target,
+                String.format(Locale.ROOT, "diff %d ms / scan %d ms = %.2f×", diff, ref.medianMs(), ratio),
+                ratio <= 4.0));
     }
 
     private void firstRequestRow(RunResult r) {
@@ -331,9 +429,15 @@ public final class SyncBenchmark {
         }
         long first = Duration.between(r.startedAt(), s.firstRequestAt()).toMillis();
         double bound = 1.2 * diff + 2000;
-        table.add(new Row("first request ≤ 1.2 × diff + 2 s (" + r.label() + ")",
-                String.format(Locale.ROOT, "%d ms after the run started; bound 1.2 × %d + 2000 = %.0f ms", first,
-                        diff, bound), first <= bound));
+        table.add(new Row(
+                "first request ≤ 1.2 × diff + 2 s (" + r.label() + ")",
+                String.format(
+                        Locale.ROOT,
+                        "%d ms after the run started; bound 1.2 × %d + 2000 = %.0f ms",
+                        first,
+                        diff,
+                        bound),
+                first <= bound));
     }
 
     // ---------------------------------------------------------------------------------------------- heap scenario
@@ -349,12 +453,14 @@ public final class SyncBenchmark {
             }
             Path dir = fresh(work.resolve("heap-run-" + n));
             List<String> columns = columns(SYNTHETIC_MAPPING);
-            Reference ref = reference(cache, "learners", "events", SYNTHETIC_RULE, columns,
-                    dir.resolve("reference.log"));
+            Reference ref =
+                    reference(cache, "learners", "events", SYNTHETIC_RULE, columns, dir.resolve("reference.log"));
             log("synthetic %,d: reference scan median %d ms, %,d members", n, ref.medianMs(), ref.members());
             // the receiver keeps every key's fields: about 0.5 KB per record
             String receiverHeap = "-Xmx" + Math.max(1, (int) Math.ceil(ref.members() * 700.0 / (1 << 30)) + 1) + "g";
-            try (ReceiverProcess receiver = ReceiverProcess.start(cpu(1), List.of(receiverHeap),
+            try (ReceiverProcess receiver = ReceiverProcess.start(
+                    cpu(1),
+                    List.of(receiverHeap),
                     List.of("--max-batch", String.valueOf(BATCH), "--secret", SECRET, "--threads", "4"),
                     dir.resolve("receiver.log"))) {
                 Map<String, String> props = new LinkedHashMap<>();
@@ -368,8 +474,13 @@ public final class SyncBenchmark {
                 try {
                     api.post("/api/v1/segments", segment("bench_synthetic_30", SYNTHETIC_RULE));
                     api.post("/api/v1/destinations", destination("bench_unpaced", receiver.url("/hook"), false));
-                    api.post("/api/v1/syncs", sync("bench_synthetic_to_unpaced", "bench_synthetic_30", "bench_unpaced",
-                            SYNTHETIC_MAPPING));
+                    api.post(
+                            "/api/v1/syncs",
+                            sync(
+                                    "bench_synthetic_to_unpaced",
+                                    "bench_synthetic_30",
+                                    "bench_unpaced",
+                                    SYNTHETIC_MAPPING));
                     RunResult r = run(api, receiver, daemon, "bench_synthetic_to_unpaced", "synthetic " + n);
                     long hwm = vmHwm(daemon.pid());
                     daemon.stop();
@@ -382,14 +493,26 @@ public final class SyncBenchmark {
                     f.put("reference", ref);
                     figures.put("heap." + n, f);
                     double seconds = r.phase("push") / 1000.0;
-                    table.add(new Row(String.format(Locale.ROOT, "synthetic %,d learners: run completes with -Xmx256m",
-                            n), String.format(Locale.ROOT, "%s; %,d sent in %d requests, push %.1f s (%.0f records/s"
-                                    + " unpaced), daemon CPU %.1f s (%.1f CPU-s per 1 M records); peak heap after GC"
-                                    + " %s (%d collections, %s, %d full); peak RSS %s", r.status(), r.counts("sent"),
-                            r.counts("requests"), seconds, r.counts("sent") / Math.max(0.001, seconds),
-                            r.cpuSeconds(), r.cpuSeconds() * 1e6 / Math.max(1, r.counts("sent")),
-                            BenchFigures.mib(gc.peakAfterGcBytes()), gc.collections(), gc.collector(),
-                            gc.fullCollections(), BenchFigures.mib(hwm)), r.status().equals("succeeded")));
+                    table.add(new Row(
+                            String.format(Locale.ROOT, "synthetic %,d learners: run completes with -Xmx256m", n),
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s; %,d sent in %d requests, push %.1f s (%.0f records/s"
+                                            + " unpaced), daemon CPU %.1f s (%.1f CPU-s per 1 M records); peak heap after GC"
+                                            + " %s (%d collections, %s, %d full); peak RSS %s",
+                                    r.status(),
+                                    r.counts("sent"),
+                                    r.counts("requests"),
+                                    seconds,
+                                    r.counts("sent") / Math.max(0.001, seconds),
+                                    r.cpuSeconds(),
+                                    r.cpuSeconds() * 1e6 / Math.max(1, r.counts("sent")),
+                                    BenchFigures.mib(gc.peakAfterGcBytes()),
+                                    gc.collections(),
+                                    gc.collector(),
+                                    gc.fullCollections(),
+                                    BenchFigures.mib(hwm)),
+                            r.status().equals("succeeded")));
                     diffRow(String.format(Locale.ROOT, "diff ≤ 4× reference scan: synthetic %,d", n), r, ref);
                 } finally {
                     if (daemon.isAlive()) {
@@ -402,9 +525,14 @@ public final class SyncBenchmark {
             int small = heapSizes.get(0);
             int large = heapSizes.get(heapSizes.size() - 1);
             double ratio = (double) peaks.get(large) / peaks.get(small);
-            table.add(new Row(String.format(Locale.ROOT, "peak heap after GC at %,d ≤ 1.2× at %,d", large, small),
-                    String.format(Locale.ROOT, "%s / %s = %.2f×", BenchFigures.mib(peaks.get(large)),
-                            BenchFigures.mib(peaks.get(small)), ratio),
+            table.add(new Row(
+                    String.format(Locale.ROOT, "peak heap after GC at %,d ≤ 1.2× at %,d", large, small),
+                    String.format(
+                            Locale.ROOT,
+                            "%s / %s = %.2f×",
+                            BenchFigures.mib(peaks.get(large)),
+                            BenchFigures.mib(peaks.get(small)),
+                            ratio),
                     ratio <= 1.2 && statuses.values().stream().allMatch("succeeded"::equals)));
         }
     }
@@ -417,7 +545,8 @@ public final class SyncBenchmark {
         Path connectors = dir.resolve("connectors");
         Files.createDirectories(connectors.resolve("destinations"));
         Files.createDirectories(connectors.resolve("syncs"));
-        DaemonProcess.Builder b = DaemonProcess.builder(name).dataDir(dir.resolve("data"))
+        DaemonProcess.Builder b = DaemonProcess.builder(name)
+                .dataDir(dir.resolve("data"))
                 .adminKey("bench-admin-key")
                 .env("BENCH_HOOK_SECRET", SECRET)
                 .jvmArg("-Xmx256m")
@@ -432,8 +561,9 @@ public final class SyncBenchmark {
         }
         props.forEach(b::property);
         DaemonProcess daemon = b.start();
-        log("daemon %s ready in %d ms (pid %d, log %s)", name, daemon.lastStartToReady().toMillis(), daemon.pid(),
-                daemon.logFile());
+        log(
+                "daemon %s ready in %d ms (pid %d, log %s)",
+                name, daemon.lastStartToReady().toMillis(), daemon.pid(), daemon.logFile());
         if (pin) {
             // every thread of the JVM (and DuckDB's workers), and the threads they start later
             exec(List.of("taskset", "-a", "-pc", "0", Long.toString(daemon.pid())));
@@ -463,18 +593,25 @@ public final class SyncBenchmark {
                 }
                 if (Duration.between(lastLog, Instant.now()).toSeconds() >= 30) {
                     lastLog = Instant.now();
-                    log("  … %,d records received, %d requests, %d × 429", s.records(), s.requests(),
-                            s.tooManyRequests());
+                    log(
+                            "  … %,d records received, %d requests, %d × 429",
+                            s.records(), s.requests(), s.tooManyRequests());
                 }
             }
         }
         double cpu = cpuSeconds(daemon.pid()) - cpu0;
         ReceiverStats stats = receiver.stats();
-        samples.add(new BenchFigures.Sample(Instant.now(), stats.records(), stats.requests(),
-                stats.tooManyRequests()));
-        log("run '%s' %s: counts %s, phases %s; receiver %d requests, %,d records, %d × 429; daemon CPU %.1f s", label,
-                run.path("status").asText(), run.path("counts"), run.path("phasesMillis"), stats.requests(),
-                stats.records(), stats.tooManyRequests(), cpu);
+        samples.add(new BenchFigures.Sample(Instant.now(), stats.records(), stats.requests(), stats.tooManyRequests()));
+        log(
+                "run '%s' %s: counts %s, phases %s; receiver %d requests, %,d records, %d × 429; daemon CPU %.1f s",
+                label,
+                run.path("status").asText(),
+                run.path("counts"),
+                run.path("phasesMillis"),
+                stats.requests(),
+                stats.records(),
+                stats.tooManyRequests(),
+                cpu);
         return new RunResult(label, run, stats, samples, cpu);
     }
 
@@ -487,24 +624,39 @@ public final class SyncBenchmark {
         m.put("daemonCpuSeconds", r.cpuSeconds());
         ReceiverStats s = r.stats();
         if (s.firstRequestAt() != null) {
-            m.put("firstRequestAfterStartMs", Duration.between(r.startedAt(), s.firstRequestAt()).toMillis());
-            m.put("steadyRecordsPerSecond", BenchFigures.steadyRate(r.samples(), s.firstRequestAt(), s.lastOkAt(),
-                    WINDOW));
+            m.put(
+                    "firstRequestAfterStartMs",
+                    Duration.between(r.startedAt(), s.firstRequestAt()).toMillis());
+            m.put(
+                    "steadyRecordsPerSecond",
+                    BenchFigures.steadyRate(r.samples(), s.firstRequestAt(), s.lastOkAt(), WINDOW));
         }
         return m;
     }
 
     /** The reference scan in its own JVM, pinned like the daemon, with the daemon's DuckDB settings. */
-    private Reference reference(Path file, String table, String events, String rule, List<String> columns,
-                                Path log) throws Exception {
+    private Reference reference(Path file, String table, String events, String rule, List<String> columns, Path log)
+            throws Exception {
         List<String> cmd = new ArrayList<>(cpu(0));
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
-                System.getProperty("java.class.path"), ReferenceScan.class.getName(), file.toString(), table,
-                "learner_id", events, rule, String.join(",", columns), duckDbThreads, "1GB", "5"));
+        cmd.addAll(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ReferenceScan.class.getName(),
+                file.toString(),
+                table,
+                "learner_id",
+                events,
+                rule,
+                String.join(",", columns),
+                duckDbThreads,
+                "1GB",
+                "5"));
         Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
         String line = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String l; (l = out.readLine()) != null; ) {
                 if (l.startsWith("REFERENCE ")) {
                     line = l.substring("REFERENCE ".length());
@@ -516,8 +668,12 @@ public final class SyncBenchmark {
             throw new IllegalStateException("reference scan failed (exit " + exit + "); see " + log);
         }
         JsonNode j = JSON.readTree(line);
-        return new Reference(j.path("medianMs").asLong(), j.path("minMs").asLong(), j.path("maxMs").asLong(),
-                j.path("members").asLong(), j.path("sql").asText());
+        return new Reference(
+                j.path("medianMs").asLong(),
+                j.path("minMs").asLong(),
+                j.path("maxMs").asLong(),
+                j.path("members").asLong(),
+                j.path("sql").asText());
     }
 
     private static List<String> columns(List<String[]> mapping) {
@@ -571,8 +727,12 @@ public final class SyncBenchmark {
                 Statement s = c.createStatement()) {
             DemoSummary g = DemoWarehouse.generate(c, new DemoSpec(42, learnersOf(file), ANCHOR, ZONE));
             s.execute("CHECKPOINT");
-            System.out.printf(Locale.ROOT, "generated %,d learners, %,d events in %.1f s%n", g.learners(),
-                    g.lectureViews() + g.quizAttempts(), g.elapsed().toMillis() / 1000.0);
+            System.out.printf(
+                    Locale.ROOT,
+                    "generated %,d learners, %,d events in %.1f s%n",
+                    g.learners(),
+                    g.lectureViews() + g.quizAttempts(),
+                    g.elapsed().toMillis() / 1000.0);
         }
         Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -612,8 +772,12 @@ public final class SyncBenchmark {
             s.execute("CHECKPOINT");
         }
         Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
-        System.out.printf(Locale.ROOT, "generated %,d synthetic learners in %.1f s (%.0f MB)%n", n,
-                (System.nanoTime() - t0) / 1e9, Files.size(file) / 1e6);
+        System.out.printf(
+                Locale.ROOT,
+                "generated %,d synthetic learners in %.1f s (%.0f MB)%n",
+                n,
+                (System.nanoTime() - t0) / 1e9,
+                Files.size(file) / 1e6);
     }
 
     // ---------------------------------------------------------------------------------------------- output
@@ -712,17 +876,21 @@ public final class SyncBenchmark {
 
         private JsonNode call(String method, String path, String body) {
             HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(daemon.baseUrl() + path))
-                    .timeout(Duration.ofMinutes(10)).header("Authorization", "Bearer " + daemon.adminKey())
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(body));
+                    .timeout(Duration.ofMinutes(10))
+                    .header("Authorization", "Bearer " + daemon.adminKey())
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(body));
             if (body != null) {
                 r.header("Content-Type", "application/json");
             }
             try {
                 HttpResponse<String> response = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() / 100 != 2) {
-                    throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": "
-                            + response.body());
+                    throw new IllegalStateException(
+                            method + " " + path + " answered " + response.statusCode() + ": " + response.body());
                 }
                 return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
             } catch (IOException e) {

@@ -26,9 +26,18 @@ class FaultTolerantPushTest {
     final PacerTest.FakeTime time = new PacerTest.FakeTime();
 
     FaultTolerantPush policy(String destination, int breakerVolume) {
-        return new FaultTolerantPush(destination, Pacer.unlimited(time, time.sleeper()),
-                new FaultTolerantPush.Settings(3, Duration.ofMillis(1), Duration.ofMillis(2), Duration.ZERO,
-                        Duration.ofSeconds(60), breakerVolume, 0.8, Duration.ofSeconds(30)));
+        return new FaultTolerantPush(
+                destination,
+                Pacer.unlimited(time, time.sleeper()),
+                new FaultTolerantPush.Settings(
+                        3,
+                        Duration.ofMillis(1),
+                        Duration.ofMillis(2),
+                        Duration.ZERO,
+                        Duration.ofSeconds(60),
+                        breakerVolume,
+                        0.8,
+                        Duration.ofSeconds(30)));
     }
 
     /** Answers the scripted outcomes in order; counts calls. */
@@ -87,7 +96,8 @@ class FaultTolerantPushTest {
     void aLongRetryAfterDefersTheBatchInsteadOfWaiting() {
         Script script = new Script().then(fail(new RetryableException("429", Duration.ofHours(1), null)));
         var start = time.now;
-        assertThatThrownBy(() -> policy("d4", 20).push(BATCH, script)).isInstanceOf(DeferredException.class)
+        assertThatThrownBy(() -> policy("d4", 20).push(BATCH, script))
+                .isInstanceOf(DeferredException.class)
                 .hasMessageContaining("3600 s");
         assertThat(script.calls).isEqualTo(1);
         assertThat(time.now).isEqualTo(start);
@@ -99,7 +109,8 @@ class FaultTolerantPushTest {
         Script failing = new Script().then(fail(new RetryableException("503")));
         assertThatThrownBy(() -> p.push(BATCH, failing)).isInstanceOf(RetryableException.class);
         Script ok = new Script().then(() -> BatchResult.allConfirmed(BATCH));
-        assertThatThrownBy(() -> p.push(BATCH, ok)).isInstanceOf(DeferredException.class)
+        assertThatThrownBy(() -> p.push(BATCH, ok))
+                .isInstanceOf(DeferredException.class)
                 .hasMessageContaining("circuit open");
         assertThat(ok.calls).isZero();
     }

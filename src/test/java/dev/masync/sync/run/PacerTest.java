@@ -54,7 +54,8 @@ class PacerTest {
             maxInWindow = Math.max(maxInWindow, to - from + 1);
         }
         assertThat(maxInWindow).isLessThanOrEqualTo(190);
-        double seconds = Duration.between(time.starts.get(0), time.starts.get(1899)).toNanos() / 1e9;
+        double seconds =
+                Duration.between(time.starts.get(0), time.starts.get(1899)).toNanos() / 1e9;
         double perSecond = 1899 / seconds;
         assertThat(perSecond / 19.0).isGreaterThanOrEqualTo(0.95);
     }
@@ -107,7 +108,8 @@ class PacerTest {
             time.now = time.now.plusMillis(i % 7 == 6 ? 150 : 20);
         }
         assertThat(maxInAnyWindow(time.starts, Duration.ofSeconds(10))).isLessThanOrEqualTo(189);
-        double seconds = Duration.between(time.starts.get(0), time.starts.get(3799)).toNanos() / 1e9;
+        double seconds =
+                Duration.between(time.starts.get(0), time.starts.get(3799)).toNanos() / 1e9;
         // the even spacing alone gives 97.8 % of 19/s; without catching up, these late turns cost a fifth of it
         assertThat(3799 / seconds / 19.0).isGreaterThanOrEqualTo(0.975);
     }
@@ -133,9 +135,12 @@ class PacerTest {
     @Test
     void smallLimitsLeaveNoRoomToCatchUp() {
         FakeTime time = new FakeTime();
-        assertThat(Pacer.of(10, Duration.ofSeconds(10), time, time.sleeper()).catchUp()).isZero();
-        assertThat(Pacer.of(100, Duration.ofSeconds(10), time, time.sleeper()).catchUp()).isZero();
-        assertThat(Pacer.of(250, Duration.ofSeconds(10), time, time.sleeper()).catchUp()).isEqualTo(3);
+        assertThat(Pacer.of(10, Duration.ofSeconds(10), time, time.sleeper()).catchUp())
+                .isZero();
+        assertThat(Pacer.of(100, Duration.ofSeconds(10), time, time.sleeper()).catchUp())
+                .isZero();
+        assertThat(Pacer.of(250, Duration.ofSeconds(10), time, time.sleeper()).catchUp())
+                .isEqualTo(3);
         assertThat(Pacer.unlimited(time, time.sleeper()).catchUp()).isZero();
     }
 }

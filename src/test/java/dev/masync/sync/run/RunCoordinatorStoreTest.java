@@ -36,9 +36,15 @@ class RunCoordinatorStoreTest {
     }
 
     static WarehouseConfig bigQuery(Optional<String> project, Optional<String> stateDataset) {
-        return config(WarehouseConfig.class, Map.of("kind", WarehouseConfig.Kind.BIGQUERY,
-                "bigquery", config(WarehouseConfig.BigQuery.class, Map.of("project", project,
-                        "stateDataset", stateDataset))));
+        return config(
+                WarehouseConfig.class,
+                Map.of(
+                        "kind",
+                        WarehouseConfig.Kind.BIGQUERY,
+                        "bigquery",
+                        config(
+                                WarehouseConfig.BigQuery.class,
+                                Map.of("project", project, "stateDataset", stateDataset))));
     }
 
     static Warehouse warehouse() {
@@ -47,25 +53,27 @@ class RunCoordinatorStoreTest {
 
     @Test
     void bigQueryWithAStateDatasetKeepsStateThere() {
-        assertThat(RunCoordinator.store(bigQuery(Optional.of("my-project"), Optional.of("ma_sync_state")),
-                warehouse(), JOURNAL)).isInstanceOf(BigQueryStateStore.class);
-        assertThat(RunCoordinator.store(bigQuery(Optional.empty(), Optional.of("ma_sync_state")), warehouse(),
-                JOURNAL)).as("project resolved by the warehouse").isInstanceOf(BigQueryStateStore.class);
+        assertThat(RunCoordinator.store(
+                        bigQuery(Optional.of("my-project"), Optional.of("ma_sync_state")), warehouse(), JOURNAL))
+                .isInstanceOf(BigQueryStateStore.class);
+        assertThat(RunCoordinator.store(bigQuery(Optional.empty(), Optional.of("ma_sync_state")), warehouse(), JOURNAL))
+                .as("project resolved by the warehouse")
+                .isInstanceOf(BigQueryStateStore.class);
     }
 
     @Test
     void bigQueryWithoutAStateDatasetIsAConflictSayingWhatToSet() {
         assertThatExceptionOfType(ApiException.class)
-                .isThrownBy(() -> RunCoordinator.store(bigQuery(Optional.of("my-project"), Optional.empty()),
-                        warehouse(), JOURNAL))
+                .isThrownBy(() -> RunCoordinator.store(
+                        bigQuery(Optional.of("my-project"), Optional.empty()), warehouse(), JOURNAL))
                 .satisfies(e -> {
                     assertThat(e.status()).isEqualTo(409);
                     assertThat(e.code()).isEqualTo("state_unavailable");
                 })
                 .withMessageContaining("masync.warehouse.bigquery.state-dataset");
         assertThatExceptionOfType(ApiException.class)
-                .isThrownBy(() -> RunCoordinator.store(bigQuery(Optional.of("my-project"), Optional.of("no-dashes")),
-                        warehouse(), JOURNAL))
+                .isThrownBy(() -> RunCoordinator.store(
+                        bigQuery(Optional.of("my-project"), Optional.of("no-dashes")), warehouse(), JOURNAL))
                 .satisfies(e -> assertThat(e.code()).isEqualTo("state_unavailable"))
                 .withMessageContaining("not a BigQuery dataset id: 'no-dashes'")
                 .withMessageContaining(".state-dataset");
@@ -73,11 +81,17 @@ class RunCoordinatorStoreTest {
 
     @Test
     void duckDbNeedsItsStateFile() {
-        WarehouseConfig withFile = config(WarehouseConfig.class, Map.of("kind", WarehouseConfig.Kind.DUCKDB,
-                "duckdb", config(WarehouseConfig.DuckDb.class, Map.of("statePath", Optional.of(Path.of("s.duckdb"))))));
+        WarehouseConfig withFile = config(
+                WarehouseConfig.class,
+                Map.of(
+                        "kind",
+                        WarehouseConfig.Kind.DUCKDB,
+                        "duckdb",
+                        config(WarehouseConfig.DuckDb.class, Map.of("statePath", Optional.of(Path.of("s.duckdb"))))));
         assertThat(RunCoordinator.store(withFile, warehouse(), JOURNAL)).isInstanceOf(DuckDbStateStore.class);
-        WarehouseConfig without = config(WarehouseConfig.class, Map.of("kind", WarehouseConfig.Kind.DUCKDB,
-                "duckdb", config(WarehouseConfig.DuckDb.class, Map.of())));
+        WarehouseConfig without = config(
+                WarehouseConfig.class,
+                Map.of("kind", WarehouseConfig.Kind.DUCKDB, "duckdb", config(WarehouseConfig.DuckDb.class, Map.of())));
         assertThatExceptionOfType(ApiException.class)
                 .isThrownBy(() -> RunCoordinator.store(without, warehouse(), JOURNAL))
                 .satisfies(e -> assertThat(e.code()).isEqualTo("state_unavailable"));

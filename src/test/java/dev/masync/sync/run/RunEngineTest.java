@@ -49,6 +49,7 @@ class RunEngineTest {
 
     @TempDir
     Path dir;
+
     PeopleWarehouse people;
     DuckDbWarehouse warehouse;
     SegmentCompiler compiler;
@@ -107,8 +108,7 @@ class RunEngineTest {
     }
 
     /** The process died (SIGKILL): nothing after this point runs, not even {@code finally} blocks' state writes. */
-    static final class ProcessDied extends Error {
-    }
+    static final class ProcessDied extends Error {}
 
     /** The state store of a process that dies: once {@link ProcessDied} is thrown, nothing more is written. */
     static final class DyingStore implements StateStore {
@@ -186,11 +186,21 @@ class RunEngineTest {
     }
 
     SyncDefinition sync(SyncDefinition.Mode mode, SyncDefinition.Guard guard) {
-        return new SyncDefinition("s1", "s1", "seg", "dest", new SyncDefinition.Identity("mail", "email"),
-                List.of(new SyncDefinition.FieldMapping("minutes", "mins", SyncDefinition.Format.AUTO),
+        return new SyncDefinition(
+                "s1",
+                "s1",
+                "seg",
+                "dest",
+                new SyncDefinition.Identity("mail", "email"),
+                List.of(
+                        new SyncDefinition.FieldMapping("minutes", "mins", SyncDefinition.Format.AUTO),
                         new SyncDefinition.FieldMapping("exam", "exam_ms", SyncDefinition.Format.EPOCH_MILLIS)),
                 Optional.of(new SyncDefinition.Membership(SyncDefinition.Membership.Style.BOOLEAN, "in_seg", null)),
-                mode, Optional.empty(), false, guard, Optional.empty());
+                mode,
+                Optional.empty(),
+                false,
+                guard,
+                Optional.empty());
     }
 
     final List<RunMonitor.Rejection> rejections = new ArrayList<>();
@@ -203,9 +213,22 @@ class RunEngineTest {
 
     RunEngine.Report run(SyncDefinition sync, RunEngine.Options options, int batchSize, StateStore store) {
         RunEngine engine = new RunEngine(store, Clock.systemUTC());
-        RunEngine.Job job = new RunEngine.Job(++runId, sync, SyncPlan.of(sync, "pid"), compiler, rule, AS_OF,
-                options, receiver, new DestinationContext("mem", Map.of(), SecretResolver.standard()), batchSize,
-                1 << 20, RETRY_3, Map.of(), ZoneId.of("UTC"), stop);
+        RunEngine.Job job = new RunEngine.Job(
+                ++runId,
+                sync,
+                SyncPlan.of(sync, "pid"),
+                compiler,
+                rule,
+                AS_OF,
+                options,
+                receiver,
+                new DestinationContext("mem", Map.of(), SecretResolver.standard()),
+                batchSize,
+                1 << 20,
+                RETRY_3,
+                Map.of(),
+                ZoneId.of("UTC"),
+                stop);
         return engine.run(job, new RunMonitor() {
             @Override
             public void batchDone(List<Rejection> r, Collection<String> ok, RunCounts counts, Progress p) {
@@ -220,16 +243,18 @@ class RunEngineTest {
 
     @Test
     void firstRunSendsEveryMemberInFullBatchesAndARerunSendsNothing() {
-        RunEngine.Report first = run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT),
-                RunEngine.Options.NORMAL, 100);
+        RunEngine.Report first =
+                run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 100);
         assertThat(first.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(first.counts().entered()).isEqualTo(500);
         assertThat(receiver.requestSizes).hasSize(5).containsOnly(100);
-        assertThat(receiver.records.get("p7@x.test")).containsEntry("in_seg", true).containsEntry("mins", 7L)
+        assertThat(receiver.records.get("p7@x.test"))
+                .containsEntry("in_seg", true)
+                .containsEntry("mins", 7L)
                 .containsEntry("exam_ms", 1_796_083_200_000L);
 
-        RunEngine.Report second = run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT),
-                RunEngine.Options.NORMAL, 100);
+        RunEngine.Report second =
+                run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 100);
         assertThat(second.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(second.counts().planned()).isZero();
         assertThat(receiver.requestSizes).hasSize(5);
@@ -267,16 +292,16 @@ class RunEngineTest {
     @Test
     void rejectedRecordsKeepTheirStateAndAreRetriedByTheNextRun() {
         receiver.rejects = k -> k.equals("p5@x.test") || k.equals("p15@x.test");
-        RunEngine.Report r = run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT),
-                RunEngine.Options.NORMAL, 100);
+        RunEngine.Report r =
+                run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 100);
         assertThat(r.status()).isEqualTo(RunStatus.PARTIALLY_FAILED);
         assertThat(r.counts().rejected()).isEqualTo(2);
         assertThat(r.counts().confirmed()).isEqualTo(498);
         assertThat(rejections).extracting(RunMonitor.Rejection::code).containsOnly("invalid_email");
 
         receiver.rejects = k -> false;
-        RunEngine.Report again = run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT),
-                RunEngine.Options.NORMAL, 100);
+        RunEngine.Report again =
+                run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 100);
         assertThat(again.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(again.counts().entered()).isEqualTo(2);
         assertThat(receiver.requestSizes.get(receiver.requestSizes.size() - 1)).isEqualTo(2);
@@ -285,8 +310,8 @@ class RunEngineTest {
     @Test
     void transientFailuresAreRetriedAndCounted() {
         receiver.failNext = 2;
-        RunEngine.Report r = run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT),
-                RunEngine.Options.NORMAL, 250);
+        RunEngine.Report r =
+                run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 250);
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(r.counts().requests()).isEqualTo(4);
         assertThat(r.counts().retried()).isEqualTo(500);
@@ -297,13 +322,13 @@ class RunEngineTest {
     @Test
     void batchesFailingAfterRetriesAreSentByTheNextRun() {
         receiver.failNext = 100;
-        RunEngine.Report r = run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT),
-                RunEngine.Options.NORMAL, 100);
+        RunEngine.Report r =
+                run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 100);
         assertThat(r.status()).isEqualTo(RunStatus.FAILED);
         assertThat(r.reason()).contains("3 batches in a row");
         receiver.failNext = 0;
-        RunEngine.Report again = run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT),
-                RunEngine.Options.NORMAL, 100);
+        RunEngine.Report again =
+                run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 100);
         assertThat(again.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(again.counts().entered()).isEqualTo(500);
         assertThat(receiver.records).hasSize(500);
@@ -326,26 +351,28 @@ class RunEngineTest {
 
     @Test
     void aDryRunCountsAndSamplesButSendsAndRemembersNothing() {
-        RunEngine.Report dry = run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT),
-                new RunEngine.Options(true, false, false), 100);
+        RunEngine.Report dry = run(
+                sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT),
+                new RunEngine.Options(true, false, false),
+                100);
         assertThat(dry.counts().entered()).isEqualTo(500);
         assertThat(dry.samples().get("entered")).hasSize(10);
         assertThat(receiver.requestSizes).isEmpty();
-        RunEngine.Report real = run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT),
-                RunEngine.Options.NORMAL, 100);
+        RunEngine.Report real =
+                run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 100);
         assertThat(real.counts().entered()).isEqualTo(500);
     }
 
     @Test
     void aStopBetweenBatchesKeepsWhatWasConfirmedAndTheNextRunSendsTheRest() {
         stop = () -> receiver.requestSizes.size() >= 2;
-        RunEngine.Report stopped = run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT),
-                RunEngine.Options.NORMAL, 100);
+        RunEngine.Report stopped =
+                run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 100);
         assertThat(stopped.status()).isEqualTo(RunStatus.CANCELLED);
         assertThat(stopped.counts().confirmed()).isEqualTo(200);
         stop = () -> false;
-        RunEngine.Report rest = run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT),
-                RunEngine.Options.NORMAL, 100);
+        RunEngine.Report rest =
+                run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 100);
         assertThat(rest.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(rest.counts().entered()).isEqualTo(300);
         assertThat(receiver.records).hasSize(500);
@@ -355,8 +382,8 @@ class RunEngineTest {
     @Test
     void aRecordWithoutDestinationKeyIsRejectedLocallyAndNotSent() throws Exception {
         update("UPDATE people SET mail = NULL WHERE pid = 5");
-        RunEngine.Report r = run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT),
-                RunEngine.Options.NORMAL, 100);
+        RunEngine.Report r =
+                run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 100);
         assertThat(r.status()).isEqualTo(RunStatus.PARTIALLY_FAILED);
         assertThat(r.counts().rejected()).isEqualTo(1);
         assertThat(rejections).singleElement().satisfies(x -> {
@@ -389,8 +416,9 @@ class RunEngineTest {
         update("UPDATE people SET minutes = 7 WHERE pid IN (10, 11, 12, 13, 14, 15)"); // 5 entrants, 1 change
         update("UPDATE people SET minutes = 1 WHERE pid IN (5, 6)"); // 2 leavers
         receiver.dieAfter = 0;
-        assertThatThrownBy(() -> run(mirror, RunEngine.Options.NORMAL, 4,
-                new DyingStore(new DuckDbStateStore(warehouse)))).isInstanceOf(ProcessDied.class);
+        assertThatThrownBy(
+                        () -> run(mirror, RunEngine.Options.NORMAL, 4, new DyingStore(new DuckDbStateStore(warehouse))))
+                .isInstanceOf(ProcessDied.class);
         receiver.dieAfter = -1;
         assertThat(receiver.requestSizes.get(receiver.requestSizes.size() - 1)).isEqualTo(4);
         // the outage: everyone goes back to where they were before the crashed run
@@ -403,14 +431,19 @@ class RunEngineTest {
         for (int pid : new int[] {10, 11, 12, 13, 14}) {
             Map<String, Object> r = receiver.records.get("p" + pid + "@x.test");
             if (r != null) {
-                assertThat(r).as("p%d, applied while entering, left meanwhile", pid).containsEntry("in_seg", false);
+                assertThat(r)
+                        .as("p%d, applied while entering, left meanwhile", pid)
+                        .containsEntry("in_seg", false);
             }
         }
         for (int pid : new int[] {5, 6, 15}) {
-            assertThat(receiver.records.get("p" + pid + "@x.test")).as("p%d, back to its values", pid)
-                    .containsEntry("in_seg", true).containsEntry("mins", (long) (pid % 10));
+            assertThat(receiver.records.get("p" + pid + "@x.test"))
+                    .as("p%d, back to its values", pid)
+                    .containsEntry("in_seg", true)
+                    .containsEntry("mins", (long) (pid % 10));
         }
-        assertThat(next.counts().planned()).as("only the 4 records of the batch in flight are uncertain")
+        assertThat(next.counts().planned())
+                .as("only the 4 records of the batch in flight are uncertain")
                 .isEqualTo(4);
     }
 
@@ -423,8 +456,10 @@ class RunEngineTest {
         assertThat(first.counts().failed()).isEqualTo(100);
         receiver.rejects = k -> false;
         RunEngine.Report second = run(mirror, RunEngine.Options.NORMAL, 100);
-        assertThat(second.counts().entered()).as("failed and rejected records are entrants again, not uncertain")
+        assertThat(second.counts().entered())
+                .as("failed and rejected records are entrants again, not uncertain")
                 .isEqualTo(second.counts().planned());
-        assertThat(run(mirror, RunEngine.Options.NORMAL, 100).counts().planned()).isZero();
+        assertThat(run(mirror, RunEngine.Options.NORMAL, 100).counts().planned())
+                .isZero();
     }
 }

@@ -43,8 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BigQueryStateStoreSqlTest {
     static final Path DIR = Path.of("src", "test", "resources", "golden");
-    static final boolean UPDATE = Boolean.getBoolean("golden.update")
-            || "true".equalsIgnoreCase(System.getenv("GOLDEN_UPDATE"));
+    static final boolean UPDATE =
+            Boolean.getBoolean("golden.update") || "true".equalsIgnoreCase(System.getenv("GOLDEN_UPDATE"));
     static final Instant AS_OF = Instant.parse("2026-11-02T00:00:00Z");
 
     /** Records statements; answers queries from a queue of canned results. */
@@ -95,12 +95,10 @@ class BigQueryStateStoreSqlTest {
         }
 
         @Override
-        public void ping() {
-        }
+        public void ping() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     RecordingWarehouse warehouse;
@@ -115,27 +113,46 @@ class BigQueryStateStoreSqlTest {
         warehouse = new RecordingWarehouse();
         journal = new InMemoryConfirmationJournal();
         store = new BigQueryStateStore(warehouse, new BigQueryDialect("test-project", "masync_state"), journal);
-        Catalog catalog = new Catalog("bigquery", new CatalogTable("people", List.of(
-                new CatalogColumn("pid", ColumnType.INTEGER, null, "INT64", List.of()),
-                new CatalogColumn("mail", ColumnType.STRING, null, "STRING", List.of()),
-                new CatalogColumn("minutes", ColumnType.INTEGER, null, "INT64", List.of()),
-                new CatalogColumn("exam", ColumnType.DATE, null, "DATE", List.of()))), "pid", List.of(), List.of(),
+        Catalog catalog = new Catalog(
+                "bigquery",
+                new CatalogTable(
+                        "people",
+                        List.of(
+                                new CatalogColumn("pid", ColumnType.INTEGER, null, "INT64", List.of()),
+                                new CatalogColumn("mail", ColumnType.STRING, null, "STRING", List.of()),
+                                new CatalogColumn("minutes", ColumnType.INTEGER, null, "INT64", List.of()),
+                                new CatalogColumn("exam", ColumnType.DATE, null, "DATE", List.of()))),
+                "pid",
+                List.of(),
+                List.of(),
                 AS_OF);
         compiler = new SegmentCompiler(warehouse.dialect(), catalog, ZoneId.of("Asia/Tokyo"), key -> Optional.empty());
-        rule = RuleParser.parse(new ObjectMapper().readTree("{\"all\": ["
-                + "{\"attribute\": \"minutes\", \"op\": \"gte\", \"value\": 5},"
-                + "{\"attribute\": \"exam\", \"op\": \"within_next\", \"duration\": \"P60D\"}]}"), "").rule();
-        plan = SyncPlan.of(DuckDbStateStoreTest.definition(List.of(
-                new SyncDefinition.FieldMapping("minutes", "mins", SyncDefinition.Format.AUTO),
-                new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))), "pid");
+        rule = RuleParser.parse(
+                        new ObjectMapper()
+                                .readTree(
+                                        "{\"all\": ["
+                                                + "{\"attribute\": \"minutes\", \"op\": \"gte\", \"value\": 5},"
+                                                + "{\"attribute\": \"exam\", \"op\": \"within_next\", \"duration\": \"P60D\"}]}"),
+                        "")
+                .rule();
+        plan = SyncPlan.of(
+                DuckDbStateStoreTest.definition(List.of(
+                        new SyncDefinition.FieldMapping("minutes", "mins", SyncDefinition.Format.AUTO),
+                        new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))),
+                "pid");
     }
 
     static String render(BoundQuery q) {
         StringBuilder out = new StringBuilder(q.sql()).append("\n");
         for (QueryParam p : q.params()) {
-            out.append("-- ").append(p.name()).append(' ').append(p.type())
+            out.append("-- ")
+                    .append(p.name())
+                    .append(' ')
+                    .append(p.type())
                     .append(p.elementType() == null ? "" : "<" + p.elementType() + ">")
-                    .append(" = ").append(p.value()).append("\n");
+                    .append(" = ")
+                    .append(p.value())
+                    .append("\n");
         }
         return out.toString();
     }
@@ -145,7 +162,8 @@ class BigQueryStateStoreSqlTest {
         if (UPDATE || !Files.exists(file)) {
             Files.createDirectories(DIR);
             Files.writeString(file, actual, StandardCharsets.UTF_8);
-            assertThat(UPDATE).as("golden file " + file + " was missing and has been written; review and commit it")
+            assertThat(UPDATE)
+                    .as("golden file " + file + " was missing and has been written; review and commit it")
                     .isTrue();
         }
         assertThat(actual).isEqualTo(Files.readString(file, StandardCharsets.UTF_8));
@@ -153,7 +171,9 @@ class BigQueryStateStoreSqlTest {
 
     @Test
     void diffIsOneStatementMatchingTheGoldenFile() throws IOException {
-        assertGolden("state_diff", render(store.diffStatement(plan, compiler, rule, AS_OF, false).build()));
+        assertGolden(
+                "state_diff",
+                render(store.diffStatement(plan, compiler, rule, AS_OF, false).build()));
     }
 
     @Test
@@ -161,23 +181,29 @@ class BigQueryStateStoreSqlTest {
         journal.append("s1", 1, 100, List.of("5", "6"));
         journal.append("s1", 101, 150, List.of());
         journal.append("s1", 160, 170, List.of("x"));
-        assertGolden("state_fold", render(store.merge("s1", ConfirmedRanges.of(journal.entries("s1"))).build()));
+        assertGolden(
+                "state_fold",
+                render(store.merge("s1", ConfirmedRanges.of(journal.entries("s1")))
+                        .build()));
     }
 
     @Test
     void aRunSendsTheseStatementsAndConfirmationsSendNone() throws IOException {
-        Row.Factory counts = Row.factory(List.of("previous", "entered", "changed", "changed_by_values", "leaving",
-                "resent"));
-        Row.Factory changes = Row.factory(List.of("seq", "op", "k", "dk", "old_dk", "all_fields", "h", "ch0", "ch1",
-                "v0", "v1"));
+        Row.Factory counts =
+                Row.factory(List.of("previous", "entered", "changed", "changed_by_values", "leaving", "resent"));
+        Row.Factory changes =
+                Row.factory(List.of("seq", "op", "k", "dk", "old_dk", "all_fields", "h", "ch0", "ch1", "v0", "v1"));
         warehouse.answers.add(List.of(counts.row(new Object[] {0L, 3L, 0L, 0L, 0L, 0L})));
         warehouse.answers.add(List.of(
-                changes.row(new Object[] {1L, "E", "5", "p5@x.test", null, true, "-12", true, true, 5L,
-                        LocalDate.parse("2026-12-01")}),
-                changes.row(new Object[] {2L, "E", "6", "p6@x.test", null, true, "34", true, true, 6L,
-                        LocalDate.parse("2026-12-02")}),
-                changes.row(new Object[] {3L, "E", "7", "p7@x.test", null, true, "56", true, true, 7L,
-                        LocalDate.parse("2026-12-03")})));
+                changes.row(new Object[] {
+                    1L, "E", "5", "p5@x.test", null, true, "-12", true, true, 5L, LocalDate.parse("2026-12-01")
+                }),
+                changes.row(new Object[] {
+                    2L, "E", "6", "p6@x.test", null, true, "34", true, true, 6L, LocalDate.parse("2026-12-02")
+                }),
+                changes.row(new Object[] {
+                    3L, "E", "7", "p7@x.test", null, true, "56", true, true, 7L, LocalDate.parse("2026-12-03")
+                })));
 
         store.recover(plan);
         assertThat(store.diff(plan, compiler, rule, AS_OF, false)).isEqualTo(new DiffCounts(0, 3, 0, 0, 0, 0));

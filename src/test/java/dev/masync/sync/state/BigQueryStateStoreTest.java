@@ -51,9 +51,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class BigQueryStateStoreTest {
     static final Instant AS_OF = DuckDbStateStoreTest.AS_OF;
     static final RetrySettings FAST = RetrySettings.newBuilder()
-            .setInitialRetryDelayDuration(Duration.ofMillis(1)).setRetryDelayMultiplier(1.0)
-            .setMaxRetryDelayDuration(Duration.ofMillis(1)).setTotalTimeoutDuration(Duration.ofSeconds(5))
-            .setMaxAttempts(3).build();
+            .setInitialRetryDelayDuration(Duration.ofMillis(1))
+            .setRetryDelayMultiplier(1.0)
+            .setMaxRetryDelayDuration(Duration.ofMillis(1))
+            .setTotalTimeoutDuration(Duration.ofSeconds(5))
+            .setMaxAttempts(3)
+            .build();
 
     static BigQueryFakeServer fake;
     BigQueryWarehouse warehouse;
@@ -76,21 +79,31 @@ class BigQueryStateStoreTest {
     @BeforeEach
     void setUp() throws Exception {
         fake.reset().execute("DROP SCHEMA IF EXISTS src CASCADE", "DROP SCHEMA IF EXISTS masync_state CASCADE");
-        fake.createTable("src", "people", FakeField.of("pid", "INT64"), FakeField.of("mail", "STRING"),
-                FakeField.of("minutes", "INT64"), FakeField.of("exam", "DATE"));
+        fake.createTable(
+                "src",
+                "people",
+                FakeField.of("pid", "INT64"),
+                FakeField.of("mail", "STRING"),
+                FakeField.of("minutes", "INT64"),
+                FakeField.of("exam", "DATE"));
         fake.execute("INSERT INTO src.people SELECT range, 'p' || range || '@x.test', range % 10,"
                 + " DATE '2026-12-01' + (range % 3)::INTEGER FROM range(100)");
         fake.createDataset("masync_state");
-        warehouse = new BigQueryWarehouse(new BigQuerySettings("test-project", "src", null, fake.url(), null, true,
-                1000, Duration.ofMinutes(2), null, FAST, FAST));
-        Catalog catalog = new CatalogReader(new CatalogSpec("people", "pid", List.of(), Map.of(), Map.of(), 50,
-                Duration.ofHours(1)), Clock.systemUTC()).read(warehouse);
+        warehouse = new BigQueryWarehouse(new BigQuerySettings(
+                "test-project", "src", null, fake.url(), null, true, 1000, Duration.ofMinutes(2), null, FAST, FAST));
+        Catalog catalog = new CatalogReader(
+                        new CatalogSpec("people", "pid", List.of(), Map.of(), Map.of(), 50, Duration.ofHours(1)),
+                        Clock.systemUTC())
+                .read(warehouse);
         compiler = new SegmentCompiler(warehouse.dialect(), catalog, ZoneId.of("UTC"), key -> Optional.empty());
-        rule = RuleParser.parse(new ObjectMapper().readTree(
-                "{\"attribute\":\"minutes\",\"op\":\"gte\",\"value\":5}"), "").rule();
-        plan = SyncPlan.of(DuckDbStateStoreTest.definition(List.of(
-                new SyncDefinition.FieldMapping("minutes", "mins", SyncDefinition.Format.AUTO),
-                new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))), "pid");
+        rule = RuleParser.parse(
+                        new ObjectMapper().readTree("{\"attribute\":\"minutes\",\"op\":\"gte\",\"value\":5}"), "")
+                .rule();
+        plan = SyncPlan.of(
+                DuckDbStateStoreTest.definition(List.of(
+                        new SyncDefinition.FieldMapping("minutes", "mins", SyncDefinition.Format.AUTO),
+                        new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))),
+                "pid");
         store = store(journal);
     }
 
@@ -112,8 +125,11 @@ class BigQueryStateStoreTest {
 
     long count(String table) {
         long[] n = new long[1];
-        warehouse.query(new SqlBuilder(warehouse.dialect()).sql("SELECT COUNT(*) FROM `test-project.masync_state."
-                + table + "`").build(), r -> {
+        warehouse.query(
+                new SqlBuilder(warehouse.dialect())
+                        .sql("SELECT COUNT(*) FROM `test-project.masync_state." + table + "`")
+                        .build(),
+                r -> {
                     n[0] = (Long) r.get(0);
                     return true;
                 });
@@ -122,7 +138,8 @@ class BigQueryStateStoreTest {
 
     long jobs(String statementStart) {
         return fake.requests("jobs.insert").stream()
-                .filter(r -> r.json().at("/configuration/query/query").asText().startsWith(statementStart)).count();
+                .filter(r -> r.json().at("/configuration/query/query").asText().startsWith(statementStart))
+                .count();
     }
 
     @Test
@@ -131,7 +148,9 @@ class BigQueryStateStoreTest {
         fake.clearRequests();
         DiffCounts counts = store.diff(plan, compiler, rule, AS_OF, false);
         assertThat(counts).isEqualTo(new DiffCounts(0, 50, 0, 0, 0, 0));
-        assertThat(fake.requestCount("jobs.insert")).as("one diff statement and one count").isEqualTo(2);
+        assertThat(fake.requestCount("jobs.insert"))
+                .as("one diff statement and one count")
+                .isEqualTo(2);
         assertThat(jobs("CREATE OR REPLACE TABLE")).isEqualTo(1);
         List<ChangeRow> rows = new ArrayList<>();
         store.stream(plan, rows::add);
@@ -142,13 +161,17 @@ class BigQueryStateStoreTest {
             assertThat(r.destinationKey()).isEqualTo("p" + r.learnerKey() + "@x.test");
             assertThat(r.rowHash()).matches("-?[0-9]+");
         });
-        assertThat(rows).extracting(ChangeRow::seq).containsExactlyElementsOf(
-                IntStream.rangeClosed(1, 50).mapToObj(i -> (long) i).toList());
+        assertThat(rows)
+                .extracting(ChangeRow::seq)
+                .containsExactlyElementsOf(
+                        IntStream.rangeClosed(1, 50).mapToObj(i -> (long) i).toList());
 
         fake.clearRequests();
         store.confirm(plan, rows.get(0).seq(), rows.get(24).seq(), List.of());
         store.confirm(plan, rows.get(25).seq(), rows.get(49).seq(), List.of());
-        assertThat(fake.requests()).as("confirmations are journaled, not written to BigQuery").isEmpty();
+        assertThat(fake.requests())
+                .as("confirmations are journaled, not written to BigQuery")
+                .isEmpty();
         store.finish(plan);
         assertThat(jobs("MERGE")).as("one fold for the whole run").isEqualTo(1);
         assertThat(journal.entries("s1")).isEmpty();
@@ -160,10 +183,11 @@ class BigQueryStateStoreTest {
     @Test
     void changedFieldsEnteredAndLeftAreFoundInOnePass() {
         run(plan, false, Set.of());
-        fake.execute("UPDATE src.people SET minutes = 9 WHERE pid = 5",          // changed: only mins
+        fake.execute(
+                "UPDATE src.people SET minutes = 9 WHERE pid = 5", // changed: only mins
                 "UPDATE src.people SET exam = DATE '2027-01-01' WHERE pid = 6", // changed: only exam
-                "UPDATE src.people SET minutes = 1 WHERE pid = 7",              // left
-                "UPDATE src.people SET minutes = 8 WHERE pid = 10");            // entered
+                "UPDATE src.people SET minutes = 1 WHERE pid = 7", // left
+                "UPDATE src.people SET minutes = 8 WHERE pid = 10"); // entered
         store.recover(plan);
         DiffCounts counts = store.diff(plan, compiler, rule, AS_OF, false);
         assertThat(counts).isEqualTo(new DiffCounts(50, 1, 2, 2, 1, 0));
@@ -171,16 +195,26 @@ class BigQueryStateStoreTest {
         assertThat(counts.unchanged()).isEqualTo(47);
         List<ChangeRow> rows = new ArrayList<>();
         store.stream(plan, rows::add);
-        assertThat(rows).extracting(r -> r.learnerKey() + ":" + r.op())
+        assertThat(rows)
+                .extracting(r -> r.learnerKey() + ":" + r.op())
                 .containsExactlyInAnyOrder("5:C", "6:C", "7:L", "10:E");
-        ChangeRow five = rows.stream().filter(r -> r.learnerKey().equals("5")).findFirst().orElseThrow();
+        ChangeRow five = rows.stream()
+                .filter(r -> r.learnerKey().equals("5"))
+                .findFirst()
+                .orElseThrow();
         assertThat(five.allFields()).isFalse();
         assertThat(five.changed()).containsExactly(true, false);
         assertThat(five.values().get(0)).isEqualTo(9L);
         assertThat(five.previousKey()).isEqualTo("p5@x.test");
-        ChangeRow six = rows.stream().filter(r -> r.learnerKey().equals("6")).findFirst().orElseThrow();
+        ChangeRow six = rows.stream()
+                .filter(r -> r.learnerKey().equals("6"))
+                .findFirst()
+                .orElseThrow();
         assertThat(six.changed()).containsExactly(false, true);
-        ChangeRow seven = rows.stream().filter(r -> r.learnerKey().equals("7")).findFirst().orElseThrow();
+        ChangeRow seven = rows.stream()
+                .filter(r -> r.learnerKey().equals("7"))
+                .findFirst()
+                .orElseThrow();
         assertThat(seven.destinationKey()).isNull();
         assertThat(seven.previousKey()).isEqualTo("p7@x.test");
 
@@ -211,9 +245,11 @@ class BigQueryStateStoreTest {
     @Test
     void changingTheDefinitionResendsAllFieldsAndFullResyncResendsEveryone() {
         run(plan, false, Set.of());
-        SyncPlan renamed = SyncPlan.of(DuckDbStateStoreTest.definition(List.of(
-                new SyncDefinition.FieldMapping("minutes", "minutes_total", SyncDefinition.Format.AUTO),
-                new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))), "pid");
+        SyncPlan renamed = SyncPlan.of(
+                DuckDbStateStoreTest.definition(List.of(
+                        new SyncDefinition.FieldMapping("minutes", "minutes_total", SyncDefinition.Format.AUTO),
+                        new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))),
+                "pid");
         store.recover(renamed);
         DiffCounts counts = store.diff(renamed, compiler, rule, AS_OF, false);
         assertThat(counts.changed()).isEqualTo(50);
@@ -290,39 +326,51 @@ class BigQueryStateStoreTest {
 
     @Test
     void longExclusionListsAreFoldedInSeveralStatementsWithinTheBudget() {
-        store = new BigQueryStateStore(warehouse, new BigQueryDialect("test-project", "masync_state"), journal,
-                1_000);
+        store = new BigQueryStateStore(warehouse, new BigQueryDialect("test-project", "masync_state"), journal, 1_000);
         store.recover(plan);
         store.diff(plan, compiler, rule, AS_OF, false);
         List<ChangeRow> rows = new ArrayList<>();
         store.stream(plan, rows::add);
-        Set<String> rejected = rows.stream().map(ChangeRow::learnerKey).filter(k -> Long.parseLong(k) % 3 == 0)
+        Set<String> rejected = rows.stream()
+                .map(ChangeRow::learnerKey)
+                .filter(k -> Long.parseLong(k) % 3 == 0)
                 .collect(Collectors.toSet());
         for (int i = 0; i < rows.size(); i += 10) {
-            List<String> excluded = rows.subList(i, i + 10).stream().map(ChangeRow::learnerKey)
-                    .filter(rejected::contains).toList();
+            List<String> excluded = rows.subList(i, i + 10).stream()
+                    .map(ChangeRow::learnerKey)
+                    .filter(rejected::contains)
+                    .toList();
             store.confirm(plan, rows.get(i).seq(), rows.get(i + 9).seq(), excluded);
         }
         fake.clearRequests();
         store.finish(plan);
 
         assertThat(jobs("MERGE")).isGreaterThan(1);
-        assertThat(fake.requests("jobs.insert")).allSatisfy(r ->
-                assertThat(r.json().at("/configuration/query/queryParameters").toString().length())
+        assertThat(fake.requests("jobs.insert"))
+                .allSatisfy(r -> assertThat(r.json()
+                                .at("/configuration/query/queryParameters")
+                                .toString()
+                                .length())
                         .isLessThan(2_500));
         assertThat(count("state__s1")).isEqualTo(50 - rejected.size());
-        assertThat(run(plan, false, Set.of())).extracting(ChangeRow::learnerKey)
+        assertThat(run(plan, false, Set.of()))
+                .extracting(ChangeRow::learnerKey)
                 .containsExactlyInAnyOrderElementsOf(rejected);
     }
 
     @Test
     void stateTablesHaveTheDocumentedColumnsAndPendingIsDroppedAtTheEnd() {
         run(plan, false, Set.of());
-        BigQuery client = BigQueryOptions.newBuilder().setHost(fake.url()).setProjectId("test-project")
-                .setCredentials(NoCredentials.getInstance()).build().getService();
+        BigQuery client = BigQueryOptions.newBuilder()
+                .setHost(fake.url())
+                .setProjectId("test-project")
+                .setCredentials(NoCredentials.getInstance())
+                .build()
+                .getService();
         Table state = client.getTable(TableId.of("masync_state", "state__s1"));
-        assertThat(state.getDefinition().getSchema().getFields()).extracting(f -> f.getName() + " "
-                        + f.getType().name() + (f.getMode() == Field.Mode.REPEATED ? "[]" : ""))
+        assertThat(state.getDefinition().getSchema().getFields())
+                .extracting(
+                        f -> f.getName() + " " + f.getType().name() + (f.getMode() == Field.Mode.REPEATED ? "[]" : ""))
                 .containsExactly("k STRING", "dk STRING", "h INTEGER", "fh INTEGER[]", "fp INTEGER");
         assertThat(client.getTable(TableId.of("masync_state", "pending__s1"))).isNull();
     }
@@ -338,7 +386,8 @@ class BigQueryStateStoreTest {
         store.confirm(plan, 1, 1, List.of()); // journaled, then the sync is deleted
         store.drop("s1");
         assertThat(journal.entries("s1")).isEmpty();
-        assertThatExceptionOfType(WarehouseException.class).isThrownBy(() -> count("state__s1"))
+        assertThatExceptionOfType(WarehouseException.class)
+                .isThrownBy(() -> count("state__s1"))
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(WarehouseException.Kind.NOT_FOUND));
     }
 
@@ -356,14 +405,23 @@ class BigQueryStateStoreTest {
     @Test
     void aMissingStateDatasetIsNamed() {
         fake.execute("DROP SCHEMA masync_state CASCADE");
-        assertThatExceptionOfType(WarehouseException.class).isThrownBy(() -> store.recover(plan))
+        assertThatExceptionOfType(WarehouseException.class)
+                .isThrownBy(() -> store.recover(plan))
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(WarehouseException.Kind.NOT_FOUND))
-                .withMessageContaining("masync_state").withMessageContaining("create the state dataset");
+                .withMessageContaining("masync_state")
+                .withMessageContaining("create the state dataset");
     }
 
     @Test
     void syncKeysAreCheckedBeforeTheyBecomeTableNames() {
-        SyncPlan bad = new SyncPlan("S1; DROP", "S1; DROP", "pid", plan.columns(), plan.identity(), plan.fields(), plan.salts(),
+        SyncPlan bad = new SyncPlan(
+                "S1; DROP",
+                "S1; DROP",
+                "pid",
+                plan.columns(),
+                plan.identity(),
+                plan.fields(),
+                plan.salts(),
                 plan.fingerprint());
         assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> store.recover(bad));
         assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> store.drop("a".repeat(141)));

@@ -16,7 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConfirmedRangesTest {
 
     static boolean confirmedByEntries(List<Entry> entries, long seq, String key) {
-        return entries.stream().anyMatch(e -> e.fromSeq() <= seq && seq <= e.toSeq() && !e.excluded().contains(key));
+        return entries.stream()
+                .anyMatch(e ->
+                        e.fromSeq() <= seq && seq <= e.toSeq() && !e.excluded().contains(key));
     }
 
     static boolean confirmedByPart(Part p, long seq, String key) {
@@ -27,18 +29,22 @@ class ConfirmedRangesTest {
 
     @Test
     void consecutiveBatchesBecomeOneRangeAndExclusionsKeepTheirBatch() {
-        Part p = ConfirmedRanges.of(List.of(new Entry(1, 100, List.of("a", "b")), new Entry(101, 200, List.of()),
-                new Entry(201, 250, List.of("a")), new Entry(300, 310, List.of()), new Entry(9, 3, List.of("z"))));
+        Part p = ConfirmedRanges.of(List.of(
+                new Entry(1, 100, List.of("a", "b")),
+                new Entry(101, 200, List.of()),
+                new Entry(201, 250, List.of("a")),
+                new Entry(300, 310, List.of()),
+                new Entry(9, 3, List.of("z"))));
 
         assertThat(p.covered()).containsExactly(new Interval(1, 250), new Interval(300, 310));
-        assertThat(p.excluded()).containsExactly(new Exclusion("a", 1, 100), new Exclusion("a", 201, 250),
-                new Exclusion("b", 1, 100));
+        assertThat(p.excluded())
+                .containsExactly(new Exclusion("a", 1, 100), new Exclusion("a", 201, 250), new Exclusion("b", 1, 100));
     }
 
     @Test
     void aLearnerExcludedByOneEntryAndConfirmedByAnOverlappingOneIsConfirmedThere() {
-        Part p = ConfirmedRanges.of(List.of(new Entry(1, 10, List.of("a")), new Entry(5, 20, List.of()),
-                new Entry(15, 30, List.of("a"))));
+        Part p = ConfirmedRanges.of(
+                List.of(new Entry(1, 10, List.of("a")), new Entry(5, 20, List.of()), new Entry(15, 30, List.of("a"))));
 
         assertThat(p.covered()).containsExactly(new Interval(1, 30));
         assertThat(p.excluded()).containsExactly(new Exclusion("a", 1, 4), new Exclusion("a", 21, 30));
@@ -48,7 +54,8 @@ class ConfirmedRangesTest {
     void anEmptyJournalFoldsNothing() {
         assertThat(ConfirmedRanges.of(List.of()).isEmpty()).isTrue();
         assertThat(ConfirmedRanges.split(ConfirmedRanges.of(List.of()), 100)).isEmpty();
-        assertThat(ConfirmedRanges.split(ConfirmedRanges.of(List.of(new Entry(5, 4, List.of()))), 100)).isEmpty();
+        assertThat(ConfirmedRanges.split(ConfirmedRanges.of(List.of(new Entry(5, 4, List.of()))), 100))
+                .isEmpty();
     }
 
     @Test
@@ -75,11 +82,15 @@ class ConfirmedRangesTest {
                 for (char k = 'a'; k <= 'g'; k++) {
                     String key = String.valueOf(k);
                     boolean expected = confirmedByEntries(entries, seq, key);
-                    assertThat(confirmedByPart(all, seq, key)).as("round %d seq %d key %s", round, seq, key)
+                    assertThat(confirmedByPart(all, seq, key))
+                            .as("round %d seq %d key %s", round, seq, key)
                             .isEqualTo(expected);
                     long s = seq;
-                    long inParts = parts.stream().filter(p -> confirmedByPart(p, s, key)).count();
-                    assertThat(inParts).as("round %d seq %d key %s in parts", round, seq, key)
+                    long inParts = parts.stream()
+                            .filter(p -> confirmedByPart(p, s, key))
+                            .count();
+                    assertThat(inParts)
+                            .as("round %d seq %d key %s in parts", round, seq, key)
                             .isEqualTo(expected ? 1 : 0);
                 }
             }

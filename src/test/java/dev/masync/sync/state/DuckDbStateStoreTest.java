@@ -27,6 +27,7 @@ class DuckDbStateStoreTest {
 
     @TempDir
     Path dir;
+
     PeopleWarehouse people;
     DuckDbWarehouse warehouse;
     DuckDbStateStore store;
@@ -40,22 +41,25 @@ class DuckDbStateStoreTest {
         warehouse = people.warehouse();
         compiler = people.compiler();
         rule = people.rule();
-        plan = SyncPlan.of(definition(List.of(
-                new SyncDefinition.FieldMapping("minutes", "mins", SyncDefinition.Format.AUTO),
-                new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))), "pid");
+        plan = SyncPlan.of(
+                definition(List.of(
+                        new SyncDefinition.FieldMapping("minutes", "mins", SyncDefinition.Format.AUTO),
+                        new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))),
+                "pid");
         store = new DuckDbStateStore(warehouse);
     }
 
     DuckDbWarehouse open() {
-        return DuckDbWarehouse.open(new DuckDbWarehouse.Settings(dir.resolve("src.duckdb"), false, null, null, null,
-                dir.resolve("state.duckdb")));
+        return DuckDbWarehouse.open(new DuckDbWarehouse.Settings(
+                dir.resolve("src.duckdb"), false, null, null, null, dir.resolve("state.duckdb")));
     }
 
     List<String> tables(String catalog) throws Exception {
         List<String> names = new ArrayList<>();
-        try (Connection c = warehouse.connection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT table_name FROM duckdb_tables() WHERE database_name = '"
-                     + catalog + "' ORDER BY table_name")) {
+        try (Connection c = warehouse.connection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT table_name FROM duckdb_tables() WHERE database_name = '" + catalog
+                        + "' ORDER BY table_name")) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
@@ -69,8 +73,18 @@ class DuckDbStateStoreTest {
     }
 
     static SyncDefinition definition(List<SyncDefinition.FieldMapping> mapping) {
-        return new SyncDefinition("s1", "s1", "seg", "dest", new SyncDefinition.Identity("mail", "email"), mapping,
-                Optional.empty(), SyncDefinition.Mode.MIRROR, Optional.empty(), false, SyncDefinition.Guard.DEFAULT,
+        return new SyncDefinition(
+                "s1",
+                "s1",
+                "seg",
+                "dest",
+                new SyncDefinition.Identity("mail", "email"),
+                mapping,
+                Optional.empty(),
+                SyncDefinition.Mode.MIRROR,
+                Optional.empty(),
+                false,
+                SyncDefinition.Guard.DEFAULT,
                 Optional.empty());
     }
 
@@ -112,10 +126,10 @@ class DuckDbStateStoreTest {
     @Test
     void changedFieldsEnteredAndLeftAreFoundInOnePass() throws Exception {
         run(plan, false, Set.of());
-        update("UPDATE people SET minutes = 9 WHERE pid = 5");          // changed: only mins
+        update("UPDATE people SET minutes = 9 WHERE pid = 5"); // changed: only mins
         update("UPDATE people SET exam = DATE '2027-01-01' WHERE pid = 6"); // changed: only exam
-        update("UPDATE people SET minutes = 1 WHERE pid = 7");           // left
-        update("UPDATE people SET minutes = 8 WHERE pid = 10");          // entered
+        update("UPDATE people SET minutes = 1 WHERE pid = 7"); // left
+        update("UPDATE people SET minutes = 8 WHERE pid = 10"); // entered
         store.recover(plan);
         DiffCounts counts = store.diff(plan, compiler, rule, AS_OF, false);
         assertThat(counts).isEqualTo(new DiffCounts(50, 1, 2, 2, 1, 0));
@@ -123,13 +137,20 @@ class DuckDbStateStoreTest {
         assertThat(counts.unchanged()).isEqualTo(47);
         List<ChangeRow> rows = new ArrayList<>();
         store.stream(plan, rows::add);
-        assertThat(rows).extracting(r -> r.learnerKey() + ":" + r.op())
+        assertThat(rows)
+                .extracting(r -> r.learnerKey() + ":" + r.op())
                 .containsExactlyInAnyOrder("5:C", "6:C", "7:L", "10:E");
-        ChangeRow five = rows.stream().filter(r -> r.learnerKey().equals("5")).findFirst().orElseThrow();
+        ChangeRow five = rows.stream()
+                .filter(r -> r.learnerKey().equals("5"))
+                .findFirst()
+                .orElseThrow();
         assertThat(five.allFields()).isFalse();
         assertThat(five.changed()).containsExactly(true, false);
         assertThat(five.values().get(0)).isEqualTo(9L);
-        ChangeRow six = rows.stream().filter(r -> r.learnerKey().equals("6")).findFirst().orElseThrow();
+        ChangeRow six = rows.stream()
+                .filter(r -> r.learnerKey().equals("6"))
+                .findFirst()
+                .orElseThrow();
         assertThat(six.changed()).containsExactly(false, true);
         store.discard(plan);
     }
@@ -152,9 +173,11 @@ class DuckDbStateStoreTest {
     @Test
     void changingTheDefinitionResendsAllFieldsAndFullResyncResendsEveryone() {
         run(plan, false, Set.of());
-        SyncPlan renamed = SyncPlan.of(definition(List.of(
-                new SyncDefinition.FieldMapping("minutes", "minutes_total", SyncDefinition.Format.AUTO),
-                new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))), "pid");
+        SyncPlan renamed = SyncPlan.of(
+                definition(List.of(
+                        new SyncDefinition.FieldMapping("minutes", "minutes_total", SyncDefinition.Format.AUTO),
+                        new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))),
+                "pid");
         store.recover(renamed);
         DiffCounts counts = store.diff(renamed, compiler, rule, AS_OF, false);
         assertThat(counts.changed()).isEqualTo(50);
@@ -181,8 +204,8 @@ class DuckDbStateStoreTest {
     void theBatchInFlightAtACrashIsFoundAgainEvenIfItsValuesWentBack() throws Exception {
         run(plan, false, Set.of());
         update("UPDATE people SET minutes = 8 WHERE pid IN (10, 11, 12)"); // entering
-        update("UPDATE people SET minutes = 9 WHERE pid IN (5, 15)");      // changing
-        update("UPDATE people SET minutes = 1 WHERE pid IN (7, 17)");      // leaving
+        update("UPDATE people SET minutes = 9 WHERE pid IN (5, 15)"); // changing
+        update("UPDATE people SET minutes = 1 WHERE pid IN (7, 17)"); // leaving
         store.recover(plan);
         store.diff(plan, compiler, rule, AS_OF, false);
         List<ChangeRow> rows = new ArrayList<>();
@@ -201,7 +224,8 @@ class DuckDbStateStoreTest {
         store.diff(plan, compiler, rule, AS_OF, false);
         List<ChangeRow> again = new ArrayList<>();
         store.stream(plan, again::add);
-        Set<String> confirmed = Set.of(rows.get(0).learnerKey(), rows.get(1).learnerKey(), rows.get(2).learnerKey());
+        Set<String> confirmed = Set.of(
+                rows.get(0).learnerKey(), rows.get(1).learnerKey(), rows.get(2).learnerKey());
         java.util.Set<String> expected = new java.util.HashSet<>(confirmed);
         expected.addAll(inFlight);
         assertThat(again).extracting(ChangeRow::learnerKey).containsExactlyInAnyOrderElementsOf(expected);
@@ -215,7 +239,9 @@ class DuckDbStateStoreTest {
                 assertThat(r.allFields()).isTrue();
                 assertThat(r.previousKey()).isEqualTo(r.destinationKey());
             } else {
-                assertThat(r.op()).as("%s, uncertain non-member", r.learnerKey()).isEqualTo('L');
+                assertThat(r.op())
+                        .as("%s, uncertain non-member", r.learnerKey())
+                        .isEqualTo('L');
                 assertThat(r.previousKey()).isEqualTo("p" + r.learnerKey() + "@x.test");
             }
         }
@@ -230,8 +256,7 @@ class DuckDbStateStoreTest {
         store.diff(plan, compiler, rule, AS_OF, false);
         // written by one connection, read and confirmed through others: the scratch catalog is the database's
         assertThat(tables(DuckDbWarehouse.SCRATCH_CATALOG)).containsExactly("pending__s1");
-        assertThat(tables(DuckDbWarehouse.STATE_CATALOG))
-                .containsExactly("confirmed__s1", "inflight__s1", "state__s1");
+        assertThat(tables(DuckDbWarehouse.STATE_CATALOG)).containsExactly("confirmed__s1", "inflight__s1", "state__s1");
         List<ChangeRow> rows = new ArrayList<>();
         store.stream(plan, rows::add);
         assertThat(rows).hasSize(50);
@@ -244,8 +269,10 @@ class DuckDbStateStoreTest {
         assertThat(tables(DuckDbWarehouse.SCRATCH_CATALOG)).isEmpty();
         List<ChangeRow> rest = run(plan, false, Set.of());
         assertThat(rest).hasSize(20).allSatisfy(r -> assertThat(r.op()).isEqualTo('E'));
-        assertThat(rest).extracting(ChangeRow::learnerKey).doesNotContainAnyElementsOf(
-                rows.subList(0, 30).stream().map(ChangeRow::learnerKey).toList());
+        assertThat(rest)
+                .extracting(ChangeRow::learnerKey)
+                .doesNotContainAnyElementsOf(
+                        rows.subList(0, 30).stream().map(ChangeRow::learnerKey).toList());
         assertThat(run(plan, false, Set.of())).isEmpty();
         assertThat(tables(DuckDbWarehouse.SCRATCH_CATALOG)).isEmpty();
     }
@@ -253,8 +280,8 @@ class DuckDbStateStoreTest {
     @Test
     void aReadOnlySourceIsDiffedWithTheStateAndScratchBesideIt() {
         warehouse.close();
-        warehouse = DuckDbWarehouse.open(new DuckDbWarehouse.Settings(dir.resolve("src.duckdb"), true, null, null, null,
-                dir.resolve("state.duckdb")));
+        warehouse = DuckDbWarehouse.open(new DuckDbWarehouse.Settings(
+                dir.resolve("src.duckdb"), true, null, null, null, dir.resolve("state.duckdb")));
         store = new DuckDbStateStore(warehouse);
         assertThat(run(plan, false, Set.of())).hasSize(50);
         assertThat(run(plan, false, Set.of())).isEmpty();

@@ -28,26 +28,31 @@ public record PeopleWarehouse(DuckDbWarehouse warehouse, SegmentCompiler compile
 
     public static PeopleWarehouse create(Path dir, int n, String examSql) throws Exception {
         Path source = dir.resolve("src.duckdb");
-        try (Connection c = DuckDbWarehouse.openForWrite(new DuckDbWarehouse.Settings(source, false, null, null, null));
-             Statement s = c.createStatement()) {
+        try (Connection c =
+                        DuckDbWarehouse.openForWrite(new DuckDbWarehouse.Settings(source, false, null, null, null));
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE people (pid BIGINT, mail VARCHAR, minutes INTEGER, exam DATE)");
             s.execute("INSERT INTO people SELECT range, 'p' || range || '@x.test', (range % 10)::INTEGER, " + examSql
                     + " FROM range(" + n + ")");
         }
-        DuckDbWarehouse warehouse = DuckDbWarehouse.open(new DuckDbWarehouse.Settings(source, false, null, null, null,
-                dir.resolve("state.duckdb")));
-        Catalog catalog = new CatalogReader(new CatalogSpec("people", "pid", List.of(), Map.of(), Map.of(), 50,
-                Duration.ofHours(1)), Clock.systemUTC()).read(warehouse);
-        SegmentCompiler compiler = new SegmentCompiler(warehouse.dialect(), catalog, ZoneId.of("UTC"),
-                key -> Optional.empty());
-        Rule rule = RuleParser.parse(new ObjectMapper().readTree(
-                "{\"attribute\":\"minutes\",\"op\":\"gte\",\"value\":5}"), "").rule();
+        DuckDbWarehouse warehouse = DuckDbWarehouse.open(
+                new DuckDbWarehouse.Settings(source, false, null, null, null, dir.resolve("state.duckdb")));
+        Catalog catalog = new CatalogReader(
+                        new CatalogSpec("people", "pid", List.of(), Map.of(), Map.of(), 50, Duration.ofHours(1)),
+                        Clock.systemUTC())
+                .read(warehouse);
+        SegmentCompiler compiler =
+                new SegmentCompiler(warehouse.dialect(), catalog, ZoneId.of("UTC"), key -> Optional.empty());
+        Rule rule = RuleParser.parse(
+                        new ObjectMapper().readTree("{\"attribute\":\"minutes\",\"op\":\"gte\",\"value\":5}"), "")
+                .rule();
         return new PeopleWarehouse(warehouse, compiler, rule);
     }
 
     /** Changes the source as the warehouse's own jobs would. */
     public void update(String sql) throws Exception {
-        try (Connection c = warehouse.connection(); Statement s = c.createStatement()) {
+        try (Connection c = warehouse.connection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }

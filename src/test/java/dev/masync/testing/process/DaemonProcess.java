@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,6 +52,7 @@ import java.util.stream.Stream;
 public final class DaemonProcess implements AutoCloseable {
     /** Set by failsafe; otherwise found by walking up from the working directory to the pom. */
     public static final String PROJECT_DIR_PROPERTY = "masync.project.dir";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration POLL = Duration.ofMillis(200);
 
@@ -66,7 +67,8 @@ public final class DaemonProcess implements AutoCloseable {
     private final Duration readyTimeout;
     private final String controlDb;
     private final boolean fresh;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
     private int starts;
     private Duration lastStartToReady = Duration.ZERO;
@@ -95,7 +97,8 @@ public final class DaemonProcess implements AutoCloseable {
             this.controlDb = "h2:" + dataDir.resolve("control.mv.db");
         } else {
             String schema = "masync_it_" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-            properties.put("quarkus.datasource.jdbc.url",
+            properties.put(
+                    "quarkus.datasource.jdbc.url",
                     pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema);
             properties.put("quarkus.flyway.schemas", schema);
             properties.put("quarkus.flyway.default-schema", schema);
@@ -127,10 +130,16 @@ public final class DaemonProcess implements AutoCloseable {
         starts++;
         try {
             Files.createDirectories(logFile.getParent());
-            Files.writeString(logFile, "=== " + name + " start #" + starts + " at " + Instant.now() + ": "
-                            + String.join(" ", cmd) + System.lineSeparator(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(projectDir.toFile()).redirectErrorStream(true)
+            Files.writeString(
+                    logFile,
+                    "=== " + name + " start #" + starts + " at " + Instant.now() + ": " + String.join(" ", cmd)
+                            + System.lineSeparator(),
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .directory(projectDir.toFile())
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             pb.environment().putAll(env);
             pb.environment().put("MASYNC_SECURITY_ADMIN_API_KEY", adminKey);
@@ -232,10 +241,14 @@ public final class DaemonProcess implements AutoCloseable {
 
     /** A request with {@code Authorization: Bearer <admin key>}; {@code jsonBody} may be {@code null}. */
     public HttpResponse<String> call(String method, String path, String jsonBody) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + adminKey)
-                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(jsonBody));
+                .method(
+                        method,
+                        jsonBody == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(jsonBody));
         if (jsonBody != null) request.header("Content-Type", "application/json");
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -266,8 +279,11 @@ public final class DaemonProcess implements AutoCloseable {
                         + "Log " + logFile + " ends with:" + System.lineSeparator() + logTail(40));
             }
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/q/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(uri("/q/health/ready"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200 && "UP".equals(status(response.body()))) return;
                 last = response.statusCode() + " " + response.body();
             } catch (IOException e) {
@@ -341,8 +357,8 @@ public final class DaemonProcess implements AutoCloseable {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("pom.xml"))) return dir;
         }
-        throw new IllegalStateException("no pom.xml above " + Path.of("").toAbsolutePath() + "; set -D"
-                + PROJECT_DIR_PROPERTY);
+        throw new IllegalStateException(
+                "no pom.xml above " + Path.of("").toAbsolutePath() + "; set -D" + PROJECT_DIR_PROPERTY);
     }
 
     private static int freePort() {

@@ -43,7 +43,8 @@ public final class ReceiverProcess implements AutoCloseable {
     private final int port;
     private final Path log;
     private final CompletableFuture<String> finalStats;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private ReceiverProcess(Process process, int port, Path log, CompletableFuture<String> finalStats) {
         this.process = process;
@@ -98,12 +99,12 @@ public final class ReceiverProcess implements AutoCloseable {
         return start(List.of(), List.of(), List.of(flags), log);
     }
 
-    private static void pump(Process process, Path log, CompletableFuture<Integer> ready,
-                             CompletableFuture<String> finalStats) {
-        try (BufferedReader out = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-             Writer file = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                     StandardOpenOption.APPEND)) {
+    private static void pump(
+            Process process, Path log, CompletableFuture<Integer> ready, CompletableFuture<String> finalStats) {
+        try (BufferedReader out =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                Writer file = Files.newBufferedWriter(
+                        log, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             for (String line; (line = out.readLine()) != null; ) {
                 file.write(line);
                 file.write(System.lineSeparator());
@@ -137,16 +138,13 @@ public final class ReceiverProcess implements AutoCloseable {
     }
 
     public ReceiverStats stats() {
-        return ReceiverStats.fromMap(getJson("/stats", new TypeReference<Map<String, Object>>() {
-        }));
+        return ReceiverStats.fromMap(getJson("/stats", new TypeReference<Map<String, Object>>() {}));
     }
 
     /** Present keys and their merged fields. */
     public Map<String, Map<String, Object>> state() {
-        Map<String, Object> body = getJson("/state", new TypeReference<>() {
-        });
-        return JSON.convertValue(body.get("state"), new TypeReference<Map<String, Map<String, Object>>>() {
-        });
+        Map<String, Object> body = getJson("/state", new TypeReference<>() {});
+        return JSON.convertValue(body.get("state"), new TypeReference<Map<String, Map<String, Object>>>() {});
     }
 
     /** Clears its state and stats. */
@@ -164,14 +162,13 @@ public final class ReceiverProcess implements AutoCloseable {
                 throw new IllegalStateException("the receiver did not stop within 30 s; killed it");
             }
             String json = finalStats.get(5, TimeUnit.SECONDS);
-            return ReceiverStats.fromMap(JSON.readValue(json, new TypeReference<Map<String, Object>>() {
-            }));
+            return ReceiverStats.fromMap(JSON.readValue(json, new TypeReference<Map<String, Object>>() {}));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (ExecutionException | TimeoutException | IOException e) {
-            throw new IllegalStateException("no final stats from the receiver (exit " + process.exitValue() + "); see "
-                    + log, e);
+            throw new IllegalStateException(
+                    "no final stats from the receiver (exit " + process.exitValue() + "); see " + log, e);
         }
     }
 
@@ -190,7 +187,8 @@ public final class ReceiverProcess implements AutoCloseable {
 
     private <T> T getJson(String path, TypeReference<T> type) {
         try {
-            return JSON.readValue(send(HttpRequest.newBuilder(URI.create(url(path))).GET(), 200), type);
+            return JSON.readValue(
+                    send(HttpRequest.newBuilder(URI.create(url(path))).GET(), 200), type);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -198,8 +196,8 @@ public final class ReceiverProcess implements AutoCloseable {
 
     private String send(HttpRequest.Builder request, int expected) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != expected) {
                 throw new IllegalStateException(response.request().uri() + " answered " + response.statusCode());
             }

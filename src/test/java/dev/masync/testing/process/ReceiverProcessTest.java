@@ -19,18 +19,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The receiver as a separate process: flags, READY, the JSON endpoints, and its final stats on SIGTERM. */
 class ReceiverProcessTest {
-    static final OkHttpClient CLIENT = new OkHttpClient.Builder().socketFactory(new NoDelaySocketFactory()).build();
+    static final OkHttpClient CLIENT =
+            new OkHttpClient.Builder().socketFactory(new NoDelaySocketFactory()).build();
 
     @Test
     void runsFromTheCommandLineAndReportsOverHttp() throws IOException {
-        try (ReceiverProcess receiver = ReceiverProcess.start(Path.of("target", "receiver-process", "test.log"),
-                "--limit", "2/PT1H", "--max-batch", "2", "--reject-keys", ".*@invalid")) {
+        try (ReceiverProcess receiver = ReceiverProcess.start(
+                Path.of("target", "receiver-process", "test.log"),
+                "--limit",
+                "2/PT1H",
+                "--max-batch",
+                "2",
+                "--reject-keys",
+                ".*@invalid")) {
             List<Integer> codes = new ArrayList<>();
             List<String> retryAfter = new ArrayList<>();
-            for (String body : List.of(batch("a@x.org", "b@invalid"), batch("a@x.org", "b@x.org", "c@x.org"),
-                    batch("c@x.org"))) {
-                try (Response response = CLIENT.newCall(new Request.Builder().url(receiver.url("/hook"))
-                        .post(RequestBody.create(body, MediaType.get("application/json"))).build()).execute()) {
+            for (String body :
+                    List.of(batch("a@x.org", "b@invalid"), batch("a@x.org", "b@x.org", "c@x.org"), batch("c@x.org"))) {
+                try (Response response = CLIENT.newCall(new Request.Builder()
+                                .url(receiver.url("/hook"))
+                                .post(RequestBody.create(body, MediaType.get("application/json")))
+                                .build())
+                        .execute()) {
                     codes.add(response.code());
                     retryAfter.add(response.header("Retry-After"));
                 }
@@ -39,8 +49,14 @@ class ReceiverProcessTest {
             assertThat(codes).containsExactly(200, 400, 429);
             assertThat(Long.parseLong(retryAfter.get(2))).isBetween(1L, 3600L);
             ReceiverStats stats = receiver.stats();
-            assertThat(stats).extracting(ReceiverStats::requests, ReceiverStats::ok, ReceiverStats::oversizedBatches,
-                    ReceiverStats::tooManyRequests, ReceiverStats::recordsRejected).containsExactly(3L, 1L, 1L, 1L, 1L);
+            assertThat(stats)
+                    .extracting(
+                            ReceiverStats::requests,
+                            ReceiverStats::ok,
+                            ReceiverStats::oversizedBatches,
+                            ReceiverStats::tooManyRequests,
+                            ReceiverStats::recordsRejected)
+                    .containsExactly(3L, 1L, 1L, 1L, 1L);
             assertThat(receiver.state()).isEqualTo(Map.of("a@x.org", Map.of("n", 0)));
 
             ReceiverStats last = receiver.stop();
@@ -52,8 +68,12 @@ class ReceiverProcessTest {
     private static String batch(String... keys) {
         StringBuilder json = new StringBuilder("{\"batchId\":\"b\",\"sync\":\"s\",\"records\":[");
         for (int i = 0; i < keys.length; i++) {
-            json.append(i == 0 ? "" : ",").append("{\"key\":\"").append(keys[i])
-                    .append("\",\"kind\":\"UPSERT\",\"fields\":{\"n\":").append(i).append("}}");
+            json.append(i == 0 ? "" : ",")
+                    .append("{\"key\":\"")
+                    .append(keys[i])
+                    .append("\",\"kind\":\"UPSERT\",\"fields\":{\"n\":")
+                    .append(i)
+                    .append("}}");
         }
         return json.append("]}").toString();
     }

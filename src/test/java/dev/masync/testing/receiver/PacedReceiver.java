@@ -117,7 +117,9 @@ public final class PacedReceiver implements AutoCloseable {
     /** Starts with an injected clock (windows, timestamps) and sleeper (latency). */
     public static PacedReceiver start(ReceiverConfig config, Clock clock, Sleeper sleeper) {
         try {
-            return new PacedReceiver(Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"),
+            return new PacedReceiver(
+                    Objects.requireNonNull(config, "config"),
+                    Objects.requireNonNull(clock, "clock"),
                     Objects.requireNonNull(sleeper, "sleeper"));
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the receiver on " + config.host() + ":" + config.port(), e);
@@ -148,8 +150,12 @@ public final class PacedReceiver implements AutoCloseable {
     public void reconfigure(UnaryOperator<ReceiverConfig> change) {
         ReceiverConfig current = config;
         ReceiverConfig next = change.apply(current);
-        config = next.toBuilder().host(current.host()).port(current.port()).threads(current.threads())
-                .seed(current.seed()).build();
+        config = next.toBuilder()
+                .host(current.host())
+                .port(current.port())
+                .threads(current.threads())
+                .seed(current.seed())
+                .build();
     }
 
     public ReceiverStats stats() {
@@ -210,8 +216,12 @@ public final class PacedReceiver implements AutoCloseable {
                 reset();
                 exchange.sendResponseHeaders(204, -1);
             } else {
-                sendJson(exchange, 405, error("method_not_allowed", "POST a batch to any path; GET /stats, /state, "
-                        + "/receipts; DELETE /state"));
+                sendJson(
+                        exchange,
+                        405,
+                        error(
+                                "method_not_allowed",
+                                "POST a batch to any path; GET /stats, /state, " + "/receipts; DELETE /state"));
             }
         } finally {
             exchange.close(); // before any answer was sent, this closes the connection: a dropped request
@@ -228,8 +238,13 @@ public final class PacedReceiver implements AutoCloseable {
             if (!wait.isZero()) {
                 long seconds = (wait.toMillis() + 999) / 1000;
                 exchange.getResponseHeaders().set("Retry-After", Long.toString(seconds));
-                finished = answer(exchange, 429, error("rate_limited",
-                        "at most " + cfg.limit() + " requests per " + cfg.window() + "; retry in " + seconds + " s"));
+                finished = answer(
+                        exchange,
+                        429,
+                        error(
+                                "rate_limited",
+                                "at most " + cfg.limit() + " requests per " + cfg.window() + "; retry in " + seconds
+                                        + " s"));
                 return;
             }
             double fault;
@@ -248,8 +263,10 @@ public final class PacedReceiver implements AutoCloseable {
             }
             boolean dropAfterApply = fault < cfg.fault5xx() + cfg.faultDrop() + cfg.faultDropAfterApply();
             if (body.length > cfg.maxBodyBytes()) {
-                finished = answer(exchange, 413, error("payload_too_large", "bodies are limited to "
-                        + cfg.maxBodyBytes() + " bytes"));
+                finished = answer(
+                        exchange,
+                        413,
+                        error("payload_too_large", "bodies are limited to " + cfg.maxBodyBytes() + " bytes"));
                 return;
             }
             if (cfg.signingSecret() != null) {
@@ -268,8 +285,13 @@ public final class PacedReceiver implements AutoCloseable {
             }
             if (batch.records().size() > cfg.maxRecords()) {
                 ledger.oversizedBatch();
-                finished = answer(exchange, 400, error("too_many_records", "at most " + cfg.maxRecords()
-                        + " records per request, got " + batch.records().size()));
+                finished = answer(
+                        exchange,
+                        400,
+                        error(
+                                "too_many_records",
+                                "at most " + cfg.maxRecords() + " records per request, got "
+                                        + batch.records().size()));
                 return;
             }
             Duration latency = slow < cfg.slowFraction() ? cfg.slowLatency() : cfg.latency();
@@ -289,8 +311,12 @@ public final class PacedReceiver implements AutoCloseable {
             if (!cfg.alwaysReturnResults() && results.stream().allMatch(ReceiverLedger.Result::ok)) {
                 finished = answer(exchange, 204, null);
             } else {
-                finished = answer(exchange, 200,
-                        Map.of("results", results.stream().map(PacedReceiver::result).toList()));
+                finished = answer(
+                        exchange,
+                        200,
+                        Map.of(
+                                "results",
+                                results.stream().map(PacedReceiver::result).toList()));
             }
         } finally {
             if (!finished) {
@@ -354,8 +380,7 @@ public final class PacedReceiver implements AutoCloseable {
         return in.readNBytes((int) Math.min(max, Integer.MAX_VALUE - 8));
     }
 
-    private record Batch(String id, List<ReceivedRecord> records) {
-    }
+    private record Batch(String id, List<ReceivedRecord> records) {}
 
     private static Batch parse(byte[] body, String webhookId) {
         JsonNode root;
@@ -403,12 +428,13 @@ public final class PacedReceiver implements AutoCloseable {
         } catch (NumberFormatException e) {
             return "webhook-timestamp is not epoch seconds";
         }
-        Duration skew = Duration.between(Instant.ofEpochSecond(seconds), clock.instant()).abs();
+        Duration skew = Duration.between(Instant.ofEpochSecond(seconds), clock.instant())
+                .abs();
         if (skew.compareTo(cfg.timestampTolerance()) > 0) {
             return "webhook-timestamp is " + skew.toSeconds() + " s away from the receiver's clock";
         }
-        byte[] expected = hmac(key(cfg.signingSecret()), (id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8),
-                body);
+        byte[] expected =
+                hmac(key(cfg.signingSecret()), (id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8), body);
         for (String signature : signatures.trim().split(" +")) {
             if (!signature.startsWith("v1,")) continue;
             byte[] given;
@@ -423,7 +449,8 @@ public final class PacedReceiver implements AutoCloseable {
     }
 
     private static byte[] key(String secret) {
-        return secret.startsWith("whsec_") ? Base64.getDecoder().decode(secret.substring("whsec_".length()))
+        return secret.startsWith("whsec_")
+                ? Base64.getDecoder().decode(secret.substring("whsec_".length()))
                 : secret.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -471,18 +498,23 @@ public final class PacedReceiver implements AutoCloseable {
         }
         PacedReceiver receiver = start(config);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                System.out.println("FINAL " + JSON.writeValueAsString(receiver.stats().toMap()));
-            } catch (JsonProcessingException e) {
-                System.out.println("FINAL (stats not serializable: " + e.getMessage() + ")");
-            }
-            System.out.flush();
-            receiver.close();
-            stopped.countDown();
-        }, "paced-receiver-shutdown"));
-        System.out.println("PacedReceiver " + config + ", " + NODELAY_PROPERTY + "="
-                + System.getProperty(NODELAY_PROPERTY));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                System.out.println("FINAL "
+                                        + JSON.writeValueAsString(
+                                                receiver.stats().toMap()));
+                            } catch (JsonProcessingException e) {
+                                System.out.println("FINAL (stats not serializable: " + e.getMessage() + ")");
+                            }
+                            System.out.flush();
+                            receiver.close();
+                            stopped.countDown();
+                        },
+                        "paced-receiver-shutdown"));
+        System.out.println(
+                "PacedReceiver " + config + ", " + NODELAY_PROPERTY + "=" + System.getProperty(NODELAY_PROPERTY));
         System.out.println("READY port=" + receiver.port());
         System.out.flush();
         stopped.await();

@@ -1,6 +1,5 @@
 package dev.masync.testing.receiver;
 
-import dev.masync.destination.NoDelaySocketFactory;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.masync.connector.spi.Batch;
@@ -11,6 +10,7 @@ import dev.masync.connector.spi.RecordChange;
 import dev.masync.connector.spi.RecordOutcome;
 import dev.masync.connector.spi.SecretResolver;
 import dev.masync.connector.webhook.WebhookConnector;
+import dev.masync.destination.NoDelaySocketFactory;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -38,10 +38,11 @@ import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 
 class PacedReceiverTest {
-    static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString(
-            "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    static final String SECRET = "whsec_"
+            + Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
     /** 2.5 s into a 10 s window (windows are aligned on the epoch). */
     static final Instant START = Instant.parse("2026-03-01T00:00:02.500Z");
+
     static final MediaType JSON_TYPE = MediaType.get("application/json");
     static final ObjectMapper JSON = new ObjectMapper();
     static final OkHttpClient CLIENT = new OkHttpClient.Builder()
@@ -113,11 +114,14 @@ class PacedReceiverTest {
     void rejectsBodiesOverTheByteCapWith413() throws IOException {
         start(ReceiverConfig.builder().maxBodyBytes(100));
 
-        assertThat(post(batchJson("b1", "a-key-long-enough", "to-exceed", "one-hundred-bytes")).code()).isEqualTo(413);
+        assertThat(post(batchJson("b1", "a-key-long-enough", "to-exceed", "one-hundred-bytes"))
+                        .code())
+                .isEqualTo(413);
         assertThat(post("{\"records\":[]}").code()).isEqualTo(204);
 
-        assertThat(receiver.stats()).extracting(ReceiverStats::payloadTooLarge, ReceiverStats::clientErrors,
-                ReceiverStats::ok).containsExactly(1L, 1L, 1L);
+        assertThat(receiver.stats())
+                .extracting(ReceiverStats::payloadTooLarge, ReceiverStats::clientErrors, ReceiverStats::ok)
+                .containsExactly(1L, 1L, 1L);
     }
 
     @Test
@@ -136,19 +140,24 @@ class PacedReceiverTest {
     @Test
     void rejectionRuleGivesPerRecordResultsThroughTheConnector() {
         start(ReceiverConfig.builder().rejectKeys(Pattern.compile(".*@invalid"), "invalid_email"));
-        Batch batch = new Batch("batch-1", "vips", List.of(
-                RecordChange.upsert("l1", "a@x.org", Map.of("plan", "pro")),
-                RecordChange.upsert("l2", "b@invalid", Map.of("plan", "pro"))));
+        Batch batch = new Batch(
+                "batch-1",
+                "vips",
+                List.of(
+                        RecordChange.upsert("l1", "a@x.org", Map.of("plan", "pro")),
+                        RecordChange.upsert("l2", "b@invalid", Map.of("plan", "pro"))));
 
         BatchResult result = connector.push(context(null), batch);
 
         assertThat(result.outcomes())
                 .extracting(RecordOutcome::destinationKey, RecordOutcome::status, RecordOutcome::code)
-                .containsExactly(tuple("a@x.org", RecordOutcome.Status.CONFIRMED, null),
+                .containsExactly(
+                        tuple("a@x.org", RecordOutcome.Status.CONFIRMED, null),
                         tuple("b@invalid", RecordOutcome.Status.REJECTED, "invalid_email"));
         assertThat(receiver.state()).containsOnlyKeys("a@x.org");
-        assertThat(receiver.stats()).extracting(ReceiverStats::records, ReceiverStats::recordsConfirmed,
-                ReceiverStats::recordsRejected).containsExactly(2L, 1L, 1L);
+        assertThat(receiver.stats())
+                .extracting(ReceiverStats::records, ReceiverStats::recordsConfirmed, ReceiverStats::recordsRejected)
+                .containsExactly(2L, 1L, 1L);
     }
 
     @Test
@@ -158,19 +167,31 @@ class PacedReceiverTest {
         clearPlan.put("plan", null);
         clearPlan.put("grade", "hs2");
 
-        connector.push(context(null), new Batch("b1", "s", List.of(
-                RecordChange.upsert("l1", "a@x.org", Map.of("plan", "pro", "grade", "hs1", "minutes", 42)),
-                RecordChange.upsert("l2", "b@x.org", Map.of("plan", "free")))));
-        connector.push(context(null), new Batch("b2", "s", List.of(
-                RecordChange.upsert("l1", "a@x.org", clearPlan),
-                RecordChange.remove("l2", "b@x.org"))));
+        connector.push(
+                context(null),
+                new Batch(
+                        "b1",
+                        "s",
+                        List.of(
+                                RecordChange.upsert(
+                                        "l1", "a@x.org", Map.of("plan", "pro", "grade", "hs1", "minutes", 42)),
+                                RecordChange.upsert("l2", "b@x.org", Map.of("plan", "free")))));
+        connector.push(
+                context(null),
+                new Batch(
+                        "b2",
+                        "s",
+                        List.of(
+                                RecordChange.upsert("l1", "a@x.org", clearPlan),
+                                RecordChange.remove("l2", "b@x.org"))));
 
         assertThat(receiver.state()).containsOnlyKeys("a@x.org");
         assertThat(receiver.state().get("a@x.org")).containsOnly(entry("grade", "hs2"), entry("minutes", 42));
         assertThat(receiver.removedKeys()).containsExactly("b@x.org");
 
-        connector.push(context(null), new Batch("b3", "s", List.of(
-                RecordChange.upsert("l2", "b@x.org", Map.of("grade", "jh1")))));
+        connector.push(
+                context(null),
+                new Batch("b3", "s", List.of(RecordChange.upsert("l2", "b@x.org", Map.of("grade", "jh1")))));
 
         assertThat(receiver.state().get("b@x.org")).containsOnly(entry("grade", "jh1")); // a remove forgets fields
         assertThat(receiver.removedKeys()).isEmpty();
@@ -179,15 +200,27 @@ class PacedReceiverTest {
     @Test
     void countsARepeatedChangeAsDuplicateButANewValueAsAChange() {
         start(ReceiverConfig.builder());
-        Batch first = new Batch("b1", "s", List.of(
-                RecordChange.upsert("l1", "a@x.org", Map.of("plan", "pro", "grade", "hs1")),
-                RecordChange.upsert("l2", "b@x.org", Map.of("plan", "free"))));
+        Batch first = new Batch(
+                "b1",
+                "s",
+                List.of(
+                        RecordChange.upsert("l1", "a@x.org", Map.of("plan", "pro", "grade", "hs1")),
+                        RecordChange.upsert("l2", "b@x.org", Map.of("plan", "free"))));
 
         connector.push(context(null), first);
         connector.push(context(null), first); // e.g. resent after a crash: both records are duplicates
-        connector.push(context(null), new Batch("b2", "s", List.of(
-                RecordChange.upsert("l1", "a@x.org", Map.of("grade", "hs1", "plan", "pro")), // same change, other order
-                RecordChange.upsert("l2", "b@x.org", Map.of("plan", "paid"))))); // a new value: not a duplicate
+        connector.push(
+                context(null),
+                new Batch(
+                        "b2",
+                        "s",
+                        List.of(
+                                RecordChange.upsert(
+                                        "l1",
+                                        "a@x.org",
+                                        Map.of("grade", "hs1", "plan", "pro")), // same change, other order
+                                RecordChange.upsert(
+                                        "l2", "b@x.org", Map.of("plan", "paid"))))); // a new value: not a duplicate
 
         ReceiverStats stats = receiver.stats();
         assertThat(stats.records()).isEqualTo(6);
@@ -210,19 +243,27 @@ class PacedReceiverTest {
         BatchResult signed = connector.push(context(SECRET), batch);
 
         assertThat(signed.outcomes()).allMatch(RecordOutcome::isConfirmed);
-        assertThatThrownBy(() -> connector.push(context("whsec_" + Base64.getEncoder().encodeToString(
-                "another secret, another mac".getBytes(StandardCharsets.UTF_8))), batch))
-                .isInstanceOfSatisfying(PermanentException.class,
-                        e -> assertThat(e.code()).isEqualTo(PermanentException.Code.AUTH));
+        assertThatThrownBy(() -> connector.push(
+                        context("whsec_"
+                                + Base64.getEncoder()
+                                        .encodeToString(
+                                                "another secret, another mac".getBytes(StandardCharsets.UTF_8))),
+                        batch))
+                .isInstanceOfSatisfying(
+                        PermanentException.class, e -> assertThat(e.code()).isEqualTo(PermanentException.Code.AUTH));
         assertThatThrownBy(() -> late.push(context(SECRET), batch)).isInstanceOf(PermanentException.class);
         assertThat(post(batchJson("b2", "k")).code()).isEqualTo(401); // unsigned
-        assertThat(receiver.stats()).extracting(ReceiverStats::ok, ReceiverStats::unauthorized, ReceiverStats::records)
+        assertThat(receiver.stats())
+                .extracting(ReceiverStats::ok, ReceiverStats::unauthorized, ReceiverStats::records)
                 .containsExactly(1L, 3L, 1L);
     }
 
     @Test
     void injectsFaultsFromTheSeedInArrivalOrder() throws IOException {
-        ReceiverConfig.Builder faulty = ReceiverConfig.builder().fault5xx(0.2).faultDrop(0.2).faultDropAfterApply(0.2)
+        ReceiverConfig.Builder faulty = ReceiverConfig.builder()
+                .fault5xx(0.2)
+                .faultDrop(0.2)
+                .faultDropAfterApply(0.2)
                 .seed(7);
         List<String> firstRun = outcomes(start(faulty), 40);
         receiver.close();
@@ -232,7 +273,8 @@ class PacedReceiverTest {
         assertThat(firstRun).contains("204", "503", "dropped");
         ReceiverStats stats = receiver.stats();
         assertThat(stats.ok() + stats.serverErrors() + stats.dropped()).isEqualTo(40);
-        assertThat(stats.serverErrors()).isEqualTo(firstRun.stream().filter("503"::equals).count());
+        assertThat(stats.serverErrors())
+                .isEqualTo(firstRun.stream().filter("503"::equals).count());
         // a lost ack: the batch was applied although the client saw the connection drop
         long lostAcks = 0;
         for (int i = 0; i < firstRun.size(); i++) {
@@ -259,7 +301,8 @@ class PacedReceiverTest {
         start(ReceiverConfig.builder().rateLimit(2, Duration.ofSeconds(10)).latency(Duration.ofMillis(150)));
 
         for (int i = 0; i < 3; i++) post(batchJson("b" + i, "k" + i)).close();
-        receiver.reconfigure(c -> c.toBuilder().slow(1.0, Duration.ofSeconds(40)).build());
+        receiver.reconfigure(
+                c -> c.toBuilder().slow(1.0, Duration.ofSeconds(40)).build());
         clock.advance(Duration.ofSeconds(10));
         post(batchJson("b3", "k3")).close();
 
@@ -272,7 +315,8 @@ class PacedReceiverTest {
 
         post(batchJson("b1", "k1")).close();
         post(batchJson("b2", "k2")).close();
-        receiver.reconfigure(c -> c.toBuilder().rateLimit(2, Duration.ofSeconds(10)).build());
+        receiver.reconfigure(
+                c -> c.toBuilder().rateLimit(2, Duration.ofSeconds(10)).build());
 
         assertThat(post(batchJson("b3", "k3")).code()).isEqualTo(429);
         assertThat(receiver.config().limit()).isEqualTo(2);
@@ -281,21 +325,33 @@ class PacedReceiverTest {
     @Test
     void servesStatsStateAndReceiptsAsJsonAndResetsOnDelete() throws IOException {
         start(ReceiverConfig.builder().rateLimit(190, Duration.ofSeconds(10)));
-        connector.push(context(null), new Batch("b1", "s", List.of(
-                RecordChange.upsert("l1", "a@x.org", Map.of("plan", "pro", "minutes", 42)),
-                RecordChange.remove("l2", "b@x.org"))));
+        connector.push(
+                context(null),
+                new Batch(
+                        "b1",
+                        "s",
+                        List.of(
+                                RecordChange.upsert("l1", "a@x.org", Map.of("plan", "pro", "minutes", 42)),
+                                RecordChange.remove("l2", "b@x.org"))));
 
         Map<String, Object> stats = getJson("/stats");
         Map<String, Object> state = getJson("/state");
         Map<String, Object> receipts = getJson("/receipts");
 
         assertThat(ReceiverStats.fromMap(stats)).isEqualTo(receiver.stats());
-        assertThat(stats).containsEntry("requests", 1).containsEntry("limit", 190).containsEntry("window", "PT10S");
-        assertThat(state).containsEntry("state", Map.of("a@x.org", Map.of("plan", "pro", "minutes", 42)))
+        assertThat(stats)
+                .containsEntry("requests", 1)
+                .containsEntry("limit", 190)
+                .containsEntry("window", "PT10S");
+        assertThat(state)
+                .containsEntry("state", Map.of("a@x.org", Map.of("plan", "pro", "minutes", 42)))
                 .containsEntry("removed", List.of("b@x.org"));
         assertThat(receipts).containsExactly(entry("a@x.org", 1), entry("b@x.org", 1));
 
-        try (Response deleted = CLIENT.newCall(new Request.Builder().url(receiver.url("/state")).delete().build())
+        try (Response deleted = CLIENT.newCall(new Request.Builder()
+                        .url(receiver.url("/state"))
+                        .delete()
+                        .build())
                 .execute()) {
             assertThat(deleted.code()).isEqualTo(204);
         }
@@ -326,18 +382,62 @@ class PacedReceiverTest {
 
     @Test
     void parsesCommandLineFlags() {
-        ReceiverConfig config = ReceiverConfig.fromArgs("--port", "9100", "--limit", "190/PT10S", "--max-batch", "100",
-                "--latency-ms", "150", "--fault-5xx", "0.01", "--fault-drop", "0.005", "--seed", "3",
-                "--slow", "0.1", "--slow-ms", "40000", "--secret", "s3cret", "--reject-keys", ".*@invalid",
-                "--always-results", "--threads", "8");
+        ReceiverConfig config = ReceiverConfig.fromArgs(
+                "--port",
+                "9100",
+                "--limit",
+                "190/PT10S",
+                "--max-batch",
+                "100",
+                "--latency-ms",
+                "150",
+                "--fault-5xx",
+                "0.01",
+                "--fault-drop",
+                "0.005",
+                "--seed",
+                "3",
+                "--slow",
+                "0.1",
+                "--slow-ms",
+                "40000",
+                "--secret",
+                "s3cret",
+                "--reject-keys",
+                ".*@invalid",
+                "--always-results",
+                "--threads",
+                "8");
 
-        assertThat(config).extracting(ReceiverConfig::port, ReceiverConfig::limit, ReceiverConfig::window,
-                        ReceiverConfig::maxRecords, ReceiverConfig::latency, ReceiverConfig::fault5xx,
-                        ReceiverConfig::faultDrop, ReceiverConfig::seed, ReceiverConfig::slowFraction,
-                        ReceiverConfig::slowLatency, ReceiverConfig::alwaysReturnResults, ReceiverConfig::threads)
-                .containsExactly(9100, 190, Duration.ofSeconds(10), 100, Duration.ofMillis(150), 0.01, 0.005, 3L,
-                        0.1, Duration.ofSeconds(40), true, 8);
-        assertThat(config.rejections()).singleElement()
+        assertThat(config)
+                .extracting(
+                        ReceiverConfig::port,
+                        ReceiverConfig::limit,
+                        ReceiverConfig::window,
+                        ReceiverConfig::maxRecords,
+                        ReceiverConfig::latency,
+                        ReceiverConfig::fault5xx,
+                        ReceiverConfig::faultDrop,
+                        ReceiverConfig::seed,
+                        ReceiverConfig::slowFraction,
+                        ReceiverConfig::slowLatency,
+                        ReceiverConfig::alwaysReturnResults,
+                        ReceiverConfig::threads)
+                .containsExactly(
+                        9100,
+                        190,
+                        Duration.ofSeconds(10),
+                        100,
+                        Duration.ofMillis(150),
+                        0.01,
+                        0.005,
+                        3L,
+                        0.1,
+                        Duration.ofSeconds(40),
+                        true,
+                        8);
+        assertThat(config.rejections())
+                .singleElement()
                 .satisfies(rule -> assertThat(rule.code()).isEqualTo("invalid_email"));
         assertThat(config.toString()).contains("signingSecret=****").doesNotContain("s3cret");
         assertThat(ReceiverConfig.fromArgs("--limit", "100/20s").window()).isEqualTo(Duration.ofSeconds(20));
@@ -349,7 +449,9 @@ class PacedReceiverTest {
     }
 
     private DestinationContext context(String secret) {
-        return new DestinationContext("hook", Map.of("url", receiver.url("/hook"), "secret", "env:HOOK"),
+        return new DestinationContext(
+                "hook",
+                Map.of("url", receiver.url("/hook"), "secret", "env:HOOK"),
                 SecretResolver.fromEnvironment(Map.of("HOOK", secret == null ? SECRET : secret)));
     }
 
@@ -357,8 +459,13 @@ class PacedReceiverTest {
         StringBuilder json = new StringBuilder("{\"batchId\":\"" + batchId + "\",\"sync\":\"s\",\"records\":[");
         for (int i = 0; i < keys.length; i++) {
             if (i > 0) json.append(',');
-            json.append("{\"learnerKey\":\"L").append(i).append("\",\"key\":\"").append(keys[i])
-                    .append("\",\"kind\":\"UPSERT\",\"fields\":{\"n\":").append(i).append("}}");
+            json.append("{\"learnerKey\":\"L")
+                    .append(i)
+                    .append("\",\"key\":\"")
+                    .append(keys[i])
+                    .append("\",\"kind\":\"UPSERT\",\"fields\":{\"n\":")
+                    .append(i)
+                    .append("}}");
         }
         return json.append("]}").toString();
     }
@@ -368,15 +475,19 @@ class PacedReceiverTest {
     }
 
     private static Response rawPost(PacedReceiver r, String json) throws IOException {
-        return CLIENT.newCall(new Request.Builder().url(r.url("/hook"))
-                .post(RequestBody.create(json, JSON_TYPE)).build()).execute();
+        return CLIENT.newCall(new Request.Builder()
+                        .url(r.url("/hook"))
+                        .post(RequestBody.create(json, JSON_TYPE))
+                        .build())
+                .execute();
     }
 
     private Map<String, Object> getJson(String path) throws IOException {
-        try (Response response = CLIENT.newCall(new Request.Builder().url(receiver.url(path)).build()).execute()) {
+        try (Response response = CLIENT.newCall(
+                        new Request.Builder().url(receiver.url(path)).build())
+                .execute()) {
             assertThat(response.code()).isEqualTo(200);
-            return JSON.readValue(response.body().string(), new TypeReference<>() {
-            });
+            return JSON.readValue(response.body().string(), new TypeReference<>() {});
         }
     }
 }

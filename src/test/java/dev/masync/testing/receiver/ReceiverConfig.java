@@ -39,11 +39,25 @@ import java.util.regex.Pattern;
  * @param alwaysReturnResults  answer 200 with a {@code results} array even when every record is ok (otherwise
  *                             such a batch gets an empty 204, which the connector reads as "all confirmed")
  */
-public record ReceiverConfig(String host, int port, int threads, int limit, Duration window, int maxRecords,
-                             long maxBodyBytes, Duration latency, double slowFraction, Duration slowLatency,
-                             double fault5xx, double faultDrop, double faultDropAfterApply, long seed,
-                             String signingSecret, Duration timestampTolerance, List<RejectRule> rejections,
-                             boolean alwaysReturnResults) {
+public record ReceiverConfig(
+        String host,
+        int port,
+        int threads,
+        int limit,
+        Duration window,
+        int maxRecords,
+        long maxBodyBytes,
+        Duration latency,
+        double slowFraction,
+        Duration slowLatency,
+        double fault5xx,
+        double faultDrop,
+        double faultDropAfterApply,
+        long seed,
+        String signingSecret,
+        Duration timestampTolerance,
+        List<RejectRule> rejections,
+        boolean alwaysReturnResults) {
 
     public static final String USAGE = """
             PacedReceiver: a fake, rate-limited webhook destination.
@@ -234,8 +248,7 @@ public record ReceiverConfig(String host, int port, int threads, int limit, Dura
         private final List<RejectRule> rejections = new ArrayList<>();
         private boolean alwaysReturnResults;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(ReceiverConfig c) {
             host = c.host;
@@ -372,7 +385,10 @@ public record ReceiverConfig(String host, int port, int threads, int limit, Dura
 
         /** Rejects records whose whole key matches {@code regex} with {@code code}. */
         public Builder rejectKeys(Pattern regex, String code) {
-            return reject(new RejectRule("key matches /" + regex + "/", r -> regex.matcher(r.key()).matches(), code,
+            return reject(new RejectRule(
+                    "key matches /" + regex + "/",
+                    r -> regex.matcher(r.key()).matches(),
+                    code,
                     "the receiver rejects keys matching /" + regex + "/"));
         }
 
@@ -382,9 +398,25 @@ public record ReceiverConfig(String host, int port, int threads, int limit, Dura
         }
 
         public ReceiverConfig build() {
-            return new ReceiverConfig(host, port, threads, limit, window, maxRecords, maxBodyBytes, latency,
-                    slowFraction, slowLatency, fault5xx, faultDrop, faultDropAfterApply, seed, signingSecret,
-                    timestampTolerance, rejections, alwaysReturnResults);
+            return new ReceiverConfig(
+                    host,
+                    port,
+                    threads,
+                    limit,
+                    window,
+                    maxRecords,
+                    maxBodyBytes,
+                    latency,
+                    slowFraction,
+                    slowLatency,
+                    fault5xx,
+                    faultDrop,
+                    faultDropAfterApply,
+                    seed,
+                    signingSecret,
+                    timestampTolerance,
+                    rejections,
+                    alwaysReturnResults);
         }
     }
 }

@@ -22,17 +22,18 @@ import java.util.TreeSet;
 final class ReceiverLedger {
 
     /** One record's answer, in the connector's {@code results} shape. */
-    record Result(String key, boolean ok, String code, String message) {
-    }
+    record Result(String key, boolean ok, String code, String message) {}
 
     private static final class KeyEntry {
         int receipts;
         /** Fingerprints of the distinct changes: a short array, a set once a key has many. */
         long[] changes = new long[2];
+
         Set<Long> manyChanges;
         int distinctChanges;
         /** Applied fields; {@code null} until the first applied upsert and after a remove. */
         Map<String, Object> fields;
+
         boolean removed;
 
         /** True when this change was not seen before for this key. */
@@ -194,8 +195,8 @@ final class ReceiverLedger {
 
     private static Result rejection(ReceivedRecord record, List<ReceiverConfig.RejectRule> rules) {
         if (!record.isRemove() && !"UPSERT".equals(record.kind())) {
-            return new Result(record.key(), false, "unknown_kind",
-                    "kind must be UPSERT or REMOVE, not " + record.kind());
+            return new Result(
+                    record.key(), false, "unknown_kind", "kind must be UPSERT or REMOVE, not " + record.kind());
         }
         for (ReceiverConfig.RejectRule rule : rules) {
             if (rule.matches().test(record)) return new Result(record.key(), false, rule.code(), rule.message());
@@ -204,11 +205,34 @@ final class ReceiverLedger {
     }
 
     synchronized ReceiverStats snapshot(ReceiverConfig config) {
-        return new ReceiverStats(requests, ok, tooManyRequests, clientErrors, serverErrors, dropped, oversizedBatches,
-                unauthorized, payloadTooLarge, records, recordsConfirmed, recordsRejected, keys.size(),
-                distinctChanges, records - distinctChanges, keysReceivedMoreThanOnce, batches.size(),
-                repeatedBatches, bytes, firstRequestAt, lastRequestAt, lastOkAt, config.window(), config.limit(),
-                maxRequestsInWindow, maxAdmittedInWindow, maxInFlight);
+        return new ReceiverStats(
+                requests,
+                ok,
+                tooManyRequests,
+                clientErrors,
+                serverErrors,
+                dropped,
+                oversizedBatches,
+                unauthorized,
+                payloadTooLarge,
+                records,
+                recordsConfirmed,
+                recordsRejected,
+                keys.size(),
+                distinctChanges,
+                records - distinctChanges,
+                keysReceivedMoreThanOnce,
+                batches.size(),
+                repeatedBatches,
+                bytes,
+                firstRequestAt,
+                lastRequestAt,
+                lastOkAt,
+                config.window(),
+                config.limit(),
+                maxRequestsInWindow,
+                maxAdmittedInWindow,
+                maxInFlight);
     }
 
     /** Present keys (applied at least once, not removed since) and their merged fields, sorted by key. */
@@ -288,7 +312,9 @@ final class ReceiverLedger {
             });
             out.append(']');
         } else if (value instanceof String s) {
-            out.append('"').append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            out.append('"')
+                    .append(s.replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append('"');
         } else if (value == null) {
             out.append("null");
         } else {

@@ -48,7 +48,9 @@ class ReceiverLedgerTest {
 
         assertThat(ledger.admit(start, 0, 1, Duration.ofSeconds(10))).isZero();
         assertThat(ledger.admit(start, 0, 1, Duration.ofSeconds(10))).isEqualTo(Duration.ofSeconds(10));
-        assertThat(ledger.admit(start.plusMillis(9_999), 0, 1, Duration.ofSeconds(10))).isEqualTo(Duration.ofMillis(1));
-        assertThat(ledger.admit(start.plusSeconds(10), 0, 1, Duration.ofSeconds(10))).isZero();
+        assertThat(ledger.admit(start.plusMillis(9_999), 0, 1, Duration.ofSeconds(10)))
+                .isEqualTo(Duration.ofMillis(1));
+        assertThat(ledger.admit(start.plusSeconds(10), 0, 1, Duration.ofSeconds(10)))
+                .isZero();
     }
 }

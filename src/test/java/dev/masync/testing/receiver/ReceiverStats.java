@@ -36,13 +36,34 @@ import java.util.Map;
  * @param maxInFlight          the most requests handled at the same time
  * @param bytes                request body bytes of ingest requests, as read (a 413 body is read up to the limit + 1)
  */
-public record ReceiverStats(long requests, long ok, long tooManyRequests, long clientErrors, long serverErrors,
-                            long dropped, long oversizedBatches, long unauthorized, long payloadTooLarge,
-                            long records, long recordsConfirmed, long recordsRejected, long distinctKeys,
-                            long distinctChanges, long duplicateRecords, long keysReceivedMoreThanOnce,
-                            long distinctBatches, long repeatedBatches, long bytes, Instant firstRequestAt,
-                            Instant lastRequestAt, Instant lastOkAt, Duration window, int limit,
-                            long maxRequestsInWindow, long maxAdmittedInWindow, int maxInFlight) {
+public record ReceiverStats(
+        long requests,
+        long ok,
+        long tooManyRequests,
+        long clientErrors,
+        long serverErrors,
+        long dropped,
+        long oversizedBatches,
+        long unauthorized,
+        long payloadTooLarge,
+        long records,
+        long recordsConfirmed,
+        long recordsRejected,
+        long distinctKeys,
+        long distinctChanges,
+        long duplicateRecords,
+        long keysReceivedMoreThanOnce,
+        long distinctBatches,
+        long repeatedBatches,
+        long bytes,
+        Instant firstRequestAt,
+        Instant lastRequestAt,
+        Instant lastOkAt,
+        Duration window,
+        int limit,
+        long maxRequestsInWindow,
+        long maxAdmittedInWindow,
+        int maxInFlight) {
 
     /** From the first request to the last 2xx; zero before any. */
     public Duration activeSpan() {
@@ -89,14 +110,34 @@ public record ReceiverStats(long requests, long ok, long tooManyRequests, long c
 
     /** The inverse of {@link #toMap()}, e.g. for {@code GET /stats} read by a client of a receiver process. */
     public static ReceiverStats fromMap(Map<String, ?> m) {
-        return new ReceiverStats(n(m, "requests"), n(m, "ok"), n(m, "tooManyRequests"), n(m, "clientErrors"),
-                n(m, "serverErrors"), n(m, "dropped"), n(m, "oversizedBatches"), n(m, "unauthorized"),
-                n(m, "payloadTooLarge"), n(m, "records"), n(m, "recordsConfirmed"), n(m, "recordsRejected"),
-                n(m, "distinctKeys"), n(m, "distinctChanges"), n(m, "duplicateRecords"),
-                n(m, "keysReceivedMoreThanOnce"), n(m, "distinctBatches"), n(m, "repeatedBatches"), n(m, "bytes"),
-                instant(m, "firstRequestAt"), instant(m, "lastRequestAt"), instant(m, "lastOkAt"),
-                Duration.parse((String) m.get("window")), (int) n(m, "limit"), n(m, "maxRequestsInWindow"),
-                n(m, "maxAdmittedInWindow"), (int) n(m, "maxInFlight"));
+        return new ReceiverStats(
+                n(m, "requests"),
+                n(m, "ok"),
+                n(m, "tooManyRequests"),
+                n(m, "clientErrors"),
+                n(m, "serverErrors"),
+                n(m, "dropped"),
+                n(m, "oversizedBatches"),
+                n(m, "unauthorized"),
+                n(m, "payloadTooLarge"),
+                n(m, "records"),
+                n(m, "recordsConfirmed"),
+                n(m, "recordsRejected"),
+                n(m, "distinctKeys"),
+                n(m, "distinctChanges"),
+                n(m, "duplicateRecords"),
+                n(m, "keysReceivedMoreThanOnce"),
+                n(m, "distinctBatches"),
+                n(m, "repeatedBatches"),
+                n(m, "bytes"),
+                instant(m, "firstRequestAt"),
+                instant(m, "lastRequestAt"),
+                instant(m, "lastOkAt"),
+                Duration.parse((String) m.get("window")),
+                (int) n(m, "limit"),
+                n(m, "maxRequestsInWindow"),
+                n(m, "maxAdmittedInWindow"),
+                (int) n(m, "maxInFlight"));
     }
 
     private static long n(Map<String, ?> m, String name) {

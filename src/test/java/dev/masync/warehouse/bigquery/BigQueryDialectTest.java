@@ -31,9 +31,11 @@ class BigQueryDialectTest {
     @Test
     void rejectsIdentifiersBigQueryCannotQuote() {
         assertThatIllegalArgumentException().isThrownBy(() -> dialect.quoteIdentifier(""));
-        assertThatIllegalArgumentException().isThrownBy(() -> dialect.quoteIdentifier("a.b"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> dialect.quoteIdentifier("a.b"))
                 .withMessageContaining("'a.b'");
-        assertThatIllegalArgumentException().isThrownBy(() -> dialect.quoteIdentifier("line\nbreak"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> dialect.quoteIdentifier("line\nbreak"))
                 .withMessageContaining("\\u000a");
     }
 
@@ -61,9 +63,14 @@ class BigQueryDialectTest {
 
     @Test
     void usesNamedPlaceholders() {
-        String sql = new SqlBuilder(dialect).sql("x = ").param(ColumnType.INTEGER, 1L).sql(" AND y IN UNNEST(")
-                .param(new QueryParam("ignored", ColumnType.ARRAY, ColumnType.STRING, List.of("a"))).sql(")")
-                .build().sql();
+        String sql = new SqlBuilder(dialect)
+                .sql("x = ")
+                .param(ColumnType.INTEGER, 1L)
+                .sql(" AND y IN UNNEST(")
+                .param(new QueryParam("ignored", ColumnType.ARRAY, ColumnType.STRING, List.of("a")))
+                .sql(")")
+                .build()
+                .sql();
 
         assertThat(sql).isEqualTo("x = @p0 AND y IN UNNEST(@p1)");
         assertThatIllegalArgumentException()

@@ -51,14 +51,27 @@ class BigQueryWarehouseTest {
         fake = BigQueryFakeServer.start(PROJECT);
         fake.createDataset(DATASET);
         BigQueryFakeResource.seedDemo(fake, DATASET);
-        fake.createTable(DATASET, "all_types",
-                FakeField.of("s", "STRING"), FakeField.of("i", "INTEGER"), FakeField.of("i64", "INT64"),
-                FakeField.of("f", "FLOAT"), FakeField.of("n", "NUMERIC"), FakeField.of("bn", "BIGNUMERIC"),
-                FakeField.of("b", "BOOLEAN"), FakeField.of("d", "DATE"), FakeField.of("dt", "DATETIME"),
-                FakeField.of("ts", "TIMESTAMP"), FakeField.of("t", "TIME"), FakeField.of("by", "BYTES"),
-                FakeField.of("g", "GEOGRAPHY"), FakeField.of("j", "JSON"), FakeField.of("iv", "INTERVAL"),
+        fake.createTable(
+                DATASET,
+                "all_types",
+                FakeField.of("s", "STRING"),
+                FakeField.of("i", "INTEGER"),
+                FakeField.of("i64", "INT64"),
+                FakeField.of("f", "FLOAT"),
+                FakeField.of("n", "NUMERIC"),
+                FakeField.of("bn", "BIGNUMERIC"),
+                FakeField.of("b", "BOOLEAN"),
+                FakeField.of("d", "DATE"),
+                FakeField.of("dt", "DATETIME"),
+                FakeField.of("ts", "TIMESTAMP"),
+                FakeField.of("t", "TIME"),
+                FakeField.of("by", "BYTES"),
+                FakeField.of("g", "GEOGRAPHY"),
+                FakeField.of("j", "JSON"),
+                FakeField.of("iv", "INTERVAL"),
                 FakeField.record("rec", FakeField.of("a", "INTEGER"), FakeField.of("b", "STRING")),
-                FakeField.repeated("tags", "STRING"), FakeField.repeated("scores", "FLOAT"),
+                FakeField.repeated("tags", "STRING"),
+                FakeField.repeated("scores", "FLOAT"),
                 FakeField.repeated("days", "DATE"));
         fake.execute("CREATE TABLE learning.numbers AS SELECT range AS n, 'row ' || range AS label FROM range(25)");
     }
@@ -76,8 +89,8 @@ class BigQueryWarehouseTest {
     }
 
     static BigQuerySettings settings() {
-        return new BigQuerySettings(PROJECT, DATASET, null, fake.url(), null, true, 1000, Duration.ofMinutes(2),
-                null, FAST, FAST);
+        return new BigQuerySettings(
+                PROJECT, DATASET, null, fake.url(), null, true, 1000, Duration.ofMinutes(2), null, FAST, FAST);
     }
 
     static BigQueryWarehouse warehouse(BigQuerySettings settings) {
@@ -100,28 +113,31 @@ class BigQueryWarehouseTest {
     void describeMapsEveryBigQueryTypeInTableOrder() {
         List<ColumnInfo> columns = warehouse().describe("all_types");
 
-        assertThat(columns).containsExactly(
-                new ColumnInfo("s", ColumnType.STRING, null, "STRING"),
-                new ColumnInfo("i", ColumnType.INTEGER, null, "INT64"),
-                new ColumnInfo("i64", ColumnType.INTEGER, null, "INT64"),
-                new ColumnInfo("f", ColumnType.NUMBER, null, "FLOAT64"),
-                new ColumnInfo("n", ColumnType.NUMBER, null, "NUMERIC"),
-                new ColumnInfo("bn", ColumnType.NUMBER, null, "BIGNUMERIC"),
-                new ColumnInfo("b", ColumnType.BOOLEAN, null, "BOOL"),
-                new ColumnInfo("d", ColumnType.DATE, null, "DATE"),
-                new ColumnInfo("dt", ColumnType.TIMESTAMP, null, "DATETIME"),
-                new ColumnInfo("ts", ColumnType.TIMESTAMP_TZ, null, "TIMESTAMP"),
-                new ColumnInfo("t", ColumnType.OTHER, null, "TIME"),
-                new ColumnInfo("by", ColumnType.OTHER, null, "BYTES"),
-                new ColumnInfo("g", ColumnType.OTHER, null, "GEOGRAPHY"),
-                new ColumnInfo("j", ColumnType.OTHER, null, "JSON"),
-                new ColumnInfo("iv", ColumnType.OTHER, null, "INTERVAL"),
-                new ColumnInfo("rec", ColumnType.OTHER, null, "STRUCT"),
-                new ColumnInfo("tags", ColumnType.ARRAY, ColumnType.STRING, "ARRAY<STRING>"),
-                new ColumnInfo("scores", ColumnType.ARRAY, ColumnType.NUMBER, "ARRAY<FLOAT64>"),
-                new ColumnInfo("days", ColumnType.ARRAY, ColumnType.DATE, "ARRAY<DATE>"));
-        assertThat(fake.requests("tables.get")).singleElement().hasToString("GET /bigquery/v2/projects/test-project"
-                + "/datasets/learning/tables/all_types?prettyPrint=false&view=STORAGE_STATS");
+        assertThat(columns)
+                .containsExactly(
+                        new ColumnInfo("s", ColumnType.STRING, null, "STRING"),
+                        new ColumnInfo("i", ColumnType.INTEGER, null, "INT64"),
+                        new ColumnInfo("i64", ColumnType.INTEGER, null, "INT64"),
+                        new ColumnInfo("f", ColumnType.NUMBER, null, "FLOAT64"),
+                        new ColumnInfo("n", ColumnType.NUMBER, null, "NUMERIC"),
+                        new ColumnInfo("bn", ColumnType.NUMBER, null, "BIGNUMERIC"),
+                        new ColumnInfo("b", ColumnType.BOOLEAN, null, "BOOL"),
+                        new ColumnInfo("d", ColumnType.DATE, null, "DATE"),
+                        new ColumnInfo("dt", ColumnType.TIMESTAMP, null, "DATETIME"),
+                        new ColumnInfo("ts", ColumnType.TIMESTAMP_TZ, null, "TIMESTAMP"),
+                        new ColumnInfo("t", ColumnType.OTHER, null, "TIME"),
+                        new ColumnInfo("by", ColumnType.OTHER, null, "BYTES"),
+                        new ColumnInfo("g", ColumnType.OTHER, null, "GEOGRAPHY"),
+                        new ColumnInfo("j", ColumnType.OTHER, null, "JSON"),
+                        new ColumnInfo("iv", ColumnType.OTHER, null, "INTERVAL"),
+                        new ColumnInfo("rec", ColumnType.OTHER, null, "STRUCT"),
+                        new ColumnInfo("tags", ColumnType.ARRAY, ColumnType.STRING, "ARRAY<STRING>"),
+                        new ColumnInfo("scores", ColumnType.ARRAY, ColumnType.NUMBER, "ARRAY<FLOAT64>"),
+                        new ColumnInfo("days", ColumnType.ARRAY, ColumnType.DATE, "ARRAY<DATE>"));
+        assertThat(fake.requests("tables.get"))
+                .singleElement()
+                .hasToString("GET /bigquery/v2/projects/test-project"
+                        + "/datasets/learning/tables/all_types?prettyPrint=false&view=STORAGE_STATS");
     }
 
     @Test
@@ -135,7 +151,8 @@ class BigQueryWarehouseTest {
 
     @Test
     void describeOfMissingTableIsNotFoundNamingTheTable() {
-        assertThatExceptionOfType(WarehouseException.class).isThrownBy(() -> warehouse().describe("nope"))
+        assertThatExceptionOfType(WarehouseException.class)
+                .isThrownBy(() -> warehouse().describe("nope"))
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
                 .withMessageContaining("test-project.learning.nope");
     }
@@ -147,37 +164,72 @@ class BigQueryWarehouseTest {
         Instant instant = Instant.parse("2025-03-30T11:15:00.123456Z");
         LocalDateTime local = LocalDateTime.parse("2025-03-31T03:00:00.5");
         BoundQuery q = new SqlBuilder(warehouse().dialect())
-                .sql("SELECT ").param(ColumnType.STRING, "it's a `quote`").sql(" AS s, ")
-                .param(ColumnType.INTEGER, 42L).sql(" AS i, ")
-                .param(ColumnType.NUMBER, 0.25).sql(" AS f, ")
-                .param(ColumnType.NUMBER, new BigDecimal("12.345")).sql(" AS n, ")
-                .param(ColumnType.BOOLEAN, true).sql(" AS b, ")
-                .param(ColumnType.DATE, LocalDate.of(2025, 4, 7)).sql(" AS d, ")
-                .param(ColumnType.TIMESTAMP, local).sql(" AS dt, ")
-                .param(ColumnType.TIMESTAMP_TZ, instant).sql(" AS ts, ")
+                .sql("SELECT ")
+                .param(ColumnType.STRING, "it's a `quote`")
+                .sql(" AS s, ")
+                .param(ColumnType.INTEGER, 42L)
+                .sql(" AS i, ")
+                .param(ColumnType.NUMBER, 0.25)
+                .sql(" AS f, ")
+                .param(ColumnType.NUMBER, new BigDecimal("12.345"))
+                .sql(" AS n, ")
+                .param(ColumnType.BOOLEAN, true)
+                .sql(" AS b, ")
+                .param(ColumnType.DATE, LocalDate.of(2025, 4, 7))
+                .sql(" AS d, ")
+                .param(ColumnType.TIMESTAMP, local)
+                .sql(" AS dt, ")
+                .param(ColumnType.TIMESTAMP_TZ, instant)
+                .sql(" AS ts, ")
                 .param(new QueryParam("x", ColumnType.ARRAY, ColumnType.STRING, List.of("math", "english")))
                 .sql(" AS tags, ")
                 .param(new QueryParam("x", ColumnType.ARRAY, ColumnType.DATE, List.of(LocalDate.of(2025, 1, 1))))
                 .sql(" AS days, ")
-                .param(ColumnType.INTEGER, null).sql(" AS nothing, ")
-                .param(new QueryParam("x", ColumnType.ARRAY, ColumnType.STRING, null)).sql(" AS no_tags")
+                .param(ColumnType.INTEGER, null)
+                .sql(" AS nothing, ")
+                .param(new QueryParam("x", ColumnType.ARRAY, ColumnType.STRING, null))
+                .sql(" AS no_tags")
                 .build();
 
         Row row = rows(warehouse(), q).get(0);
 
-        assertThat(row.columns()).containsExactly("s", "i", "f", "n", "b", "d", "dt", "ts", "tags", "days",
-                "nothing", "no_tags");
-        assertThat(row.values()).containsExactly("it's a `quote`", 42L, 0.25, new BigDecimal("12.345"), true,
-                LocalDate.of(2025, 4, 7), local, instant, List.of("math", "english"), List.of(LocalDate.of(2025, 1, 1)),
-                null, List.of());
+        assertThat(row.columns())
+                .containsExactly("s", "i", "f", "n", "b", "d", "dt", "ts", "tags", "days", "nothing", "no_tags");
+        assertThat(row.values())
+                .containsExactly(
+                        "it's a `quote`",
+                        42L,
+                        0.25,
+                        new BigDecimal("12.345"),
+                        true,
+                        LocalDate.of(2025, 4, 7),
+                        local,
+                        instant,
+                        List.of("math", "english"),
+                        List.of(LocalDate.of(2025, 1, 1)),
+                        null,
+                        List.of());
         JsonNode params = fake.requests("jobs.insert").get(0).json().at("/configuration/query/queryParameters");
         List<String> types = new ArrayList<>();
         params.forEach(p -> types.add(p.at("/parameterType/type").asText()
                 + p.at("/parameterType/arrayType/type").asText("").replaceAll("(.+)", "<$1>")));
-        assertThat(types).containsExactly("STRING", "INT64", "FLOAT64", "NUMERIC", "BOOL", "DATE", "DATETIME",
-                "TIMESTAMP", "ARRAY<STRING>", "ARRAY<DATE>", "INT64", "ARRAY<STRING>");
+        assertThat(types)
+                .containsExactly(
+                        "STRING",
+                        "INT64",
+                        "FLOAT64",
+                        "NUMERIC",
+                        "BOOL",
+                        "DATE",
+                        "DATETIME",
+                        "TIMESTAMP",
+                        "ARRAY<STRING>",
+                        "ARRAY<DATE>",
+                        "INT64",
+                        "ARRAY<STRING>");
         assertThat(params.get(7).at("/parameterValue/value").asText()).isEqualTo("2025-03-30 11:15:00.123456+00:00");
-        assertThat(params.get(10).get("parameterValue").isEmpty()).as("a NULL is a typed parameter without value")
+        assertThat(params.get(10).get("parameterValue").isEmpty())
+                .as("a NULL is a typed parameter without value")
                 .isTrue();
     }
 
@@ -185,13 +237,28 @@ class BigQueryWarehouseTest {
     void filtersTableRowsWithBoundParameters() {
         BigQueryWarehouse w = warehouse();
         SqlBuilder b = new SqlBuilder(w.dialect());
-        b.sql("SELECT ").ident("learner_id").sql(", ").ident("churn_risk").sql(", ").ident("subjects").sql(", ")
-                .ident("last_active_at").sql(", ").ident("updated_at").sql(" FROM ").table("learner_status")
-                .sql(" WHERE ").ident("plan").sql(" IN UNNEST(")
+        b.sql("SELECT ")
+                .ident("learner_id")
+                .sql(", ")
+                .ident("churn_risk")
+                .sql(", ")
+                .ident("subjects")
+                .sql(", ")
+                .ident("last_active_at")
+                .sql(", ")
+                .ident("updated_at")
+                .sql(" FROM ")
+                .table("learner_status")
+                .sql(" WHERE ")
+                .ident("plan")
+                .sql(" IN UNNEST(")
                 .param(new QueryParam("x", ColumnType.ARRAY, ColumnType.STRING, List.of("premium", "trial")))
-                .sql(") AND ").ident("last_active_at").sql(" >= ")
+                .sql(") AND ")
+                .ident("last_active_at")
+                .sql(" >= ")
                 .param(ColumnType.TIMESTAMP_TZ, Instant.parse("2025-03-29T00:00:00Z"))
-                .sql(" ORDER BY ").ident("learner_id");
+                .sql(" ORDER BY ")
+                .ident("learner_id");
 
         List<Row> rows = rows(w, b.build());
 
@@ -213,13 +280,25 @@ class BigQueryWarehouseTest {
         Row row = rows(w, q).get(0);
 
         assertThat(row.get("n")).isEqualTo(3L);
-        assertThat(row.get("plans")).asInstanceOf(InstanceOfAssertFactories.LIST).containsExactlyInAnyOrder("premium", "trial", "basic");
+        assertThat(row.get("plans"))
+                .asInstanceOf(InstanceOfAssertFactories.LIST)
+                .containsExactlyInAnyOrder("premium", "trial", "basic");
     }
 
     @Test
     void sendsStandardSqlJobWithDefaultDatasetLocationTimeoutAndBytesCap() {
-        BigQueryWarehouse w = warehouse(new BigQuerySettings(PROJECT, DATASET, "asia-northeast1", fake.url(), null,
-                true, 1000, Duration.ofSeconds(90), 1_000_000L, FAST, FAST));
+        BigQueryWarehouse w = warehouse(new BigQuerySettings(
+                PROJECT,
+                DATASET,
+                "asia-northeast1",
+                fake.url(),
+                null,
+                true,
+                1000,
+                Duration.ofSeconds(90),
+                1_000_000L,
+                FAST,
+                FAST));
 
         rows(w, BoundQuery.of("SELECT 1 AS one"));
 
@@ -227,10 +306,12 @@ class BigQueryWarehouseTest {
         assertThat(job.at("/jobReference/location").asText()).isEqualTo("asia-northeast1");
         assertThat(job.at("/configuration/jobTimeoutMs").asText()).isEqualTo("90000");
         assertThat(job.at("/configuration/query/useLegacySql").asBoolean(true)).isFalse();
-        assertThat(job.at("/configuration/query/defaultDataset/datasetId").asText()).isEqualTo(DATASET);
+        assertThat(job.at("/configuration/query/defaultDataset/datasetId").asText())
+                .isEqualTo(DATASET);
         assertThat(job.at("/configuration/query/maximumBytesBilled").asText()).isEqualTo("1000000");
-        assertThat(fake.requests("jobs.getQueryResults")).isNotEmpty().allSatisfy(r ->
-                assertThat(r.param("location")).isEqualTo("asia-northeast1"));
+        assertThat(fake.requests("jobs.getQueryResults"))
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.param("location")).isEqualTo("asia-northeast1"));
     }
 
     @Test
@@ -242,7 +323,8 @@ class BigQueryWarehouseTest {
 
         assertThat(delivered).isEqualTo(25);
         assertThat(seen).containsExactlyElementsOf(range(25));
-        assertThat(fake.requests("tabledata.list")).hasSize(3)
+        assertThat(fake.requests("tabledata.list"))
+                .hasSize(3)
                 .allSatisfy(r -> assertThat(r.param("maxResults")).isEqualTo("10"));
     }
 
@@ -281,7 +363,8 @@ class BigQueryWarehouseTest {
         assertThat(rows).hasSize(5);
         assertThat(fake.requestCount("jobs.insert")).isEqualTo(1);
         assertThat(fake.requestCount("jobs.getQueryResults") + fake.requestCount("jobs.get"))
-                .as("three 'not done' answers, then done").isGreaterThanOrEqualTo(4);
+                .as("three 'not done' answers, then done")
+                .isGreaterThanOrEqualTo(4);
     }
 
     @Test
@@ -306,8 +389,8 @@ class BigQueryWarehouseTest {
     @Test
     void queryOfMissingTableIsNotFound() {
         assertThatExceptionOfType(WarehouseException.class)
-                .isThrownBy(() -> warehouse().query(BoundQuery.of("SELECT * FROM `test-project.learning.nope`"),
-                        r -> true))
+                .isThrownBy(
+                        () -> warehouse().query(BoundQuery.of("SELECT * FROM `test-project.learning.nope`"), r -> true))
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND))
                 .withMessageContaining("learning.nope");
     }
@@ -319,14 +402,17 @@ class BigQueryWarehouseTest {
         List<Row> rows = rows(warehouse(), BoundQuery.of("SELECT learner_id FROM learner_status"));
 
         assertThat(rows).hasSize(5);
-        assertThat(fake.requestCount("jobs.insert")).as("the client retried the throttled insert").isEqualTo(2);
+        assertThat(fake.requestCount("jobs.insert"))
+                .as("the client retried the throttled insert")
+                .isEqualTo(2);
     }
 
     @Test
     void retriesBackendErrorWhilePollingThenSucceeds() {
         fake.failNext("jobs.getQueryResults", 1, 503, "backendError", null);
 
-        assertThat(rows(warehouse(), BoundQuery.of("SELECT learner_id FROM learner_status"))).hasSize(5);
+        assertThat(rows(warehouse(), BoundQuery.of("SELECT learner_id FROM learner_status")))
+                .hasSize(5);
     }
 
     @Test
@@ -342,8 +428,8 @@ class BigQueryWarehouseTest {
         fake.failNext("tabledata.list", 1, 503, "backendError", null);
         List<Object> seen = new ArrayList<>();
 
-        warehouse(settings().withPageSize(10)).query(BoundQuery.of("SELECT n FROM numbers ORDER BY n"),
-                r -> seen.add(r.get("n")));
+        warehouse(settings().withPageSize(10))
+                .query(BoundQuery.of("SELECT n FROM numbers ORDER BY n"), r -> seen.add(r.get("n")));
 
         assertThat(seen).containsExactlyElementsOf(range(25));
     }
@@ -402,7 +488,8 @@ class BigQueryWarehouseTest {
     void missingCredentialsAreAccessDenied() {
         fake.failNext("tables.get", 1, 401, "unauthorized", "Request is missing required authentication credential.");
 
-        assertThatExceptionOfType(WarehouseException.class).isThrownBy(() -> warehouse().describe("learner_status"))
+        assertThatExceptionOfType(WarehouseException.class)
+                .isThrownBy(() -> warehouse().describe("learner_status"))
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(Kind.ACCESS_DENIED));
     }
 
@@ -418,10 +505,21 @@ class BigQueryWarehouseTest {
 
     @Test
     void unreachableApiIsUnavailable() {
-        BigQuerySettings closedPort = new BigQuerySettings(PROJECT, DATASET, null, "http://127.0.0.1:1", null, true,
-                1000, Duration.ofMinutes(1), null, FAST, FAST);
+        BigQuerySettings closedPort = new BigQuerySettings(
+                PROJECT,
+                DATASET,
+                null,
+                "http://127.0.0.1:1",
+                null,
+                true,
+                1000,
+                Duration.ofMinutes(1),
+                null,
+                FAST,
+                FAST);
 
-        assertThatExceptionOfType(WarehouseException.class).isThrownBy(() -> warehouse(closedPort).ping())
+        assertThatExceptionOfType(WarehouseException.class)
+                .isThrownBy(() -> warehouse(closedPort).ping())
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
     }
 
@@ -429,7 +527,8 @@ class BigQueryWarehouseTest {
     void invalidParameterValueIsAnInvalidQueryBeforeAnyCall() {
         BoundQuery q = new BoundQuery("SELECT @p0", List.of(QueryParam.of("p0", ColumnType.INTEGER, "forty-two")));
 
-        assertThatExceptionOfType(WarehouseException.class).isThrownBy(() -> warehouse().query(q, r -> true))
+        assertThatExceptionOfType(WarehouseException.class)
+                .isThrownBy(() -> warehouse().query(q, r -> true))
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_QUERY))
                 .withMessageContaining("p0");
         assertThat(fake.requests()).isEmpty();
@@ -439,8 +538,12 @@ class BigQueryWarehouseTest {
 
     @Test
     void dryRunReturnsTheBytesTheQueryWouldProcess() {
-        BoundQuery q = new SqlBuilder(warehouse().dialect()).sql("SELECT learner_id FROM ").table("learner_status")
-                .sql(" WHERE plan = ").param(ColumnType.STRING, "premium").build();
+        BoundQuery q = new SqlBuilder(warehouse().dialect())
+                .sql("SELECT learner_id FROM ")
+                .table("learner_status")
+                .sql(" WHERE plan = ")
+                .param(ColumnType.STRING, "premium")
+                .build();
 
         long bytes = warehouse().dryRun(q);
 
@@ -448,7 +551,9 @@ class BigQueryWarehouseTest {
         assertThat(bytes).isEqualTo(35 + 27 + 7 + 7);
         JsonNode job = fake.requests("jobs.insert").get(0).json();
         assertThat(job.at("/configuration/dryRun").asBoolean()).isTrue();
-        assertThat(fake.requests()).extracting(BigQueryFakeServer.Request::operation).containsExactly("jobs.insert");
+        assertThat(fake.requests())
+                .extracting(BigQueryFakeServer.Request::operation)
+                .containsExactly("jobs.insert");
     }
 
     @Test
@@ -463,11 +568,14 @@ class BigQueryWarehouseTest {
     void pingReadsTheDatasetAndReportsAMissingOne() {
         assertThat(warehouse().kind()).isEqualTo("bigquery");
         warehouse().ping();
-        assertThat(fake.requests()).extracting(BigQueryFakeServer.Request::operation).containsExactly("datasets.get");
+        assertThat(fake.requests())
+                .extracting(BigQueryFakeServer.Request::operation)
+                .containsExactly("datasets.get");
 
-        BigQuerySettings other = new BigQuerySettings(PROJECT, "other", null, fake.url(), null, true, 1000,
-                Duration.ofMinutes(1), null, FAST, FAST);
-        assertThatExceptionOfType(WarehouseException.class).isThrownBy(() -> warehouse(other).ping())
+        BigQuerySettings other = new BigQuerySettings(
+                PROJECT, "other", null, fake.url(), null, true, 1000, Duration.ofMinutes(1), null, FAST, FAST);
+        assertThatExceptionOfType(WarehouseException.class)
+                .isThrownBy(() -> warehouse(other).ping())
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
     }
 
@@ -475,16 +583,29 @@ class BigQueryWarehouseTest {
 
     @Test
     void quotesIdentifiersWithBackticksQuotesAndBackslashesSafely() {
-        fake.createTable(DATASET, "odd names", FakeField.of("we`ird", "STRING"), FakeField.of("quo\"te", "INT64"),
+        fake.createTable(
+                DATASET,
+                "odd names",
+                FakeField.of("we`ird", "STRING"),
+                FakeField.of("quo\"te", "INT64"),
                 FakeField.of("back\\slash", "BOOL"));
         fake.execute("INSERT INTO learning.\"odd names\" VALUES ('x', 1, true)");
         BigQueryWarehouse w = warehouse();
-        BoundQuery q = new SqlBuilder(w.dialect()).sql("SELECT ").ident("we`ird").sql(", ").ident("quo\"te")
-                .sql(", ").ident("back\\slash").sql(" FROM ").table("odd names").build();
+        BoundQuery q = new SqlBuilder(w.dialect())
+                .sql("SELECT ")
+                .ident("we`ird")
+                .sql(", ")
+                .ident("quo\"te")
+                .sql(", ")
+                .ident("back\\slash")
+                .sql(" FROM ")
+                .table("odd names")
+                .build();
 
         Row row = rows(w, q).get(0);
 
-        assertThat(w.describe("odd names")).extracting(ColumnInfo::name)
+        assertThat(w.describe("odd names"))
+                .extracting(ColumnInfo::name)
                 .containsExactly("we`ird", "quo\"te", "back\\slash");
         assertThat(Map.of("w", row.get("we`ird"), "q", row.get("quo\"te"), "b", row.get("back\\slash")))
                 .isEqualTo(Map.of("w", "x", "q", 1L, "b", true));
@@ -493,12 +614,20 @@ class BigQueryWarehouseTest {
     @Test
     void identifierCannotBreakOutOfItsQuotes() {
         BigQueryWarehouse w = warehouse();
-        BoundQuery q = new SqlBuilder(w.dialect()).sql("SELECT ").ident("n` FROM `numbers`; SELECT `label")
-                .sql(" FROM ").table("numbers").build();
+        BoundQuery q = new SqlBuilder(w.dialect())
+                .sql("SELECT ")
+                .ident("n` FROM `numbers`; SELECT `label")
+                .sql(" FROM ")
+                .table("numbers")
+                .build();
 
-        assertThatExceptionOfType(WarehouseException.class).isThrownBy(() -> w.query(q, r -> true))
+        assertThatExceptionOfType(WarehouseException.class)
+                .isThrownBy(() -> w.query(q, r -> true))
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_QUERY));
-        assertThat(rows(w, BoundQuery.of("SELECT count(*) AS c FROM numbers")).get(0).get("c")).isEqualTo(25L);
+        assertThat(rows(w, BoundQuery.of("SELECT count(*) AS c FROM numbers"))
+                        .get(0)
+                        .get("c"))
+                .isEqualTo(25L);
     }
 
     private static List<Object> range(int n) {

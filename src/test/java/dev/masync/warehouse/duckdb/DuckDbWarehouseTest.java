@@ -29,13 +29,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DuckDbWarehouseTest {
     @TempDir
     Path dir;
+
     DuckDbWarehouse warehouse;
 
     @BeforeEach
     void createWarehouse() throws Exception {
         Path file = dir.resolve("w.duckdb");
         var settings = new DuckDbWarehouse.Settings(file, false, "256MB", 2, dir.resolve("tmp"));
-        try (Connection c = DuckDbWarehouse.openForWrite(settings); var s = c.createStatement()) {
+        try (Connection c = DuckDbWarehouse.openForWrite(settings);
+                var s = c.createStatement()) {
             s.execute("""
                     CREATE TABLE people (id VARCHAR, age INTEGER, big BIGINT, score DOUBLE, amount DECIMAL(10,2),
                       active BOOLEAN, born DATE, seen TIMESTAMP, seen_tz TIMESTAMPTZ, tags VARCHAR[], blob BLOB)""");
@@ -56,8 +58,9 @@ class DuckDbWarehouseTest {
     void describesColumnsInTableOrderWithLogicalTypes() {
         Map<String, ColumnInfo> cols = warehouse.describe("people").stream()
                 .collect(Collectors.toMap(ColumnInfo::name, c -> c, (a, b) -> a, java.util.LinkedHashMap::new));
-        assertThat(cols.keySet()).containsExactly("id", "age", "big", "score", "amount", "active", "born", "seen",
-                "seen_tz", "tags", "blob");
+        assertThat(cols.keySet())
+                .containsExactly(
+                        "id", "age", "big", "score", "amount", "active", "born", "seen", "seen_tz", "tags", "blob");
         assertThat(cols.get("id").type()).isEqualTo(ColumnType.STRING);
         assertThat(cols.get("age").type()).isEqualTo(ColumnType.INTEGER);
         assertThat(cols.get("big").type()).isEqualTo(ColumnType.INTEGER);
@@ -91,15 +94,40 @@ class DuckDbWarehouseTest {
 
     @Test
     void bindsParametersOfEveryType() {
-        SqlBuilder sql = new SqlBuilder(warehouse.dialect()).sql("SELECT ").ident("id").sql(" FROM ")
-                .table("people").sql(" WHERE ").ident("age").sql(" = ").param(ColumnType.INTEGER, 30L)
-                .sql(" AND ").ident("born").sql(" < ").param(ColumnType.DATE, LocalDate.of(2001, 1, 1))
-                .sql(" AND ").ident("seen").sql(" <= ").param(ColumnType.TIMESTAMP, LocalDateTime.of(2026, 11, 1, 20, 15))
-                .sql(" AND ").ident("seen_tz").sql(" >= ").param(ColumnType.TIMESTAMP_TZ, Instant.parse("2026-11-01T11:00:00Z"))
-                .sql(" AND ").ident("id").sql(" = ").param(ColumnType.STRING, "a")
-                .sql(" AND ").ident("active").sql(" = ").param(ColumnType.BOOLEAN, true)
-                .sql(" AND list_has_any(").ident("tags").sql(", ")
-                .param(new QueryParam("x", ColumnType.ARRAY, ColumnType.STRING, List.of("y", "z"))).sql(")");
+        SqlBuilder sql = new SqlBuilder(warehouse.dialect())
+                .sql("SELECT ")
+                .ident("id")
+                .sql(" FROM ")
+                .table("people")
+                .sql(" WHERE ")
+                .ident("age")
+                .sql(" = ")
+                .param(ColumnType.INTEGER, 30L)
+                .sql(" AND ")
+                .ident("born")
+                .sql(" < ")
+                .param(ColumnType.DATE, LocalDate.of(2001, 1, 1))
+                .sql(" AND ")
+                .ident("seen")
+                .sql(" <= ")
+                .param(ColumnType.TIMESTAMP, LocalDateTime.of(2026, 11, 1, 20, 15))
+                .sql(" AND ")
+                .ident("seen_tz")
+                .sql(" >= ")
+                .param(ColumnType.TIMESTAMP_TZ, Instant.parse("2026-11-01T11:00:00Z"))
+                .sql(" AND ")
+                .ident("id")
+                .sql(" = ")
+                .param(ColumnType.STRING, "a")
+                .sql(" AND ")
+                .ident("active")
+                .sql(" = ")
+                .param(ColumnType.BOOLEAN, true)
+                .sql(" AND list_has_any(")
+                .ident("tags")
+                .sql(", ")
+                .param(new QueryParam("x", ColumnType.ARRAY, ColumnType.STRING, List.of("y", "z")))
+                .sql(")");
         List<Object> ids = new ArrayList<>();
         warehouse.query(sql.build(), r -> ids.add(r.get(0)));
         assertThat(ids).containsExactly("a");
@@ -107,8 +135,13 @@ class DuckDbWarehouseTest {
 
     @Test
     void valuesNeverBecomeSql() {
-        SqlBuilder sql = new SqlBuilder(warehouse.dialect()).sql("SELECT count(*) FROM ").table("people")
-                .sql(" WHERE ").ident("id").sql(" = ").param(ColumnType.STRING, "a' OR '1'='1");
+        SqlBuilder sql = new SqlBuilder(warehouse.dialect())
+                .sql("SELECT count(*) FROM ")
+                .table("people")
+                .sql(" WHERE ")
+                .ident("id")
+                .sql(" = ")
+                .param(ColumnType.STRING, "a' OR '1'='1");
         List<Object> counts = new ArrayList<>();
         warehouse.query(sql.build(), r -> counts.add(r.get(0)));
         assertThat(counts).containsExactly(0L);
@@ -118,33 +151,34 @@ class DuckDbWarehouseTest {
     void quotedIdentifiersCannotBreakOut() {
         assertThat(warehouse.dialect().quoteIdentifier("a\"; DROP TABLE people; --"))
                 .isEqualTo("\"a\"\"; DROP TABLE people; --\"");
-        assertThatThrownBy(() -> warehouse.describe("people\"; --"))
-                .isInstanceOf(WarehouseException.class);
+        assertThatThrownBy(() -> warehouse.describe("people\"; --")).isInstanceOf(WarehouseException.class);
         assertThat(warehouse.describe("people")).isNotEmpty();
     }
 
     @Test
     void streamsLargeResultsAndStopsEarly() {
         long[] seen = {0};
-        long delivered = warehouse.query(BoundQuery.of("SELECT i FROM range(50000000) t(i)"),
-                r -> ++seen[0] < 10);
+        long delivered = warehouse.query(BoundQuery.of("SELECT i FROM range(50000000) t(i)"), r -> ++seen[0] < 10);
         assertThat(delivered).isEqualTo(10);
     }
 
     @Test
     void missingTableIsNotFound() {
         assertThatThrownBy(() -> warehouse.describe("nope"))
-                .isInstanceOfSatisfying(WarehouseException.class,
+                .isInstanceOfSatisfying(
+                        WarehouseException.class,
                         e -> assertThat(e.kind()).isEqualTo(WarehouseException.Kind.NOT_FOUND));
         assertThatThrownBy(() -> warehouse.query(BoundQuery.of("SELECT * FROM nope"), r -> true))
-                .isInstanceOfSatisfying(WarehouseException.class,
+                .isInstanceOfSatisfying(
+                        WarehouseException.class,
                         e -> assertThat(e.kind()).isEqualTo(WarehouseException.Kind.NOT_FOUND));
     }
 
     @Test
     void badSqlIsInvalidQuery() {
         assertThatThrownBy(() -> warehouse.query(BoundQuery.of("SELEC 1"), r -> true))
-                .isInstanceOfSatisfying(WarehouseException.class,
+                .isInstanceOfSatisfying(
+                        WarehouseException.class,
                         e -> assertThat(e.kind()).isEqualTo(WarehouseException.Kind.INVALID_QUERY));
     }
 
@@ -156,8 +190,8 @@ class DuckDbWarehouseTest {
 
     @Test
     void missingFileIsUnavailableWithAHint() {
-        assertThatThrownBy(() -> DuckDbWarehouse.open(new DuckDbWarehouse.Settings(dir.resolve("missing.duckdb"),
-                true, null, null, null)))
+        assertThatThrownBy(() -> DuckDbWarehouse.open(
+                        new DuckDbWarehouse.Settings(dir.resolve("missing.duckdb"), true, null, null, null)))
                 .isInstanceOfSatisfying(WarehouseException.class, e -> {
                     assertThat(e.kind()).isEqualTo(WarehouseException.Kind.UNAVAILABLE);
                     assertThat(e.getMessage()).contains("missing.duckdb").contains("masync.warehouse.duckdb.path");
@@ -169,7 +203,8 @@ class DuckDbWarehouseTest {
         Path junk = dir.resolve("junk.duckdb");
         java.nio.file.Files.writeString(junk, "this is not a database");
         assertThatThrownBy(() -> DuckDbWarehouse.open(new DuckDbWarehouse.Settings(junk, true, null, null, null)))
-                .isInstanceOfSatisfying(WarehouseException.class,
+                .isInstanceOfSatisfying(
+                        WarehouseException.class,
                         e -> assertThat(e.kind()).isEqualTo(WarehouseException.Kind.UNAVAILABLE));
     }
 }

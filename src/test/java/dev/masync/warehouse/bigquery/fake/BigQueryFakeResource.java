@@ -40,13 +40,20 @@ public class BigQueryFakeResource implements QuarkusTestResourceLifecycleManager
         }
         current = server;
         return Map.of(
-                "masync.warehouse.kind", "bigquery",
-                "masync.warehouse.bigquery.host", server.url(),
-                "masync.warehouse.bigquery.project", PROJECT,
-                "masync.warehouse.bigquery.dataset", DATASET,
-                "masync.warehouse.bigquery.state-dataset", STATE_DATASET,
-                "masync.warehouse.bigquery.anonymous", "true",
-                "masync.demo.enabled", "false");
+                "masync.warehouse.kind",
+                "bigquery",
+                "masync.warehouse.bigquery.host",
+                server.url(),
+                "masync.warehouse.bigquery.project",
+                PROJECT,
+                "masync.warehouse.bigquery.dataset",
+                DATASET,
+                "masync.warehouse.bigquery.state-dataset",
+                STATE_DATASET,
+                "masync.warehouse.bigquery.anonymous",
+                "true",
+                "masync.demo.enabled",
+                "false");
     }
 
     @Override
@@ -72,7 +79,9 @@ public class BigQueryFakeResource implements QuarkusTestResourceLifecycleManager
      * a REPEATED STRING).
      */
     public static void seedDemo(BigQueryFakeServer server, String dataset) {
-        server.createTable(dataset, "learner_status",
+        server.createTable(
+                dataset,
+                "learner_status",
                 FakeField.of("learner_id", "STRING"),
                 FakeField.of("grade", "STRING"),
                 FakeField.of("prefecture", "STRING"),
@@ -87,14 +96,18 @@ public class BigQueryFakeResource implements QuarkusTestResourceLifecycleManager
                 FakeField.repeated("subjects", "STRING"),
                 FakeField.of("last_active_at", "TIMESTAMP"),
                 FakeField.of("updated_at", "DATETIME"));
-        server.createTable(dataset, "lecture_views",
+        server.createTable(
+                dataset,
+                "lecture_views",
                 FakeField.of("learner_id", "STRING"),
                 FakeField.of("lecture_id", "STRING"),
                 FakeField.of("subject", "STRING"),
                 FakeField.of("viewed_at", "TIMESTAMP"),
                 FakeField.of("watch_seconds", "INT64"),
                 FakeField.of("completed", "BOOL"));
-        server.createTable(dataset, "quiz_attempts",
+        server.createTable(
+                dataset,
+                "quiz_attempts",
                 FakeField.of("learner_id", "STRING"),
                 FakeField.of("quiz_id", "STRING"),
                 FakeField.of("subject", "STRING"),

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import com.google.common.hash.HashFunction;
 import com.google.common.hash.Hashing;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 import org.duckdb.DuckDBFunctions;
@@ -78,6 +78,7 @@ public final class BigQueryFakeServer implements AutoCloseable {
     public static final String LOCATION = "US";
     /** Dataset of the anonymous tables holding query results. */
     public static final String RESULTS_DATASET = "_fake_query_results";
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -117,9 +118,13 @@ public final class BigQueryFakeServer implements AutoCloseable {
         }
     }
 
-    private record Fault(String operation, AtomicInteger remaining, int status, String reason, String message,
-                         boolean afterEffect) {
-    }
+    private record Fault(
+            String operation,
+            AtomicInteger remaining,
+            int status,
+            String reason,
+            String message,
+            boolean afterEffect) {}
 
     private final String project;
     private final HttpServer http;
@@ -164,9 +169,13 @@ public final class BigQueryFakeServer implements AutoCloseable {
      */
     private static void defineFunctions(DuckDBConnection c) throws SQLException {
         HashFunction farm = Hashing.farmHashFingerprint64();
-        DuckDBFunctions.scalarFunction().withName("farm_fingerprint").withParameter(String.class)
-                .withReturnType(Long.class).withNullInNullOut()
-                .withFunction((String text) -> farm.hashString(text, StandardCharsets.UTF_8).asLong())
+        DuckDBFunctions.scalarFunction()
+                .withName("farm_fingerprint")
+                .withParameter(String.class)
+                .withReturnType(Long.class)
+                .withNullInNullOut()
+                .withFunction((String text) ->
+                        farm.hashString(text, StandardCharsets.UTF_8).asLong())
                 .register(c);
         try (Statement s = c.createStatement()) {
             s.execute("CREATE MACRO range_bucket(point, boundaries) AS CASE"
@@ -184,8 +193,8 @@ public final class BigQueryFakeServer implements AutoCloseable {
                         + " WHEN " + inBounds + " THEN a[" + position + "]"
                         + " ELSE error('Array index ' || i || ' is out of bounds ('"
                         + " || CASE WHEN i < " + lowest + " THEN 'underflow' ELSE 'overflow' END || ')') END");
-                s.execute("CREATE MACRO bq_safe_" + f[0] + "(a, i) AS CASE WHEN " + inBounds
-                        + " THEN a[" + position + "] END");
+                s.execute("CREATE MACRO bq_safe_" + f[0] + "(a, i) AS CASE WHEN " + inBounds + " THEN a[" + position
+                        + "] END");
             }
         }
     }
@@ -230,10 +239,15 @@ public final class BigQueryFakeServer implements AutoCloseable {
 
     /** Creates a table with BigQuery-typed columns; {@code tables.get} reports exactly these fields. */
     public BigQueryFakeServer createTable(String dataset, String table, FakeField... columns) {
-        StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(FakeTypes.quote(dataset)).append('.')
-                .append(FakeTypes.quote(table)).append(" (");
+        StringBuilder ddl = new StringBuilder("CREATE TABLE ")
+                .append(FakeTypes.quote(dataset))
+                .append('.')
+                .append(FakeTypes.quote(table))
+                .append(" (");
         for (int i = 0; i < columns.length; i++) {
-            ddl.append(i > 0 ? ", " : "").append(FakeTypes.quote(columns[i].name())).append(' ')
+            ddl.append(i > 0 ? ", " : "")
+                    .append(FakeTypes.quote(columns[i].name()))
+                    .append(' ')
                     .append(FakeTypes.duckType(columns[i]));
         }
         createDataset(dataset);
@@ -244,7 +258,8 @@ public final class BigQueryFakeServer implements AutoCloseable {
 
     /** Runs DuckDB SQL directly (DDL, inserts); tables created this way report types mapped from DuckDB's. */
     public BigQueryFakeServer execute(String... duckDbSql) {
-        try (Connection c = connection(); Statement s = c.createStatement()) {
+        try (Connection c = connection();
+                Statement s = c.createStatement()) {
             for (String sql : duckDbSql) {
                 s.execute(sql);
             }
@@ -328,12 +343,14 @@ public final class BigQueryFakeServer implements AutoCloseable {
         try (ex) {
             String method = ex.getRequestMethod();
             String path = ex.getRequestURI().getPath();
-            String rawQuery = ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery();
+            String rawQuery = ex.getRequestURI().getRawQuery() == null
+                    ? ""
+                    : ex.getRequestURI().getRawQuery();
             String body = readBody(ex);
             List<String> seg = segments(path);
             String operation = operation(method, seg);
-            requests.add(new Request(method, path, URLDecoder.decode(rawQuery, StandardCharsets.UTF_8), operation,
-                    body));
+            requests.add(
+                    new Request(method, path, URLDecoder.decode(rawQuery, StandardCharsets.UTF_8), operation, body));
             JsonNode response;
             int status = 200;
             try {
@@ -386,28 +403,31 @@ public final class BigQueryFakeServer implements AutoCloseable {
         if (s.size() < 2 || !s.get(0).equals("projects")) {
             return "unknown";
         }
-        String shape = method + " " + String.join("/", s.subList(2, s.size()).stream()
-                .map(x -> "*").toList());
+        String shape = method + " "
+                + String.join("/", s.subList(2, s.size()).stream().map(x -> "*").toList());
         String first = s.size() > 2 ? s.get(2) : "";
         return switch (first) {
-            case "datasets" -> switch (shape) {
-                case "GET */*" -> "datasets.get";
-                case "GET */*/*/*" -> s.get(4).equals("tables") ? "tables.get" : "unknown";
-                case "GET */*/*/*/*" -> s.get(4).equals("tables") && s.get(6).equals("data")
-                        ? "tabledata.list" : "unknown";
-                default -> "unknown";
-            };
-            case "jobs" -> switch (shape) {
-                case "POST *" -> "jobs.insert";
-                case "GET */*" -> "jobs.get";
-                case "POST */*/*" -> s.get(4).equals("cancel") ? "jobs.cancel" : "unknown";
-                default -> "unknown";
-            };
-            case "queries" -> switch (shape) {
-                case "POST *" -> "jobs.query";
-                case "GET */*" -> "jobs.getQueryResults";
-                default -> "unknown";
-            };
+            case "datasets" ->
+                switch (shape) {
+                    case "GET */*" -> "datasets.get";
+                    case "GET */*/*/*" -> s.get(4).equals("tables") ? "tables.get" : "unknown";
+                    case "GET */*/*/*/*" ->
+                        s.get(4).equals("tables") && s.get(6).equals("data") ? "tabledata.list" : "unknown";
+                    default -> "unknown";
+                };
+            case "jobs" ->
+                switch (shape) {
+                    case "POST *" -> "jobs.insert";
+                    case "GET */*" -> "jobs.get";
+                    case "POST */*/*" -> s.get(4).equals("cancel") ? "jobs.cancel" : "unknown";
+                    default -> "unknown";
+                };
+            case "queries" ->
+                switch (shape) {
+                    case "POST *" -> "jobs.query";
+                    case "GET */*" -> "jobs.getQueryResults";
+                    default -> "unknown";
+                };
             default -> "unknown";
         };
     }
@@ -415,7 +435,8 @@ public final class BigQueryFakeServer implements AutoCloseable {
     private Fault takeFault(String operation) {
         synchronized (faults) {
             for (Fault f : faults) {
-                if ((f.operation() == null || f.operation().equals(operation)) && f.remaining().get() > 0) {
+                if ((f.operation() == null || f.operation().equals(operation))
+                        && f.remaining().get() > 0) {
                     f.remaining().decrementAndGet();
                     return f;
                 }
@@ -468,7 +489,10 @@ public final class BigQueryFakeServer implements AutoCloseable {
         ObjectNode t = JSON.objectNode();
         t.put("kind", "bigquery#table");
         t.put("id", project + ":" + dataset + "." + table);
-        t.putObject("tableReference").put("projectId", project).put("datasetId", dataset).put("tableId", table);
+        t.putObject("tableReference")
+                .put("projectId", project)
+                .put("datasetId", dataset)
+                .put("tableId", table);
         t.set("schema", schema(info.fields()));
         t.put("numRows", Long.toString(info.rows()));
         t.put("type", info.view() ? "VIEW" : "TABLE");
@@ -482,9 +506,11 @@ public final class BigQueryFakeServer implements AutoCloseable {
         List<Object[]> rows;
         String scope;
         if (dataset.equals(RESULTS_DATASET)) {
-            FakeJob job = jobs.values().stream().filter(j -> j.destinationTable().equals(table)).findFirst()
-                    .orElseThrow(() -> FakeApiError.notFound("Not found: Table " + project + ":" + dataset + "."
-                            + table));
+            FakeJob job = jobs.values().stream()
+                    .filter(j -> j.destinationTable().equals(table))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> FakeApiError.notFound("Not found: Table " + project + ":" + dataset + "." + table));
             fields = job.fields;
             rows = job.rows;
             scope = job.id;
@@ -492,8 +518,8 @@ public final class BigQueryFakeServer implements AutoCloseable {
             if (tableInfo(dataset, table) == null) {
                 throw FakeApiError.notFound("Not found: Table " + project + ":" + dataset + "." + table);
             }
-            Execution all = select(dataset, "SELECT * FROM " + FakeTypes.quote(dataset) + "."
-                    + FakeTypes.quote(table), List.of());
+            Execution all = select(
+                    dataset, "SELECT * FROM " + FakeTypes.quote(dataset) + "." + FakeTypes.quote(table), List.of());
             fields = all.fields();
             rows = all.rows();
             scope = dataset + "." + table;
@@ -553,8 +579,14 @@ public final class BigQueryFakeServer implements AutoCloseable {
 
     private JsonNode query(JsonNode request) throws FakeApiError {
         ObjectNode query = JSON.objectNode();
-        for (String f : List.of("query", "queryParameters", "defaultDataset", "useLegacySql", "maximumBytesBilled",
-                "useQueryCache", "parameterMode")) {
+        for (String f : List.of(
+                "query",
+                "queryParameters",
+                "defaultDataset",
+                "useLegacySql",
+                "maximumBytesBilled",
+                "useQueryCache",
+                "parameterMode")) {
             if (request.has(f)) {
                 query.set(f, request.get(f));
             }
@@ -589,7 +621,11 @@ public final class BigQueryFakeServer implements AutoCloseable {
         if (request.has("maxResults")) {
             paging.put("maxResults", request.get("maxResults").asText());
         }
-        completeResults(out, job, paging, request.path("formatOptions").path("useInt64Timestamp").asBoolean(false));
+        completeResults(
+                out,
+                job,
+                paging,
+                request.path("formatOptions").path("useInt64Timestamp").asBoolean(false));
         return out;
     }
 
@@ -652,9 +688,10 @@ public final class BigQueryFakeServer implements AutoCloseable {
         FakeJob job = new FakeJob(jobId, location, config, dryRun, dryRun ? 0 : pollsBeforeDone);
         ObjectNode query = (ObjectNode) config.get("query");
         try {
-            if (!query.path("useLegacySql").isBoolean() || query.path("useLegacySql").asBoolean()) {
-                throw FakeApiError.invalidQuery("Legacy SQL is the API default and the fake does not speak it;"
-                        + " set useLegacySql=false");
+            if (!query.path("useLegacySql").isBoolean()
+                    || query.path("useLegacySql").asBoolean()) {
+                throw FakeApiError.invalidQuery(
+                        "Legacy SQL is the API default and the fake does not speak it;" + " set useLegacySql=false");
             }
             String dataset = query.path("defaultDataset").path("datasetId").asText(null);
             if (dataset != null && !schemaExists(dataset)) {
@@ -666,13 +703,20 @@ public final class BigQueryFakeServer implements AutoCloseable {
                 FakeTypes.Bound b = FakeTypes.parameter(p);
                 params.put(b.name().toLowerCase(Locale.ROOT), b);
             }
-            SqlTranslator.Result sql = SqlTranslator.translate(query.path("query").asText(""), project,
+            SqlTranslator.Result sql = SqlTranslator.translate(
+                    query.path("query").asText(""),
+                    project,
                     name -> params.containsKey(name.toLowerCase(Locale.ROOT))
-                            ? params.get(name.toLowerCase(Locale.ROOT)).duckType() : null);
+                            ? params.get(name.toLowerCase(Locale.ROOT)).duckType()
+                            : null);
             job.bytes = estimateBytes(sql, dataset);
-            if (query.hasNonNull("maximumBytesBilled") && job.bytes > query.get("maximumBytesBilled").asLong()) {
-                throw new FakeApiError(400, "bytesBilledLimitExceeded", "Query exceeded limit for bytes billed: "
-                        + query.get("maximumBytesBilled").asLong() + ". " + job.bytes + " or higher required.");
+            if (query.hasNonNull("maximumBytesBilled")
+                    && job.bytes > query.get("maximumBytesBilled").asLong()) {
+                throw new FakeApiError(
+                        400,
+                        "bytesBilledLimitExceeded",
+                        "Query exceeded limit for bytes billed: "
+                                + query.get("maximumBytesBilled").asLong() + ". " + job.bytes + " or higher required.");
             }
             Execution result = dryRun ? describe(dataset, sql) : run(dataset, sql, params);
             job.fields = result.fields();
@@ -684,13 +728,16 @@ public final class BigQueryFakeServer implements AutoCloseable {
         } catch (FakeApiError e) {
             job.error = e;
         } catch (SqlTranslator.SqlError | FakeTypes.BadParameter e) {
-            job.error = e instanceof FakeTypes.BadParameter ? FakeApiError.invalid(e.getMessage())
+            job.error = e instanceof FakeTypes.BadParameter
+                    ? FakeApiError.invalid(e.getMessage())
                     : FakeApiError.invalidQuery(e.getMessage());
         }
         if (!dryRun && job.error == null && "SELECT".equals(job.statementType)) {
             // only queries write their result to an anonymous table; DDL and DML have none
             ObjectNode destination = query.putObject("destinationTable");
-            destination.put("projectId", project).put("datasetId", RESULTS_DATASET)
+            destination
+                    .put("projectId", project)
+                    .put("datasetId", RESULTS_DATASET)
                     .put("tableId", job.destinationTable());
         }
         return job;
@@ -708,9 +755,13 @@ public final class BigQueryFakeServer implements AutoCloseable {
      * @param ddlOperation {@code CREATE}, {@code REPLACE}, {@code SKIP} or {@code DROP} for table DDL
      * @param ddlTarget    {@code [dataset, table]} the statement created, dropped or changed
      */
-    private record Execution(List<FakeField> fields, List<Object[]> rows, String statementType, Dml dml,
-                             String ddlOperation, List<String> ddlTarget) {
-    }
+    private record Execution(
+            List<FakeField> fields,
+            List<Object[]> rows,
+            String statementType,
+            Dml dml,
+            String ddlOperation,
+            List<String> ddlTarget) {}
 
     private static List<FakeTypes.Bound> bindings(List<String> order, Map<String, FakeTypes.Bound> params) {
         List<FakeTypes.Bound> bindings = new ArrayList<>();
@@ -733,8 +784,9 @@ public final class BigQueryFakeServer implements AutoCloseable {
             c.setAutoCommit(false);
             try {
                 if (sql.check() != null) {
-                    try (PreparedStatement ps = prepare(c, sql.check().sql(), bindings(sql.check().bindOrder(),
-                            params)); ResultSet rs = ps.executeQuery()) {
+                    try (PreparedStatement ps = prepare(
+                                    c, sql.check().sql(), bindings(sql.check().bindOrder(), params));
+                            ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
                             throw FakeApiError.invalidQuery(sql.check().error());
                         }
@@ -753,7 +805,7 @@ public final class BigQueryFakeServer implements AutoCloseable {
                                             case "INSERT" -> counts[0]++;
                                             case "UPDATE" -> counts[1]++;
                                             case "DELETE" -> counts[2]++;
-                                            default -> { }
+                                            default -> {}
                                         }
                                     }
                                 }
@@ -763,15 +815,15 @@ public final class BigQueryFakeServer implements AutoCloseable {
                         case "INSERT" -> dml = new Dml(Math.max(0, ps.getUpdateCount()), 0, 0);
                         case "UPDATE" -> dml = new Dml(0, Math.max(0, ps.getUpdateCount()), 0);
                         case "DELETE" -> dml = new Dml(0, 0, Math.max(0, ps.getUpdateCount()));
-                        default -> { }
+                        default -> {}
                     }
                 }
                 if (target != null && !sql.statementType().equals("DROP_TABLE")) {
                     enforceArrayRules(c, target);
                 }
                 c.commit();
-                return new Execution(List.of(), List.of(), sql.statementType(), dml, ddlOperation(sql, existed),
-                        target);
+                return new Execution(
+                        List.of(), List.of(), sql.statementType(), dml, ddlOperation(sql, existed), target);
             } catch (FakeApiError | SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -790,16 +842,16 @@ public final class BigQueryFakeServer implements AutoCloseable {
             return List.of(dataset, target.get(0));
         }
         if (target.size() == 1) {
-            throw FakeApiError.invalidQuery("Table \"" + target.get(0) + "\" must be qualified with a dataset"
-                    + " (e.g. dataset.table).");
+            throw FakeApiError.invalidQuery(
+                    "Table \"" + target.get(0) + "\" must be qualified with a dataset" + " (e.g. dataset.table).");
         }
         throw FakeApiError.notFound("Not found: Project " + target.get(0));
     }
 
     private static String ddlOperation(SqlTranslator.Result sql, boolean existed) {
         return switch (sql.statementType()) {
-            case "CREATE_TABLE", "CREATE_TABLE_AS_SELECT" -> !existed ? "CREATE"
-                    : sql.ddl().contains("OR REPLACE") ? "REPLACE" : "SKIP";
+            case "CREATE_TABLE", "CREATE_TABLE_AS_SELECT" ->
+                !existed ? "CREATE" : sql.ddl().contains("OR REPLACE") ? "REPLACE" : "SKIP";
             case "DROP_TABLE" -> existed ? "DROP" : "SKIP";
             default -> null;
         };
@@ -809,8 +861,7 @@ public final class BigQueryFakeServer implements AutoCloseable {
      * What BigQuery does when it writes a table: an array holding NULL fails the statement ("Array cannot have a
      * null element"), and a NULL array is stored as an empty one.
      */
-    private static void enforceArrayRules(DuckDBConnection c, List<String> target) throws SQLException,
-            FakeApiError {
+    private static void enforceArrayRules(DuckDBConnection c, List<String> target) throws SQLException, FakeApiError {
         String table = FakeTypes.quote(target.get(0)) + "." + FakeTypes.quote(target.get(1));
         List<String[]> arrays = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT column_name, data_type FROM information_schema.columns"
@@ -829,8 +880,8 @@ public final class BigQueryFakeServer implements AutoCloseable {
                 try (ResultSet rs = s.executeQuery("SELECT 1 FROM " + table + " WHERE len(list_filter(" + column
                         + ", x -> x IS NULL)) > 0 LIMIT 1")) {
                     if (rs.next()) {
-                        throw FakeApiError.invalidQuery("Array cannot have a null element; error in writing field "
-                                + a[0]);
+                        throw FakeApiError.invalidQuery(
+                                "Array cannot have a null element; error in writing field " + a[0]);
                     }
                 }
                 s.execute("UPDATE " + table + " SET " + column + " = CAST([] AS " + a[1] + ") WHERE " + column
@@ -868,7 +919,8 @@ public final class BigQueryFakeServer implements AutoCloseable {
                         for (int i = 0; i < cells.length; i++) {
                             FakeField f = fields.get(i);
                             Object v = f.type().equals("DATETIME") && !f.isRepeated()
-                                    ? rs.getObject(i + 1, LocalDateTime.class) : rs.getObject(i + 1);
+                                    ? rs.getObject(i + 1, LocalDateTime.class)
+                                    : rs.getObject(i + 1);
                             cells[i] = FakeTypes.cell(f, v);
                             if (f.isRepeated()) {
                                 for (Object e : (List<?>) cells[i]) {
@@ -896,8 +948,8 @@ public final class BigQueryFakeServer implements AutoCloseable {
             use(c, dataset);
             try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
                 ResultSetMetaData md = sql.isSelect() ? ps.getMetaData() : null;
-                return new Execution(md == null ? List.of() : fields(md), List.of(), sql.statementType(), null, null,
-                        null);
+                return new Execution(
+                        md == null ? List.of() : fields(md), List.of(), sql.statementType(), null, null, null);
             }
         } catch (SQLException e) {
             throw translate(e, dataset);
@@ -934,13 +986,16 @@ public final class BigQueryFakeServer implements AutoCloseable {
         int anonymous = 0;
         for (int i = 1; i <= md.getColumnCount(); i++) {
             String name = md.getColumnLabel(i);
-            if (name.contains("(") || name.contains(")") || name.startsWith("'") || name.matches("[0-9.]+")
+            if (name.contains("(")
+                    || name.contains(")")
+                    || name.startsWith("'")
+                    || name.matches("[0-9.]+")
                     || name.isEmpty()) {
                 name = "f" + anonymous++ + "_";
             }
             if (!seen.add(name.toLowerCase(Locale.ROOT))) {
-                throw FakeApiError.invalidQuery("Duplicate column names in the result are not supported."
-                        + " Found duplicate(s): " + name);
+                throw FakeApiError.invalidQuery(
+                        "Duplicate column names in the result are not supported." + " Found duplicate(s): " + name);
             }
             fields.add(FakeTypes.field(name, md.getColumnTypeName(i)));
         }
@@ -958,26 +1013,29 @@ public final class BigQueryFakeServer implements AutoCloseable {
             // raised by error() in the fake's macros, with BigQuery's own words
             message = message.substring("Invalid Input Error: ".length());
         }
-        java.util.regex.Matcher table = java.util.regex.Pattern
-                .compile("Catalog Error: Table with name (\\S+) does not exist").matcher(message);
+        java.util.regex.Matcher table = java.util.regex.Pattern.compile(
+                        "Catalog Error: Table with name (\\S+) does not exist")
+                .matcher(message);
         if (table.find()) {
             String name = table.group(1);
             String qualified = name.contains(".") ? name : (dataset == null ? "" : dataset + ".") + name;
-            return FakeApiError.notFound("Not found: Table " + project + ":" + qualified + " was not found in location "
-                    + LOCATION);
+            return FakeApiError.notFound(
+                    "Not found: Table " + project + ":" + qualified + " was not found in location " + LOCATION);
         }
-        java.util.regex.Matcher exists = java.util.regex.Pattern
-                .compile("Catalog Error: Table with name (\\S+?)!? already exists").matcher(message);
+        java.util.regex.Matcher exists = java.util.regex.Pattern.compile(
+                        "Catalog Error: Table with name (\\S+?)!? already exists")
+                .matcher(message);
         if (exists.find()) {
             String name = exists.group(1);
             String qualified = name.contains(".") ? name : (dataset == null ? "" : dataset + ".") + name;
             return new FakeApiError(409, "duplicate", "Already Exists: Table " + project + ":" + qualified);
         }
-        java.util.regex.Matcher schema = java.util.regex.Pattern
-                .compile("Catalog Error: Schema with name (\\S+) does not exist").matcher(message);
+        java.util.regex.Matcher schema = java.util.regex.Pattern.compile(
+                        "Catalog Error: Schema with name (\\S+) does not exist")
+                .matcher(message);
         if (schema.find()) {
-            return FakeApiError.notFound("Not found: Dataset " + project + ":" + schema.group(1)
-                    + " was not found in location " + LOCATION);
+            return FakeApiError.notFound(
+                    "Not found: Dataset " + project + ":" + schema.group(1) + " was not found in location " + LOCATION);
         }
         return FakeApiError.invalidQuery(message);
     }
@@ -993,7 +1051,9 @@ public final class BigQueryFakeServer implements AutoCloseable {
         for (List<String> path : sql.paths()) {
             String dataset = path.size() == 2 ? path.get(0) : path.size() == 1 ? defaultDataset : null;
             String table = path.get(path.size() - 1);
-            if (dataset == null || path.size() > 2 || !existing.contains(key(dataset, table))
+            if (dataset == null
+                    || path.size() > 2
+                    || !existing.contains(key(dataset, table))
                     || !counted.add(key(dataset, table))) {
                 continue;
             }
@@ -1012,7 +1072,9 @@ public final class BigQueryFakeServer implements AutoCloseable {
             }
             String q = "SELECT COALESCE(SUM(" + String.join(" + ", sizes) + "), 0) FROM " + FakeTypes.quote(dataset)
                     + "." + FakeTypes.quote(table);
-            try (Connection c = connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(q)) {
+            try (Connection c = connection();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(q)) {
                 rs.next();
                 total += rs.getLong(1);
             } catch (SQLException e) {
@@ -1024,8 +1086,7 @@ public final class BigQueryFakeServer implements AutoCloseable {
 
     // ---- catalog ----
 
-    private record TableInfo(List<FakeField> fields, long rows, boolean view) {
-    }
+    private record TableInfo(List<FakeField> fields, long rows, boolean view) {}
 
     private TableInfo tableInfo(String dataset, String table) throws FakeApiError {
         String sql = "SELECT t.table_type, c.column_name, c.data_type FROM information_schema.tables t"
@@ -1034,7 +1095,8 @@ public final class BigQueryFakeServer implements AutoCloseable {
                 + " ORDER BY c.ordinal_position";
         List<FakeField> fields = new ArrayList<>();
         boolean view = false;
-        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = connection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, dataset);
             ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
@@ -1047,8 +1109,9 @@ public final class BigQueryFakeServer implements AutoCloseable {
                 return null;
             }
             long rows;
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM "
-                    + FakeTypes.quote(dataset) + "." + FakeTypes.quote(table))) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT count(*) FROM " + FakeTypes.quote(dataset) + "." + FakeTypes.quote(table))) {
                 rs.next();
                 rows = rs.getLong(1);
             }
@@ -1062,9 +1125,10 @@ public final class BigQueryFakeServer implements AutoCloseable {
     /** {@code dataset.table} (lower case) of every table and view. */
     private Set<String> tableKeys() throws FakeApiError {
         Set<String> keys = new HashSet<>();
-        try (Connection c = connection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT schema_name, table_name FROM duckdb_tables()"
-                     + " UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal")) {
+        try (Connection c = connection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT schema_name, table_name FROM duckdb_tables()"
+                        + " UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal")) {
             while (rs.next()) {
                 keys.add(key(rs.getString(1), rs.getString(2)));
             }
@@ -1076,8 +1140,8 @@ public final class BigQueryFakeServer implements AutoCloseable {
 
     private boolean schemaExists(String dataset) throws FakeApiError {
         try (Connection c = connection();
-             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.schemata"
-                     + " WHERE schema_name = ? AND catalog_name = current_database()")) {
+                PreparedStatement ps = c.prepareStatement("SELECT 1 FROM information_schema.schemata"
+                        + " WHERE schema_name = ? AND catalog_name = current_database()")) {
             ps.setString(1, dataset);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -1108,8 +1172,7 @@ public final class BigQueryFakeServer implements AutoCloseable {
         j.put("kind", "bigquery#job");
         j.put("etag", Integer.toHexString(job.id.hashCode()));
         j.put("id", project + ":" + job.location + "." + job.id);
-        j.put("selfLink", url() + "/bigquery/v2/projects/" + project + "/jobs/" + job.id + "?location="
-                + job.location);
+        j.put("selfLink", url() + "/bigquery/v2/projects/" + project + "/jobs/" + job.id + "?location=" + job.location);
         j.put("user_email", "fake-user@example.com");
         ObjectNode config = job.configuration.deepCopy();
         config.put("jobType", "QUERY");
@@ -1160,7 +1223,9 @@ public final class BigQueryFakeServer implements AutoCloseable {
         }
         if (job.ddlOperation != null) {
             out.put("ddlOperationPerformed", job.ddlOperation);
-            out.putObject("ddlTargetTable").put("projectId", project).put("datasetId", job.ddlTarget.get(0))
+            out.putObject("ddlTargetTable")
+                    .put("projectId", project)
+                    .put("datasetId", job.ddlTarget.get(0))
                     .put("tableId", job.ddlTarget.get(1));
         }
     }
@@ -1193,8 +1258,7 @@ public final class BigQueryFakeServer implements AutoCloseable {
         return out;
     }
 
-    private record Page(int from, int to, String nextToken) {
-    }
+    private record Page(int from, int to, String nextToken) {}
 
     private Page page(List<Object[]> rows, Map<String, String> q, String scope) throws FakeApiError {
         int from = 0;
@@ -1203,13 +1267,13 @@ public final class BigQueryFakeServer implements AutoCloseable {
         } else if (q.get("startIndex") != null) {
             from = (int) Math.min(rows.size(), Long.parseLong(q.get("startIndex")));
         }
-        long size = q.get("maxResults") == null ? pageSizeCap : Math.min(pageSizeCap, Long.parseLong(q.get("maxResults")));
+        long size =
+                q.get("maxResults") == null ? pageSizeCap : Math.min(pageSizeCap, Long.parseLong(q.get("maxResults")));
         int to = (int) Math.min(rows.size(), from + size);
         return new Page(from, to, to < rows.size() ? encodeToken(scope, to) : null);
     }
 
-    private static void addRows(ObjectNode out, List<FakeField> fields, List<Object[]> rows, Page page,
-                                boolean int64) {
+    private static void addRows(ObjectNode out, List<FakeField> fields, List<Object[]> rows, Page page, boolean int64) {
         if (page.to() <= page.from()) {
             return;
         }
@@ -1220,7 +1284,8 @@ public final class BigQueryFakeServer implements AutoCloseable {
     }
 
     private static String encodeToken(String scope, int offset) {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString((scope + "@" + offset).getBytes(StandardCharsets.UTF_8));
     }
 

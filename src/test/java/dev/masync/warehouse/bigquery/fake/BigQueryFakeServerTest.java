@@ -49,7 +49,9 @@ class BigQueryFakeServerTest {
     }
 
     static BigQuery client(boolean int64Timestamps) {
-        BigQueryOptions.Builder b = BigQueryOptions.newBuilder().setHost(fake.url()).setProjectId(fake.project())
+        BigQueryOptions.Builder b = BigQueryOptions.newBuilder()
+                .setHost(fake.url())
+                .setProjectId(fake.project())
                 .setCredentials(NoCredentials.getInstance());
         b.setUseInt64Timestamps(int64Timestamps);
         return b.build().getService();
@@ -61,17 +63,24 @@ class BigQueryFakeServerTest {
 
     @Test
     void fastPathQueryPagesThroughJobsGetAndTabledataList() throws Exception {
-        TableResult result = client(false).query(sql("SELECT n FROM learning.numbers ORDER BY n").setMaxResults(10L)
-                .build());
+        TableResult result = client(false)
+                .query(sql("SELECT n FROM learning.numbers ORDER BY n")
+                        .setMaxResults(10L)
+                        .build());
         List<Long> seen = new ArrayList<>();
         for (FieldValueList row : result.iterateAll()) {
             seen.add(row.get("n").getLongValue());
         }
 
         assertThat(seen).hasSize(25).startsWith(0L, 1L).endsWith(24L);
-        assertThat(fake.requests()).extracting(BigQueryFakeServer.Request::operation)
+        assertThat(fake.requests())
+                .extracting(BigQueryFakeServer.Request::operation)
                 .containsExactly("jobs.query", "jobs.get", "tabledata.list");
-        assertThat(fake.requests("jobs.query").get(0).json().at("/formatOptions/useInt64Timestamp").asBoolean())
+        assertThat(fake.requests("jobs.query")
+                        .get(0)
+                        .json()
+                        .at("/formatOptions/useInt64Timestamp")
+                        .asBoolean())
                 .isFalse();
     }
 
@@ -90,7 +99,8 @@ class BigQueryFakeServerTest {
     void incompleteFastPathQueryFallsBackToPolling() throws Exception {
         fake.completeJobsAfterPolls(1);
 
-        TableResult result = client(false).query(sql("SELECT count(*) AS c FROM learning.numbers").build());
+        TableResult result = client(false)
+                .query(sql("SELECT count(*) AS c FROM learning.numbers").build());
 
         assertThat(result.getValues().iterator().next().get("c").getLongValue()).isEqualTo(25L);
         assertThat(fake.requests().get(0).operation()).isEqualTo("jobs.query");
@@ -107,8 +117,8 @@ class BigQueryFakeServerTest {
                        TIMESTAMP '2025-01-01 00:00:00+00' < @at AS before
                 FROM `test-project.learning.learner_status`
                 WHERE learner_id IN UNNEST(@ids)""")
-                .addNamedParameter("ids", QueryParameterValue.array(new String[] {"L0001", "L0003", "L0005"},
-                        String.class))
+                .addNamedParameter(
+                        "ids", QueryParameterValue.array(new String[] {"L0001", "L0003", "L0005"}, String.class))
                 .addNamedParameter("at", QueryParameterValue.timestamp("2025-06-01 00:00:00+00:00"))
                 .build();
 
@@ -133,8 +143,8 @@ class BigQueryFakeServerTest {
                   AND EXISTS (SELECT 1 FROM UNNEST(subjects) AS s WHERE s IN UNNEST(@wanted))
                 ORDER BY learner_id""")
                 .addNamedParameter("now", QueryParameterValue.timestamp("2025-03-31 00:00:00+00:00"))
-                .addNamedParameter("wanted", QueryParameterValue.array(new String[] {"english", "japanese"},
-                        String.class))
+                .addNamedParameter(
+                        "wanted", QueryParameterValue.array(new String[] {"english", "japanese"}, String.class))
                 .build();
 
         List<FieldValueList> rows = new ArrayList<>();
@@ -148,10 +158,13 @@ class BigQueryFakeServerTest {
 
     @Test
     void ordersNullsLikeBigQuery() throws Exception {
-        TableResult asc = client(false).query(sql("SELECT quiz_accuracy FROM learning.learner_status"
-                + " ORDER BY quiz_accuracy").build());
+        TableResult asc = client(false)
+                .query(sql("SELECT quiz_accuracy FROM learning.learner_status" + " ORDER BY quiz_accuracy")
+                        .build());
 
-        assertThat(asc.getValues().iterator().next().get(0).isNull()).as("NULLS FIRST for ASC").isTrue();
+        assertThat(asc.getValues().iterator().next().get(0).isNull())
+                .as("NULLS FIRST for ASC")
+                .isTrue();
     }
 
     @Test
@@ -165,8 +178,10 @@ class BigQueryFakeServerTest {
     @Test
     void legacySqlIsRefused() {
         assertThatExceptionOfType(BigQueryException.class)
-                .isThrownBy(() -> client(false).query(QueryJobConfiguration.newBuilder("SELECT 1")
-                        .setUseLegacySql(true).build()))
+                .isThrownBy(() -> client(false)
+                        .query(QueryJobConfiguration.newBuilder("SELECT 1")
+                                .setUseLegacySql(true)
+                                .build()))
                 .withMessageContaining("useLegacySql=false");
     }
 
@@ -176,16 +191,25 @@ class BigQueryFakeServerTest {
         resource.init(java.util.Map.of(BigQueryFakeResource.SEED, "demo"));
         java.util.Map<String, String> config = resource.start();
         try {
-            assertThat(config).containsEntry("masync.warehouse.kind", "bigquery")
+            assertThat(config)
+                    .containsEntry("masync.warehouse.kind", "bigquery")
                     .containsEntry("masync.warehouse.bigquery.project", "test-project")
                     .containsEntry("masync.warehouse.bigquery.dataset", "learning")
                     .containsEntry("masync.warehouse.bigquery.anonymous", "true")
                     .containsEntry("masync.demo.enabled", "false")
-                    .containsEntry("masync.warehouse.bigquery.host", BigQueryFakeResource.server().url());
-            BigQuery client = BigQueryOptions.newBuilder().setHost(config.get("masync.warehouse.bigquery.host"))
-                    .setProjectId("test-project").setCredentials(NoCredentials.getInstance()).build().getService();
+                    .containsEntry(
+                            "masync.warehouse.bigquery.host",
+                            BigQueryFakeResource.server().url());
+            BigQuery client = BigQueryOptions.newBuilder()
+                    .setHost(config.get("masync.warehouse.bigquery.host"))
+                    .setProjectId("test-project")
+                    .setCredentials(NoCredentials.getInstance())
+                    .build()
+                    .getService();
             for (String table : List.of("learner_status", "lecture_views", "quiz_attempts")) {
-                assertThat(client.getTable(TableId.of("learning", table))).as(table).isNotNull();
+                assertThat(client.getTable(TableId.of("learning", table)))
+                        .as(table)
+                        .isNotNull();
             }
         } finally {
             resource.stop();

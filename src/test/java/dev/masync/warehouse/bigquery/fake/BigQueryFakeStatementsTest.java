@@ -41,8 +41,12 @@ class BigQueryFakeStatementsTest {
     @BeforeAll
     static void startFake() {
         fake = BigQueryFakeServer.start();
-        client = BigQueryOptions.newBuilder().setHost(fake.url()).setProjectId(fake.project())
-                .setCredentials(NoCredentials.getInstance()).build().getService();
+        client = BigQueryOptions.newBuilder()
+                .setHost(fake.url())
+                .setProjectId(fake.project())
+                .setCredentials(NoCredentials.getInstance())
+                .build()
+                .getService();
     }
 
     @AfterAll
@@ -56,8 +60,11 @@ class BigQueryFakeStatementsTest {
     }
 
     static Job job(String sql, Map<String, QueryParameterValue> params) throws InterruptedException {
-        QueryJobConfiguration config = QueryJobConfiguration.newBuilder(sql).setUseLegacySql(false)
-                .setDefaultDataset("ds").setNamedParameters(params).build();
+        QueryJobConfiguration config = QueryJobConfiguration.newBuilder(sql)
+                .setUseLegacySql(false)
+                .setDefaultDataset("ds")
+                .setNamedParameters(params)
+                .build();
         return client.create(JobInfo.of(config)).waitFor();
     }
 
@@ -89,8 +96,11 @@ class BigQueryFakeStatementsTest {
     }
 
     static FieldValueList row(String sql, Map<String, QueryParameterValue> params) throws InterruptedException {
-        QueryJobConfiguration config = QueryJobConfiguration.newBuilder(sql).setUseLegacySql(false)
-                .setDefaultDataset("ds").setNamedParameters(params).build();
+        QueryJobConfiguration config = QueryJobConfiguration.newBuilder(sql)
+                .setUseLegacySql(false)
+                .setDefaultDataset("ds")
+                .setNamedParameters(params)
+                .build();
         return client.query(config).getValues().iterator().next();
     }
 
@@ -100,7 +110,10 @@ class BigQueryFakeStatementsTest {
 
     static List<String> columns(String table) {
         List<String> out = new ArrayList<>();
-        for (Field f : client.getTable(TableId.of("ds", table)).getDefinition().getSchema().getFields()) {
+        for (Field f : client.getTable(TableId.of("ds", table))
+                .getDefinition()
+                .getSchema()
+                .getFields()) {
             out.add(f.getName() + " " + f.getType().name() + (f.getMode() == Field.Mode.REPEATED ? "[]" : ""));
         }
         return out;
@@ -114,13 +127,21 @@ class BigQueryFakeStatementsTest {
         assertThat(created.getStatementType().name()).isEqualTo("CREATE_TABLE");
         assertThat(created.getDdlOperationPerformed()).isEqualTo("CREATE");
         assertThat(created.getDdlTargetTable().getTable()).isEqualTo("t");
-        assertThat(columns("t")).containsExactly("k STRING", "n INTEGER", "ts TIMESTAMP", "dt DATETIME",
-                "a INTEGER[]", "s RECORD", "price NUMERIC");
+        assertThat(columns("t"))
+                .containsExactly(
+                        "k STRING",
+                        "n INTEGER",
+                        "ts TIMESTAMP",
+                        "dt DATETIME",
+                        "a INTEGER[]",
+                        "s RECORD",
+                        "price NUMERIC");
         assertThat(ok(ddl).getDdlOperationPerformed()).isEqualTo("SKIP");
 
         assertThat(error("CREATE TABLE ds.t (k STRING)").getReason()).isEqualTo("duplicate");
         assertThat(error("CREATE TABLE ds.u (k VARCHAR)").getMessage()).contains("Type not found: VARCHAR");
-        assertThat(error("CREATE TABLE ds.u (a ARRAY<ARRAY<INT64>>)").getMessage()).contains("Arrays of arrays");
+        assertThat(error("CREATE TABLE ds.u (a ARRAY<ARRAY<INT64>>)").getMessage())
+                .contains("Arrays of arrays");
     }
 
     @Test
@@ -146,8 +167,10 @@ class BigQueryFakeStatementsTest {
         assertThat(inserted.getStatementType().name()).isEqualTo("INSERT");
         assertThat(inserted.getNumDmlAffectedRows()).isEqualTo(3);
         assertThat(inserted.getDmlStats().getInsertedRowCount()).isEqualTo(3);
-        assertThat(ok("UPDATE ds.t SET v = v + 1 WHERE k <> 'a'").getNumDmlAffectedRows()).isEqualTo(2);
-        assertThat(ok("DELETE FROM ds.t WHERE k = 'a'").getDmlStats().getDeletedRowCount()).isEqualTo(1);
+        assertThat(ok("UPDATE ds.t SET v = v + 1 WHERE k <> 'a'").getNumDmlAffectedRows())
+                .isEqualTo(2);
+        assertThat(ok("DELETE FROM ds.t WHERE k = 'a'").getDmlStats().getDeletedRowCount())
+                .isEqualTo(1);
     }
 
     @Test
@@ -163,21 +186,26 @@ class BigQueryFakeStatementsTest {
                 WHEN MATCHED AND c.op = 'L' THEN DELETE
                 WHEN MATCHED THEN UPDATE SET v = c.v
                 WHEN NOT MATCHED AND c.op <> 'L' THEN INSERT (k, v) VALUES (c.k, c.v)""";
-        JobStatistics.QueryStatistics stats = ok(merge, Map.of(
-                "keys", QueryParameterValue.array(new String[] {"a", "zz"}, String.class),
-                "v", QueryParameterValue.int64(0L)));
+        JobStatistics.QueryStatistics stats = ok(
+                merge,
+                Map.of(
+                        "keys", QueryParameterValue.array(new String[] {"a", "zz"}, String.class),
+                        "v", QueryParameterValue.int64(0L)));
         assertThat(stats.getStatementType().name()).isEqualTo("MERGE");
         assertThat(stats.getNumDmlAffectedRows()).isEqualTo(3);
         assertThat(stats.getDmlStats().getInsertedRowCount()).isEqualTo(1);
         assertThat(stats.getDmlStats().getUpdatedRowCount()).isEqualTo(1);
         assertThat(stats.getDmlStats().getDeletedRowCount()).isEqualTo(1);
-        assertThat(row("SELECT STRING_AGG(k || ':' || CAST(v AS STRING), ',' ORDER BY k) FROM ds.t").get(0)
-                .getStringValue()).isEqualTo("b:20,c:30");
+        assertThat(row("SELECT STRING_AGG(k || ':' || CAST(v AS STRING), ',' ORDER BY k) FROM ds.t")
+                        .get(0)
+                        .getStringValue())
+                .isEqualTo("b:20,c:30");
 
         BigQueryError twice = error("MERGE ds.t USING (SELECT 'b' AS k UNION ALL SELECT 'b') AS c ON t.k = c.k"
                 + " WHEN MATCHED THEN UPDATE SET v = 99");
         assertThat(twice.getMessage()).isEqualTo("UPDATE/MERGE must match at most one source row for each target row");
-        assertThat(row("SELECT v FROM ds.t WHERE k = 'b'").get(0).getLongValue()).isEqualTo(20);
+        assertThat(row("SELECT v FROM ds.t WHERE k = 'b'").get(0).getLongValue())
+                .isEqualTo(20);
         // inserting only: several matches are no error
         ok("MERGE INTO ds.t USING (SELECT 'd' AS k UNION ALL SELECT 'e') AS c ON t.k = c.k"
                 + " WHEN NOT MATCHED THEN INSERT (k, v) VALUES (c.k, 0)");
@@ -188,11 +216,15 @@ class BigQueryFakeStatementsTest {
         assertThat(error("CREATE TABLE ds.t AS SELECT [1, NULL] AS a").getMessage())
                 .isEqualTo("Array cannot have a null element; error in writing field a");
         assertThat(fake.requests("jobs.insert")).hasSize(1);
-        assertThat(client.getTable(TableId.of("ds", "t"))).as("the failed statement left nothing").isNull();
+        assertThat(client.getTable(TableId.of("ds", "t")))
+                .as("the failed statement left nothing")
+                .isNull();
 
         ok("CREATE TABLE ds.t AS SELECT CAST(NULL AS ARRAY<INT64>) AS a, ARRAY<STRING>[] AS b");
         FieldValueList stored = row("SELECT a, b, a IS NULL AS gone FROM ds.t");
-        assertThat(stored.get("a").getRepeatedValue()).as("a NULL array is stored empty").isEmpty();
+        assertThat(stored.get("a").getRepeatedValue())
+                .as("a NULL array is stored empty")
+                .isEmpty();
         assertThat(stored.get("b").getRepeatedValue()).isEmpty();
         assertThat(stored.get("gone").getBooleanValue()).isFalse();
         assertThatExceptionOfType(BigQueryException.class)
@@ -202,7 +234,8 @@ class BigQueryFakeStatementsTest {
 
     @Test
     void subscriptsAreZeroOrOneBasedAndOutOfBoundsAsInBigQuery() throws Exception {
-        FieldValueList r = row("SELECT @a[OFFSET(1)] AS o, @a[ORDINAL(1)] AS n, @a[SAFE_OFFSET(5)] AS so,"
+        FieldValueList r = row(
+                "SELECT @a[OFFSET(1)] AS o, @a[ORDINAL(1)] AS n, @a[SAFE_OFFSET(5)] AS so,"
                         + " @a[SAFE_ORDINAL(0)] AS sn, t.x[SAFE_OFFSET(0)] AS col FROM (SELECT [7] AS x) AS t",
                 Map.of("a", QueryParameterValue.array(new Long[] {10L, 20L, 30L}, Long.class)));
         assertThat(r.get("o").getLongValue()).isEqualTo(20);
@@ -253,16 +286,28 @@ class BigQueryFakeStatementsTest {
                 .setUseLegacySql(false)
                 .addNamedParameter("a", QueryParameterValue.array(new String[] {"p", "q", "r"}, String.class))
                 .build();
-        assertThat(client.query(q).getValues().iterator().next().get(0).getStringValue()).isEqualTo("p@0,q@1,r@2");
+        assertThat(client.query(q).getValues().iterator().next().get(0).getStringValue())
+                .isEqualTo("p@0,q@1,r@2");
     }
 
     @Test
     void theWarehouseExecutesStatementsAndReportsAffectedRows() {
-        BigQueryWarehouse warehouse = new BigQueryWarehouse(new BigQuerySettings(fake.project(), "ds", null,
-                fake.url(), null, true, 100, Duration.ofMinutes(1), null, BigQuerySettings.DEFAULT_RETRY,
+        BigQueryWarehouse warehouse = new BigQueryWarehouse(new BigQuerySettings(
+                fake.project(),
+                "ds",
+                null,
+                fake.url(),
+                null,
+                true,
+                100,
+                Duration.ofMinutes(1),
+                null,
+                BigQuerySettings.DEFAULT_RETRY,
                 BigQuerySettings.DEFAULT_POLLING));
-        assertThat(warehouse.execute(BoundQuery.of("CREATE TABLE ds.t (k STRING)"))).isEqualTo(-1);
-        assertThat(warehouse.execute(BoundQuery.of("INSERT INTO ds.t (k) VALUES ('a'), ('b')"))).isEqualTo(2);
+        assertThat(warehouse.execute(BoundQuery.of("CREATE TABLE ds.t (k STRING)")))
+                .isEqualTo(-1);
+        assertThat(warehouse.execute(BoundQuery.of("INSERT INTO ds.t (k) VALUES ('a'), ('b')")))
+                .isEqualTo(2);
         assertThatExceptionOfType(WarehouseException.class)
                 .isThrownBy(() -> warehouse.execute(BoundQuery.of("DROP TABLE ds.missing")))
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(WarehouseException.Kind.NOT_FOUND));
@@ -271,7 +316,7 @@ class BigQueryFakeStatementsTest {
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(WarehouseException.Kind.INVALID_QUERY));
         // the client waits for a job with getQueryResults?maxResults=0; no result row is ever read
         assertThat(fake.requests("tabledata.list")).isEmpty();
-        assertThat(fake.requests("jobs.getQueryResults")).allSatisfy(r -> assertThat(r.param("maxResults"))
-                .isEqualTo("0"));
+        assertThat(fake.requests("jobs.getQueryResults"))
+                .allSatisfy(r -> assertThat(r.param("maxResults")).isEqualTo("0"));
     }
 }

@@ -28,19 +28,29 @@ final class FakeApiError extends Exception {
 
     /** An injected fault with BigQuery's usual message for the reason. */
     static FakeApiError injected(int status, String reason, String message) {
-        return new FakeApiError(status, reason, message != null ? message : switch (reason) {
-            case "rateLimitExceeded" -> "Exceeded rate limits: too many api requests per user per method for this"
-                    + " user_method. For more information, see"
-                    + " https://cloud.google.com/bigquery/docs/troubleshoot-quotas";
-            case "quotaExceeded" -> "Quota exceeded: Your project exceeded quota for concurrent queries.";
-            case "backendError" -> "Error encountered during execution. Retrying may solve the problem.";
-            case "internalError" -> "An internal error occurred and the request could not be completed.";
-            case "accessDenied" -> "Access Denied: Project test-project: User does not have bigquery.jobs.create"
-                    + " permission in project test-project.";
-            case "invalidQuery" -> "Syntax error: Unexpected keyword (injected by the fake) at [1:1]";
-            case "notFound" -> "Not found: resource (injected by the fake)";
-            default -> reason + " (injected by the fake)";
-        });
+        return new FakeApiError(
+                status,
+                reason,
+                message != null
+                        ? message
+                        : switch (reason) {
+                            case "rateLimitExceeded" ->
+                                "Exceeded rate limits: too many api requests per user per method for this"
+                                        + " user_method. For more information, see"
+                                        + " https://cloud.google.com/bigquery/docs/troubleshoot-quotas";
+                            case "quotaExceeded" ->
+                                "Quota exceeded: Your project exceeded quota for concurrent queries.";
+                            case "backendError" ->
+                                "Error encountered during execution. Retrying may solve the problem.";
+                            case "internalError" ->
+                                "An internal error occurred and the request could not be completed.";
+                            case "accessDenied" ->
+                                "Access Denied: Project test-project: User does not have bigquery.jobs.create"
+                                        + " permission in project test-project.";
+                            case "invalidQuery" -> "Syntax error: Unexpected keyword (injected by the fake) at [1:1]";
+                            case "notFound" -> "Not found: resource (injected by the fake)";
+                            default -> reason + " (injected by the fake)";
+                        });
     }
 
     /** {@code {"error":{"code":..,"message":..,"errors":[{"reason":..}],"status":..}}}. */

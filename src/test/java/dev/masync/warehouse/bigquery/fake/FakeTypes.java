@@ -33,8 +33,7 @@ final class FakeTypes {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     /** A TIMESTAMP cell, kept as epoch microseconds until the response format is known. */
-    record Micros(long value) {
-    }
+    record Micros(long value) {}
 
     /** A declared query parameter as DuckDB binds it. */
     record Bound(String name, String duckType, Object value, String elementDuckType) {
@@ -50,8 +49,7 @@ final class FakeTypes {
         }
     }
 
-    private FakeTypes() {
-    }
+    private FakeTypes() {}
 
     // ---- schema ----
 
@@ -60,8 +58,7 @@ final class FakeTypes {
         String t = duckType.trim();
         if (t.matches("(?s).*\\[\\d*]")) {
             FakeField element = field(name, t.substring(0, t.lastIndexOf('[')));
-            return new FakeField(name, element.isRepeated() ? "STRING" : element.type(), "REPEATED",
-                    element.fields());
+            return new FakeField(name, element.isRepeated() ? "STRING" : element.type(), "REPEATED", element.fields());
         }
         String upper = t.toUpperCase(Locale.ROOT);
         if (upper.startsWith("STRUCT(") && upper.endsWith(")")) {
@@ -82,8 +79,21 @@ final class FakeTypes {
         }
         String base = upper.replaceAll("\\(.*", "").trim();
         String type = switch (base) {
-            case "BIGINT", "INTEGER", "INT", "INT4", "INT8", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT",
-                 "UINTEGER", "USMALLINT", "UTINYINT", "UHUGEINT", "NULL", "\"NULL\"" -> "INTEGER";
+            case "BIGINT",
+                    "INTEGER",
+                    "INT",
+                    "INT4",
+                    "INT8",
+                    "SMALLINT",
+                    "TINYINT",
+                    "HUGEINT",
+                    "UBIGINT",
+                    "UINTEGER",
+                    "USMALLINT",
+                    "UTINYINT",
+                    "UHUGEINT",
+                    "NULL",
+                    "\"NULL\"" -> "INTEGER";
             case "DOUBLE", "FLOAT", "REAL", "FLOAT4", "FLOAT8" -> "FLOAT";
             case "BOOLEAN", "BOOL" -> "BOOLEAN";
             case "DATE" -> "DATE";
@@ -117,7 +127,10 @@ final class FakeTypes {
                 StringBuilder s = new StringBuilder("STRUCT(");
                 for (int i = 0; i < f.fields().size(); i++) {
                     FakeField sub = f.fields().get(i);
-                    s.append(i > 0 ? ", " : "").append(quote(sub.name())).append(' ').append(duckType(sub));
+                    s.append(i > 0 ? ", " : "")
+                            .append(quote(sub.name()))
+                            .append(' ')
+                            .append(duckType(sub));
                 }
                 yield s.append(')').toString();
             }
@@ -171,7 +184,9 @@ final class FakeTypes {
             return new String[] {name.toString(), member.substring(i + 1).trim()};
         }
         int space = member.indexOf(' ');
-        return new String[] {member.substring(0, space), member.substring(space + 1).trim()};
+        return new String[] {
+            member.substring(0, space), member.substring(space + 1).trim()
+        };
     }
 
     // ---- parameters ----
@@ -268,7 +283,8 @@ final class FakeTypes {
             return f.isRepeated() ? List.of() : null;
         }
         if (f.isRepeated()) {
-            Object[] elements = v instanceof java.sql.Array a ? (Object[]) a.getArray()
+            Object[] elements = v instanceof java.sql.Array a
+                    ? (Object[]) a.getArray()
                     : v instanceof List<?> l ? l.toArray() : new Object[] {v};
             List<Object> out = new ArrayList<>(elements.length);
             for (Object e : elements) {
@@ -286,15 +302,17 @@ final class FakeTypes {
         }
         return switch (f.type()) {
             case "INTEGER" -> v.toString();
-            case "FLOAT" -> v instanceof Float fl ? Double.toString(Double.parseDouble(fl.toString()))
-                    : Double.toString(((Number) v).doubleValue());
+            case "FLOAT" ->
+                v instanceof Float fl
+                        ? Double.toString(Double.parseDouble(fl.toString()))
+                        : Double.toString(((Number) v).doubleValue());
             case "NUMERIC", "BIGNUMERIC" -> numeric(v instanceof BigDecimal d ? d : new BigDecimal(v.toString()));
             case "DATE" -> v instanceof java.sql.Date d ? d.toLocalDate().toString() : v.toString();
             case "DATETIME" -> datetime(v instanceof Timestamp ts ? ts.toLocalDateTime() : (LocalDateTime) v);
             case "TIMESTAMP" -> new Micros(micros(v));
             case "TIME" -> time((LocalTime) v);
-            case "BYTES" -> Base64.getEncoder().encodeToString(v instanceof Blob b
-                    ? b.getBytes(1, (int) b.length()) : (byte[]) v);
+            case "BYTES" ->
+                Base64.getEncoder().encodeToString(v instanceof Blob b ? b.getBytes(1, (int) b.length()) : (byte[]) v);
             default -> v.toString();
         };
     }
@@ -367,10 +385,13 @@ final class FakeTypes {
     }
 
     private static long micros(Object v) {
-        Instant i = v instanceof OffsetDateTime o ? o.toInstant()
-                : v instanceof Instant in ? in
-                : v instanceof Timestamp ts ? ts.toInstant()
-                : OffsetDateTime.parse(v.toString()).toInstant();
+        Instant i = v instanceof OffsetDateTime o
+                ? o.toInstant()
+                : v instanceof Instant in
+                        ? in
+                        : v instanceof Timestamp ts
+                                ? ts.toInstant()
+                                : OffsetDateTime.parse(v.toString()).toInstant();
         return ChronoUnit.MICROS.between(Instant.EPOCH, i);
     }
 

@@ -57,16 +57,23 @@ final class SqlTranslator {
      * @param ddl           {@code OR REPLACE}, {@code IF NOT EXISTS} / {@code IF EXISTS} of a DDL statement
      * @param check         for MERGE with WHEN MATCHED: a query returning a row if a target row has several matches
      */
-    record Result(String sql, List<String> bindOrder, Set<List<String>> paths, Set<String> words, boolean star,
-                  String statementType, List<String> target, Set<String> ddl, Check check) {
+    record Result(
+            String sql,
+            List<String> bindOrder,
+            Set<List<String>> paths,
+            Set<String> words,
+            boolean star,
+            String statementType,
+            List<String> target,
+            Set<String> ddl,
+            Check check) {
         boolean isSelect() {
             return statementType.equals("SELECT");
         }
     }
 
     /** A query the fake runs before the statement; a row means BigQuery would refuse the statement. */
-    record Check(String sql, List<String> bindOrder, String error) {
-    }
+    record Check(String sql, List<String> bindOrder, String error) {}
 
     /** The SQL cannot be translated (unclosed literal, undeclared parameter...); reported as invalidQuery. */
     static final class SqlError extends Exception {
@@ -75,10 +82,16 @@ final class SqlTranslator {
         }
     }
 
-    private enum Kind { SPACE, STRING, PATH, NUMBER, PARAM, OTHER }
-
-    private record Part(String name, boolean quoted) {
+    private enum Kind {
+        SPACE,
+        STRING,
+        PATH,
+        NUMBER,
+        PARAM,
+        OTHER
     }
+
+    private record Part(String name, boolean quoted) {}
 
     private record Token(Kind kind, String text, List<Part> parts) {
         static Token of(Kind kind, String text) {
@@ -86,7 +99,9 @@ final class SqlTranslator {
         }
 
         boolean isWord(String word) {
-            return kind == Kind.PATH && parts.size() == 1 && !parts.get(0).quoted()
+            return kind == Kind.PATH
+                    && parts.size() == 1
+                    && !parts.get(0).quoted()
                     && parts.get(0).name().equalsIgnoreCase(word);
         }
 
@@ -96,9 +111,24 @@ final class SqlTranslator {
     }
 
     private static final Map<String, String> CAST_TYPES = Map.of(
-            "INT64", "BIGINT", "FLOAT64", "DOUBLE", "STRING", "VARCHAR", "BOOL", "BOOLEAN",
-            "NUMERIC", "DECIMAL(38,9)", "BIGNUMERIC", "DECIMAL(38,9)", "BYTES", "BLOB",
-            "DATETIME", "TIMESTAMP", "TIMESTAMP", "TIMESTAMPTZ");
+            "INT64",
+            "BIGINT",
+            "FLOAT64",
+            "DOUBLE",
+            "STRING",
+            "VARCHAR",
+            "BOOL",
+            "BOOLEAN",
+            "NUMERIC",
+            "DECIMAL(38,9)",
+            "BIGNUMERIC",
+            "DECIMAL(38,9)",
+            "BYTES",
+            "BLOB",
+            "DATETIME",
+            "TIMESTAMP",
+            "TIMESTAMP",
+            "TIMESTAMPTZ");
 
     private final String project;
     private final Function<String, String> parameterTypes;
@@ -132,8 +162,8 @@ final class SqlTranslator {
             t.emit(tokens, 0, tokens.size(), out);
         }
         List<String> target = st.target() < 0 ? null : t.pathNames(tokens.get(st.target()));
-        return new Result(out.toString(), List.copyOf(t.bindOrder), t.paths, t.words, t.star, st.type(), target,
-                st.ddl(), check);
+        return new Result(
+                out.toString(), List.copyOf(t.bindOrder), t.paths, t.words, t.star, st.type(), target, st.ddl(), check);
     }
 
     // ---- statements ----
@@ -142,8 +172,7 @@ final class SqlTranslator {
      * What kind of statement it is, the token of the table it writes ({@code -1} if none), its DDL modifiers, and
      * for {@code CREATE TABLE t (..)} the parentheses of the column list.
      */
-    private record Statement(String type, int target, Set<String> ddl, int columnsOpen, int columnsClose) {
-    }
+    private record Statement(String type, int target, Set<String> ddl, int columnsOpen, int columnsClose) {}
 
     private static Statement classify(List<Token> tokens) throws SqlError {
         List<Integer> sig = new ArrayList<>();
@@ -176,7 +205,8 @@ final class SqlTranslator {
                     return new Statement("CREATE_" + what, -1, ddl, -1, -1);
                 }
                 p++;
-                if (isWord(tokens, sig, p, "IF") && isWord(tokens, sig, p + 1, "NOT")
+                if (isWord(tokens, sig, p, "IF")
+                        && isWord(tokens, sig, p + 1, "NOT")
                         && isWord(tokens, sig, p + 2, "EXISTS")) {
                     ddl.add("IF NOT EXISTS");
                     p += 3;
@@ -259,7 +289,9 @@ final class SqlTranslator {
             throw new SqlError("Syntax error: MERGE needs USING .. ON .. WHEN ..");
         }
         int end = tokens.size();
-        while (end > 0 && (tokens.get(end - 1).kind() == Kind.SPACE || tokens.get(end - 1).is(";"))) {
+        while (end > 0
+                && (tokens.get(end - 1).kind() == Kind.SPACE
+                        || tokens.get(end - 1).is(";"))) {
             end--;
         }
         out.append("MERGE INTO ");
@@ -268,7 +300,8 @@ final class SqlTranslator {
 
         boolean matched = false;
         for (int k = when; k < end; k++) {
-            if (tokens.get(k).isWord("WHEN") && tokens.get(nextIndex(tokens, k, end)).isWord("MATCHED")) {
+            if (tokens.get(k).isWord("WHEN")
+                    && tokens.get(nextIndex(tokens, k, end)).isWord("MATCHED")) {
                 matched = true;
             }
         }
@@ -292,9 +325,12 @@ final class SqlTranslator {
         sub.emit(tokens, using + 1, on, check);
         check.append(" ON ");
         sub.emit(tokens, on + 1, when, check);
-        check.append(" GROUP BY ").append(alias.quoted() ? quoteDuck(alias.name()) : alias.name())
+        check.append(" GROUP BY ")
+                .append(alias.quoted() ? quoteDuck(alias.name()) : alias.name())
                 .append(".rowid HAVING count(*) > 1 LIMIT 1");
-        return new Check(check.toString(), List.copyOf(sub.bindOrder),
+        return new Check(
+                check.toString(),
+                List.copyOf(sub.bindOrder),
                 "UPDATE/MERGE must match at most one source row for each target row");
     }
 
@@ -343,7 +379,9 @@ final class SqlTranslator {
                 throw new SqlError("Syntax error: Expected a column name but got \"" + n.text() + "\"");
             }
             Part p = n.parts().get(0);
-            out.append(c > 0 ? ", " : "").append(p.quoted() ? quoteDuck(p.name()) : p.name()).append(' ');
+            out.append(c > 0 ? ", " : "")
+                    .append(p.quoted() ? quoteDuck(p.name()) : p.name())
+                    .append(' ');
             Typed type = type(tokens, nextIndex(tokens, name, to), to);
             out.append(type.duckType());
             emit(tokens, type.next(), to, out);
@@ -351,8 +389,7 @@ final class SqlTranslator {
     }
 
     /** A translated type and the index just past its last token. */
-    private record Typed(String duckType, int next) {
-    }
+    private record Typed(String duckType, int next) {}
 
     private static int skipSpace(List<Token> tokens, int k, int to) {
         while (k < to && tokens.get(k).kind() == Kind.SPACE) {
@@ -362,14 +399,28 @@ final class SqlTranslator {
     }
 
     private static final Map<String, String> SCALAR_TYPES = Map.ofEntries(
-            Map.entry("INT64", "BIGINT"), Map.entry("INT", "BIGINT"), Map.entry("INTEGER", "BIGINT"),
-            Map.entry("BIGINT", "BIGINT"), Map.entry("SMALLINT", "BIGINT"), Map.entry("TINYINT", "BIGINT"),
-            Map.entry("BYTEINT", "BIGINT"), Map.entry("FLOAT64", "DOUBLE"), Map.entry("STRING", "VARCHAR"),
-            Map.entry("BOOL", "BOOLEAN"), Map.entry("BOOLEAN", "BOOLEAN"), Map.entry("BYTES", "BLOB"),
-            Map.entry("NUMERIC", "DECIMAL(38,9)"), Map.entry("DECIMAL", "DECIMAL(38,9)"),
-            Map.entry("BIGNUMERIC", "DECIMAL(38,9)"), Map.entry("BIGDECIMAL", "DECIMAL(38,9)"),
-            Map.entry("DATE", "DATE"), Map.entry("DATETIME", "TIMESTAMP"), Map.entry("TIMESTAMP", "TIMESTAMPTZ"),
-            Map.entry("TIME", "TIME"), Map.entry("JSON", "JSON"), Map.entry("GEOGRAPHY", "VARCHAR"),
+            Map.entry("INT64", "BIGINT"),
+            Map.entry("INT", "BIGINT"),
+            Map.entry("INTEGER", "BIGINT"),
+            Map.entry("BIGINT", "BIGINT"),
+            Map.entry("SMALLINT", "BIGINT"),
+            Map.entry("TINYINT", "BIGINT"),
+            Map.entry("BYTEINT", "BIGINT"),
+            Map.entry("FLOAT64", "DOUBLE"),
+            Map.entry("STRING", "VARCHAR"),
+            Map.entry("BOOL", "BOOLEAN"),
+            Map.entry("BOOLEAN", "BOOLEAN"),
+            Map.entry("BYTES", "BLOB"),
+            Map.entry("NUMERIC", "DECIMAL(38,9)"),
+            Map.entry("DECIMAL", "DECIMAL(38,9)"),
+            Map.entry("BIGNUMERIC", "DECIMAL(38,9)"),
+            Map.entry("BIGDECIMAL", "DECIMAL(38,9)"),
+            Map.entry("DATE", "DATE"),
+            Map.entry("DATETIME", "TIMESTAMP"),
+            Map.entry("TIMESTAMP", "TIMESTAMPTZ"),
+            Map.entry("TIME", "TIME"),
+            Map.entry("JSON", "JSON"),
+            Map.entry("GEOGRAPHY", "VARCHAR"),
             Map.entry("INTERVAL", "INTERVAL"));
 
     /** Reads a BigQuery type ({@code INT64}, {@code STRING(10)}, {@code ARRAY<T>}, {@code STRUCT<a T, ..>}). */
@@ -404,7 +455,9 @@ final class SqlTranslator {
                     }
                     Token field = tokens.get(k);
                     Typed member = type(tokens, nextIndex(tokens, k, to), to);
-                    duck.append(firstField ? "" : ", ").append(quoteDuck(field.parts().get(0).name())).append(' ')
+                    duck.append(firstField ? "" : ", ")
+                            .append(quoteDuck(field.parts().get(0).name()))
+                            .append(' ')
                             .append(member.duckType());
                     firstField = false;
                     k = skipSpace(tokens, member.next(), to);
@@ -459,7 +512,8 @@ final class SqlTranslator {
                     i++;
                 }
                 case OTHER -> {
-                    if (tok.is("*") && !(prev(tokens, i).is("(") && next(tokens, i, to).is(")"))) {
+                    if (tok.is("*")
+                            && !(prev(tokens, i).is("(") && next(tokens, i, to).is(")"))) {
                         star = true;
                     }
                     out.append(tok.text());
@@ -483,9 +537,37 @@ final class SqlTranslator {
     }
 
     /** Words after which {@code [} opens an array literal, not a subscript. */
-    private static final Set<String> BEFORE_LITERALS = Set.of("SELECT", "THEN", "ELSE", "WHEN", "AND", "OR", "NOT",
-            "IN", "AS", "BY", "ON", "WHERE", "HAVING", "VALUES", "RETURN", "SET", "DISTINCT", "ALL", "EXISTS", "IS",
-            "LIKE", "BETWEEN", "CASE", "ANY", "SOME", "INTERVAL", "QUALIFY", "UNION", "RETURNING");
+    private static final Set<String> BEFORE_LITERALS = Set.of(
+            "SELECT",
+            "THEN",
+            "ELSE",
+            "WHEN",
+            "AND",
+            "OR",
+            "NOT",
+            "IN",
+            "AS",
+            "BY",
+            "ON",
+            "WHERE",
+            "HAVING",
+            "VALUES",
+            "RETURN",
+            "SET",
+            "DISTINCT",
+            "ALL",
+            "EXISTS",
+            "IS",
+            "LIKE",
+            "BETWEEN",
+            "CASE",
+            "ANY",
+            "SOME",
+            "INTERVAL",
+            "QUALIFY",
+            "UNION",
+            "RETURNING");
+
     private static final List<String> SUBSCRIPTS = List.of("OFFSET", "SAFE_OFFSET", "ORDINAL", "SAFE_ORDINAL");
 
     /**
@@ -498,7 +580,9 @@ final class SqlTranslator {
         if (open >= to || !tokens.get(open).is("[")) {
             return -1;
         }
-        if (tok.kind() == Kind.PATH && tok.parts().size() == 1 && !tok.parts().get(0).quoted()
+        if (tok.kind() == Kind.PATH
+                && tok.parts().size() == 1
+                && !tok.parts().get(0).quoted()
                 && BEFORE_LITERALS.contains(tok.text().toUpperCase(Locale.ROOT))) {
             return -1;
         }
@@ -602,12 +686,16 @@ final class SqlTranslator {
                 int n2 = next.is("(") ? matching(tokens, n1, to) : -1;
                 int as = n2 < 0 ? to : nextIndex(tokens, n2, to);
                 int alias = as < to && tokens.get(as).isWord("AS") ? nextIndex(tokens, as, to) : to;
-                if (alias < to && tokens.get(alias).kind() == Kind.PATH && tokens.get(alias).parts().size() == 1) {
+                if (alias < to
+                        && tokens.get(alias).kind() == Kind.PATH
+                        && tokens.get(alias).parts().size() == 1) {
                     Part a = tokens.get(alias).parts().get(0);
                     String name = a.quoted() ? '"' + a.name().replace("\"", "\"\"") + '"' : a.name();
                     int with = nextIndex(tokens, alias, to);
                     int offset = nextIndex(tokens, with, to);
-                    if (with < to && tokens.get(with).isWord("WITH") && offset < to
+                    if (with < to
+                            && tokens.get(with).isWord("WITH")
+                            && offset < to
                             && tokens.get(offset).isWord("OFFSET")) {
                         // WITH OFFSET [AS o]: the element's 0-based position, named "offset" without an alias
                         int end = offset + 1;
@@ -615,7 +703,9 @@ final class SqlTranslator {
                         int as2 = nextIndex(tokens, offset, to);
                         if (as2 < to && tokens.get(as2).isWord("AS")) {
                             int o = nextIndex(tokens, as2, to);
-                            if (o >= to || tokens.get(o).kind() != Kind.PATH || tokens.get(o).parts().size() != 1) {
+                            if (o >= to
+                                    || tokens.get(o).kind() != Kind.PATH
+                                    || tokens.get(o).parts().size() != 1) {
                                 throw new SqlError("Syntax error: Expected an alias after WITH OFFSET AS");
                             }
                             Part op = tokens.get(o).parts().get(0);
@@ -626,8 +716,15 @@ final class SqlTranslator {
                         emit(tokens, n1 + 1, n2, out);
                         out.append(") AS ").append(name).append(", unnest(range(len(");
                         emit(tokens, n1 + 1, n2, out);
-                        out.append("))) AS ").append(position).append(") AS ").append(name).append('(').append(name)
-                                .append(", ").append(position).append(')');
+                        out.append("))) AS ")
+                                .append(position)
+                                .append(") AS ")
+                                .append(name)
+                                .append('(')
+                                .append(name)
+                                .append(", ")
+                                .append(position)
+                                .append(')');
                         return end;
                     }
                     out.append("UNNEST(");
@@ -655,7 +752,8 @@ final class SqlTranslator {
                     if (ranges.size() == 3) {
                         // BigQuery: (end, start, PART); DuckDB: (part, start, end); bound in output order
                         out.append(word.equals("TIMESTAMP_DIFF") ? "date_sub('" : "date_diff('")
-                                .append(text(tokens, ranges.get(2)).trim().toLowerCase(Locale.ROOT)).append("', ");
+                                .append(text(tokens, ranges.get(2)).trim().toLowerCase(Locale.ROOT))
+                                .append("', ");
                         emit(tokens, ranges.get(1)[0], ranges.get(1)[1], out);
                         out.append(", ");
                         emit(tokens, ranges.get(0)[0], ranges.get(0)[1], out);
@@ -670,7 +768,8 @@ final class SqlTranslator {
                     List<int[]> ranges = argumentRanges(tokens, n1, close);
                     if (ranges.size() == 2) {
                         out.append("date_trunc('")
-                                .append(text(tokens, ranges.get(1)).trim().toLowerCase(Locale.ROOT)).append("', ");
+                                .append(text(tokens, ranges.get(1)).trim().toLowerCase(Locale.ROOT))
+                                .append("', ");
                         emit(tokens, ranges.get(0)[0], ranges.get(0)[1], out);
                         out.append(')');
                         return close + 1;
@@ -716,18 +815,23 @@ final class SqlTranslator {
                         Part name;
                         if (as >= 0) {
                             Token alias = tokens.get(nextIndex(tokens, as, r[1]));
-                            name = alias.parts().isEmpty() ? null : alias.parts().get(alias.parts().size() - 1);
+                            name = alias.parts().isEmpty()
+                                    ? null
+                                    : alias.parts().get(alias.parts().size() - 1);
                         } else {
                             int only = skipSpace(tokens, r[0], r[1]);
                             Token t = tokens.get(only);
                             name = t.kind() == Kind.PATH && skipSpace(tokens, only + 1, r[1]) == r[1]
-                                    ? t.parts().get(t.parts().size() - 1) : null;
+                                    ? t.parts().get(t.parts().size() - 1)
+                                    : null;
                         }
                         if (name == null) {
                             throw new SqlError("The fake translates STRUCT fields only with a name: write"
                                     + " `expression AS name`");
                         }
-                        out.append(f > 0 ? ", " : "").append(quoteDuck(name.name())).append(" := ");
+                        out.append(f > 0 ? ", " : "")
+                                .append(quoteDuck(name.name()))
+                                .append(" := ");
                         emit(tokens, r[0], exprEnd, out);
                     }
                     out.append(')');
@@ -966,7 +1070,10 @@ final class SqlTranslator {
                 if (j == start) {
                     throw new SqlError("Syntax error: Unexpected \"@\"");
                 }
-                raw.add(system ? Token.of(Kind.OTHER, sql.substring(i, j)) : Token.of(Kind.PARAM, sql.substring(start, j)));
+                raw.add(
+                        system
+                                ? Token.of(Kind.OTHER, sql.substring(i, j))
+                                : Token.of(Kind.PARAM, sql.substring(start, j)));
                 i = j;
             } else if (Character.isLetter(c) || c == '_') {
                 int j = i;
@@ -976,12 +1083,15 @@ final class SqlTranslator {
                 String word = sql.substring(i, j);
                 raw.add(new Token(Kind.PATH, word, List.of(new Part(word, false))));
                 i = j;
-            } else if (Character.isDigit(c) || (c == '.' && i + 1 < n && Character.isDigit(sql.charAt(i + 1))
-                    && !endsPath(raw))) {
+            } else if (Character.isDigit(c)
+                    || (c == '.' && i + 1 < n && Character.isDigit(sql.charAt(i + 1)) && !endsPath(raw))) {
                 int j = i;
-                while (j < n && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '.'
-                        || ((sql.charAt(j) == '+' || sql.charAt(j) == '-')
-                        && Character.toLowerCase(sql.charAt(j - 1)) == 'e' && !sql.startsWith("0x", i)))) {
+                while (j < n
+                        && (Character.isLetterOrDigit(sql.charAt(j))
+                                || sql.charAt(j) == '.'
+                                || ((sql.charAt(j) == '+' || sql.charAt(j) == '-')
+                                        && Character.toLowerCase(sql.charAt(j - 1)) == 'e'
+                                        && !sql.startsWith("0x", i)))) {
                     j++;
                 }
                 raw.add(Token.of(Kind.NUMBER, sql.substring(i, j)));
@@ -1004,7 +1114,9 @@ final class SqlTranslator {
                 continue;
             }
             List<Part> parts = new ArrayList<>(t.parts());
-            while (k + 2 < raw.size() && raw.get(k + 1).is(".") && raw.get(k + 2).kind() == Kind.PATH) {
+            while (k + 2 < raw.size()
+                    && raw.get(k + 1).is(".")
+                    && raw.get(k + 2).kind() == Kind.PATH) {
                 parts.addAll(raw.get(k + 2).parts());
                 k += 2;
             }
@@ -1048,8 +1160,10 @@ final class SqlTranslator {
         int i = start + close.length();
         while (true) {
             if (i >= sql.length()) {
-                throw new SqlError(q == '`' ? "Syntax error: Unclosed identifier literal"
-                        : "Syntax error: Unclosed string literal");
+                throw new SqlError(
+                        q == '`'
+                                ? "Syntax error: Unclosed identifier literal"
+                                : "Syntax error: Unclosed string literal");
             }
             if (sql.startsWith(close, i)) {
                 end[0] = i + close.length();
