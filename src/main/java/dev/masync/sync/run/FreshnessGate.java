@@ -47,8 +47,12 @@ public class FreshnessGate {
             return Verdict.NONE;
         }
         SyncDefinition.Freshness f = run.definition().freshness().get();
-        String freshness = freshness(warehouse, f);
-        return new Verdict(freshness, gated ? staleReason(f, freshness, run.lastFreshness()) : null);
+        return verdict(f, freshness(warehouse, f), run.lastFreshness(), gated);
+    }
+
+    /** The verdict on a freshness read now, given the one of the last successful run. */
+    Verdict verdict(SyncDefinition.Freshness f, String freshness, String lastFreshness, boolean gated) {
+        return new Verdict(freshness, gated ? staleReason(f, freshness, lastFreshness) : null);
     }
 
     private String freshness(Warehouse warehouse, SyncDefinition.Freshness f) {
