@@ -309,4 +309,18 @@ public class SegmentService {
             throw new IllegalStateException(e);
         }
     }
+
+    /** A saved segment's rule, parsed; empty if there is no such segment. */
+    public Optional<Parsed> parsedRule(String key) {
+        return Optional.ofNullable(Segment.<Segment>findById(key)).map(s -> RuleParser.parse(readRule(s.ruleJson), ""));
+    }
+
+    /** All saved segments' rules as they are now, for code that resolves references outside a transaction. */
+    public SegmentLookup snapshot() {
+        java.util.Map<String, JsonNode> rules = new java.util.HashMap<>();
+        for (Segment s : Segment.<Segment>listAll()) {
+            rules.put(s.key, readRule(s.ruleJson));
+        }
+        return key -> Optional.ofNullable(rules.get(key));
+    }
 }

@@ -269,4 +269,13 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
                 e.updatedAt,
                 e.updatedBy);
     }
+
+    /** What a run reads of its sync: the stored definition re-checked against today's catalog, and its state. */
+    public record RunInput(SyncDefinitionParser.Result definition, String stateId, String lastFreshness) {}
+
+    /** The run input of a sync, or empty if there is no such sync. */
+    public java.util.Optional<RunInput> runInput(String key) {
+        return SyncEntity.<SyncEntity>findByIdOptional(key)
+                .map(e -> new RunInput(current(e), e.stateId, e.lastFreshness));
+    }
 }

@@ -1,6 +1,5 @@
 package dev.masync.warehouse;
 
-import dev.masync.demo.DemoConfig;
 import dev.masync.platform.MasyncConfig;
 import dev.masync.warehouse.bigquery.BigQuerySettings;
 import dev.masync.warehouse.bigquery.BigQueryWarehouse;
@@ -9,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -28,17 +28,22 @@ public class WarehouseProvider {
     private final WarehouseConfig config;
     private final MasyncConfig masync;
     private final Clock clock;
-    private final DemoConfig demo;
+    private final Instance<WarehouseWriter> writers;
     private final MeterRegistry meters;
 
     private volatile Warehouse warehouse;
     private volatile WarehouseException lastError;
     private volatile Instant lastAttempt = Instant.MIN;
 
-    WarehouseProvider(WarehouseConfig config, MasyncConfig masync, DemoConfig demo, Clock clock, MeterRegistry meters) {
+    WarehouseProvider(
+            WarehouseConfig config,
+            MasyncConfig masync,
+            Instance<WarehouseWriter> writers,
+            Clock clock,
+            MeterRegistry meters) {
         this.config = config;
         this.meters = meters;
-        this.demo = demo;
+        this.writers = writers;
         this.masync = masync;
         this.clock = clock;
     }
@@ -113,13 +118,9 @@ public class WarehouseProvider {
                 d.statePath().orElse(null));
     }
 
-    /** Whether this process may write the DuckDB file (demo mode owns it; a user's file is read-only). */
+    /** Whether this process may write the DuckDB file (a {@link WarehouseWriter} owns it; a user's file is read-only). */
     public boolean duckDbWritable() {
-        return config.kind() == WarehouseConfig.Kind.DUCKDB && demoEnabled();
-    }
-
-    private boolean demoEnabled() {
-        return demo.enabled();
+        return config.kind() == WarehouseConfig.Kind.DUCKDB && writers.stream().anyMatch(WarehouseWriter::writesDuckDb);
     }
 
     private Warehouse open() {

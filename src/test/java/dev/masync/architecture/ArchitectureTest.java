@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 
 /** Build guards that keep the shape of the code; each says what to do instead. */
 class ArchitectureTest {
@@ -88,8 +89,71 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("jakarta..", "io.quarkus..")
-                .because("the diff, the state store and the engine are tested in plain JUnit against real DuckDB; "
-                        + "persistence and scheduling belong in RunCoordinator")
+                .because(
+                        "the diff, the state store and the engine are tested in plain JUnit against real DuckDB; "
+                                + "persistence and scheduling belong in the run's parts (RunLeases, RunScheduler, RecordErrorLedger…)")
+                .check(classes);
+    }
+
+    @Test
+    void platformKnowsNoFeature() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.masync.platform..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.masync.sync..", "dev.masync.segment..", "dev.masync.destination..", "dev.masync.demo..")
+                .because("platform is what every feature builds on; start-up orchestration across features goes in "
+                        + "dev.masync.app, and a feature's errors reach the problem mapping as a DomainException")
+                .check(classes);
+    }
+
+    @Test
+    void warehouseKnowsNoDemo() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.masync.warehouse..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.masync.demo..")
+                .because("the warehouse declares what it needs from features (e.g. WarehouseWriter) and the demo "
+                        + "implements it as a bean; the warehouse must not import the demo")
+                .check(classes);
+    }
+
+    @Test
+    void noTestSeamsInProductionClasses() {
+        noClasses()
+                .should()
+                .haveSimpleNameEndingWith("ForTest")
+                .because("tests reach behaviour through the real parts (inject the component, e.g. RunLeases), "
+                        + "not through seams in production code")
+                .check(classes);
+    }
+
+    @Test
+    void noTestSeamsInProductionMethods() {
+        noMethods()
+                .should()
+                .haveNameMatching(".*ForTest")
+                .because("tests reach behaviour through the real parts (inject the component, e.g. RunLeases), "
+                        + "not through seams in production code")
+                .check(classes);
+    }
+
+    @Test
+    void theRunPathThrowsDomainErrorsNotHttpOnes() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.masync.sync.run..")
+                .and()
+                .areNotAnnotatedWith("jakarta.ws.rs.Path")
+                .should()
+                .dependOnClassesThat()
+                .haveFullyQualifiedName("dev.masync.platform.problem.ApiException")
+                .because("the run path throws RunException (a DomainException with a code and a kind); "
+                        + "ProblemMappers turns it into a problem in one place. Only the REST resources speak HTTP")
                 .check(classes);
     }
 }

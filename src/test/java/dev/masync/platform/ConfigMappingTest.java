@@ -149,12 +149,4 @@ class ConfigMappingTest {
                         () -> config(Map.of("masync.time-zone", "Mars/Olympus", "masync.warehouse.duckdb.path", "x")))
                 .hasMessageContaining("Mars/Olympus");
     }
-
-    @Test
-    void bigQueryWithoutDatasetIsRejectedAtStart() {
-        WarehouseConfig w = config(Map.of("masync.warehouse.kind", "bigquery", "masync.warehouse.duckdb.path", "x"))
-                .getConfigMapping(WarehouseConfig.class);
-        assertThatThrownBy(() -> Startup.validate(w))
-                .hasMessageContaining("masync.warehouse.bigquery.dataset is required");
-    }
 }

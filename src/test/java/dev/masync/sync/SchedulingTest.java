@@ -1,6 +1,9 @@
 package dev.masync.sync;
 
-import dev.masync.sync.run.RunCoordinator;
+import dev.masync.sync.run.RunEngine;
+import dev.masync.sync.run.RunLeases;
+import dev.masync.sync.run.RunScheduler;
+import dev.masync.sync.run.RunTrigger;
 import dev.masync.sync.run.SyncRunEntity;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,7 +23,10 @@ class SchedulingTest {
     static final String ADMIN = SyncApiTest.ADMIN;
 
     @Inject
-    RunCoordinator coordinator;
+    RunScheduler scheduler;
+
+    @Inject
+    RunLeases leases;
 
     static void makeDue(String key) {
         QuarkusTransaction.requiringNew()
@@ -53,22 +59,22 @@ class SchedulingTest {
                                 ", \"schedule\": {\"every\": \"PT1H\"}, \"freshness\": {\"attribute\": \"updated_at\"}"))
                 .then()
                 .statusCode(201);
-        coordinator.startDue(); // other syncs (the demo files) may be due too: count this one's runs
+        scheduler.startDue(); // other syncs (the demo files) may be due too: count this one's runs
         assertThat(runs("paid_scheduled")).isEqualTo(0);
 
         makeDue("paid_scheduled");
-        coordinator.startDue(); // other syncs (the demo files) may be due too: count this one's runs
+        scheduler.startDue(); // other syncs (the demo files) may be due too: count this one's runs
         assertThat(runs("paid_scheduled")).isEqualTo(1);
         JsonPath first = lastRun("paid_scheduled");
         assertThat(first.getString("trigger")).isEqualTo("schedule");
         assertThat(first.getString("status")).isEqualTo("succeeded");
         assertThat(first.getString("freshness")).isNotBlank();
         assertThat(Duration.between(Instant.now(), nextRunAt("paid_scheduled"))).isGreaterThan(Duration.ofMinutes(59));
-        coordinator.startDue(); // other syncs (the demo files) may be due too: count this one's runs
+        scheduler.startDue(); // other syncs (the demo files) may be due too: count this one's runs
         assertThat(runs("paid_scheduled")).isEqualTo(1);
 
         makeDue("paid_scheduled");
-        coordinator.startDue(); // other syncs (the demo files) may be due too: count this one's runs
+        scheduler.startDue(); // other syncs (the demo files) may be due too: count this one's runs
         assertThat(runs("paid_scheduled")).isEqualTo(2);
         JsonPath second = lastRun("paid_scheduled");
         assertThat(second.getString("status")).isEqualTo("skipped_stale");
@@ -89,7 +95,7 @@ class SchedulingTest {
                 .then()
                 .statusCode(201);
         makeDue("paid_paused");
-        coordinator.startDue(); // other syncs (the demo files) may be due too: count this one's runs
+        scheduler.startDue(); // other syncs (the demo files) may be due too: count this one's runs
         assertThat(runs("paid_paused")).isEqualTo(0);
         assertThat(given().header("Authorization", ADMIN)
                         .get("/api/v1/syncs/paid_paused/runs")
@@ -106,15 +112,15 @@ class SchedulingTest {
         SyncApiTest.post("/api/v1/syncs", SyncApiTest.sync("paid_orphan", ""))
                 .then()
                 .statusCode(201);
-        SyncRunEntity orphan = QuarkusTransaction.requiringNew().call(() -> coordinator.claimForTest("paid_orphan"));
-        coordinator.failOrphanedRuns();
+        SyncRunEntity orphan = leases.claim("paid_orphan", RunTrigger.API, RunEngine.Options.NORMAL, "test");
+        leases.failOrphanedRuns();
         assertThat(status(orphan.id)).isEqualTo("running"); // its lease is still valid
         QuarkusTransaction.requiringNew()
                 .run(() -> SyncEntity.update(
                         "leaseUntil = ?1 where key = ?2", Instant.now().minusSeconds(1), "paid_orphan"));
-        coordinator.failOrphanedRuns();
+        leases.failOrphanedRuns();
         assertThat(status(orphan.id)).isEqualTo("failed");
-        coordinator.releaseForTest("paid_orphan");
+        leases.release("paid_orphan");
     }
 
     static long runs(String syncKey) {

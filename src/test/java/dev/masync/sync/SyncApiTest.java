@@ -1,9 +1,10 @@
 package dev.masync.sync;
 
 import dev.masync.platform.MasyncConfig;
-import dev.masync.sync.run.RunCoordinator;
+import dev.masync.sync.run.RunEngine;
+import dev.masync.sync.run.RunLeases;
+import dev.masync.sync.run.RunTrigger;
 import dev.masync.sync.run.SyncRunEntity;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -32,7 +33,7 @@ class SyncApiTest {
     static final String ADMIN = "Bearer test-admin-key";
 
     @Inject
-    RunCoordinator coordinator;
+    RunLeases leases;
 
     @Inject
     MasyncConfig masync;
@@ -197,7 +198,7 @@ class SyncApiTest {
         for (int i = 0; i < 2; i++) {
             Callable<SyncRunEntity> claim = () -> {
                 go.await();
-                return QuarkusTransaction.requiringNew().call(() -> coordinator.claimForTest("champions_lock"));
+                return leases.claim("champions_lock", RunTrigger.API, RunEngine.Options.NORMAL, "test");
             };
             claims.add(pool.submit(claim));
         }
@@ -211,7 +212,9 @@ class SyncApiTest {
         pool.shutdown();
         assertThat(won).isEqualTo(1);
         post("/api/v1/syncs/champions_lock/runs", "{}").then().statusCode(409).body("code", equalTo("run_in_progress"));
-        coordinator.releaseForTest("champions_lock");
+        // as a second replica that stopped would leave it: lease released, its run failed as interrupted
+        leases.release("champions_lock");
+        leases.failOrphanedRuns();
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.masync.platform.DomainException;
 import dev.masync.warehouse.WarehouseException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -29,6 +30,17 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response api(ApiException e) {
         return respond(e.toProblem());
+    }
+
+    /** Domain failures carry a code and a kind; the kind alone decides the status. */
+    @ServerExceptionMapper
+    public Response domain(DomainException e) {
+        return respond(
+                switch (e.kind()) {
+                    case NOT_FOUND -> Problem.of(404, e.code(), "Not found", e.getMessage(), List.of());
+                    case CONFLICT -> Problem.of(409, e.code(), "Conflict", e.getMessage(), List.of());
+                    case UNAVAILABLE -> Problem.of(503, e.code(), "Service unavailable", e.getMessage(), List.of());
+                });
     }
 
     @ServerExceptionMapper

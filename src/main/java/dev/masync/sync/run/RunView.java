@@ -52,7 +52,7 @@ public record RunView(
             return null;
         }
         try {
-            return RunCoordinator.JSON.readTree(json);
+            return RunJson.JSON.readTree(json);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

@@ -60,7 +60,7 @@ public class SyncRunsResource {
         // the body is optional (curl -X POST …/runs), so it is read here rather than by a JSON-only reader
         RunRequest r = body == null || body.isBlank() ? new RunRequest(false, false, false) : parse(body);
         syncs.find(key);
-        SyncRunEntity run = coordinator.start(key, RunCoordinator.Trigger.API, r.options(), actor());
+        SyncRunEntity run = coordinator.start(key, RunTrigger.API, r.options(), actor());
         return Response.accepted(RunView.of(run))
                 .location(URI.create("/api/v1/runs/" + run.id))
                 .build();

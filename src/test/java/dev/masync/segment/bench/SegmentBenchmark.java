@@ -1,4 +1,4 @@
-package dev.masync.segment;
+package dev.masync.segment.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,9 +1,11 @@
-package dev.masync.platform;
+package dev.masync.app;
 
 import dev.masync.catalog.CatalogService;
 import dev.masync.demo.DemoService;
+import dev.masync.platform.MasyncConfig;
 import dev.masync.security.ApiKeys;
 import dev.masync.segment.SegmentFiles;
+import dev.masync.sync.SyncFiles;
 import dev.masync.warehouse.WarehouseConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -33,7 +35,7 @@ public class Startup {
             DemoService demo,
             CatalogService catalogs,
             SegmentFiles segmentFiles,
-            dev.masync.sync.SyncFiles syncFiles) {
+            SyncFiles syncFiles) {
         validate(warehouse);
         try {
             Files.createDirectories(masync.dataDir());

@@ -1,4 +1,8 @@
-package dev.masync.demo;
+package dev.masync.demo.bench;
+
+import dev.masync.demo.DemoSpec;
+import dev.masync.demo.DemoSummary;
+import dev.masync.demo.DemoWarehouse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

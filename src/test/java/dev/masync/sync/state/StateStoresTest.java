@@ -1,9 +1,6 @@
-package dev.masync.sync.run;
+package dev.masync.sync.state;
 
-import dev.masync.platform.problem.ApiException;
-import dev.masync.sync.state.BigQueryStateStore;
-import dev.masync.sync.state.DuckDbStateStore;
-import dev.masync.sync.state.InMemoryConfirmationJournal;
+import dev.masync.platform.DomainException;
 import dev.masync.warehouse.Warehouse;
 import dev.masync.warehouse.WarehouseConfig;
 import dev.masync.warehouse.bigquery.BigQueryDialect;
@@ -18,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** Which state store a run gets for the configured warehouse, and the conflict when there is none. */
-class RunCoordinatorStoreTest {
+class StateStoresTest {
     static final InMemoryConfirmationJournal JOURNAL = new InMemoryConfirmationJournal();
 
     /** A config interface answering from {@code values}; unset optionals are empty. */
@@ -53,26 +50,26 @@ class RunCoordinatorStoreTest {
 
     @Test
     void bigQueryWithAStateDatasetKeepsStateThere() {
-        assertThat(RunCoordinator.store(
+        assertThat(StateStores.of(
                         bigQuery(Optional.of("my-project"), Optional.of("ma_sync_state")), warehouse(), JOURNAL))
                 .isInstanceOf(BigQueryStateStore.class);
-        assertThat(RunCoordinator.store(bigQuery(Optional.empty(), Optional.of("ma_sync_state")), warehouse(), JOURNAL))
+        assertThat(StateStores.of(bigQuery(Optional.empty(), Optional.of("ma_sync_state")), warehouse(), JOURNAL))
                 .as("project resolved by the warehouse")
                 .isInstanceOf(BigQueryStateStore.class);
     }
 
     @Test
     void bigQueryWithoutAStateDatasetIsAConflictSayingWhatToSet() {
-        assertThatExceptionOfType(ApiException.class)
-                .isThrownBy(() -> RunCoordinator.store(
-                        bigQuery(Optional.of("my-project"), Optional.empty()), warehouse(), JOURNAL))
+        assertThatExceptionOfType(DomainException.class)
+                .isThrownBy(() ->
+                        StateStores.of(bigQuery(Optional.of("my-project"), Optional.empty()), warehouse(), JOURNAL))
                 .satisfies(e -> {
-                    assertThat(e.status()).isEqualTo(409);
+                    assertThat(e.kind()).isEqualTo(DomainException.Kind.CONFLICT);
                     assertThat(e.code()).isEqualTo("state_unavailable");
                 })
                 .withMessageContaining("masync.warehouse.bigquery.state-dataset");
-        assertThatExceptionOfType(ApiException.class)
-                .isThrownBy(() -> RunCoordinator.store(
+        assertThatExceptionOfType(DomainException.class)
+                .isThrownBy(() -> StateStores.of(
                         bigQuery(Optional.of("my-project"), Optional.of("no-dashes")), warehouse(), JOURNAL))
                 .satisfies(e -> assertThat(e.code()).isEqualTo("state_unavailable"))
                 .withMessageContaining("not a BigQuery dataset id: 'no-dashes'")
@@ -88,12 +85,12 @@ class RunCoordinatorStoreTest {
                         WarehouseConfig.Kind.DUCKDB,
                         "duckdb",
                         config(WarehouseConfig.DuckDb.class, Map.of("statePath", Optional.of(Path.of("s.duckdb"))))));
-        assertThat(RunCoordinator.store(withFile, warehouse(), JOURNAL)).isInstanceOf(DuckDbStateStore.class);
+        assertThat(StateStores.of(withFile, warehouse(), JOURNAL)).isInstanceOf(DuckDbStateStore.class);
         WarehouseConfig without = config(
                 WarehouseConfig.class,
                 Map.of("kind", WarehouseConfig.Kind.DUCKDB, "duckdb", config(WarehouseConfig.DuckDb.class, Map.of())));
-        assertThatExceptionOfType(ApiException.class)
-                .isThrownBy(() -> RunCoordinator.store(without, warehouse(), JOURNAL))
+        assertThatExceptionOfType(DomainException.class)
+                .isThrownBy(() -> StateStores.of(without, warehouse(), JOURNAL))
                 .satisfies(e -> assertThat(e.code()).isEqualTo("state_unavailable"));
     }
 }

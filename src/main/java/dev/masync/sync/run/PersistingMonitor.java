@@ -1,0 +1,71 @@
+package dev.masync.sync.run;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+/** Persists what the engine reports: rejections and resolved errors in the ledger, throttled progress on the run. */
+final class PersistingMonitor implements RunMonitor {
+    private static final Logger LOG = Logger.getLogger(PersistingMonitor.class);
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+
+    private final long runId;
+    private final String syncKey;
+    private final Set<String> openErrors;
+    private final RecordErrorLedger ledger;
+    private final Clock clock;
+    private Instant lastProgress = Instant.MIN;
+
+    PersistingMonitor(long runId, String syncKey, Set<String> openErrors, RecordErrorLedger ledger, Clock clock) {
+        this.runId = runId;
+        this.syncKey = syncKey;
+        this.openErrors = openErrors;
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    @Override
+    public void firstRequest() {
+        LOG.infof("sync %s run %d: first request", syncKey, runId);
+    }
+
+    @Override
+    public void batchDone(
+            List<Rejection> rejections, Collection<String> confirmed, RunCounts counts, Progress progress) {
+        Instant now = clock.instant();
+        boolean writeProgress = Duration.between(lastProgress, now).compareTo(PROGRESS_EVERY) >= 0;
+        List<String> resolved = confirmed.stream().filter(openErrors::contains).toList();
+        if (rejections.isEmpty() && resolved.isEmpty() && !writeProgress) {
+            return;
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            ledger.record(runId, syncKey, rejections, now);
+            ledger.resolve(syncKey, resolved);
+            if (writeProgress) {
+                SyncRunEntity.update(
+                        "progressJson = ?1, countsJson = ?2 where id = ?3",
+                        RunJson.write(progress),
+                        RunJson.write(counts),
+                        runId);
+            }
+        });
+        if (writeProgress) {
+            lastProgress = now;
+            LOG.infof(
+                    "sync %s run %d: %d/%d rows, %d confirmed, %.0f/s, ETA %s s",
+                    syncKey,
+                    runId,
+                    progress.processed(),
+                    progress.planned(),
+                    progress.confirmed(),
+                    progress.ratePerSecond(),
+                    progress.etaSeconds() == null ? "?" : String.format("%.0f", progress.etaSeconds()));
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.masync.sync.run;
+
+import dev.masync.sync.RecordErrorEntity;
+import dev.masync.sync.SyncConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The records a sync could not deliver: each rejection is kept with its run, and as an open record error that is
+ * retried by later runs until it is confirmed, quarantined after {@code masync.sync.quarantine-after} attempts, or
+ * skipped by an operator. All methods work in the caller's transaction.
+ */
+@ApplicationScoped
+public class RecordErrorLedger {
+    private static final int CHUNK = 500;
+
+    private final SyncConfig config;
+
+    RecordErrorLedger(SyncConfig config) {
+        this.config = config;
+    }
+
+    /** The sync's open record errors by learner key. */
+    public Map<String, RunEngine.OpenError> open(String syncKey) {
+        Map<String, RunEngine.OpenError> open = new HashMap<>();
+        for (RecordErrorEntity err : RecordErrorEntity.<RecordErrorEntity>list("syncKey", syncKey)) {
+            open.put(
+                    err.learnerKey,
+                    new RunEngine.OpenError(
+                            RecordErrorEntity.QUARANTINED.equals(err.status),
+                            RecordErrorEntity.SKIPPED.equals(err.status),
+                            err.rowHash));
+        }
+        return open;
+    }
+
+    /** Closes the errors of learners the destination has now confirmed. */
+    public void resolve(String syncKey, List<String> confirmed) {
+        for (List<String> chunk : chunks(confirmed)) {
+            RecordErrorEntity.delete("syncKey = ?1 and learnerKey in ?2", syncKey, chunk);
+        }
+    }
+
+    /** Rejections of one batch: one query for the errors already known, then inserts and updates. */
+    public void record(long runId, String syncKey, Collection<RunMonitor.Rejection> rejections, Instant now) {
+        if (rejections.isEmpty()) {
+            return;
+        }
+        Map<String, RecordErrorEntity> known = new HashMap<>();
+        for (List<String> chunk :
+                chunks(rejections.stream().map(RunMonitor.Rejection::learnerKey).toList())) {
+            for (RecordErrorEntity e :
+                    RecordErrorEntity.<RecordErrorEntity>list("syncKey = ?1 and learnerKey in ?2", syncKey, chunk)) {
+                known.put(e.learnerKey, e);
+            }
+        }
+        for (RunMonitor.Rejection r : rejections) {
+            RunRejectionEntity rr = new RunRejectionEntity();
+            rr.runId = runId;
+            rr.learnerKey = r.learnerKey();
+            rr.destinationKey = r.destinationKey();
+            rr.errorClass = r.errorClass();
+            rr.code = truncate(r.code(), 100);
+            rr.message = truncate(r.message(), 2000);
+            rr.rejectedAt = now;
+            rr.persist();
+            RecordErrorEntity e = known.get(r.learnerKey());
+            if (e == null) {
+                e = new RecordErrorEntity();
+                e.syncKey = syncKey;
+                e.learnerKey = r.learnerKey();
+                e.firstSeen = now;
+                e.attempts = 0;
+                e.status = RecordErrorEntity.RETRYING;
+                known.put(r.learnerKey(), e);
+            }
+            e.destinationKey = r.destinationKey();
+            e.errorClass = r.errorClass();
+            e.code = rr.code;
+            e.message = rr.message;
+            e.attempts = e.attempts + 1;
+            e.lastSeen = now;
+            e.rowHash = r.rowHash();
+            if (e.attempts >= config.quarantineAfter() && RecordErrorEntity.RETRYING.equals(e.status)) {
+                e.status = RecordErrorEntity.QUARANTINED;
+            }
+            if (!e.isPersistent()) {
+                e.persist(); // after its fields are set: a batched insert takes them as they are now
+            }
+        }
+    }
+
+    private static List<List<String>> chunks(List<String> keys) {
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i += CHUNK) {
+            out.add(keys.subList(i, Math.min(keys.size(), i + CHUNK)));
+        }
+        return out;
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null ? "" : s.length() <= max ? s : s.substring(0, max);
+    }
+}

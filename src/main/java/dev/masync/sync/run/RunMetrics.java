@@ -1,0 +1,72 @@
+package dev.masync.sync.run;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Meters of runs ({@code masync.sync.*}) and the line each finished run logs. */
+@ApplicationScoped
+public class RunMetrics {
+    private static final Logger LOG = Logger.getLogger(RunMetrics.class);
+
+    private final MeterRegistry meters;
+    private final AtomicInteger running = new AtomicInteger();
+
+    RunMetrics(MeterRegistry meters) {
+        this.meters = meters;
+        meters.gauge("masync.sync.runs.active", running);
+    }
+
+    void started() {
+        running.incrementAndGet();
+    }
+
+    void ended() {
+        running.decrementAndGet();
+    }
+
+    /** Runs executing in this process. */
+    int running() {
+        return running.get();
+    }
+
+    void finished(long runId, String syncKey, RunEngine.Report report, Map<String, Long> phases) {
+        RunCounts c = report.counts();
+        meters.counter(
+                        "masync.sync.runs",
+                        "sync",
+                        syncKey,
+                        "status",
+                        report.status().json())
+                .increment();
+        meters.counter("masync.sync.records", "sync", syncKey, "outcome", "confirmed")
+                .increment(c.confirmed());
+        meters.counter("masync.sync.records", "sync", syncKey, "outcome", "rejected")
+                .increment(c.rejected());
+        meters.counter("masync.sync.records", "sync", syncKey, "outcome", "failed")
+                .increment(c.failed());
+        meters.counter("masync.sync.requests", "sync", syncKey).increment(c.requests());
+        phases.forEach(
+                (phase, ms) -> meters.timer("masync.sync.phase", "phase", phase).record(Duration.ofMillis(ms)));
+        LOG.infof(
+                "sync %s run %d %s: evaluated %d, entered %d, changed %d, left %d, sent %d, confirmed %d,"
+                        + " rejected %d, retried %d, phases %s%s",
+                syncKey,
+                runId,
+                report.status().json(),
+                c.evaluated(),
+                c.entered(),
+                c.changed(),
+                c.left(),
+                c.sent(),
+                c.confirmed(),
+                c.rejected(),
+                c.retried(),
+                phases,
+                report.reason() == null ? "" : " (" + report.reason() + ")");
+    }
+}

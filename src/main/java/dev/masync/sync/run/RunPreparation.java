@@ -1,0 +1,139 @@
+package dev.masync.sync.run;
+
+import dev.masync.catalog.CatalogService;
+import dev.masync.connector.spi.Destination;
+import dev.masync.connector.spi.SecretResolver;
+import dev.masync.destination.Connectors;
+import dev.masync.destination.DestinationDefinition;
+import dev.masync.destination.DestinationService;
+import dev.masync.platform.MasyncConfig;
+import dev.masync.segment.SegmentService;
+import dev.masync.segment.rule.Parsed;
+import dev.masync.segment.rule.SegmentCompiler;
+import dev.masync.sync.SyncDefinition;
+import dev.masync.sync.SyncService;
+import dev.masync.sync.state.SyncPlan;
+import dev.masync.warehouse.Warehouse;
+import dev.masync.warehouse.WarehouseConfig;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Reads what a run needs from the sync, destination and segment services (one transaction) and turns it into the
+ * engine's job.
+ */
+@ApplicationScoped
+public class RunPreparation {
+    private final SyncService syncs;
+    private final DestinationService destinations;
+    private final SegmentService segments;
+    private final Connectors connectors;
+    private final RecordErrorLedger ledger;
+    private final PushPolicies pushes;
+    private final SecretResolver secrets;
+    private final CatalogService catalogs;
+    private final WarehouseConfig warehouseConfig;
+    private final MasyncConfig masync;
+
+    RunPreparation(
+            SyncService syncs,
+            DestinationService destinations,
+            SegmentService segments,
+            Connectors connectors,
+            RecordErrorLedger ledger,
+            PushPolicies pushes,
+            SecretResolver secrets,
+            CatalogService catalogs,
+            WarehouseConfig warehouseConfig,
+            MasyncConfig masync) {
+        this.syncs = syncs;
+        this.destinations = destinations;
+        this.segments = segments;
+        this.connectors = connectors;
+        this.ledger = ledger;
+        this.pushes = pushes;
+        this.secrets = secrets;
+        this.catalogs = catalogs;
+        this.warehouseConfig = warehouseConfig;
+        this.masync = masync;
+    }
+
+    /**
+     * Everything the run of a sync needs, as it is now.
+     *
+     * @throws RunException {@code NOT_FOUND sync_not_found}; {@code CONFLICT} when the sync no longer fits
+     *     ({@code sync_invalid}) or what it refers to is gone or invalid
+     */
+    public RunSnapshot prepare(String syncKey) {
+        return QuarkusTransaction.requiringNew().call(() -> read(syncKey));
+    }
+
+    private RunSnapshot read(String syncKey) {
+        SyncService.RunInput input = syncs.runInput(syncKey)
+                .orElseThrow(() -> RunException.notFound(
+                        "sync_not_found", "No sync '" + syncKey + "'; GET /api/v1/syncs lists them."));
+        if (!input.definition().ok()) {
+            throw RunException.conflict(
+                    "sync_invalid",
+                    "the sync no longer fits the catalog, segments or destinations: "
+                            + input.definition().errors() + "; fix it with PUT /api/v1/syncs/" + syncKey);
+        }
+        SyncDefinition d = input.definition().definition();
+        DestinationDefinition dest = destinations
+                .find(d.destination())
+                .orElseThrow(() -> RunException.conflict(
+                        "destination_missing", "destination '" + d.destination() + "' does not exist"));
+        Destination connector = connectors
+                .byType(dest.type())
+                .orElseThrow(() -> RunException.conflict(
+                        "connector_missing", "no connector of type '" + dest.type() + "' in this build"));
+        Parsed parsed = segments.parsedRule(d.segment())
+                .orElseThrow(
+                        () -> RunException.conflict("segment_missing", "segment '" + d.segment() + "' does not exist"));
+        if (!parsed.ok()) {
+            throw RunException.conflict(
+                    "segment_invalid", "segment '" + d.segment() + "' is invalid: " + parsed.errors());
+        }
+        return new RunSnapshot(
+                syncKey,
+                d,
+                input.stateId(),
+                input.lastFreshness(),
+                dest,
+                connector,
+                parsed.rule(),
+                segments.snapshot(),
+                ledger.open(syncKey));
+    }
+
+    /** The engine's job for a prepared run evaluated at {@code asOf}. */
+    RunEngine.Job job(
+            RunSnapshot run,
+            long runId,
+            Warehouse warehouse,
+            Instant asOf,
+            RunEngine.Options options,
+            BooleanSupplier stopRequested) {
+        DestinationDefinition dest = run.destination();
+        Destination connector = run.connector();
+        return new RunEngine.Job(
+                runId,
+                run.definition(),
+                SyncPlan.of(run.definition(), warehouseConfig.learnerKey(), run.stateId()),
+                new SegmentCompiler(warehouse.dialect(), catalogs.current(), masync.timeZone(), run.segments()),
+                run.rule(),
+                asOf,
+                options,
+                connector,
+                dest.context(secrets),
+                dest.effectiveBatchSize(connector.limits()),
+                connector.limits().maxBytes(),
+                pushes.of(dest),
+                run.openErrors(),
+                masync.timeZone(),
+                stopRequested);
+    }
+}
