@@ -1,5 +1,5 @@
 -- execute
-CREATE TABLE IF NOT EXISTS `test-project.masync_state.state__s1` (k STRING, dk STRING, h INT64, fh ARRAY<INT64>, fp INT64)
+CREATE TABLE IF NOT EXISTS `test-project.masync_state.state__s1` (`k` STRING, `dk` STRING, `h` INT64, `fh` ARRAY<INT64>, `fp` INT64)
 
 -- execute
 CREATE OR REPLACE TABLE `test-project.masync_state.pending__s1` AS
@@ -7,12 +7,12 @@ WITH m AS (SELECT l.`pid`, l.`mail`, l.`minutes`, l.`exam` FROM `test-project.le
 c AS (SELECT CAST(m.`pid` AS STRING) AS k, CAST(m.`mail` AS STRING) AS dk, m.`minutes` AS v0, m.`exam` AS v1,
   [FARM_FINGERPRINT(CONCAT(@p3, TO_JSON_STRING(m.`minutes`))),
    FARM_FINGERPRINT(CONCAT(@p4, TO_JSON_STRING(m.`exam`)))] AS fh FROM m),
-d AS (SELECT *, FARM_FINGERPRINT(TO_JSON_STRING(STRUCT(@p5 AS fp, dk, fh))) AS h FROM c)
-SELECT ROW_NUMBER() OVER () AS seq, CASE WHEN s.k IS NULL THEN 'E' WHEN d.k IS NULL THEN 'L' WHEN d.h IS DISTINCT FROM s.h THEN 'C' ELSE 'U' END AS op, COALESCE(d.k, s.k) AS k, d.dk, s.dk AS old_dk, d.h, d.fh, @p6 AS fp, (s.fp IS DISTINCT FROM @p7) AS redefined,
+d AS (SELECT *, FARM_FINGERPRINT(TO_JSON_STRING(STRUCT(CAST(@p5 AS INT64) AS fp, dk AS dk, fh AS fh))) AS h FROM c)
+SELECT ROW_NUMBER() OVER () AS seq, CASE WHEN s.k IS NULL THEN 'E' WHEN d.k IS NULL THEN 'L' WHEN d.h IS DISTINCT FROM s.h THEN 'C' ELSE 'U' END AS op, COALESCE(d.k, s.k) AS k, d.dk, s.dk AS old_dk, d.h, d.fh, CAST(@p6 AS INT64) AS fp, (s.fp IS DISTINCT FROM CAST(@p7 AS INT64)) AS redefined,
   (d.fh[SAFE_OFFSET(0)] IS DISTINCT FROM s.fh[SAFE_OFFSET(0)]) AS ch0,
   (d.fh[SAFE_OFFSET(1)] IS DISTINCT FROM s.fh[SAFE_OFFSET(1)]) AS ch1, d.v0, d.v1
 FROM d FULL OUTER JOIN `test-project.masync_state.state__s1` AS s ON d.k = s.k
-WHERE d.h IS DISTINCT FROM s.h OR (@p8 AND d.k IS NOT NULL)
+WHERE d.h IS DISTINCT FROM s.h OR (CAST(@p8 AS BOOL) AND d.k IS NOT NULL)
 -- p0 INTEGER = 5
 -- p1 DATE = 2026-11-02
 -- p2 DATE = 2027-01-01
@@ -29,25 +29,25 @@ SELECT (SELECT COUNT(*) FROM `test-project.masync_state.state__s1`) AS previous,
 -- query
 SELECT seq, op, k, dk, old_dk, (op IN ('E', 'U') OR redefined) AS all_fields, CAST(h AS STRING) AS h, ch0, ch1, v0, v1 FROM `test-project.masync_state.pending__s1` ORDER BY seq
 
--- confirm(1, 2, [6]): journaled
+-- sending(1, 2, []), confirm(1, 2, [6]): journaled
 
--- confirm(3, 3, []): journaled
+-- sending(3, 3, []), confirm(3, 3, []): journaled
 
 -- execute
-MERGE `test-project.masync_state.state__s1` AS s
+MERGE INTO `test-project.masync_state.state__s1` AS s
 USING (SELECT p.op, p.k, p.dk, p.h, p.fh, p.fp FROM `test-project.masync_state.pending__s1` AS p
-  LEFT JOIN (SELECT xk, @p0[OFFSET(o)] AS xlo, @p1[OFFSET(o)] AS xhi FROM UNNEST(@p2) AS xk WITH OFFSET AS o) AS x
-  ON x.xk = p.k AND p.seq BETWEEN x.xlo AND x.xhi
-  WHERE p.seq <= @p3[SAFE_OFFSET(RANGE_BUCKET(p.seq, @p4) - 1)] AND x.xk IS NULL) AS c
+  JOIN (SELECT zipped AS `lo`, @p0[OFFSET(o)] AS `hi` FROM UNNEST(@p1) AS zipped WITH OFFSET AS o) AS r ON p.seq BETWEEN r.lo AND r.hi
+  LEFT JOIN (SELECT zipped AS `xk`, @p2[OFFSET(o)] AS `xlo`, @p3[OFFSET(o)] AS `xhi` FROM UNNEST(@p4) AS zipped WITH OFFSET AS o) AS x ON x.xk = p.k AND p.seq BETWEEN x.xlo AND x.xhi
+  WHERE x.xk IS NULL) AS c
 ON s.k = c.k
 WHEN MATCHED AND c.op = 'L' THEN DELETE
 WHEN MATCHED THEN UPDATE SET dk = c.dk, h = c.h, fh = c.fh, fp = c.fp
 WHEN NOT MATCHED AND c.op <> 'L' THEN INSERT (k, dk, h, fh, fp) VALUES (c.k, c.dk, c.h, c.fh, c.fp)
--- p0 ARRAY<INTEGER> = [1]
--- p1 ARRAY<INTEGER> = [2]
--- p2 ARRAY<STRING> = [6]
--- p3 ARRAY<INTEGER> = [3]
--- p4 ARRAY<INTEGER> = [1]
+-- p0 ARRAY<INTEGER> = [3]
+-- p1 ARRAY<INTEGER> = [1]
+-- p2 ARRAY<INTEGER> = [1]
+-- p3 ARRAY<INTEGER> = [2]
+-- p4 ARRAY<STRING> = [6]
 
 -- execute
 DROP TABLE IF EXISTS `test-project.masync_state.pending__s1`

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.masync.sync.state.ConfirmationJournal;
+import dev.masync.sync.state.StateFencedException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -14,9 +16,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The confirmation journal in the control DB ({@code sync_confirmations}). Each call runs in a transaction of its
- * own, so an append is committed when it returns even if the caller's transaction later rolls back. Excluded keys
- * are stored as JSON, spread over several rows of one entry when they would not fit one.
+ * The confirmation journal in the control DB ({@code sync_confirmations}, owners in {@code sync_state_owners}). Each
+ * call runs in a transaction of its own, so an append is committed when it returns even if the caller's transaction
+ * later rolls back. An append locks the key's owner row and writes only if its run owns the key, so a claim and an
+ * append never interleave. Excluded keys are stored as JSON, spread over several rows of one entry when they would
+ * not fit one.
  */
 @ApplicationScoped
 public class JpaConfirmationJournal implements ConfirmationJournal {
@@ -32,13 +36,48 @@ public class JpaConfirmationJournal implements ConfirmationJournal {
     }
 
     @Override
-    public void append(String syncKey, long fromSeq, long toSeq, Collection<String> excluded) {
-        Objects.requireNonNull(syncKey, "syncKey");
+    public long claim(String stateKey, long run) {
+        Objects.requireNonNull(stateKey, "stateKey");
+        return QuarkusTransaction.requiringNew().call(() -> {
+            SyncStateOwnerEntity owner = SyncStateOwnerEntity.findById(stateKey, LockModeType.PESSIMISTIC_WRITE);
+            if (owner == null) {
+                owner = new SyncStateOwnerEntity();
+                owner.stateKey = stateKey;
+                owner.runId = run;
+                owner.claimedAt = clock.instant();
+                owner.persist();
+                return 0L;
+            }
+            long previous = owner.runId;
+            owner.runId = run;
+            owner.claimedAt = clock.instant();
+            return previous;
+        });
+    }
+
+    @Override
+    public long owner(String stateKey) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            SyncStateOwnerEntity owner = SyncStateOwnerEntity.findById(stateKey);
+            return owner == null ? 0L : owner.runId;
+        });
+    }
+
+    @Override
+    public void append(String stateKey, long run, Kind kind, long fromSeq, long toSeq, Collection<String> excluded) {
+        Objects.requireNonNull(stateKey, "stateKey");
+        Objects.requireNonNull(kind, "kind");
         List<String> parts = chunks(excluded, MAX_JSON_CHARS);
         QuarkusTransaction.requiringNew().run(() -> {
+            SyncStateOwnerEntity owner = SyncStateOwnerEntity.findById(stateKey, LockModeType.PESSIMISTIC_WRITE);
+            if (owner == null || owner.runId != run) {
+                throw new StateFencedException(stateKey, run, owner == null ? 0 : owner.runId);
+            }
             for (int i = 0; i < parts.size(); i++) {
                 SyncConfirmationEntity e = new SyncConfirmationEntity();
-                e.syncKey = syncKey;
+                e.syncKey = stateKey;
+                e.runId = run;
+                e.kind = kind.name();
                 e.fromSeq = fromSeq;
                 e.toSeq = toSeq;
                 e.part = i;
@@ -54,16 +93,14 @@ public class JpaConfirmationJournal implements ConfirmationJournal {
         List<SyncConfirmationEntity> rows = QuarkusTransaction.requiringNew()
                 .call(() -> SyncConfirmationEntity.<SyncConfirmationEntity>list("syncKey = ?1 order by id", syncKey));
         List<Entry> out = new ArrayList<>();
-        long from = 0;
-        long to = 0;
+        SyncConfirmationEntity first = null;
         List<String> excluded = null;
         for (SyncConfirmationEntity row : rows) {
             if (row.part == 0) {
                 if (excluded != null) {
-                    out.add(new Entry(from, to, excluded));
+                    out.add(entry(first, excluded));
                 }
-                from = row.fromSeq;
-                to = row.toSeq;
+                first = row;
                 excluded = new ArrayList<>();
             } else if (excluded == null) {
                 continue; // a continuation without its first row cannot happen: an entry is written in one commit
@@ -71,14 +108,26 @@ public class JpaConfirmationJournal implements ConfirmationJournal {
             excluded.addAll(read(row.excludedJson));
         }
         if (excluded != null) {
-            out.add(new Entry(from, to, excluded));
+            out.add(entry(first, excluded));
         }
         return List.copyOf(out);
+    }
+
+    private static Entry entry(SyncConfirmationEntity first, List<String> excluded) {
+        return new Entry(first.runId, Kind.valueOf(first.kind), first.fromSeq, first.toSeq, excluded);
     }
 
     @Override
     public void clear(String syncKey) {
         QuarkusTransaction.requiringNew().run(() -> SyncConfirmationEntity.delete("syncKey", syncKey));
+    }
+
+    @Override
+    public void forget(String stateKey) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            SyncConfirmationEntity.delete("syncKey", stateKey);
+            SyncStateOwnerEntity.deleteById(stateKey);
+        });
     }
 
     /** JSON arrays of the keys, each at most {@code maxChars} long unless one key alone is longer; at least one. */

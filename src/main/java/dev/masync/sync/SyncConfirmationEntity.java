@@ -10,7 +10,7 @@ import jakarta.persistence.Table;
 
 import java.time.Instant;
 
-/** One row of a {@link JpaConfirmationJournal} entry: a confirmed range and (part of) its excluded learners. */
+/** One row of a {@link JpaConfirmationJournal} entry: a range of one kind and (part of) its excluded learners. */
 @Entity
 @Table(name = "sync_confirmations")
 public class SyncConfirmationEntity extends PanacheEntityBase {
@@ -20,6 +20,14 @@ public class SyncConfirmationEntity extends PanacheEntityBase {
 
     @Column(name = "sync_key", nullable = false, length = 140)
     public String syncKey;
+
+    /** The run that wrote the entry (0: written before runs were recorded). */
+    @Column(name = "run_id", nullable = false)
+    public long runId;
+
+    /** {@code SENDING}, {@code CONFIRMED} or {@code UNCERTAIN}. */
+    @Column(name = "kind", nullable = false, length = 16)
+    public String kind;
 
     @Column(name = "from_seq", nullable = false)
     public long fromSeq;

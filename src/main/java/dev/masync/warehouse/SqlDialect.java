@@ -1,8 +1,12 @@
 package dev.masync.warehouse;
 
 /**
- * The small seam between compiled SQL and a warehouse: identifier quoting, table naming and parameter placeholders.
- * Later features add hashing, time functions and DDL here, never in callers.
+ * The small seam between compiled SQL and a warehouse: identifier quoting, table naming, parameter placeholders,
+ * operators, and what the sync state needs (hashing, type names, DDL). Callers never write dialect SQL themselves.
+ *
+ * <p>Templates: methods documented as templates return text whose {@code {0}}, {@code {1}}... stand for operands
+ * (compiled expressions or placeholders). Operands may appear in any order and more than once: callers emit each
+ * occurrence with its own placeholder, in text order.
  */
 public interface SqlDialect {
 
@@ -49,4 +53,65 @@ public interface SqlDialect {
      * trusted SQL without parameters.
      */
     String smallestValues(String expression, String filter, int limit);
+
+    // Sync state: type names, hashing and DDL.
+
+    /** The SQL type of a state column holding {@code STRING}, {@code INTEGER} (64-bit) or {@code BOOLEAN} values. */
+    String typeName(ColumnType type);
+
+    /** The type of a 64-bit hash as {@link #saltedHash()} and {@link #rowHash()} return it. */
+    String hashType();
+
+    /** An array type of {@code elementType}. */
+    String arrayType(String elementType);
+
+    /** An empty array of {@code elementType} (typed, never NULL). */
+    String emptyArray(String elementType);
+
+    /** Element {@code offset} (0-based) of an array expression; NULL when the array is shorter. */
+    String arrayElement(String array, int offset);
+
+    /** Template: a 64-bit hash of the value {0} (any type, NULL allowed) salted with the string {1}; never NULL. */
+    String saltedHash();
+
+    /** Template: a 64-bit hash of a 64-bit integer {0}, a string {1} (NULL allowed) and an array of hashes {2}. */
+    String rowHash();
+
+    /** A hash literal that no computed hash is expected to equal (odds 2^-64): marks a record as uncertain. */
+    String sentinelHash();
+
+    /** An aggregate counting the rows where the trusted {@code condition} holds; 0 over no rows. */
+    String countIf(String condition);
+
+    /**
+     * Template: a subquery turning the parallel array parameters {0}, {1}... into rows, one column per array named
+     * by {@code aliases} in order (all arrays have the same length).
+     */
+    String zipArrays(java.util.List<String> aliases);
+
+    /**
+     * {@code CREATE TABLE IF NOT EXISTS} of a qualified, quoted {@code table} with the columns given as pairs of
+     * (unquoted name, type name from this dialect).
+     */
+    default String createTableIfNotExists(String table, java.util.List<java.util.Map.Entry<String, String>> columns) {
+        StringBuilder sb =
+                new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table).append(" (");
+        for (int i = 0; i < columns.size(); i++) {
+            sb.append(i == 0 ? "" : ", ")
+                    .append(quoteIdentifier(columns.get(i).getKey()))
+                    .append(' ')
+                    .append(columns.get(i).getValue());
+        }
+        return sb.append(')').toString();
+    }
+
+    /** The start of a statement replacing {@code table} by the result of the query that follows. */
+    default String createOrReplaceTableAs(String table) {
+        return "CREATE OR REPLACE TABLE " + table + " AS\n";
+    }
+
+    /** {@code DROP TABLE IF EXISTS} of a qualified, quoted table. */
+    default String dropTableIfExists(String table) {
+        return "DROP TABLE IF EXISTS " + table;
+    }
 }

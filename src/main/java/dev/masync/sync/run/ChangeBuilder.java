@@ -34,7 +34,7 @@ public final class ChangeBuilder {
     /** The changes for a row; empty when nothing is sent (a leaver outside mirror mode). */
     public List<RecordChange> changes(ChangeRow row) {
         List<RecordChange> out = new ArrayList<>(2);
-        if (row.op() == 'L') {
+        if (row.op() == ChangeRow.Op.LEFT) {
             if (sync.mode() == SyncDefinition.Mode.MIRROR && row.previousKey() != null) {
                 out.add(leave(row.learnerKey(), row.previousKey()));
             }

@@ -13,6 +13,7 @@ import dev.masync.segment.rule.SegmentCompiler;
 import dev.masync.sync.SyncDefinition;
 import dev.masync.sync.state.ChangeRow;
 import dev.masync.sync.state.DiffCounts;
+import dev.masync.sync.state.StateFencedException;
 import dev.masync.sync.state.StateStore;
 import dev.masync.sync.state.SyncPlan;
 import org.jboss.logging.Logger;
@@ -90,9 +91,10 @@ public final class RunEngine {
     public Report run(Job job, RunMonitor monitor) {
         Map<String, Long> phases = new LinkedHashMap<>();
         Instant t0 = clock.instant();
-        store.recover(job.plan());
+        store.recover(job.plan(), job.runId());
         DiffCounts diff = store.diff(
                 job.plan(),
+                job.runId(),
                 job.compiler(),
                 job.rule(),
                 job.asOf(),
@@ -124,12 +126,12 @@ public final class RunEngine {
 
         String blocked = job.options().force() ? null : guard(job.sync().guard(), diff);
         if (blocked != null) {
-            store.discard(job.plan());
+            store.discard(job.plan(), job.runId());
             return new Report(RunStatus.BLOCKED_BY_GUARD, base, phases, blocked, Map.of());
         }
         if (job.options().dryRun()) {
             Map<String, List<Map<String, Object>>> samples = samples(job);
-            store.discard(job.plan());
+            store.discard(job.plan(), job.runId());
             return new Report(RunStatus.SUCCEEDED, base, phases, null, samples);
         }
         Instant pushStart = clock.instant();
@@ -142,13 +144,21 @@ public final class RunEngine {
         } finally {
             phases.put("push", Duration.between(pushStart, clock.instant()).toMillis());
             Instant f0 = clock.instant();
-            store.finish(job.plan());
+            try {
+                store.finish(job.plan(), job.runId());
+            } catch (StateFencedException e) {
+                // another replica owns the sync now and folds what this run journaled before the takeover
+                push.fenced = true;
+                push.abort = e.getMessage();
+            }
             phases.put("commit", Duration.between(f0, clock.instant()).toMillis());
         }
         RunCounts counts = push.counts();
         RunStatus status;
         String reason = push.abort;
-        if (push.stopped) {
+        if (push.fenced) {
+            status = RunStatus.FAILED;
+        } else if (push.stopped) {
             status = RunStatus.CANCELLED;
             reason = "stopped before all changes were sent; the next run sends the rest";
         } else if (reason == null && counts.rejected() == 0 && counts.failed() == 0) {
@@ -199,7 +209,11 @@ public final class RunEngine {
             out.put(k, new ArrayList<>());
         }
         store.stream(job.plan(), row -> {
-            String kind = row.op() == 'E' || row.op() == 'U' ? "entered" : row.op() == 'C' ? "changed" : "left";
+            String kind = switch (row.op()) {
+                case ENTERED, UNCHANGED -> "entered";
+                case CHANGED -> "changed";
+                case LEFT -> "left";
+            };
             List<Map<String, Object>> list = out.get(kind);
             if (list.size() < SAMPLES_PER_KIND) {
                 for (RecordChange c : builder.changes(row)) {
@@ -235,6 +249,7 @@ public final class RunEngine {
         int batchNo, failedInARow;
         boolean firstRequestSeen;
         boolean stopped;
+        boolean fenced;
         String abort;
 
         Push(Job job, RunMonitor monitor, RunCounts base, Instant start) {
@@ -279,7 +294,7 @@ public final class RunEngine {
                 excluded.add(row.learnerKey());
                 return continueAfter(false);
             }
-            if (row.op() != 'L' && row.destinationKey() == null) {
+            if (row.op() != ChangeRow.Op.LEFT && row.destinationKey() == null) {
                 excluded.add(row.learnerKey());
                 localRejections.add(new RunMonitor.Rejection(
                         row.learnerKey(),
@@ -330,7 +345,13 @@ public final class RunEngine {
                 return;
             }
             if (changes.isEmpty()) {
-                store.confirm(job.plan(), rangeStart, rangeEnd, excluded);
+                try {
+                    store.confirm(job.plan(), job.runId(), rangeStart, rangeEnd, excluded);
+                } catch (StateFencedException e) {
+                    fenced = true;
+                    abort = e.getMessage();
+                    return;
+                }
                 report(List.copyOf(localRejections), List.of());
             } else if (job.stopRequested().getAsBoolean()) {
                 stopped = true;
@@ -360,8 +381,15 @@ public final class RunEngine {
             }
             sent += learners.size();
             // durable before the push: if the process dies before the confirmation, the next run knows these rows
-            // may have reached the destination
-            store.sending(job.plan(), rangeStart, rangeEnd, excluded);
+            // may have reached the destination; a run that lost the sync to another replica stops here
+            try {
+                store.sending(job.plan(), job.runId(), rangeStart, rangeEnd, excluded);
+            } catch (StateFencedException e) {
+                sent -= learners.size();
+                fenced = true;
+                abort = e.getMessage();
+                return;
+            }
             BatchResult result;
             try {
                 result = job.push().push(batch, b -> {
@@ -373,6 +401,7 @@ public final class RunEngine {
                 retried += (long) Math.max(0, attempts[0] - 1) * learners.size();
                 failed += learners.size();
                 failedInARow++;
+                uncertain();
                 LOG.warnf(
                         "sync %s run %d: batch %s not delivered after %d attempts: %s",
                         job.sync().key(), job.runId(), batch.id(), attempts[0], e.getMessage());
@@ -385,9 +414,15 @@ public final class RunEngine {
             } catch (DeferredException e) {
                 failed += learners.size();
                 abort = e.getMessage();
+                if (attempts[0] > 0) {
+                    uncertain(); // an earlier attempt may have timed out after the destination applied it
+                }
                 return;
             } catch (PermanentException e) {
                 failed += learners.size();
+                if (attempts[0] > 1) {
+                    uncertain(); // refused now, but an earlier attempt may have been applied
+                }
                 abort = "destination refused the sync (" + e.code().name().toLowerCase(java.util.Locale.ROOT) + "): "
                         + e.getMessage() + "; fix it, then run again";
                 return;
@@ -395,10 +430,12 @@ public final class RunEngine {
                 Thread.currentThread().interrupt();
                 failed += learners.size();
                 stopped = true;
+                uncertain();
                 return;
             } catch (RuntimeException e) {
                 failed += learners.size();
                 abort = "connector error: " + e;
+                uncertain();
                 LOG.errorf(
                         e,
                         "sync %s run %d: connector %s failed",
@@ -431,7 +468,13 @@ public final class RunEngine {
                 }
             }
             excluded.addAll(rejectedNow.keySet());
-            store.confirm(job.plan(), rangeStart, rangeEnd, excluded);
+            try {
+                store.confirm(job.plan(), job.runId(), rangeStart, rangeEnd, excluded);
+            } catch (StateFencedException e) {
+                fenced = true;
+                abort = e.getMessage();
+                return;
+            }
             List<String> ok = new ArrayList<>();
             for (String l : learners) {
                 if (!rejectedNow.containsKey(l)) {
@@ -443,6 +486,20 @@ public final class RunEngine {
             List<RunMonitor.Rejection> all = new ArrayList<>(localRejections);
             all.addAll(rejectedNow.values());
             report(all, ok);
+        }
+
+        /**
+         * The batch failed after it was sent, without saying whether the destination applied it (timeouts and 5xx
+         * after all retries, connector errors, an interrupted push): its rows become uncertain, as if the process
+         * had died with it in flight. A refusal at the first attempt or a deferral before any attempt is not.
+         */
+        private void uncertain() {
+            try {
+                store.uncertain(job.plan(), job.runId(), rangeStart, rangeEnd, excluded);
+            } catch (StateFencedException e) {
+                fenced = true;
+                abort = e.getMessage();
+            }
         }
 
         private void report(List<RunMonitor.Rejection> rejections, List<String> ok) {

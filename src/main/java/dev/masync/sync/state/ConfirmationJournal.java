@@ -5,32 +5,63 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Where a state store that cannot afford a write per batch in the warehouse (BigQuery: DML is slow and
- * quota-limited) records what the destination confirmed, until it folds the confirmations into the state in one
- * statement.
+ * Where a state store records, per batch and cheaply, which pending rows are about to reach the destination, which
+ * it confirmed and which may or may not have been applied, until it folds them into the state in one statement at
+ * the end of the run (or, after a crash, when the next run starts). BigQuery keeps it in the control DB (a DML
+ * statement per batch would be slow and quota-limited), DuckDB in its state file.
  *
- * <p>Contract: {@link #append} is durable when it returns, whatever transaction the caller is in; entries come back
- * in append order; {@link #clear} forgets every entry of the sync. The entries refer to the sync's current pending
- * diff by sequence number, so they must be folded (or cleared) before a new diff replaces it. One run per sync at a
- * time; different syncs may use the journal concurrently.
+ * <p>Fencing: every entry carries the run that wrote it, and only the run that {@link #claim claimed} the state key
+ * last may append. A replica that lost its lease while another one took over gets a {@link StateFencedException}
+ * instead of writing over the new owner's run.
+ *
+ * <p>Contract: {@link #claim} and {@link #append} are durable and atomic when they return, whatever transaction the
+ * caller is in; entries come back in append order; {@link #clear} forgets the key's entries, {@link #forget} its
+ * entries and owner. The entries refer to the owner's pending diff by sequence number, so they must be folded (or
+ * cleared) before a new diff replaces it. Different state keys may use the journal concurrently.
  */
 public interface ConfirmationJournal {
 
+    /** What an entry says about its range of pending rows. */
+    enum Kind {
+        /** About to be pushed: after a crash, the last such range that is not confirmed is uncertain. */
+        SENDING,
+        /** Held by the destination (or, for leavers, no longer held). */
+        CONFIRMED,
+        /** Pushed, then failed in a way that does not say whether the destination applied it. */
+        UNCERTAIN
+    }
+
+    /**
+     * Makes {@code run} the owner of the key's journal.
+     *
+     * @return the previous owner, 0 if there was none
+     */
+    long claim(String stateKey, long run);
+
+    /** The current owner, 0 if there is none. */
+    long owner(String stateKey);
+
     /**
      * Records that the pending rows with {@code fromSeq <= seq <= toSeq}, except the learners in {@code excluded},
-     * are held by the destination (or, for leavers, no longer held).
+     * are of the given kind.
+     *
+     * @throws StateFencedException when {@code run} is not the key's owner; nothing is written
      */
-    void append(String syncKey, long fromSeq, long toSeq, Collection<String> excluded);
+    void append(String stateKey, long run, Kind kind, long fromSeq, long toSeq, Collection<String> excluded);
 
-    /** The sync's entries in append order; empty if there are none. */
-    List<Entry> entries(String syncKey);
+    /** The key's entries in append order; empty if there are none. */
+    List<Entry> entries(String stateKey);
 
-    /** Forgets the sync's entries. */
-    void clear(String syncKey);
+    /** Forgets the key's entries; the owner stays. */
+    void clear(String stateKey);
 
-    /** One {@link #append}: a range of pending rows and the learners of it that were not confirmed. */
-    record Entry(long fromSeq, long toSeq, List<String> excluded) {
+    /** Forgets the key's entries and owner (the state generation is dropped). */
+    void forget(String stateKey);
+
+    /** One {@link #append}: a range of pending rows and the learners of it that it does not cover. */
+    record Entry(long run, Kind kind, long fromSeq, long toSeq, List<String> excluded) {
         public Entry {
+            Objects.requireNonNull(kind, "kind");
             excluded = List.copyOf(Objects.requireNonNull(excluded, "excluded"));
         }
     }

@@ -1,8 +1,10 @@
 package dev.masync.warehouse.bigquery;
 
+import dev.masync.warehouse.ColumnType;
 import dev.masync.warehouse.QueryParam;
 import dev.masync.warehouse.SqlDialect;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -139,6 +141,74 @@ public final class BigQueryDialect implements SqlDialect {
         }
         return "ARRAY_AGG(IF(" + filter + ", " + expression + ", NULL) IGNORE NULLS ORDER BY " + expression + " LIMIT "
                 + limit + ")";
+    }
+
+    @Override
+    public String typeName(ColumnType type) {
+        return switch (type) {
+            case STRING -> "STRING";
+            case INTEGER -> "INT64";
+            case BOOLEAN -> "BOOL";
+            default -> throw new IllegalArgumentException("no state column type for " + type);
+        };
+    }
+
+    @Override
+    public String hashType() {
+        return "INT64";
+    }
+
+    @Override
+    public String arrayType(String elementType) {
+        return "ARRAY<" + elementType + ">";
+    }
+
+    @Override
+    public String emptyArray(String elementType) {
+        return arrayType(elementType) + "[]";
+    }
+
+    @Override
+    public String arrayElement(String array, int offset) {
+        return array + "[SAFE_OFFSET(" + offset + ")]";
+    }
+
+    /** {@code FARM_FINGERPRINT} over the salt and the value's JSON text ({@code null} for NULL). */
+    @Override
+    public String saltedHash() {
+        return "FARM_FINGERPRINT(CONCAT({1}, TO_JSON_STRING({0})))";
+    }
+
+    /** {@code FARM_FINGERPRINT} over the JSON text of a struct of the three. */
+    @Override
+    public String rowHash() {
+        return "FARM_FINGERPRINT(TO_JSON_STRING(STRUCT({0} AS fp, {1} AS dk, {2} AS fh)))";
+    }
+
+    @Override
+    public String sentinelHash() {
+        return "0";
+    }
+
+    @Override
+    public String countIf(String condition) {
+        return "COUNTIF(" + condition + ")";
+    }
+
+    /** The first array is unnested with its offsets, the others are read at the same offset. */
+    @Override
+    public String zipArrays(List<String> aliases) {
+        StringBuilder sb = new StringBuilder("SELECT ");
+        for (int i = 0; i < aliases.size(); i++) {
+            sb.append(i == 0 ? "" : ", ");
+            if (i == 0) {
+                sb.append("zipped");
+            } else {
+                sb.append('{').append(i).append("}[OFFSET(o)]");
+            }
+            sb.append(" AS ").append(quoteIdentifier(aliases.get(i)));
+        }
+        return sb.append(" FROM UNNEST({0}) AS zipped WITH OFFSET AS o").toString();
     }
 
     private static String describe(String s) {

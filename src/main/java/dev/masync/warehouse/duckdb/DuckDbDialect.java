@@ -1,7 +1,10 @@
 package dev.masync.warehouse.duckdb;
 
+import dev.masync.warehouse.ColumnType;
 import dev.masync.warehouse.QueryParam;
 import dev.masync.warehouse.SqlDialect;
+
+import java.util.List;
 
 /** DuckDB SQL: double-quoted identifiers, positional {@code ?} parameters. */
 public final class DuckDbDialect implements SqlDialect {
@@ -80,5 +83,70 @@ public final class DuckDbDialect implements SqlDialect {
             throw new IllegalArgumentException("limit must be positive: " + limit);
         }
         return "coalesce(min(" + expression + ", " + limit + ") FILTER (WHERE " + filter + "), [])";
+    }
+
+    @Override
+    public String typeName(ColumnType type) {
+        return switch (type) {
+            case STRING -> "VARCHAR";
+            case INTEGER -> "BIGINT";
+            case BOOLEAN -> "BOOLEAN";
+            default -> throw new IllegalArgumentException("no state column type for " + type);
+        };
+    }
+
+    @Override
+    public String hashType() {
+        return "UBIGINT";
+    }
+
+    @Override
+    public String arrayType(String elementType) {
+        return elementType + "[]";
+    }
+
+    @Override
+    public String emptyArray(String elementType) {
+        return "CAST([] AS " + arrayType(elementType) + ")";
+    }
+
+    @Override
+    public String arrayElement(String array, int offset) {
+        return array + "[" + (offset + 1) + "]";
+    }
+
+    /** DuckDB's {@code hash} of the salt and the value (NULL hashes too). */
+    @Override
+    public String saltedHash() {
+        return "hash(CAST({1} AS VARCHAR), {0})";
+    }
+
+    @Override
+    public String rowHash() {
+        return "hash(CAST({0} AS BIGINT), {1}, {2})";
+    }
+
+    @Override
+    public String sentinelHash() {
+        return "CAST(0 AS UBIGINT)";
+    }
+
+    @Override
+    public String countIf(String condition) {
+        return "count(*) FILTER (WHERE " + condition + ")";
+    }
+
+    /** Several {@code unnest} in one SELECT zip their lists. */
+    @Override
+    public String zipArrays(List<String> aliases) {
+        StringBuilder sb = new StringBuilder("SELECT ");
+        for (int i = 0; i < aliases.size(); i++) {
+            sb.append(i == 0 ? "" : ", ")
+                    .append("unnest({")
+                    .append(i)
+                    .append("}) AS ")
+                    .append(quoteIdentifier(aliases.get(i)));
+        }
+        return sb.toString();
     }
 }

@@ -513,6 +513,19 @@ public final class SyncBenchmark {
                                     gc.fullCollections(),
                                     BenchFigures.mib(hwm)),
                             r.status().equals("succeeded")));
+                    double cpuPerMillion = r.cpuSeconds() * 1e6 / Math.max(1, r.counts("sent"));
+                    table.add(new Row(
+                            String.format(
+                                    Locale.ROOT,
+                                    "daemon CPU ≤ 10 CPU-s per 1 M pushed records (unpaced receiver): synthetic %,d",
+                                    n),
+                            String.format(
+                                    Locale.ROOT,
+                                    "%.1f CPU-s per 1 M (%.1f s for %,d records)",
+                                    cpuPerMillion,
+                                    r.cpuSeconds(),
+                                    r.counts("sent")),
+                            cpuPerMillion <= 10));
                     diffRow(String.format(Locale.ROOT, "diff ≤ 4× reference scan: synthetic %,d", n), r, ref);
                 } finally {
                     if (daemon.isAlive()) {

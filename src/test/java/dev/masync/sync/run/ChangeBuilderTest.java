@@ -44,7 +44,7 @@ class ChangeBuilderTest {
     static ChangeRow row(char op, boolean all, boolean[] changed, String dk, String old) {
         return new ChangeRow(
                 1,
-                op,
+                ChangeRow.Op.of(op),
                 "L1",
                 dk,
                 old,

@@ -63,6 +63,10 @@ class RunEngineTest {
         final List<Integer> requestSizes = new ArrayList<>();
         Predicate<String> rejects = k -> false;
         int failNext;
+        /** Applies this many more batches, then fails them as a timeout would (the caller cannot tell). */
+        int applyThenFail;
+        /** Runs before each push (another replica taking the sync over, say). */
+        Runnable beforePush = () -> {};
         /** Applies this many more batches normally, then applies the next one and the process "dies". */
         int dieAfter = -1;
 
@@ -79,6 +83,7 @@ class RunEngineTest {
         @Override
         public BatchResult push(DestinationContext context, Batch batch) {
             requestSizes.add(batch.records().size());
+            beforePush.run();
             if (failNext > 0) {
                 failNext--;
                 throw new RetryableException("503 from the fake", Duration.ofSeconds(1), null);
@@ -97,6 +102,11 @@ class RunEngineTest {
             }
             if (die) {
                 throw new ProcessDied();
+            }
+            if (applyThenFail > 0) {
+                applyThenFail--;
+                throw new RetryableException(
+                        "timeout after the destination applied the batch", Duration.ofSeconds(1), null);
             }
             return new BatchResult(out);
         }
@@ -119,13 +129,14 @@ class RunEngineTest {
         }
 
         @Override
-        public void recover(SyncPlan plan) {
-            delegate.recover(plan);
+        public void recover(SyncPlan plan, long run) {
+            delegate.recover(plan, run);
         }
 
         @Override
-        public DiffCounts diff(SyncPlan plan, SegmentCompiler compiler, Rule rule, Instant asOf, boolean full) {
-            return delegate.diff(plan, compiler, rule, asOf, full);
+        public DiffCounts diff(
+                SyncPlan plan, long run, SegmentCompiler compiler, Rule rule, Instant asOf, boolean full) {
+            return delegate.diff(plan, run, compiler, rule, asOf, full);
         }
 
         @Override
@@ -134,23 +145,28 @@ class RunEngineTest {
         }
 
         @Override
-        public void sending(SyncPlan plan, long fromSeq, long toSeq, Collection<String> notSent) {
-            delegate.sending(plan, fromSeq, toSeq, notSent);
+        public void sending(SyncPlan plan, long run, long fromSeq, long toSeq, Collection<String> notSent) {
+            delegate.sending(plan, run, fromSeq, toSeq, notSent);
         }
 
         @Override
-        public void confirm(SyncPlan plan, long fromSeq, long toSeq, Collection<String> notConfirmed) {
-            delegate.confirm(plan, fromSeq, toSeq, notConfirmed);
+        public void confirm(SyncPlan plan, long run, long fromSeq, long toSeq, Collection<String> notConfirmed) {
+            delegate.confirm(plan, run, fromSeq, toSeq, notConfirmed);
         }
 
         @Override
-        public void finish(SyncPlan plan) {
+        public void uncertain(SyncPlan plan, long run, long fromSeq, long toSeq, Collection<String> notSent) {
+            delegate.uncertain(plan, run, fromSeq, toSeq, notSent);
+        }
+
+        @Override
+        public void finish(SyncPlan plan, long run) {
             // the engine's finally block: a dead process never gets here
         }
 
         @Override
-        public void discard(SyncPlan plan) {
-            delegate.discard(plan);
+        public void discard(SyncPlan plan, long run) {
+            delegate.discard(plan, run);
         }
 
         @Override
@@ -330,7 +346,10 @@ class RunEngineTest {
         RunEngine.Report again =
                 run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 100);
         assertThat(again.status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(again.counts().entered()).isEqualTo(500);
+        // the 3 failed batches may have been applied (a 5xx after all retries): uncertain, sent in full as changes;
+        // the rest was never sent
+        assertThat(again.counts().changed()).isEqualTo(300);
+        assertThat(again.counts().entered()).isEqualTo(200);
         assertThat(receiver.records).hasSize(500);
     }
 
@@ -448,7 +467,7 @@ class RunEngineTest {
     }
 
     @Test
-    void aRunThatEndsNormallyLeavesNothingUncertain() throws Exception {
+    void aRunThatEndsNormallyLeavesOnlyItsFailedBatchesUncertain() throws Exception {
         SyncDefinition mirror = sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT);
         receiver.rejects = k -> k.equals("p5@x.test");
         receiver.failNext = 4; // the first batch fails after its retries
@@ -456,10 +475,71 @@ class RunEngineTest {
         assertThat(first.counts().failed()).isEqualTo(100);
         receiver.rejects = k -> false;
         RunEngine.Report second = run(mirror, RunEngine.Options.NORMAL, 100);
-        assertThat(second.counts().entered())
-                .as("failed and rejected records are entrants again, not uncertain")
-                .isEqualTo(second.counts().planned());
+        assertThat(second.counts().changed())
+                .as("the failed batch may have been applied: uncertain")
+                .isEqualTo(100);
+        // p5, rejected, is an entrant again unless it was in the failed batch (then it is uncertain with it)
+        assertThat(second.counts().entered()).isBetween(0L, 1L);
+        assertThat(second.counts().planned()).isEqualTo(100 + second.counts().entered());
         assertThat(run(mirror, RunEngine.Options.NORMAL, 100).counts().planned())
                 .isZero();
+    }
+
+    /**
+     * A batch times out after all retries, though the destination applied it; its learners leave before the next
+     * run. Like a batch in flight at a crash, the next run must still tell the destination they left.
+     */
+    @Test
+    void aBatchThatFailedAfterTheDestinationAppliedItIsCorrectedEvenIfItsLearnersLeftMeanwhile() throws Exception {
+        SyncDefinition mirror = sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT);
+        run(mirror, RunEngine.Options.NORMAL, 100);
+        update("UPDATE people SET minutes = 7 WHERE pid IN (10, 11, 12, 13, 14)"); // 5 entrants
+        receiver.applyThenFail = 4; // every attempt of the one batch
+        RunEngine.Report failed = run(mirror, RunEngine.Options.NORMAL, 100);
+        assertThat(failed.counts().failed()).isEqualTo(5);
+        assertThat(receiver.records.get("p10@x.test")).containsEntry("in_seg", true);
+
+        update("UPDATE people SET minutes = 0 WHERE pid IN (10, 11, 12, 13, 14)"); // they leave again
+        RunEngine.Report next = run(mirror, RunEngine.Options.NORMAL, 100);
+        assertThat(next.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(next.counts().left()).isEqualTo(5);
+        for (int pid = 10; pid < 15; pid++) {
+            assertThat(receiver.records.get("p" + pid + "@x.test"))
+                    .as("p%d, applied by a batch that failed, left meanwhile", pid)
+                    .containsEntry("in_seg", false);
+        }
+        assertThat(run(mirror, RunEngine.Options.NORMAL, 100).counts().planned())
+                .isZero();
+    }
+
+    /**
+     * The run loses the sync to another replica mid-push (its lease expired): it stops before the next batch and
+     * folds nothing over the new owner, which folds what the first run confirmed before the takeover.
+     */
+    @Test
+    void aRunThatLostTheSyncToAnotherReplicaStopsAndFoldsNothing() {
+        SyncDefinition mirror = sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT);
+        SyncPlan plan = SyncPlan.of(mirror, "pid");
+        int[] pushes = {0};
+        receiver.beforePush = () -> {
+            if (++pushes[0] == 2) {
+                new DuckDbStateStore(warehouse).recover(plan, 1_000); // the other replica starts its run
+            }
+        };
+        RunEngine.Report lost = run(mirror, RunEngine.Options.NORMAL, 100);
+        assertThat(lost.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(lost.reason()).contains("no longer owns");
+        assertThat(receiver.requestSizes).as("no batch after the takeover").hasSize(2);
+
+        receiver.beforePush = () -> {};
+        StateStore other = new DuckDbStateStore(warehouse);
+        other.recover(plan, 1_000);
+        DiffCounts diff = other.diff(plan, 1_000, compiler, rule, AS_OF, false);
+        other.discard(plan, 1_000);
+        assertThat(diff.previous())
+                .as("the batch confirmed before the takeover is held, the one in flight uncertain")
+                .isEqualTo(200);
+        assertThat(diff.changed()).as("the batch in flight at the takeover").isEqualTo(100);
+        assertThat(diff.entered()).isEqualTo(300);
     }
 }

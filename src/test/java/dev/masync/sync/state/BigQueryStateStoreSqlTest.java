@@ -7,7 +7,6 @@ import dev.masync.catalog.CatalogTable;
 import dev.masync.segment.rule.Rule;
 import dev.masync.segment.rule.RuleParser;
 import dev.masync.segment.rule.SegmentCompiler;
-import dev.masync.sync.SyncDefinition;
 import dev.masync.warehouse.BoundQuery;
 import dev.masync.warehouse.ColumnInfo;
 import dev.masync.warehouse.ColumnType;
@@ -135,11 +134,7 @@ class BigQueryStateStoreSqlTest {
                                                 + "{\"attribute\": \"exam\", \"op\": \"within_next\", \"duration\": \"P60D\"}]}"),
                         "")
                 .rule();
-        plan = SyncPlan.of(
-                DuckDbStateStoreTest.definition(List.of(
-                        new SyncDefinition.FieldMapping("minutes", "mins", SyncDefinition.Format.AUTO),
-                        new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))),
-                "pid");
+        plan = SyncPlan.of(StateStoreContract.definition("mins"), "pid");
     }
 
     static String render(BoundQuery q) {
@@ -173,14 +168,24 @@ class BigQueryStateStoreSqlTest {
     void diffIsOneStatementMatchingTheGoldenFile() throws IOException {
         assertGolden(
                 "state_diff",
-                render(store.diffStatement(plan, compiler, rule, AS_OF, false).build()));
+                render(new StateSql(warehouse.dialect)
+                        .diff(
+                                plan,
+                                "`test-project.masync_state.state__s1`",
+                                "`test-project.masync_state.pending__s1`",
+                                compiler,
+                                rule,
+                                AS_OF,
+                                false)
+                        .build()));
     }
 
     @Test
     void foldIsOneMergeMatchingTheGoldenFile() throws IOException {
-        journal.append("s1", 1, 100, List.of("5", "6"));
-        journal.append("s1", 101, 150, List.of());
-        journal.append("s1", 160, 170, List.of("x"));
+        journal.claim("s1", 1);
+        journal.append("s1", 1, ConfirmationJournal.Kind.CONFIRMED, 1, 100, List.of("5", "6"));
+        journal.append("s1", 1, ConfirmationJournal.Kind.CONFIRMED, 101, 150, List.of());
+        journal.append("s1", 1, ConfirmationJournal.Kind.CONFIRMED, 160, 170, List.of("x"));
         assertGolden(
                 "state_fold",
                 render(store.merge("s1", ConfirmedRanges.of(journal.entries("s1")))
@@ -205,18 +210,20 @@ class BigQueryStateStoreSqlTest {
                     3L, "E", "7", "p7@x.test", null, true, "56", true, true, 7L, LocalDate.parse("2026-12-03")
                 })));
 
-        store.recover(plan);
-        assertThat(store.diff(plan, compiler, rule, AS_OF, false)).isEqualTo(new DiffCounts(0, 3, 0, 0, 0, 0));
+        store.recover(plan, 1);
+        assertThat(store.diff(plan, 1, compiler, rule, AS_OF, false)).isEqualTo(new DiffCounts(0, 3, 0, 0, 0, 0));
         List<ChangeRow> rows = new ArrayList<>();
         store.stream(plan, rows::add);
         assertThat(rows).extracting(ChangeRow::learnerKey).containsExactly("5", "6", "7");
         int before = warehouse.calls;
-        store.confirm(plan, 1, 2, List.of("6"));
-        warehouse.transcript.append("-- confirm(1, 2, [6]): journaled\n\n");
-        store.confirm(plan, 3, 3, List.of());
-        warehouse.transcript.append("-- confirm(3, 3, []): journaled\n\n");
-        assertThat(warehouse.calls).as("confirm sends nothing to BigQuery").isEqualTo(before);
-        store.finish(plan);
+        store.sending(plan, 1, 1, 2, List.of());
+        store.confirm(plan, 1, 1, 2, List.of("6"));
+        warehouse.transcript.append("-- sending(1, 2, []), confirm(1, 2, [6]): journaled\n\n");
+        store.sending(plan, 1, 3, 3, List.of());
+        store.confirm(plan, 1, 3, 3, List.of());
+        warehouse.transcript.append("-- sending(3, 3, []), confirm(3, 3, []): journaled\n\n");
+        assertThat(warehouse.calls).as("batches send nothing to BigQuery").isEqualTo(before);
+        store.finish(plan, 1);
 
         assertThat(journal.entries("s1")).isEmpty();
         assertGolden("state_run", warehouse.transcript.toString());

@@ -14,7 +14,6 @@ import dev.masync.catalog.CatalogSpec;
 import dev.masync.segment.rule.Rule;
 import dev.masync.segment.rule.RuleParser;
 import dev.masync.segment.rule.SegmentCompiler;
-import dev.masync.sync.SyncDefinition;
 import dev.masync.warehouse.SqlBuilder;
 import dev.masync.warehouse.WarehouseException;
 import dev.masync.warehouse.bigquery.BigQueryDialect;
@@ -44,12 +43,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The BigQuery state store through the real client against the REST fake: the scenarios of
- * {@link DuckDbStateStoreTest}, plus what the journal adds (confirmations cost no BigQuery statement, a fold
- * repeated after a crash changes nothing, a journal whose pending table is gone is dropped, long exclusion lists).
+ * What the BigQuery state store adds to the protocol ({@link BigQueryStateStoreContractTest}), through the real client
+ * against the REST fake: batches cost no BigQuery statement, one fold per run and none for a run without changes, a
+ * fold repeated after a crash changes nothing, a journal whose pending table is gone is dropped, long exclusion lists.
  */
 class BigQueryStateStoreTest {
-    static final Instant AS_OF = DuckDbStateStoreTest.AS_OF;
+    static final Instant AS_OF = StateStoreContract.AS_OF;
     static final RetrySettings FAST = RetrySettings.newBuilder()
             .setInitialRetryDelayDuration(Duration.ofMillis(1))
             .setRetryDelayMultiplier(1.0)
@@ -58,13 +57,71 @@ class BigQueryStateStoreTest {
             .setMaxAttempts(3)
             .build();
 
+    /** The fake with {@code src.people} (100 rows) and an empty {@code masync_state} dataset. */
+    record Setup(BigQueryWarehouse warehouse, SegmentCompiler compiler, Rule rule) {
+        static Setup of(BigQueryFakeServer fake) throws Exception {
+            fake.reset().execute("DROP SCHEMA IF EXISTS src CASCADE", "DROP SCHEMA IF EXISTS masync_state CASCADE");
+            fake.createTable(
+                    "src",
+                    "people",
+                    FakeField.of("pid", "INT64"),
+                    FakeField.of("mail", "STRING"),
+                    FakeField.of("minutes", "INT64"),
+                    FakeField.of("exam", "DATE"));
+            fake.execute("INSERT INTO src.people SELECT range, 'p' || range || '@x.test', range % 10,"
+                    + " DATE '2026-12-01' + (range % 3)::INTEGER FROM range(100)");
+            fake.createDataset("masync_state");
+            BigQueryWarehouse warehouse = new BigQueryWarehouse(new BigQuerySettings(
+                    "test-project",
+                    "src",
+                    null,
+                    fake.url(),
+                    null,
+                    true,
+                    1000,
+                    Duration.ofMinutes(2),
+                    null,
+                    FAST,
+                    FAST));
+            Catalog catalog = new CatalogReader(
+                            new CatalogSpec("people", "pid", List.of(), Map.of(), Map.of(), 50, Duration.ofHours(1)),
+                            Clock.systemUTC())
+                    .read(warehouse);
+            SegmentCompiler compiler =
+                    new SegmentCompiler(warehouse.dialect(), catalog, ZoneId.of("UTC"), key -> Optional.empty());
+            Rule rule = RuleParser.parse(
+                            new ObjectMapper().readTree("{\"attribute\":\"minutes\",\"op\":\"gte\",\"value\":5}"), "")
+                    .rule();
+            return new Setup(warehouse, compiler, rule);
+        }
+
+        BigQueryStateStore store(ConfirmationJournal journal) {
+            return new BigQueryStateStore(warehouse, new BigQueryDialect("test-project", "masync_state"), journal);
+        }
+
+        long count(String table) {
+            long[] n = new long[1];
+            warehouse.query(
+                    new SqlBuilder(warehouse.dialect())
+                            .sql("SELECT COUNT(*) FROM `test-project.masync_state." + table + "`")
+                            .build(),
+                    r -> {
+                        n[0] = (Long) r.get(0);
+                        return true;
+                    });
+            return n[0];
+        }
+    }
+
     static BigQueryFakeServer fake;
+    Setup setup;
     BigQueryWarehouse warehouse;
     final InMemoryConfirmationJournal journal = new InMemoryConfirmationJournal();
     BigQueryStateStore store;
     SegmentCompiler compiler;
     Rule rule;
     SyncPlan plan;
+    long runs;
 
     @BeforeAll
     static void startFake() {
@@ -78,62 +135,39 @@ class BigQueryStateStoreTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        fake.reset().execute("DROP SCHEMA IF EXISTS src CASCADE", "DROP SCHEMA IF EXISTS masync_state CASCADE");
-        fake.createTable(
-                "src",
-                "people",
-                FakeField.of("pid", "INT64"),
-                FakeField.of("mail", "STRING"),
-                FakeField.of("minutes", "INT64"),
-                FakeField.of("exam", "DATE"));
-        fake.execute("INSERT INTO src.people SELECT range, 'p' || range || '@x.test', range % 10,"
-                + " DATE '2026-12-01' + (range % 3)::INTEGER FROM range(100)");
-        fake.createDataset("masync_state");
-        warehouse = new BigQueryWarehouse(new BigQuerySettings(
-                "test-project", "src", null, fake.url(), null, true, 1000, Duration.ofMinutes(2), null, FAST, FAST));
-        Catalog catalog = new CatalogReader(
-                        new CatalogSpec("people", "pid", List.of(), Map.of(), Map.of(), 50, Duration.ofHours(1)),
-                        Clock.systemUTC())
-                .read(warehouse);
-        compiler = new SegmentCompiler(warehouse.dialect(), catalog, ZoneId.of("UTC"), key -> Optional.empty());
-        rule = RuleParser.parse(
-                        new ObjectMapper().readTree("{\"attribute\":\"minutes\",\"op\":\"gte\",\"value\":5}"), "")
-                .rule();
-        plan = SyncPlan.of(
-                DuckDbStateStoreTest.definition(List.of(
-                        new SyncDefinition.FieldMapping("minutes", "mins", SyncDefinition.Format.AUTO),
-                        new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))),
-                "pid");
+        setup = Setup.of(fake);
+        warehouse = setup.warehouse();
+        compiler = setup.compiler();
+        rule = setup.rule();
+        plan = SyncPlan.of(StateStoreContract.definition("mins"), "pid");
         store = store(journal);
     }
 
     BigQueryStateStore store(ConfirmationJournal j) {
-        return new BigQueryStateStore(warehouse, new BigQueryDialect("test-project", "masync_state"), j);
+        return setup.store(j);
+    }
+
+    long start(SyncPlan p, boolean full) {
+        long run = ++runs;
+        store.recover(p, run);
+        store.diff(p, run, compiler, rule, AS_OF, full);
+        return run;
     }
 
     List<ChangeRow> run(SyncPlan p, boolean full, Set<String> reject) {
-        store.recover(p);
-        store.diff(p, compiler, rule, AS_OF, full);
+        long run = start(p, full);
         List<ChangeRow> rows = new ArrayList<>();
         store.stream(p, rows::add);
         if (!rows.isEmpty()) {
-            store.confirm(p, rows.get(0).seq(), rows.get(rows.size() - 1).seq(), reject);
+            store.sending(p, run, rows.get(0).seq(), rows.get(rows.size() - 1).seq(), List.of());
+            store.confirm(p, run, rows.get(0).seq(), rows.get(rows.size() - 1).seq(), reject);
         }
-        store.finish(p);
+        store.finish(p, run);
         return rows;
     }
 
     long count(String table) {
-        long[] n = new long[1];
-        warehouse.query(
-                new SqlBuilder(warehouse.dialect())
-                        .sql("SELECT COUNT(*) FROM `test-project.masync_state." + table + "`")
-                        .build(),
-                r -> {
-                    n[0] = (Long) r.get(0);
-                    return true;
-                });
-        return n[0];
+        return setup.count(table);
     }
 
     long jobs(String statementStart) {
@@ -143,132 +177,63 @@ class BigQueryStateStoreTest {
     }
 
     @Test
-    void firstRunEntersEveryMemberThenARerunFindsNothing() {
-        store.recover(plan);
+    void batchesCostNoStatementAndARunOneFoldWhileARunWithoutChangesFoldsNothing() {
+        long run = ++runs;
+        store.recover(plan, run);
         fake.clearRequests();
-        DiffCounts counts = store.diff(plan, compiler, rule, AS_OF, false);
-        assertThat(counts).isEqualTo(new DiffCounts(0, 50, 0, 0, 0, 0));
+        assertThat(store.diff(plan, run, compiler, rule, AS_OF, false)).isEqualTo(new DiffCounts(0, 50, 0, 0, 0, 0));
         assertThat(fake.requestCount("jobs.insert"))
                 .as("one diff statement and one count")
                 .isEqualTo(2);
         assertThat(jobs("CREATE OR REPLACE TABLE")).isEqualTo(1);
         List<ChangeRow> rows = new ArrayList<>();
         store.stream(plan, rows::add);
-        assertThat(rows).hasSize(50).allSatisfy(r -> {
-            assertThat(r.op()).isEqualTo('E');
-            assertThat(r.allFields()).isTrue();
-            assertThat(r.changed()).containsExactly(true, true);
-            assertThat(r.destinationKey()).isEqualTo("p" + r.learnerKey() + "@x.test");
-            assertThat(r.rowHash()).matches("-?[0-9]+");
-        });
         assertThat(rows)
                 .extracting(ChangeRow::seq)
                 .containsExactlyElementsOf(
                         IntStream.rangeClosed(1, 50).mapToObj(i -> (long) i).toList());
 
         fake.clearRequests();
-        store.confirm(plan, rows.get(0).seq(), rows.get(24).seq(), List.of());
-        store.confirm(plan, rows.get(25).seq(), rows.get(49).seq(), List.of());
+        store.sending(plan, run, 1, 25, List.of());
+        store.confirm(plan, run, 1, 25, List.of());
+        store.sending(plan, run, 26, 50, List.of());
+        store.confirm(plan, run, 26, 50, List.of());
         assertThat(fake.requests())
-                .as("confirmations are journaled, not written to BigQuery")
+                .as("batches are journaled, not written to BigQuery")
                 .isEmpty();
-        store.finish(plan);
+        store.finish(plan, run);
         assertThat(jobs("MERGE")).as("one fold for the whole run").isEqualTo(1);
         assertThat(journal.entries("s1")).isEmpty();
         assertThat(count("state__s1")).isEqualTo(50);
 
+        fake.clearRequests();
         assertThat(run(plan, false, Set.of())).isEmpty();
+        assertThat(jobs("MERGE")).as("nothing to fold").isZero();
+        assertThat(fake.requests("jobs.insert"))
+                .extracting(
+                        r -> r.json().at("/configuration/query/query").asText().split("[ \\n]")[0])
+                .as(
+                        "a run without changes: the state table's DDL, the diff, its counts, the (empty) stream, dropping it")
+                .containsExactly("CREATE", "CREATE", "SELECT", "SELECT", "DROP");
     }
 
     @Test
-    void changedFieldsEnteredAndLeftAreFoundInOnePass() {
-        run(plan, false, Set.of());
-        fake.execute(
-                "UPDATE src.people SET minutes = 9 WHERE pid = 5", // changed: only mins
-                "UPDATE src.people SET exam = DATE '2027-01-01' WHERE pid = 6", // changed: only exam
-                "UPDATE src.people SET minutes = 1 WHERE pid = 7", // left
-                "UPDATE src.people SET minutes = 8 WHERE pid = 10"); // entered
-        store.recover(plan);
-        DiffCounts counts = store.diff(plan, compiler, rule, AS_OF, false);
-        assertThat(counts).isEqualTo(new DiffCounts(50, 1, 2, 2, 1, 0));
-        assertThat(counts.evaluated()).isEqualTo(50);
-        assertThat(counts.unchanged()).isEqualTo(47);
-        List<ChangeRow> rows = new ArrayList<>();
-        store.stream(plan, rows::add);
-        assertThat(rows)
-                .extracting(r -> r.learnerKey() + ":" + r.op())
-                .containsExactlyInAnyOrder("5:C", "6:C", "7:L", "10:E");
-        ChangeRow five = rows.stream()
-                .filter(r -> r.learnerKey().equals("5"))
-                .findFirst()
-                .orElseThrow();
-        assertThat(five.allFields()).isFalse();
-        assertThat(five.changed()).containsExactly(true, false);
-        assertThat(five.values().get(0)).isEqualTo(9L);
-        assertThat(five.previousKey()).isEqualTo("p5@x.test");
-        ChangeRow six = rows.stream()
-                .filter(r -> r.learnerKey().equals("6"))
-                .findFirst()
-                .orElseThrow();
-        assertThat(six.changed()).containsExactly(false, true);
-        ChangeRow seven = rows.stream()
-                .filter(r -> r.learnerKey().equals("7"))
-                .findFirst()
-                .orElseThrow();
-        assertThat(seven.destinationKey()).isNull();
-        assertThat(seven.previousKey()).isEqualTo("p7@x.test");
-
-        // confirming the leaver deletes its state, the others replace theirs
-        store.confirm(plan, rows.get(0).seq(), rows.get(rows.size() - 1).seq(), List.of());
-        store.finish(plan);
-        assertThat(count("state__s1")).isEqualTo(50);
-        assertThat(run(plan, false, Set.of())).isEmpty();
-    }
-
-    @Test
-    void unconfirmedRecordsAreFoundAgainAndACrashBeforeFoldingLosesNothing() {
-        List<ChangeRow> first = run(plan, false, Set.of("5", "6"));
-        assertThat(first).hasSize(50);
-        // the two rejected ones come back, nothing else
-        store.recover(plan);
-        store.diff(plan, compiler, rule, AS_OF, false);
-        List<ChangeRow> rows = new ArrayList<>();
-        store.stream(plan, rows::add);
-        assertThat(rows).extracting(ChangeRow::learnerKey).containsExactlyInAnyOrder("5", "6");
-        // confirmed, then the process dies before finish(): a new process folds the journal first
-        store.confirm(plan, rows.get(0).seq(), rows.get(1).seq(), List.of());
-        store = store(journal);
-        assertThat(run(plan, false, Set.of())).isEmpty();
-        assertThat(count("state__s1")).isEqualTo(50);
-    }
-
-    @Test
-    void changingTheDefinitionResendsAllFieldsAndFullResyncResendsEveryone() {
-        run(plan, false, Set.of());
-        SyncPlan renamed = SyncPlan.of(
-                DuckDbStateStoreTest.definition(List.of(
-                        new SyncDefinition.FieldMapping("minutes", "minutes_total", SyncDefinition.Format.AUTO),
-                        new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE))),
-                "pid");
-        store.recover(renamed);
-        DiffCounts counts = store.diff(renamed, compiler, rule, AS_OF, false);
-        assertThat(counts.changed()).isEqualTo(50);
-        assertThat(counts.changedByValues()).isZero();
-        List<ChangeRow> rows = new ArrayList<>();
-        store.stream(renamed, rows::add);
-        assertThat(rows).allSatisfy(r -> {
-            assertThat(r.allFields()).isTrue();
-            assertThat(r.changed()).containsExactly(true, false); // only the renamed field's salt changed
-        });
-        store.confirm(renamed, rows.get(0).seq(), rows.get(rows.size() - 1).seq(), List.of());
-        store.finish(renamed);
-
-        List<ChangeRow> full = run(renamed, true, Set.of());
-        assertThat(full).hasSize(50).allSatisfy(r -> {
-            assertThat(r.op()).isEqualTo('U');
+    void uncertainRowsCostOneMoreMergeAndOnlyWhenThereAreAny() {
+        long run = start(plan, false);
+        store.sending(plan, run, 1, 25, List.of());
+        store.confirm(plan, run, 1, 25, List.of());
+        store.sending(plan, run, 26, 50, List.of());
+        store.uncertain(plan, run, 26, 50, List.of());
+        fake.clearRequests();
+        store.finish(plan, run);
+        assertThat(jobs("MERGE")).isEqualTo(2);
+        assertThat(count("state__s1"))
+                .as("confirmed and uncertain rows are held")
+                .isEqualTo(50);
+        assertThat(run(plan, false, Set.of())).hasSize(25).allSatisfy(r -> {
+            assertThat(r.op()).isEqualTo(ChangeRow.Op.CHANGED);
             assertThat(r.allFields()).isTrue();
         });
-        assertThat(run(renamed, false, Set.of())).isEmpty();
     }
 
     @Test
@@ -277,8 +242,19 @@ class BigQueryStateStoreTest {
             boolean crashed;
 
             @Override
-            public void append(String syncKey, long fromSeq, long toSeq, Collection<String> excluded) {
-                journal.append(syncKey, fromSeq, toSeq, excluded);
+            public long claim(String stateKey, long run) {
+                return journal.claim(stateKey, run);
+            }
+
+            @Override
+            public long owner(String stateKey) {
+                return journal.owner(stateKey);
+            }
+
+            @Override
+            public void append(
+                    String stateKey, long run, Kind kind, long fromSeq, long toSeq, Collection<String> excluded) {
+                journal.append(stateKey, run, kind, fromSeq, toSeq, excluded);
             }
 
             @Override
@@ -294,31 +270,39 @@ class BigQueryStateStoreTest {
                 }
                 journal.clear(syncKey);
             }
+
+            @Override
+            public void forget(String stateKey) {
+                journal.forget(stateKey);
+            }
         };
         store = store(crashing);
-        store.recover(plan);
-        store.diff(plan, compiler, rule, AS_OF, false);
+        long run = start(plan, false);
+        store.sending(plan, run, 1, 50, List.of());
+        store.confirm(plan, run, 1, 50, List.of("5"));
+        assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> store.finish(plan, run));
+        assertThat(count("state__s1")).isEqualTo(49);
+        assertThat(journal.entries("s1")).hasSize(2);
+
+        store.recover(plan, ++runs); // the same MERGEs again: same values, leavers already gone
+        assertThat(journal.entries("s1")).isEmpty();
+        assertThat(count("state__s1"))
+                .as("the crashed run's last batch: 5 is uncertain")
+                .isEqualTo(50);
+        store.diff(plan, runs, compiler, rule, AS_OF, false);
         List<ChangeRow> rows = new ArrayList<>();
         store.stream(plan, rows::add);
-        store.confirm(plan, 1, 50, List.of("5"));
-        assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> store.finish(plan));
-        assertThat(count("state__s1")).isEqualTo(49);
-        assertThat(journal.entries("s1")).hasSize(1);
-
-        store.recover(plan); // the same MERGE again: same values, leavers already gone
-        assertThat(journal.entries("s1")).isEmpty();
-        assertThat(count("state__s1")).isEqualTo(49);
-        assertThat(run(plan, false, Set.of())).extracting(ChangeRow::learnerKey).containsExactly("5");
+        assertThat(rows).extracting(ChangeRow::learnerKey).containsExactly("5");
+        store.finish(plan, runs);
     }
 
     @Test
     void aJournalWhosePendingTableIsGoneIsDroppedAndItsRecordsAreSentAgain() {
-        store.recover(plan);
-        store.diff(plan, compiler, rule, AS_OF, false);
-        store.confirm(plan, 1, 50, List.of());
+        long run = start(plan, false);
+        store.confirm(plan, run, 1, 50, List.of());
         fake.execute("DROP TABLE masync_state.pending__s1"); // e.g. a default table expiration on the dataset
 
-        store.recover(plan);
+        store.recover(plan, ++runs);
         assertThat(journal.entries("s1")).isEmpty();
         assertThat(count("state__s1")).isZero();
         assertThat(run(plan, false, Set.of())).hasSize(50);
@@ -327,8 +311,7 @@ class BigQueryStateStoreTest {
     @Test
     void longExclusionListsAreFoldedInSeveralStatementsWithinTheBudget() {
         store = new BigQueryStateStore(warehouse, new BigQueryDialect("test-project", "masync_state"), journal, 1_000);
-        store.recover(plan);
-        store.diff(plan, compiler, rule, AS_OF, false);
+        long run = start(plan, false);
         List<ChangeRow> rows = new ArrayList<>();
         store.stream(plan, rows::add);
         Set<String> rejected = rows.stream()
@@ -340,10 +323,10 @@ class BigQueryStateStoreTest {
                     .map(ChangeRow::learnerKey)
                     .filter(rejected::contains)
                     .toList();
-            store.confirm(plan, rows.get(i).seq(), rows.get(i + 9).seq(), excluded);
+            store.confirm(plan, run, rows.get(i).seq(), rows.get(i + 9).seq(), excluded);
         }
         fake.clearRequests();
-        store.finish(plan);
+        store.finish(plan, run);
 
         assertThat(jobs("MERGE")).isGreaterThan(1);
         assertThat(fake.requests("jobs.insert"))
@@ -376,16 +359,12 @@ class BigQueryStateStoreTest {
     }
 
     @Test
-    void discardFoldsWhatWasConfirmedAndDropForgetsTheSync() {
-        store.recover(plan);
-        store.diff(plan, compiler, rule, AS_OF, false);
-        store.confirm(plan, 1, 10, List.of());
-        store.discard(plan);
-        assertThat(count("state__s1")).isEqualTo(10);
-
-        store.confirm(plan, 1, 1, List.of()); // journaled, then the sync is deleted
+    void dropForgetsTheTablesAndTheJournal() {
+        long run = start(plan, false);
+        store.confirm(plan, run, 1, 1, List.of()); // journaled, then the sync is deleted
         store.drop("s1");
         assertThat(journal.entries("s1")).isEmpty();
+        assertThat(journal.owner("s1")).isZero();
         assertThatExceptionOfType(WarehouseException.class)
                 .isThrownBy(() -> count("state__s1"))
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(WarehouseException.Kind.NOT_FOUND));
@@ -394,11 +373,10 @@ class BigQueryStateStoreTest {
     @Test
     void aDiffBeforeRecoverIsRefusedWhileTheJournalHoldsConfirmations() {
         run(plan, false, Set.of());
-        store.recover(plan);
-        store.diff(plan, compiler, rule, AS_OF, true);
-        store.confirm(plan, 1, 5, List.of());
+        long run = start(plan, true);
+        store.confirm(plan, run, 1, 5, List.of());
         assertThatExceptionOfType(IllegalStateException.class)
-                .isThrownBy(() -> store.diff(plan, compiler, rule, AS_OF, false))
+                .isThrownBy(() -> store.diff(plan, run, compiler, rule, AS_OF, false))
                 .withMessageContaining("recover");
     }
 
@@ -406,7 +384,7 @@ class BigQueryStateStoreTest {
     void aMissingStateDatasetIsNamed() {
         fake.execute("DROP SCHEMA masync_state CASCADE");
         assertThatExceptionOfType(WarehouseException.class)
-                .isThrownBy(() -> store.recover(plan))
+                .isThrownBy(() -> store.recover(plan, 1))
                 .satisfies(e -> assertThat(e.kind()).isEqualTo(WarehouseException.Kind.NOT_FOUND))
                 .withMessageContaining("masync_state")
                 .withMessageContaining("create the state dataset");
@@ -423,7 +401,98 @@ class BigQueryStateStoreTest {
                 plan.fields(),
                 plan.salts(),
                 plan.fingerprint());
-        assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> store.recover(bad));
+        assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> store.recover(bad, 1));
         assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> store.drop("a".repeat(141)));
+    }
+
+    /** Dry-runs every statement before running it (the fake's estimate: referenced columns of referenced tables). */
+    static final class Billing implements dev.masync.warehouse.Warehouse {
+        final BigQueryWarehouse delegate;
+        final List<String> log = new ArrayList<>();
+        long bytes;
+
+        Billing(BigQueryWarehouse delegate) {
+            this.delegate = delegate;
+        }
+
+        private void bill(dev.masync.warehouse.BoundQuery q) {
+            long b = delegate.dryRun(q);
+            bytes += b;
+            log.add(q.sql().split("[ \\n]")[0] + " " + b);
+        }
+
+        @Override
+        public String kind() {
+            return delegate.kind();
+        }
+
+        @Override
+        public dev.masync.warehouse.SqlDialect dialect() {
+            return delegate.dialect();
+        }
+
+        @Override
+        public List<dev.masync.warehouse.ColumnInfo> describe(String table) {
+            return delegate.describe(table);
+        }
+
+        @Override
+        public long query(dev.masync.warehouse.BoundQuery query, dev.masync.warehouse.RowConsumer consumer) {
+            bill(query);
+            return delegate.query(query, consumer);
+        }
+
+        @Override
+        public long execute(dev.masync.warehouse.BoundQuery statement) {
+            if (!statement.sql().startsWith("CREATE TABLE IF NOT EXISTS")
+                    && !statement.sql().startsWith("DROP")) {
+                bill(statement);
+            }
+            return delegate.execute(statement);
+        }
+
+        @Override
+        public void ping() {
+            delegate.ping();
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /**
+     * Bytes a run bills (the fake's dry-run estimates, without BigQuery's 10 MB minimum per table) next to
+     * evaluating the segment once: a run without changes folds nothing, so it bills the diff (segment plus state) and
+     * its counts; an incremental run adds one MERGE over the state and the run's changes.
+     */
+    @Test
+    void aRunWithoutChangesBillsTheDiffOnlyAndAnIncrementalRunOneFoldMore() throws Exception {
+        fake.execute("INSERT INTO src.people SELECT range, 'p' || range || '@x.test', range % 10,"
+                + " DATE '2026-12-01' + (range % 3)::INTEGER FROM range(100, 20000)");
+        Billing billing = new Billing(warehouse);
+        store = new BigQueryStateStore(billing, new BigQueryDialect("test-project", "masync_state"), journal);
+        SqlBuilder segment = new SqlBuilder(warehouse.dialect()).sql("SELECT COUNT(*) FROM (");
+        compiler.appendMembers(segment, rule, AS_OF, plan.columns());
+        long segmentBytes = warehouse.dryRun(segment.sql(")").build());
+        run(plan, false, Set.of());
+
+        billing.bytes = 0;
+        billing.log.clear();
+        assertThat(run(plan, false, Set.of())).isEmpty();
+        long noChange = billing.bytes;
+        List<String> noChangeLog = List.copyOf(billing.log);
+
+        fake.execute("UPDATE src.people SET minutes = 9 WHERE pid % 100 = 5"); // 1 % changes
+        billing.bytes = 0;
+        billing.log.clear();
+        assertThat(run(plan, false, Set.of())).hasSize(200);
+        long incremental = billing.bytes;
+        System.out.printf(
+                "bytes (fake dry-run estimates), 20,000 learners, 10,000 held: segment once %,d; no-change run %,d"
+                        + " %s; incremental run (200 changes) %,d %s%n",
+                segmentBytes, noChange, noChangeLog, incremental, billing.log);
+        assertThat(noChangeLog).noneMatch(l -> l.startsWith("MERGE"));
+        assertThat(billing.log).filteredOn(l -> l.startsWith("MERGE")).hasSize(1);
+        assertThat(noChange).isLessThan(3 * segmentBytes);
     }
 }

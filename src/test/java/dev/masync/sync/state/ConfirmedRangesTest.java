@@ -30,11 +30,11 @@ class ConfirmedRangesTest {
     @Test
     void consecutiveBatchesBecomeOneRangeAndExclusionsKeepTheirBatch() {
         Part p = ConfirmedRanges.of(List.of(
-                new Entry(1, 100, List.of("a", "b")),
-                new Entry(101, 200, List.of()),
-                new Entry(201, 250, List.of("a")),
-                new Entry(300, 310, List.of()),
-                new Entry(9, 3, List.of("z"))));
+                new Entry(1, ConfirmationJournal.Kind.CONFIRMED, 1, 100, List.of("a", "b")),
+                new Entry(1, ConfirmationJournal.Kind.CONFIRMED, 101, 200, List.of()),
+                new Entry(1, ConfirmationJournal.Kind.CONFIRMED, 201, 250, List.of("a")),
+                new Entry(1, ConfirmationJournal.Kind.CONFIRMED, 300, 310, List.of()),
+                new Entry(1, ConfirmationJournal.Kind.CONFIRMED, 9, 3, List.of("z"))));
 
         assertThat(p.covered()).containsExactly(new Interval(1, 250), new Interval(300, 310));
         assertThat(p.excluded())
@@ -43,8 +43,10 @@ class ConfirmedRangesTest {
 
     @Test
     void aLearnerExcludedByOneEntryAndConfirmedByAnOverlappingOneIsConfirmedThere() {
-        Part p = ConfirmedRanges.of(
-                List.of(new Entry(1, 10, List.of("a")), new Entry(5, 20, List.of()), new Entry(15, 30, List.of("a"))));
+        Part p = ConfirmedRanges.of(List.of(
+                new Entry(1, ConfirmationJournal.Kind.CONFIRMED, 1, 10, List.of("a")),
+                new Entry(1, ConfirmationJournal.Kind.CONFIRMED, 5, 20, List.of()),
+                new Entry(1, ConfirmationJournal.Kind.CONFIRMED, 15, 30, List.of("a"))));
 
         assertThat(p.covered()).containsExactly(new Interval(1, 30));
         assertThat(p.excluded()).containsExactly(new Exclusion("a", 1, 4), new Exclusion("a", 21, 30));
@@ -54,7 +56,9 @@ class ConfirmedRangesTest {
     void anEmptyJournalFoldsNothing() {
         assertThat(ConfirmedRanges.of(List.of()).isEmpty()).isTrue();
         assertThat(ConfirmedRanges.split(ConfirmedRanges.of(List.of()), 100)).isEmpty();
-        assertThat(ConfirmedRanges.split(ConfirmedRanges.of(List.of(new Entry(5, 4, List.of()))), 100))
+        assertThat(ConfirmedRanges.split(
+                        ConfirmedRanges.of(List.of(new Entry(1, ConfirmationJournal.Kind.CONFIRMED, 5, 4, List.of()))),
+                        100))
                 .isEmpty();
     }
 
@@ -73,7 +77,7 @@ class ConfirmedRangesTest {
                         excluded.add(String.valueOf(k));
                     }
                 }
-                entries.add(new Entry(from, to, excluded));
+                entries.add(new Entry(1, ConfirmationJournal.Kind.CONFIRMED, from, to, excluded));
             }
             Part all = ConfirmedRanges.of(entries);
             long budget = 80 + random.nextInt(400);
@@ -105,7 +109,8 @@ class ConfirmedRangesTest {
             for (int i = 0; i < 50; i++) {
                 excluded.add("learner-" + (batch * 100 + i));
             }
-            entries.add(new Entry(batch * 100L + 1, batch * 100L + 100, excluded));
+            entries.add(
+                    new Entry(1, ConfirmationJournal.Kind.CONFIRMED, batch * 100L + 1, batch * 100L + 100, excluded));
         }
         Part all = ConfirmedRanges.of(entries);
         assertThat(all.covered()).containsExactly(new Interval(1, 10_000));

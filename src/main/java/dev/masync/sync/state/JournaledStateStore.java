@@ -1,0 +1,213 @@
+package dev.masync.sync.state;
+
+import dev.masync.segment.rule.Rule;
+import dev.masync.segment.rule.SegmentCompiler;
+import dev.masync.warehouse.SqlBuilder;
+import dev.masync.warehouse.Warehouse;
+import dev.masync.warehouse.WarehouseException;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * The protocol of {@link StateStore} over a warehouse and a {@link ConfirmationJournal}, shared by every store: the
+ * statements come from {@link StateSql}; a store only names its tables and says where the rows a fold reads live.
+ *
+ * <p>Per batch the engine writes only journal entries (a range and its exclusions, no warehouse scan); the run's
+ * entries are folded into the state once, at {@link #finish} or, after a crash, at the next {@link #recover}: a MERGE
+ * of the uncertain rows, then a MERGE of the confirmed ones. The journal is cleared only after both succeeded, and
+ * repeating them changes nothing, so a crash at any step is repaired by doing it again.
+ */
+abstract class JournaledStateStore implements StateStore {
+    private static final Logger LOG = Logger.getLogger(JournaledStateStore.class);
+
+    final Warehouse warehouse;
+    final StateSql sql;
+    final ConfirmationJournal journal;
+    private final long parameterBudget;
+
+    JournaledStateStore(Warehouse warehouse, ConfirmationJournal journal, long parameterBudget) {
+        this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
+        this.sql = new StateSql(warehouse.dialect());
+        this.journal = Objects.requireNonNull(journal, "journal");
+        this.parameterBudget = parameterBudget;
+    }
+
+    /** The qualified, quoted table of a kind ({@code state}, {@code pending}...) of a state key. */
+    abstract String table(String kind, String stateKey);
+
+    /** Checks a state key before it becomes part of table names. */
+    abstract String key(String stateKey);
+
+    /** Creates the state table (and whatever else the store needs) if missing. */
+    void createTables(String key) {
+        warehouse.execute(sql.createState(table("state", key)).build());
+    }
+
+    /** The table a fold reads the journal's rows from: seq, op, k, dk, old_dk, h, fh, fp. */
+    String foldSource(String key) {
+        return table("pending", key);
+    }
+
+    /** Called after the diff wrote the pending table. */
+    void afterDiff(String key) {}
+
+    /** Drops the pending table (and whatever the store keeps beside it). */
+    void dropPending(String key) {
+        warehouse.execute(sql.sql()
+                .sql(sql.dialect().dropTableIfExists(table("pending", key)))
+                .build());
+    }
+
+    @Override
+    public void recover(SyncPlan plan, long run) {
+        String key = key(plan.stateKey());
+        createTables(key);
+        long previous = journal.claim(key, run);
+        if (previous != run) {
+            fold(key, previous, true);
+        }
+    }
+
+    @Override
+    public DiffCounts diff(
+            SyncPlan plan, long run, SegmentCompiler compiler, Rule rule, Instant asOf, boolean fullResync) {
+        String key = key(plan.stateKey());
+        owned(key, run);
+        if (!journal.entries(key).isEmpty()) {
+            // the journal refers to the pending rows by number; replacing them would fold the wrong rows
+            throw new IllegalStateException("sync " + key + " has journal entries that are not folded into its state"
+                    + " yet; call recover() before diff()");
+        }
+        warehouse.execute(sql.diff(plan, table("state", key), table("pending", key), compiler, rule, asOf, fullResync)
+                .build());
+        afterDiff(key);
+        DiffCounts[] counts = new DiffCounts[1];
+        warehouse.query(sql.counts(table("state", key), table("pending", key)).build(), row -> {
+            counts[0] = StateSql.counts(row);
+            return true;
+        });
+        return counts[0];
+    }
+
+    @Override
+    public long stream(SyncPlan plan, Predicate<ChangeRow> consumer) {
+        int n = plan.fields().size();
+        return warehouse.query(
+                sql.stream(plan, table("pending", key(plan.stateKey()))).build(),
+                row -> consumer.test(StateSql.decode(row, n)));
+    }
+
+    @Override
+    public void sending(SyncPlan plan, long run, long fromSeq, long toSeq, Collection<String> notSent) {
+        journal.append(key(plan.stateKey()), run, ConfirmationJournal.Kind.SENDING, fromSeq, toSeq, notSent);
+    }
+
+    @Override
+    public void confirm(SyncPlan plan, long run, long fromSeq, long toSeq, Collection<String> notConfirmed) {
+        journal.append(key(plan.stateKey()), run, ConfirmationJournal.Kind.CONFIRMED, fromSeq, toSeq, notConfirmed);
+    }
+
+    @Override
+    public void uncertain(SyncPlan plan, long run, long fromSeq, long toSeq, Collection<String> notSent) {
+        journal.append(key(plan.stateKey()), run, ConfirmationJournal.Kind.UNCERTAIN, fromSeq, toSeq, notSent);
+    }
+
+    @Override
+    public void finish(SyncPlan plan, long run) {
+        String key = key(plan.stateKey());
+        owned(key, run);
+        fold(key, run, false);
+        dropPending(key);
+    }
+
+    @Override
+    public void discard(SyncPlan plan, long run) {
+        finish(plan, run);
+    }
+
+    @Override
+    public void drop(String stateKey) {
+        String key = key(stateKey);
+        dropPending(key);
+        warehouse.execute(sql.sql()
+                .sql(sql.dialect().dropTableIfExists(table("state", key)))
+                .build());
+        journal.forget(key);
+    }
+
+    private void owned(String key, long run) {
+        long owner = journal.owner(key);
+        if (owner != run) {
+            throw new StateFencedException(key, run, owner);
+        }
+    }
+
+    /**
+     * Folds the entries {@code run} journaled into the state, then clears the journal; entries of other runs (which
+     * fenced appends never write) are not folded. After a crash ({@code crashed}) the last batch that was being
+     * pushed and is not confirmed may or may not have reached the destination: its rows are made uncertain like
+     * those the run itself reported uncertain.
+     */
+    void fold(String key, long run, boolean crashed) {
+        List<ConfirmationJournal.Entry> all = journal.entries(key);
+        if (all.isEmpty()) {
+            return;
+        }
+        List<ConfirmationJournal.Entry> confirmed = new ArrayList<>();
+        List<ConfirmationJournal.Entry> uncertain = new ArrayList<>();
+        ConfirmationJournal.Entry lastSent = null;
+        for (ConfirmationJournal.Entry e : all) {
+            if (e.run() != run) {
+                LOG.warnf(
+                        "sync %s: a journal entry of run %d is not folded (run %d owns the state)", key, e.run(), run);
+                continue;
+            }
+            switch (e.kind()) {
+                case CONFIRMED -> confirmed.add(e);
+                case UNCERTAIN -> uncertain.add(e);
+                case SENDING -> {
+                    if (lastSent == null || e.fromSeq() >= lastSent.fromSeq()) {
+                        lastSent = e;
+                    }
+                }
+            }
+        }
+        if (crashed && lastSent != null) {
+            uncertain.add(lastSent);
+        }
+        uncertain.sort(Comparator.comparingLong(ConfirmationJournal.Entry::fromSeq));
+        try {
+            for (ConfirmedRanges.Part part : ConfirmedRanges.split(ConfirmedRanges.of(uncertain), parameterBudget)) {
+                warehouse.execute(sql.foldUncertain(table("state", key), foldSource(key), part)
+                        .build());
+            }
+            for (ConfirmedRanges.Part part : ConfirmedRanges.split(ConfirmedRanges.of(confirmed), parameterBudget)) {
+                warehouse.execute(foldConfirmed(key, part).build());
+            }
+        } catch (WarehouseException e) {
+            if (e.kind() != WarehouseException.Kind.NOT_FOUND) {
+                throw e;
+            }
+            // The state table exists (recover creates it), so the table the fold reads is gone while the journal is
+            // not: dropped by hand or by a default table expiration. The entries point at rows that no longer
+            // exist, so there is nothing to fold; the records they confirmed keep their old state and the next diff
+            // finds them again.
+            LOG.warnf(
+                    "sync %s: %d journal entries refer to a pending diff that no longer exists (%s); they are"
+                            + " dropped and the next run sends those records again",
+                    key, all.size(), e.getMessage());
+        }
+        journal.clear(key);
+    }
+
+    SqlBuilder foldConfirmed(String key, ConfirmedRanges.Part part) {
+        return sql.foldConfirmed(table("state", key), foldSource(key), part);
+    }
+}

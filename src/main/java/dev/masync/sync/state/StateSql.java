@@ -1,0 +1,266 @@
+package dev.masync.sync.state;
+
+import dev.masync.segment.rule.Rule;
+import dev.masync.segment.rule.SegmentCompiler;
+import dev.masync.warehouse.ColumnType;
+import dev.masync.warehouse.QueryParam;
+import dev.masync.warehouse.Row;
+import dev.masync.warehouse.SqlBuilder;
+import dev.masync.warehouse.SqlDialect;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The statements of every state store, written once over a {@link SqlDialect}: the state table's DDL, the diff, its
+ * counts, the stream of its rows and their decoding, and the two folds of a journal (confirmed rows, uncertain rows).
+ *
+ * <p>Tables: {@code state} (k, dk, h, fh, fp: learner key, destination key, overall hash, per-field hashes, the
+ * definition's fingerprint) and {@code pending} (the diff: seq, op, k, dk, old_dk, h, fh, fp, redefined, ch0..,
+ * v0..). Hashes come from the dialect ({@link SqlDialect#saltedHash()} per field of the salt and the value,
+ * {@link SqlDialect#rowHash()} of the fingerprint, the destination key and the field hashes), so a state table keeps
+ * its meaning as long as the dialect's hash does.
+ */
+final class StateSql {
+    private final SqlDialect dialect;
+
+    StateSql(SqlDialect dialect) {
+        this.dialect = Objects.requireNonNull(dialect, "dialect");
+    }
+
+    SqlDialect dialect() {
+        return dialect;
+    }
+
+    SqlBuilder sql() {
+        return new SqlBuilder(dialect);
+    }
+
+    /** {@code CREATE TABLE IF NOT EXISTS} of a state table. */
+    SqlBuilder createState(String table) {
+        String text = dialect.typeName(ColumnType.STRING);
+        String integer = dialect.typeName(ColumnType.INTEGER);
+        return sql().sql(dialect.createTableIfNotExists(
+                table,
+                List.of(
+                        Map.entry("k", text),
+                        Map.entry("dk", text),
+                        Map.entry("h", dialect.hashType()),
+                        Map.entry("fh", dialect.arrayType(dialect.hashType())),
+                        Map.entry("fp", integer))));
+    }
+
+    /**
+     * The diff: members with their per-field and overall hashes, FULL OUTER JOIN the state on the learner key, rows
+     * whose hash differs (plus, on a full resync, every member), numbered in no particular order, into
+     * {@code pending}.
+     */
+    SqlBuilder diff(
+            SyncPlan plan,
+            String state,
+            String pending,
+            SegmentCompiler compiler,
+            Rule rule,
+            Instant asOf,
+            boolean fullResync) {
+        int n = plan.fields().size();
+        String text = dialect.typeName(ColumnType.STRING);
+        String integer = dialect.typeName(ColumnType.INTEGER);
+        SqlBuilder b = sql().sql(dialect.createOrReplaceTableAs(pending)).sql("WITH m AS (");
+        compiler.appendMembers(b, rule, asOf, plan.columns());
+        b.sql("),\nc AS (SELECT CAST(m.")
+                .ident(plan.keyColumn())
+                .sql(" AS " + text + ") AS k, CAST(m.")
+                .ident(plan.identity())
+                .sql(" AS " + text + ") AS dk");
+        for (int i = 0; i < n; i++) {
+            b.sql(", m.").ident(plan.fields().get(i)).sql(" AS v" + i);
+        }
+        b.sql(",\n  ");
+        if (n == 0) {
+            b.sql(dialect.emptyArray(dialect.hashType()));
+        } else {
+            b.sql("[");
+            for (int i = 0; i < n; i++) {
+                String field = plan.fields().get(i);
+                String salt = plan.salts().get(i);
+                b.sql(i == 0 ? "" : ",\n   ");
+                template(b, dialect.saltedHash(), x -> x.sql("m.").ident(field), x -> x.param(ColumnType.STRING, salt));
+            }
+            b.sql("]");
+        }
+        b.sql(" AS fh FROM m),\nd AS (SELECT *, ");
+        template(b, dialect.rowHash(), x -> fingerprint(x, plan), x -> x.sql("dk"), x -> x.sql("fh"));
+        b.sql(" AS h FROM c)\nSELECT ROW_NUMBER() OVER () AS seq, CASE WHEN s.k IS NULL THEN 'E' WHEN d.k IS NULL"
+                + " THEN 'L' WHEN d.h IS DISTINCT FROM s.h THEN 'C' ELSE 'U' END AS op, COALESCE(d.k, s.k) AS k, d.dk,"
+                + " s.dk AS old_dk, d.h, d.fh, CAST(");
+        b.param(ColumnType.INTEGER, plan.fingerprint()).sql(" AS " + integer + ") AS fp, (s.fp IS DISTINCT FROM CAST(");
+        b.param(ColumnType.INTEGER, plan.fingerprint()).sql(" AS " + integer + ")) AS redefined");
+        for (int i = 0; i < n; i++) {
+            b.sql(",\n  (" + dialect.arrayElement("d.fh", i) + " IS DISTINCT FROM " + dialect.arrayElement("s.fh", i)
+                    + ") AS ch" + i);
+        }
+        for (int i = 0; i < n; i++) {
+            b.sql(", d.v" + i);
+        }
+        return b.sql("\nFROM d FULL OUTER JOIN ")
+                .sql(state)
+                .sql(" AS s ON d.k = s.k\nWHERE d.h IS DISTINCT FROM s.h OR (CAST(")
+                .param(ColumnType.BOOLEAN, fullResync)
+                .sql(" AS " + dialect.typeName(ColumnType.BOOLEAN) + ") AND d.k IS NOT NULL)");
+    }
+
+    private void fingerprint(SqlBuilder b, SyncPlan plan) {
+        b.sql("CAST(")
+                .param(ColumnType.INTEGER, plan.fingerprint())
+                .sql(" AS " + dialect.typeName(ColumnType.INTEGER) + ")");
+    }
+
+    /** Counts of a diff: previous, entered, changed, changed by values, left, resent. */
+    SqlBuilder counts(String state, String pending) {
+        return sql().sql("SELECT (SELECT COUNT(*) FROM ")
+                .sql(state)
+                .sql(") AS previous, " + dialect.countIf("op = 'E'") + " AS entered, " + dialect.countIf("op = 'C'")
+                        + " AS changed, " + dialect.countIf("op = 'C' AND NOT redefined") + " AS changed_by_values, "
+                        + dialect.countIf("op = 'L'") + " AS leaving, " + dialect.countIf("op = 'U'")
+                        + " AS resent FROM ")
+                .sql(pending);
+    }
+
+    static DiffCounts counts(Row row) {
+        long[] c = new long[6];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = ((Number) row.values().get(i)).longValue();
+        }
+        return new DiffCounts(c[0], c[1], c[2], c[3], c[4], c[5]);
+    }
+
+    /** The pending rows in order, in the shape {@link #decode} reads. */
+    SqlBuilder stream(SyncPlan plan, String pending) {
+        int n = plan.fields().size();
+        SqlBuilder b = sql().sql(
+                        "SELECT seq, op, k, dk, old_dk, (op IN ('E', 'U') OR redefined) AS all_fields, CAST(h AS "
+                                + dialect.typeName(ColumnType.STRING) + ") AS h");
+        for (int i = 0; i < n; i++) {
+            b.sql(", ch" + i);
+        }
+        for (int i = 0; i < n; i++) {
+            b.sql(", v" + i);
+        }
+        return b.sql(" FROM ").sql(pending).sql(" ORDER BY seq");
+    }
+
+    static ChangeRow decode(Row row, int fields) {
+        List<Object> v = row.values();
+        boolean[] changed = new boolean[fields];
+        List<Object> values = new ArrayList<>(fields);
+        for (int i = 0; i < fields; i++) {
+            changed[i] = Boolean.TRUE.equals(v.get(7 + i));
+            values.add(v.get(7 + fields + i));
+        }
+        return new ChangeRow(
+                ((Number) v.get(0)).longValue(),
+                ChangeRow.Op.of(((String) v.get(1)).charAt(0)),
+                (String) v.get(2),
+                (String) v.get(3),
+                (String) v.get(4),
+                Boolean.TRUE.equals(v.get(5)),
+                changed,
+                Collections.unmodifiableList(values),
+                (String) v.get(6));
+    }
+
+    /**
+     * One MERGE of confirmed rows: the rows of {@code source} (seq, op, k, dk, h, fh, fp) in a covered range whose
+     * learner is not excluded there; leavers are deleted, the others upserted. Repeating it changes nothing.
+     */
+    SqlBuilder foldConfirmed(String state, String source, ConfirmedRanges.Part part) {
+        SqlBuilder b = sql().sql("MERGE INTO ").sql(state).sql(" AS s\nUSING (SELECT p.op, p.k, p.dk, p.h, p.fh, p.fp");
+        selected(b, source, part);
+        return b.sql(") AS c\nON s.k = c.k\n"
+                + "WHEN MATCHED AND c.op = 'L' THEN DELETE\n"
+                + "WHEN MATCHED THEN UPDATE SET dk = c.dk, h = c.h, fh = c.fh, fp = c.fp\n"
+                + "WHEN NOT MATCHED AND c.op <> 'L' THEN INSERT (k, dk, h, fh, fp) VALUES (c.k, c.dk, c.h, c.fh,"
+                + " c.fp)");
+    }
+
+    /**
+     * One MERGE of uncertain rows: their state gets the {@link SqlDialect#sentinelHash() sentinel hash}, no field
+     * hashes and no fingerprint (the destination key held stays, a record not held is added with the key it was
+     * sent to), so the next diff finds them again whether they are still members or not. Run before
+     * {@link #foldConfirmed}, which overwrites what was confirmed after all.
+     */
+    SqlBuilder foldUncertain(String state, String source, ConfirmedRanges.Part part) {
+        String sentinel = dialect.sentinelHash();
+        String empty = dialect.emptyArray(dialect.hashType());
+        SqlBuilder b =
+                sql().sql("MERGE INTO ").sql(state).sql(" AS s\nUSING (SELECT p.k, COALESCE(p.dk, p.old_dk) AS dk");
+        selected(b, source, part);
+        return b.sql(") AS c\nON s.k = c.k\n"
+                + "WHEN MATCHED THEN UPDATE SET h = " + sentinel + ", fh = " + empty + ", fp = NULL\n"
+                + "WHEN NOT MATCHED AND c.dk IS NOT NULL THEN INSERT (k, dk, h, fh, fp) VALUES (c.k, c.dk, " + sentinel
+                + ", " + empty + ", NULL)");
+    }
+
+    /** {@code FROM source AS p} joined to the part's ranges, without its exclusions. */
+    private void selected(SqlBuilder b, String source, ConfirmedRanges.Part part) {
+        List<Long> lo = new ArrayList<>();
+        List<Long> hi = new ArrayList<>();
+        for (ConfirmedRanges.Interval i : part.covered()) {
+            lo.add(i.lo());
+            hi.add(i.hi());
+        }
+        b.sql(" FROM ").sql(source).sql(" AS p\n  JOIN (");
+        template(
+                b,
+                dialect.zipArrays(List.of("lo", "hi")),
+                x -> x.param(array(ColumnType.INTEGER, lo)),
+                x -> x.param(array(ColumnType.INTEGER, hi)));
+        b.sql(") AS r ON p.seq BETWEEN r.lo AND r.hi");
+        if (part.excluded().isEmpty()) {
+            return;
+        }
+        List<String> xk = new ArrayList<>();
+        List<Long> xlo = new ArrayList<>();
+        List<Long> xhi = new ArrayList<>();
+        for (ConfirmedRanges.Exclusion x : part.excluded()) {
+            xk.add(x.key());
+            xlo.add(x.lo());
+            xhi.add(x.hi());
+        }
+        b.sql("\n  LEFT JOIN (");
+        template(
+                b,
+                dialect.zipArrays(List.of("xk", "xlo", "xhi")),
+                x -> x.param(array(ColumnType.STRING, xk)),
+                x -> x.param(array(ColumnType.INTEGER, xlo)),
+                x -> x.param(array(ColumnType.INTEGER, xhi)));
+        b.sql(") AS x ON x.xk = p.k AND p.seq BETWEEN x.xlo AND x.xhi\n  WHERE x.xk IS NULL");
+    }
+
+    private static QueryParam array(ColumnType element, List<?> values) {
+        return new QueryParam("x", ColumnType.ARRAY, element, values);
+    }
+
+    /** Appends a dialect template, emitting operand {@code i} wherever {@code {i}} appears. */
+    @SafeVarargs
+    static void template(SqlBuilder b, String template, Consumer<SqlBuilder>... operands) {
+        int at = 0;
+        while (at < template.length()) {
+            int open = template.indexOf('{', at);
+            if (open < 0) {
+                b.sql(template.substring(at));
+                return;
+            }
+            int close = template.indexOf('}', open);
+            b.sql(template.substring(at, open));
+            operands[Integer.parseInt(template.substring(open + 1, close))].accept(b);
+            at = close + 1;
+        }
+    }
+}

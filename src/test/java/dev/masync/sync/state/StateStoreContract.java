@@ -1,0 +1,366 @@
+package dev.masync.sync.state;
+
+import dev.masync.segment.rule.Rule;
+import dev.masync.segment.rule.SegmentCompiler;
+import dev.masync.sync.SyncDefinition;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static dev.masync.sync.state.ChangeRow.Op.CHANGED;
+import static dev.masync.sync.state.ChangeRow.Op.ENTERED;
+import static dev.masync.sync.state.ChangeRow.Op.LEFT;
+import static dev.masync.sync.state.ChangeRow.Op.UNCHANGED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The {@link StateStore} protocol, run against every store. The source is {@code people} with 100 rows ({@code pid},
+ * {@code mail = 'p<pid>@x.test'}, {@code minutes = pid % 10}, {@code exam}), the segment {@code minutes >= 5} (50
+ * members), two mapped fields. A subclass starts the warehouse, says how to change the source and how to start a
+ * store as a new process would.
+ */
+abstract class StateStoreContract {
+    static final Instant AS_OF = Instant.parse("2026-11-02T00:00:00Z");
+
+    SegmentCompiler compiler;
+    Rule rule;
+    SyncPlan plan;
+    StateStore store;
+    long runs;
+
+    /** A store as a freshly started process gets it (sharing the durable state). */
+    abstract StateStore newStore();
+
+    /** {@code UPDATE people SET <set> WHERE <where>} on the source. */
+    abstract void update(String set, String where) throws Exception;
+
+    /** Rows of the sync's state table. */
+    abstract long stateRows(String stateKey);
+
+    /** Call at the end of the subclass's set-up. */
+    void init(SegmentCompiler compiler, Rule rule) {
+        this.compiler = compiler;
+        this.rule = rule;
+        this.plan = SyncPlan.of(definition("mins"), "pid");
+        this.store = newStore();
+    }
+
+    static SyncDefinition definition(String firstTarget) {
+        return new SyncDefinition(
+                "s1",
+                "s1",
+                "seg",
+                "dest",
+                new SyncDefinition.Identity("mail", "email"),
+                List.of(
+                        new SyncDefinition.FieldMapping("minutes", firstTarget, SyncDefinition.Format.AUTO),
+                        new SyncDefinition.FieldMapping("exam", "exam_date", SyncDefinition.Format.DATE)),
+                Optional.empty(),
+                SyncDefinition.Mode.MIRROR,
+                Optional.empty(),
+                false,
+                SyncDefinition.Guard.DEFAULT,
+                Optional.empty());
+    }
+
+    /** Starts a run: recover and diff; returns the run id. */
+    long start(SyncPlan p, boolean full) {
+        long run = ++runs;
+        store.recover(p, run);
+        store.diff(p, run, compiler, rule, AS_OF, full);
+        return run;
+    }
+
+    List<ChangeRow> rows(SyncPlan p) {
+        List<ChangeRow> rows = new ArrayList<>();
+        store.stream(p, rows::add);
+        return rows;
+    }
+
+    /** A whole run sending everything in one batch, confirming all but {@code reject}. */
+    List<ChangeRow> run(SyncPlan p, boolean full, Set<String> reject) {
+        long run = start(p, full);
+        List<ChangeRow> rows = rows(p);
+        if (!rows.isEmpty()) {
+            long first = rows.get(0).seq();
+            long last = rows.get(rows.size() - 1).seq();
+            store.sending(p, run, first, last, List.of());
+            store.confirm(p, run, first, last, reject);
+        }
+        store.finish(p, run);
+        return rows;
+    }
+
+    static ChangeRow of(List<ChangeRow> rows, String learner) {
+        return rows.stream()
+                .filter(r -> r.learnerKey().equals(learner))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void aFirstRunEntersEveryMemberAndARerunFindsNothing() {
+        long run = ++runs;
+        store.recover(plan, run);
+        assertThat(store.diff(plan, run, compiler, rule, AS_OF, false)).isEqualTo(new DiffCounts(0, 50, 0, 0, 0, 0));
+        List<ChangeRow> rows = rows(plan);
+        assertThat(rows).hasSize(50).allSatisfy(r -> {
+            assertThat(r.op()).isEqualTo(ENTERED);
+            assertThat(r.allFields()).isTrue();
+            assertThat(r.changed()).containsExactly(true, true);
+            assertThat(r.destinationKey()).isEqualTo("p" + r.learnerKey() + "@x.test");
+            assertThat(r.previousKey()).isNull();
+            assertThat(r.rowHash()).matches("-?[0-9]+");
+        });
+        assertThat(rows).extracting(ChangeRow::seq).doesNotHaveDuplicates().isSorted();
+        store.sending(plan, run, rows.get(0).seq(), rows.get(24).seq(), List.of());
+        store.confirm(plan, run, rows.get(0).seq(), rows.get(24).seq(), List.of());
+        store.sending(plan, run, rows.get(25).seq(), rows.get(49).seq(), List.of());
+        store.confirm(plan, run, rows.get(25).seq(), rows.get(49).seq(), List.of());
+        store.finish(plan, run);
+        assertThat(stateRows("s1")).isEqualTo(50);
+
+        assertThat(run(plan, false, Set.of())).isEmpty();
+    }
+
+    @Test
+    void changedFieldsEnteredAndLeftAreFoundInOnePassAndConfirmedLeaversAreForgotten() throws Exception {
+        run(plan, false, Set.of());
+        update("minutes = 9", "pid = 5"); // changed: only mins
+        update("exam = DATE '2027-01-01'", "pid = 6"); // changed: only exam
+        update("minutes = 1", "pid = 7"); // left
+        update("minutes = 8", "pid = 10"); // entered
+        long run = ++runs;
+        store.recover(plan, run);
+        DiffCounts counts = store.diff(plan, run, compiler, rule, AS_OF, false);
+        assertThat(counts).isEqualTo(new DiffCounts(50, 1, 2, 2, 1, 0));
+        assertThat(counts.unchanged()).isEqualTo(47);
+        List<ChangeRow> rows = rows(plan);
+        assertThat(rows)
+                .extracting(r -> r.learnerKey() + ":" + r.op())
+                .containsExactlyInAnyOrder("5:CHANGED", "6:CHANGED", "7:LEFT", "10:ENTERED");
+        ChangeRow five = of(rows, "5");
+        assertThat(five.allFields()).isFalse();
+        assertThat(five.changed()).containsExactly(true, false);
+        assertThat(((Number) five.values().get(0)).longValue()).isEqualTo(9L);
+        assertThat(five.previousKey()).isEqualTo("p5@x.test");
+        assertThat(of(rows, "6").changed()).containsExactly(false, true);
+        ChangeRow seven = of(rows, "7");
+        assertThat(seven.destinationKey()).isNull();
+        assertThat(seven.previousKey()).isEqualTo("p7@x.test");
+
+        store.sending(plan, run, rows.get(0).seq(), rows.get(3).seq(), List.of());
+        store.confirm(plan, run, rows.get(0).seq(), rows.get(3).seq(), List.of());
+        store.finish(plan, run);
+        assertThat(stateRows("s1"))
+                .as("the leaver is forgotten, the new member held")
+                .isEqualTo(50);
+        assertThat(run(plan, false, Set.of())).isEmpty();
+    }
+
+    @Test
+    void unconfirmedRecordsAreFoundAgainAndUnconfirmedLeaversLeaveAgain() throws Exception {
+        assertThat(run(plan, false, Set.of("5", "6"))).hasSize(50);
+        update("minutes = 1", "pid IN (15, 17)");
+        List<ChangeRow> rows = run(plan, false, Set.of("15"));
+        assertThat(rows)
+                .extracting(r -> r.learnerKey() + ":" + r.op())
+                .containsExactlyInAnyOrder("5:ENTERED", "6:ENTERED", "15:LEFT", "17:LEFT");
+        assertThat(run(plan, false, Set.of()))
+                .extracting(r -> r.learnerKey() + ":" + r.op())
+                .containsExactly("15:LEFT");
+        assertThat(run(plan, false, Set.of())).isEmpty();
+    }
+
+    @Test
+    void confirmationsOfARunThatDiedBeforeFinishingAreFoldedByTheNext() {
+        long run = start(plan, false);
+        List<ChangeRow> rows = rows(plan);
+        store.sending(plan, run, rows.get(0).seq(), rows.get(29).seq(), List.of());
+        store.confirm(plan, run, rows.get(0).seq(), rows.get(29).seq(), List.of());
+        // the process dies before finish()
+        store = newStore();
+        List<ChangeRow> rest = run(plan, false, Set.of());
+        assertThat(rest).hasSize(20).allSatisfy(r -> assertThat(r.op()).isEqualTo(ENTERED));
+        assertThat(rest)
+                .extracting(ChangeRow::learnerKey)
+                .doesNotContainAnyElementsOf(
+                        rows.subList(0, 30).stream().map(ChangeRow::learnerKey).toList());
+        assertThat(run(plan, false, Set.of())).isEmpty();
+    }
+
+    /**
+     * A crash with a batch in flight: its rows may have reached the destination. Even when the warehouse goes back
+     * to the state's values before the next run, the next diff finds them again (all fields; a leave for those not
+     * members), while the batch confirmed before it and the rows never sent are diffed as usual.
+     */
+    @Test
+    void theBatchInFlightAtACrashIsFoundAgainEvenIfItsValuesWentBack() throws Exception {
+        run(plan, false, Set.of());
+        update("minutes = 8", "pid IN (10, 11, 12)"); // entering
+        update("minutes = 9", "pid IN (5, 15)"); // changing
+        update("minutes = 1", "pid IN (7, 17)"); // leaving
+        long run = start(plan, false);
+        List<ChangeRow> rows = rows(plan);
+        assertThat(rows).hasSize(7);
+        // batch 1 (3 rows) confirmed, batch 2 (3 rows, one not sent) in flight, the last row never sent: SIGKILL
+        store.sending(plan, run, rows.get(0).seq(), rows.get(2).seq(), List.of());
+        store.confirm(plan, run, rows.get(0).seq(), rows.get(2).seq(), List.of());
+        store.sending(
+                plan,
+                run,
+                rows.get(3).seq(),
+                rows.get(5).seq(),
+                List.of(rows.get(5).learnerKey()));
+        Set<String> inFlight = Set.of(rows.get(3).learnerKey(), rows.get(4).learnerKey());
+
+        update("minutes = pid % 10", "TRUE"); // the outage: everything goes back
+        store = newStore();
+        long next = ++runs;
+        store.recover(plan, next);
+        store.recover(plan, next); // idempotent
+        store.diff(plan, next, compiler, rule, AS_OF, false);
+        List<ChangeRow> again = rows(plan);
+        Set<String> expected = new HashSet<>(inFlight);
+        for (int i = 0; i < 3; i++) {
+            expected.add(rows.get(i).learnerKey()); // confirmed, then went back: a normal change
+        }
+        assertThat(again).extracting(ChangeRow::learnerKey).containsExactlyInAnyOrderElementsOf(expected);
+        for (String learner : inFlight) {
+            assertUncertain(of(again, learner));
+        }
+        store.sending(
+                plan, next, again.get(0).seq(), again.get(again.size() - 1).seq(), List.of());
+        store.confirm(
+                plan, next, again.get(0).seq(), again.get(again.size() - 1).seq(), List.of());
+        store.finish(plan, next);
+        assertThat(run(plan, false, Set.of())).as("settled").isEmpty();
+    }
+
+    /** An uncertain learner comes back in full if a member, as a leave to its old key if not. */
+    static void assertUncertain(ChangeRow r) {
+        int minutes = Integer.parseInt(r.learnerKey()) % 10;
+        if (minutes >= 5) {
+            assertThat(r.op()).as("%s, uncertain member", r.learnerKey()).isEqualTo(CHANGED);
+            assertThat(r.allFields()).isTrue();
+            assertThat(r.previousKey()).isEqualTo(r.destinationKey());
+        } else {
+            assertThat(r.op()).as("%s, uncertain non-member", r.learnerKey()).isEqualTo(LEFT);
+            assertThat(r.previousKey()).isEqualTo("p" + r.learnerKey() + "@x.test");
+        }
+    }
+
+    /**
+     * A batch that failed after all retries in a live run (a timeout, a 5xx) may have been applied: a learner of it
+     * who entered and leaves before the next run is still told to leave, and one who stays is sent in full.
+     */
+    @Test
+    void aBatchThatFailedUncertainlyInALiveRunIsRepairedLikeACrashedOne() throws Exception {
+        run(plan, false, Set.of());
+        update("minutes = 8", "pid IN (10, 11, 12)"); // entering
+        long run = start(plan, false);
+        List<ChangeRow> rows = rows(plan);
+        assertThat(rows).hasSize(3).allSatisfy(r -> assertThat(r.op()).isEqualTo(ENTERED));
+        store.sending(plan, run, rows.get(0).seq(), rows.get(2).seq(), List.of());
+        store.uncertain(plan, run, rows.get(0).seq(), rows.get(2).seq(), List.of());
+        store.finish(plan, run);
+
+        update("minutes = 1", "pid IN (10, 11)"); // two of them leave before the next run
+        List<ChangeRow> next = run(plan, false, Set.of());
+        assertThat(next)
+                .extracting(r -> r.learnerKey() + ":" + r.op())
+                .containsExactlyInAnyOrder("10:LEFT", "11:LEFT", "12:CHANGED");
+        assertThat(of(next, "10").previousKey()).isEqualTo("p10@x.test");
+        assertThat(of(next, "12").allFields())
+                .as("held, uncertain: sent in full")
+                .isTrue();
+        assertThat(run(plan, false, Set.of())).isEmpty();
+    }
+
+    @Test
+    void aBatchNeitherConfirmedNorUncertainInALiveRunKeepsItsOldState() throws Exception {
+        run(plan, false, Set.of());
+        update("minutes = 8", "pid = 10");
+        long run = start(plan, false);
+        List<ChangeRow> rows = rows(plan);
+        store.sending(plan, run, rows.get(0).seq(), rows.get(0).seq(), List.of());
+        store.finish(plan, run); // refused at the first attempt: certainly not applied
+        update("minutes = 0", "pid = 10");
+        assertThat(run(plan, false, Set.of())).isEmpty();
+    }
+
+    @Test
+    void changingTheDefinitionResendsAllFieldsAndFullResyncResendsEveryone() {
+        run(plan, false, Set.of());
+        SyncPlan renamed = SyncPlan.of(definition("minutes_total"), "pid");
+        long run = ++runs;
+        store.recover(renamed, run);
+        DiffCounts counts = store.diff(renamed, run, compiler, rule, AS_OF, false);
+        assertThat(counts.changed()).isEqualTo(50);
+        assertThat(counts.changedByValues()).isZero();
+        List<ChangeRow> rows = rows(renamed);
+        assertThat(rows).allSatisfy(r -> {
+            assertThat(r.allFields()).isTrue();
+            assertThat(r.changed()).containsExactly(true, false); // only the renamed field's salt changed
+        });
+        store.confirm(renamed, run, rows.get(0).seq(), rows.get(rows.size() - 1).seq(), List.of());
+        store.finish(renamed, run);
+
+        List<ChangeRow> full = run(renamed, true, Set.of());
+        assertThat(full).hasSize(50).allSatisfy(r -> {
+            assertThat(r.op()).isEqualTo(UNCHANGED);
+            assertThat(r.allFields()).isTrue();
+        });
+        assertThat(run(renamed, false, Set.of())).isEmpty();
+    }
+
+    @Test
+    void discardFoldsWhatWasConfirmedAndDropForgetsTheStateGeneration() {
+        long run = start(plan, false);
+        store.confirm(plan, run, 1, 10, List.of());
+        store.discard(plan, run);
+        assertThat(stateRows("s1")).isEqualTo(10);
+
+        store.drop("s1");
+        assertThat(run(plan, false, Set.of()))
+                .as("a new generation starts empty")
+                .hasSize(50);
+    }
+
+    /**
+     * Fencing: a replica that lost its lease while another one took the sync over cannot write or fold over the new
+     * owner's run; what it confirmed before the takeover is folded by the new owner.
+     */
+    @Test
+    void aRunThatLostTheSyncCannotWriteOrFoldOverTheNewOwner() {
+        long stale = start(plan, false);
+        List<ChangeRow> rows = rows(plan);
+        store.sending(plan, stale, rows.get(0).seq(), rows.get(9).seq(), List.of());
+        store.confirm(plan, stale, rows.get(0).seq(), rows.get(9).seq(), List.of());
+        StateStore staleStore = store;
+
+        store = newStore(); // another replica takes over
+        long owner = start(plan, false);
+        List<ChangeRow> ownRows = rows(plan);
+        assertThat(ownRows).as("the stale run's confirmed batch was folded").hasSize(40);
+
+        assertThatExceptionOfType(StateFencedException.class)
+                .isThrownBy(() -> staleStore.sending(plan, stale, 11, 20, List.of()));
+        assertThatExceptionOfType(StateFencedException.class)
+                .isThrownBy(() -> staleStore.confirm(plan, stale, 1, 40, List.of()));
+        assertThatExceptionOfType(StateFencedException.class).isThrownBy(() -> staleStore.finish(plan, stale));
+        assertThat(stateRows("s1")).isEqualTo(10);
+
+        store.sending(plan, owner, ownRows.get(0).seq(), ownRows.get(39).seq(), List.of());
+        store.confirm(plan, owner, ownRows.get(0).seq(), ownRows.get(39).seq(), List.of());
+        store.finish(plan, owner);
+        assertThat(stateRows("s1")).isEqualTo(50);
+        assertThat(run(plan, false, Set.of())).isEmpty();
+    }
+}
