@@ -9,6 +9,7 @@ import jakarta.persistence.PessimisticLockException;
 import org.hibernate.StaleStateException;
 import org.hibernate.exception.ConstraintViolationException;
 import org.hibernate.exception.LockAcquisitionException;
+import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
 import java.time.Clock;
@@ -28,6 +29,7 @@ import java.util.function.Function;
  * @param <V> what the API returns for it (also written to the audit log)
  */
 public final class DefinitionStore<E extends ManagedDefinition, V> {
+    private static final Logger LOG = Logger.getLogger(DefinitionStore.class);
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final DefinitionKind kind;
@@ -171,9 +173,11 @@ public final class DefinitionStore<E extends ManagedDefinition, V> {
     /** A lost race as a problem; anything else as it was. */
     private RuntimeException translate(RuntimeException ex, String key, boolean creating) {
         if (creating && uniqueViolation(ex)) {
+            LOG.debugf("%s '%s': a concurrent create took the key", kind.name(), key);
             return kind.exists(key, null);
         }
         if (!creating && lostRace(ex)) {
+            LOG.debugf("%s '%s': a concurrent write won", kind.name(), key);
             return kind.changedMeanwhile(key);
         }
         return ex;
