@@ -1,6 +1,7 @@
 package dev.masync.destination;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.masync.definition.DefinitionKind;
 import dev.masync.platform.problem.ApiException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -81,7 +82,8 @@ public class DestinationResource {
             @HeaderParam("If-Match") String ifMatch,
             @RequestBody(content = @Content(schema = @Schema(implementation = DestinationRequest.class)))
                     JsonNode body) {
-        DestinationView view = destinations.update(key, require(body), version(ifMatch), actor());
+        DestinationView view =
+                destinations.update(key, require(body), DestinationService.KIND.ifMatch(ifMatch), actor());
         return Response.ok(view).tag(tag(view.version())).build();
     }
 
@@ -90,7 +92,7 @@ public class DestinationResource {
     @RolesAllowed("admin")
     @Operation(summary = "Delete a destination; needs If-Match; 409 while a sync uses it")
     public Response delete(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch) {
-        destinations.delete(key, version(ifMatch));
+        destinations.delete(key, DestinationService.KIND.ifMatch(ifMatch));
         return Response.noContent().build();
     }
 
@@ -112,26 +114,8 @@ public class DestinationResource {
         return body;
     }
 
-    /** Accepts {@code 3}, {@code "3"} and {@code W/"3"}. */
-    static Integer version(String ifMatch) {
-        if (ifMatch == null || ifMatch.isBlank()) {
-            return null;
-        }
-        String v = ifMatch.trim();
-        if (v.startsWith("W/")) {
-            v = v.substring(2);
-        }
-        try {
-            return Integer.parseInt(v.replace("\"", ""));
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest(
-                    "invalid_if_match",
-                    "If-Match must be the destination's version as returned in its ETag, e.g. If-Match: \"3\".");
-        }
-    }
-
     private static EntityTag tag(int version) {
-        return new EntityTag(String.valueOf(version));
+        return DefinitionKind.etag(version);
     }
 
     private String actor() {

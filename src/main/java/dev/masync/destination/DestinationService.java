@@ -12,11 +12,13 @@ import dev.masync.connector.spi.RetryableException;
 import dev.masync.connector.spi.SecretRef;
 import dev.masync.connector.spi.SecretResolver;
 import dev.masync.connector.spi.SettingProblem;
+import dev.masync.definition.DefinitionKind;
+import dev.masync.definition.DefinitionStore;
+import dev.masync.definition.JsonChecks;
 import dev.masync.destination.DestinationCheck.CheckProblem;
 import dev.masync.destination.DestinationDefinition.RateLimit;
 import dev.masync.destination.DestinationView.RateLimitView;
 import dev.masync.platform.problem.ApiException;
-import dev.masync.platform.problem.Preconditions;
 import dev.masync.platform.problem.ProblemError;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,14 +44,14 @@ public class DestinationService {
     private static final Logger LOG = Logger.getLogger(DestinationService.class);
     private static final TypeReference<LinkedHashMap<String, String>> SETTINGS = new TypeReference<>() {};
     static final int MAX_SETTINGS_JSON = 100_000;
+    static final DefinitionKind KIND = new DefinitionKind("destination", "Destination", "/api/v1/destinations");
 
     private final Connectors connectors;
     private final DestinationValidator validator;
     private final DestinationUsers users;
     private final SecretResolver secrets;
     private final ObjectMapper json;
-    private final Clock clock;
-    private final AuditLog audit;
+    private final DefinitionStore<StoredDestination, DestinationView> store;
 
     DestinationService(
             Connectors connectors,
@@ -63,8 +65,7 @@ public class DestinationService {
         this.users = users;
         this.secrets = secrets;
         this.json = json;
-        this.clock = clock;
-        this.audit = audit;
+        this.store = new DefinitionStore<>(KIND, StoredDestination.class, this::view, clock, audit);
     }
 
     /** The destination with this key, if any. */
@@ -100,33 +101,18 @@ public class DestinationService {
         DestinationDefinition d = validator
                 .check(body, null, null, DestinationDefinition.SOURCE_API)
                 .orThrow();
-        StoredDestination existing = StoredDestination.findById(d.key());
-        if (existing != null) {
-            throw ApiException.conflict(
-                    "destination_exists",
-                    "A destination '" + d.key() + "' exists already"
-                            + (DestinationDefinition.SOURCE_FILE.equals(existing.source)
-                                    ? ", managed by " + existing.sourceFile
-                                    : "; PUT /api/v1/destinations/" + d.key() + " changes it")
-                            + ".");
-        }
-        StoredDestination s = new StoredDestination();
-        s.key = d.key();
-        s.source = DestinationDefinition.SOURCE_API;
-        s.createdAt = clock.instant();
-        s.createdBy = actor;
-        apply(s, d, actor, 1);
-        s.persist();
-        audit.record("destination.create", "destination", s.key, null, view(s));
-        return view(s);
+        store.requireAbsent(d.key());
+        StoredDestination s = store.newApiManaged(d.key(), actor, StoredDestination::new);
+        apply(s, d);
+        store.touch(s, actor);
+        return store.created(s);
     }
 
     /** Replaces a destination's definition; needs the version read ({@code If-Match}); the type cannot change. */
     @Transactional
     public DestinationView update(String key, JsonNode body, Integer ifMatch, String actor) {
         StoredDestination s = stored(key);
-        Preconditions.requireApiManaged("Destination", s.key, s.source, s.sourceFile);
-        Preconditions.requireVersion("Destination", s.key, s.version, ifMatch);
+        store.requireWritable(s, ifMatch);
         DestinationDefinition d = validator
                 .check(body, key, null, DestinationDefinition.SOURCE_API)
                 .orThrow();
@@ -137,9 +123,9 @@ public class DestinationService {
                             "/type", "must stay '" + s.type + "'; create a new destination for another type")));
         }
         DestinationView before = view(s);
-        apply(s, d, actor, s.version + 1);
-        audit.record("destination.update", "destination", key, before, view(s));
-        return view(s);
+        apply(s, d);
+        store.touch(s, actor);
+        return store.saved(s, before);
     }
 
     /** Deletes an API-managed destination; needs {@code If-Match}; 409 while a sync uses it. */
@@ -151,18 +137,20 @@ public class DestinationService {
     @Transactional
     void delete(String key, Integer ifMatch, DestinationUsers users) {
         StoredDestination s = stored(key);
-        Preconditions.requireApiManaged("Destination", s.key, s.source, s.sourceFile);
-        Preconditions.requireVersion("Destination", s.key, s.version, ifMatch);
-        List<String> syncs = users.syncsUsing(key);
+        store.requireWritable(s, ifMatch);
+        remove(s, users);
+    }
+
+    /** Deletes a destination no sync uses; 409 {@code destination_in_use} otherwise. */
+    void remove(StoredDestination s, DestinationUsers users) {
+        List<String> syncs = users.syncsUsing(s.key);
         if (!syncs.isEmpty()) {
             throw ApiException.conflict(
                     "destination_in_use",
-                    "Destination '" + key + "' is used by sync(s) " + syncs
+                    "Destination '" + s.key + "' is used by sync(s) " + syncs
                             + "; point those syncs elsewhere or delete them first.");
         }
-        DestinationView before = view(s);
-        s.delete();
-        audit.record("destination.delete", "destination", key, before, null);
+        store.deleted(s);
     }
 
     /**
@@ -171,7 +159,7 @@ public class DestinationService {
      * else is fine, the probe.
      */
     public DestinationCheck test(String key) {
-        DestinationDefinition d = find(key).orElseThrow(() -> notFound(key));
+        DestinationDefinition d = find(key).orElseThrow(() -> KIND.notFound(key));
         Optional<Destination> connector = connectors.byType(d.type());
         if (connector.isEmpty()) {
             return DestinationCheck.of(List.of(new CheckProblem(
@@ -183,8 +171,7 @@ public class DestinationService {
         List<CheckProblem> problems = new ArrayList<>();
         List<String> reported = new ArrayList<>();
         for (SettingProblem p : c.validate(d.settings())) {
-            problems.add(new CheckProblem(
-                    DestinationValidator.pointer("settings", p.setting()), "invalid_setting", p.message()));
+            problems.add(new CheckProblem(JsonChecks.pointer("settings", p.setting()), "invalid_setting", p.message()));
             reported.add(p.setting());
         }
         for (String name : c.secretSettings().stream().sorted().toList()) {
@@ -192,7 +179,7 @@ public class DestinationService {
             if (value == null || reported.contains(name)) {
                 continue;
             }
-            String pointer = DestinationValidator.pointer("settings", name);
+            String pointer = JsonChecks.pointer("settings", name);
             Optional<String> notAReference = DestinationValidator.referenceProblem(value);
             if (notAReference.isPresent()) {
                 problems.add(new CheckProblem(pointer, "invalid_setting", notAReference.get()));
@@ -256,20 +243,15 @@ public class DestinationService {
     }
 
     StoredDestination stored(String key) {
-        StoredDestination s = key == null ? null : StoredDestination.findById(key);
-        if (s == null) {
-            throw notFound(key);
-        }
-        return s;
+        return store.get(key);
     }
 
-    private static ApiException notFound(String key) {
-        return ApiException.notFound(
-                "destination_not_found", "No destination '" + key + "'; GET /api/v1/destinations lists them.");
+    DefinitionStore<StoredDestination, DestinationView> store() {
+        return store;
     }
 
-    /** Writes a checked definition into the row (not its key, source or creation). */
-    void apply(StoredDestination s, DestinationDefinition d, String actor, int version) {
+    /** Writes a checked definition into the row (not its key, source or bookkeeping). */
+    void apply(StoredDestination s, DestinationDefinition d) {
         String settingsJson = write(d.settings());
         if (settingsJson.length() > MAX_SETTINGS_JSON) {
             throw ApiException.invalid(
@@ -285,9 +267,6 @@ public class DestinationService {
         s.batchSize = d.batchSize().orElse(null);
         s.rateRequests = d.rateLimit().map(RateLimit::requests).orElse(null);
         s.ratePerMs = d.rateLimit().map(r -> r.per().toMillis()).orElse(null);
-        s.version = version;
-        s.updatedAt = clock.instant();
-        s.updatedBy = actor;
     }
 
     /** Whether the row already holds exactly this definition (from this file). */

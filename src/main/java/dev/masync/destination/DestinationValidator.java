@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.masync.connector.spi.Destination;
 import dev.masync.connector.spi.SecretRef;
 import dev.masync.connector.spi.SettingProblem;
+import dev.masync.definition.JsonChecks;
 import dev.masync.destination.DestinationDefinition.RateLimit;
 import dev.masync.platform.problem.ApiException;
 import dev.masync.platform.problem.ProblemError;
@@ -27,7 +28,6 @@ import java.util.regex.Pattern;
  * (it may be a pasted secret).
  */
 public final class DestinationValidator {
-    public static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]{0,99}");
     static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,99}");
     static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
     static final List<String> FIELDS = List.of("key", "name", "type", "settings", "batchSize", "rateLimit");
@@ -89,11 +89,7 @@ public final class DestinationValidator {
             errors.wrongType("", "send the destination as a JSON object with key, name, type and settings");
             return errors.result(null);
         }
-        body.fieldNames().forEachRemaining(field -> {
-            if (!FIELDS.contains(field)) {
-                errors.unknownField(pointer(field), "unknown field; allowed: " + String.join(", ", FIELDS));
-            }
-        });
+        JsonChecks.unknownFields(body, "", FIELDS).forEach(e -> errors.unknownField(e.pointer(), e.message()));
         String key = key(body, fixedKey, defaultKey, errors);
         String name = name(body, errors);
         String type = text(body, "type", "/type", errors);
@@ -137,18 +133,12 @@ public final class DestinationValidator {
         if (key == null && !body.hasNonNull("key")) {
             key = defaultKey;
             if (key == null) {
-                errors.invalid(
-                        "/key",
-                        "a key is required: lower-case letters, digits and '_', starting with a"
-                                + " letter, e.g. \"crm_hook\"");
+                JsonChecks.keyProblem(null, "crm_hook").ifPresent(m -> errors.invalid("/key", m));
                 return null;
             }
         }
-        if (key != null && !KEY.matcher(key).matches()) {
-            errors.invalid(
-                    "/key",
-                    "use lower-case letters, digits and '_', starting with a letter, at most 100"
-                            + " characters, e.g. \"crm_hook\"");
+        if (key != null) {
+            JsonChecks.keyProblem(key, "crm_hook").ifPresent(m -> errors.invalid("/key", m));
         }
         return key;
     }
@@ -189,7 +179,7 @@ public final class DestinationValidator {
         boolean wellFormed = true;
         for (var fields = node.fields(); fields.hasNext(); ) {
             var field = fields.next();
-            String pointer = pointer("settings", field.getKey());
+            String pointer = JsonChecks.pointer("settings", field.getKey());
             if (!SETTING_NAME.matcher(field.getKey()).matches()) {
                 errors.invalid(
                         pointer,
@@ -222,14 +212,14 @@ public final class DestinationValidator {
                 continue; // the connector's own validation says whether it is required
             }
             referenceProblem(value).ifPresent(message -> {
-                errors.invalid(pointer("settings", name), message);
+                errors.invalid(JsonChecks.pointer("settings", name), message);
                 reported.add(name);
             });
         }
         for (SettingProblem problem : connector.validate(settings)) {
             if (!reported.contains(problem.setting())) {
                 errors.invalid(
-                        problem.setting().isEmpty() ? "/settings" : pointer("settings", problem.setting()),
+                        problem.setting().isEmpty() ? "/settings" : JsonChecks.pointer("settings", problem.setting()),
                         problem.message());
             }
         }
@@ -294,11 +284,8 @@ public final class DestinationValidator {
             errors.wrongType("/rateLimit", "must be an object like {\"requests\": 190, \"per\": \"PT10S\"}");
             return null;
         }
-        node.fieldNames().forEachRemaining(field -> {
-            if (!RATE_LIMIT_FIELDS.contains(field)) {
-                errors.unknownField(pointer("rateLimit", field), "unknown field; allowed: requests, per");
-            }
-        });
+        JsonChecks.unknownFields(node, "/rateLimit", RATE_LIMIT_FIELDS)
+                .forEach(e -> errors.unknownField(e.pointer(), e.message()));
         Integer requests = null;
         JsonNode r = node.get("requests");
         if (r == null || r.isNull()) {
@@ -347,14 +334,6 @@ public final class DestinationValidator {
             return null;
         }
         return node.textValue();
-    }
-
-    static String pointer(String... parts) {
-        StringBuilder sb = new StringBuilder();
-        for (String part : parts) {
-            sb.append('/').append(part.replace("~", "~0").replace("/", "~1"));
-        }
-        return sb.toString();
     }
 
     private static String abbreviate(String s) {

@@ -1,12 +1,10 @@
 package dev.masync.destination;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import dev.masync.definition.ManagedDefinition;
+import jakarta.persistence.AttributeOverride;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-
-import java.time.Instant;
 
 /**
  * A destination as stored. Other features read destinations through {@link DestinationService}, as
@@ -14,14 +12,8 @@ import java.time.Instant;
  */
 @Entity
 @Table(name = "destinations")
-public class StoredDestination extends PanacheEntityBase {
-
-    @Id
-    @Column(name = "destination_key", length = 100)
-    public String key;
-
-    @Column(nullable = false, length = 200)
-    public String name;
+@AttributeOverride(name = "key", column = @Column(name = "destination_key", length = 100))
+public class StoredDestination extends ManagedDefinition {
 
     @Column(nullable = false, length = 50)
     public String type;
@@ -38,25 +30,4 @@ public class StoredDestination extends PanacheEntityBase {
 
     @Column(name = "rate_per_ms")
     public Long ratePerMs;
-
-    @Column(nullable = false)
-    public int version;
-
-    @Column(nullable = false, length = 16)
-    public String source;
-
-    @Column(name = "source_file", length = 500)
-    public String sourceFile;
-
-    @Column(name = "created_at", nullable = false)
-    public Instant createdAt;
-
-    @Column(name = "created_by", nullable = false, length = 100)
-    public String createdBy;
-
-    @Column(name = "updated_at", nullable = false)
-    public Instant updatedAt;
-
-    @Column(name = "updated_by", nullable = false, length = 100)
-    public String updatedBy;
 }

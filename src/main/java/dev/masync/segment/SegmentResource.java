@@ -1,5 +1,6 @@
 package dev.masync.segment;
 
+import dev.masync.definition.DefinitionKind;
 import dev.masync.platform.problem.ApiException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -79,7 +80,7 @@ public class SegmentResource {
     @Operation(summary = "Replace a segment's definition; needs If-Match with the version read (412 if stale)")
     public Response update(
             @PathParam("key") String key, @HeaderParam("If-Match") String ifMatch, SegmentRequest request) {
-        SegmentView view = segments.update(key, require(request), version(ifMatch), actor());
+        SegmentView view = segments.update(key, require(request), SegmentService.KIND.ifMatch(ifMatch), actor());
         return Response.ok(view).tag(tag(view.version())).build();
     }
 
@@ -88,7 +89,7 @@ public class SegmentResource {
     @RolesAllowed("editor")
     @Operation(summary = "Delete a segment; needs If-Match; 409 while another segment uses it")
     public Response delete(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch) {
-        segments.delete(key, version(ifMatch), actor());
+        segments.delete(key, SegmentService.KIND.ifMatch(ifMatch), actor());
         return Response.noContent().build();
     }
 
@@ -116,27 +117,8 @@ public class SegmentResource {
         return request;
     }
 
-    /** Accepts {@code 3}, {@code "3"} and {@code W/"3"}. */
-    public static Integer version(String ifMatch) {
-        if (ifMatch == null || ifMatch.isBlank()) {
-            return null;
-        }
-        String v = ifMatch.trim();
-        if (v.startsWith("W/")) {
-            v = v.substring(2);
-        }
-        v = v.replace("\"", "");
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest(
-                    "invalid_if_match",
-                    "If-Match must be the segment's version as returned in its ETag, e.g. If-Match: \"3\".");
-        }
-    }
-
     private static EntityTag tag(int version) {
-        return new EntityTag(String.valueOf(version));
+        return DefinitionKind.etag(version);
     }
 
     private String actor() {

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.masync.audit.AuditLog;
 import dev.masync.catalog.CatalogService;
+import dev.masync.definition.DefinitionKind;
+import dev.masync.definition.DefinitionStore;
+import dev.masync.definition.JsonChecks;
 import dev.masync.platform.problem.ApiException;
-import dev.masync.platform.problem.Preconditions;
 import dev.masync.platform.problem.ProblemError;
 import dev.masync.segment.rule.Parsed;
 import dev.masync.segment.rule.Rule;
@@ -20,7 +22,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Saved segments: validated against the catalog before anything is stored, versioned on every change, protected
@@ -28,12 +29,12 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class SegmentService {
-    static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]{0,99}");
+    static final DefinitionKind KIND = new DefinitionKind("segment", "Segment", "/api/v1/segments");
 
+    private final DefinitionStore<Segment, SegmentView> store;
+    private final Clock clock;
     private final CatalogService catalogs;
     private final ObjectMapper json;
-    private final Clock clock;
-    private final AuditLog audit;
 
     private final jakarta.enterprise.inject.Instance<SegmentUsers> users;
 
@@ -47,7 +48,7 @@ public class SegmentService {
         this.catalogs = catalogs;
         this.json = json;
         this.clock = clock;
-        this.audit = audit;
+        this.store = new DefinitionStore<>(KIND, Segment.class, this::view, clock, audit);
     }
 
     /** Saved segments' rules, for references and cycle checks. */
@@ -66,12 +67,11 @@ public class SegmentService {
     }
 
     public Segment find(String key) {
-        Segment s = key == null ? null : Segment.findById(key);
-        if (s == null) {
-            throw ApiException.notFound(
-                    "segment_not_found", "No segment '" + key + "'; GET /api/v1/segments lists them.");
-        }
-        return s;
+        return store.get(key);
+    }
+
+    DefinitionStore<Segment, SegmentView> store() {
+        return store;
     }
 
     /**
@@ -123,29 +123,20 @@ public class SegmentService {
     public SegmentView create(SegmentRequest request, String actor) {
         List<ProblemError> errors = fieldErrors(request, true);
         checkedRule(request.rule(), "/rule", request.key(), errors);
-        if (Segment.findById(request.key()) != null) {
-            throw ApiException.conflict(
-                    "segment_exists",
-                    "A segment '" + request.key() + "' exists already; PUT /api/v1/segments/" + request.key()
-                            + " changes it.");
-        }
-        Segment s = new Segment();
-        s.key = request.key();
-        s.source = Segment.SOURCE_API;
-        s.createdAt = clock.instant();
-        s.createdBy = actor;
-        apply(s, request, actor, 1);
-        s.persist();
-        writeVersion(s, "create", actor);
-        audit.record("segment.create", "segment", s.key, null, view(s));
-        return view(s);
+        store.requireAbsent(request.key());
+        Segment s = store.newApiManaged(request.key(), actor, Segment::new);
+        s.version = nextVersion(s.key);
+        apply(s, request);
+        store.touch(s, actor);
+        SegmentView created = store.created(s);
+        writeVersion(s, s.version, "create", actor);
+        return created;
     }
 
     @Transactional
     public SegmentView update(String key, SegmentRequest request, Integer ifMatch, String actor) {
         Segment s = find(key);
-        Preconditions.requireApiManaged("Segment", s.key, s.source, s.sourceFile);
-        Preconditions.requireVersion("Segment", s.key, s.version, ifMatch);
+        store.requireWritable(s, ifMatch);
         if (request.key() != null && !request.key().equals(key)) {
             throw ApiException.invalid(
                     "A segment's key cannot change.",
@@ -154,34 +145,37 @@ public class SegmentService {
         List<ProblemError> errors = fieldErrors(request, false);
         checkedRule(request.rule(), "/rule", key, errors);
         SegmentView before = view(s);
-        apply(s, request, actor, s.version + 1);
-        writeVersion(s, "update", actor);
-        audit.record("segment.update", "segment", key, before, view(s));
-        return view(s);
+        apply(s, request);
+        store.touch(s, actor);
+        SegmentView after = store.saved(s, before);
+        writeVersion(s, s.version, "update", actor);
+        return after;
     }
 
     @Transactional
     public void delete(String key, Integer ifMatch, String actor) {
         Segment s = find(key);
-        Preconditions.requireApiManaged("Segment", s.key, s.source, s.sourceFile);
-        Preconditions.requireVersion("Segment", s.key, s.version, ifMatch);
-        List<String> users = referencingSegments(key);
+        store.requireWritable(s, ifMatch);
+        remove(s, actor);
+    }
+
+    /** Deletes a segment no other segment or sync uses (409 {@code segment_in_use} otherwise), with its history. */
+    void remove(Segment s, String actor) {
+        List<String> users = referencingSegments(s.key);
         if (!users.isEmpty()) {
             throw ApiException.conflict(
                     "segment_in_use",
-                    "Segment '" + key + "' is used by segment(s) " + users + "; remove those references first.");
+                    "Segment '" + s.key + "' is used by segment(s) " + users + "; remove those references first.");
         }
-        List<String> syncs = syncsOf(key);
+        List<String> syncs = syncsOf(s.key);
         if (!syncs.isEmpty()) {
             throw ApiException.conflict(
                     "segment_in_use",
-                    "Segment '" + key + "' is sent by sync(s) " + syncs + "; delete or repoint those syncs first.");
+                    "Segment '" + s.key + "' is sent by sync(s) " + syncs + "; delete or repoint those syncs first.");
         }
-        SegmentView before = view(s);
-        s.version = s.version + 1;
-        writeVersion(s, "delete", actor);
-        s.delete();
-        audit.record("segment.delete", "segment", key, before, null);
+        int version = s.version + 1;
+        store.deleted(s);
+        writeVersion(s, version, "delete", actor);
     }
 
     /** Syncs sending this segment. */
@@ -227,17 +221,7 @@ public class SegmentService {
     private List<ProblemError> fieldErrors(SegmentRequest r, boolean creating) {
         List<ProblemError> errors = new ArrayList<>();
         if (creating) {
-            if (r.key() == null || r.key().isBlank()) {
-                errors.add(new ProblemError(
-                        "/key",
-                        "a key is required: lower-case letters, digits and '_',"
-                                + " starting with a letter, e.g. \"math_slipping\""));
-            } else if (!KEY.matcher(r.key()).matches()) {
-                errors.add(new ProblemError(
-                        "/key",
-                        "use lower-case letters, digits and '_', starting with a letter,"
-                                + " at most 100 characters, e.g. \"math_slipping\""));
-            }
+            JsonChecks.keyProblem(r.key(), "math_slipping").ifPresent(m -> errors.add(new ProblemError("/key", m)));
         }
         if (r.name() == null || r.name().isBlank()) {
             errors.add(new ProblemError("/name", "a name is required, e.g. \"Math learners slipping\""));
@@ -257,19 +241,26 @@ public class SegmentService {
         return errors;
     }
 
-    void apply(Segment s, SegmentRequest r, String actor, int version) {
+    /** Writes a request's definition into the row (not its key, source or bookkeeping). */
+    void apply(Segment s, SegmentRequest r) {
         s.name = r.name().strip();
         s.description = r.description();
         s.ruleJson = write(r.rule());
-        s.version = version;
-        s.updatedAt = clock.instant();
-        s.updatedBy = actor;
     }
 
-    void writeVersion(Segment s, String change, String actor) {
+    /** The version a new segment starts at: after the history of a deleted segment with the same key, if any. */
+    int nextVersion(String key) {
+        Integer last = SegmentVersion.getEntityManager()
+                .createQuery("select max(v.version) from SegmentVersion v where v.segmentKey = ?1", Integer.class)
+                .setParameter(1, key)
+                .getSingleResult();
+        return last == null ? 1 : last + 1;
+    }
+
+    void writeVersion(Segment s, int version, String change, String actor) {
         SegmentVersion v = new SegmentVersion();
         v.segmentKey = s.key;
-        v.version = s.version;
+        v.version = version;
         v.name = s.name;
         v.description = s.description;
         v.ruleJson = s.ruleJson;

@@ -3,6 +3,7 @@ package dev.masync.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.masync.catalog.Catalog;
 import dev.masync.catalog.CatalogColumn;
+import dev.masync.definition.JsonChecks;
 import dev.masync.platform.problem.ProblemError;
 import dev.masync.segment.rule.TimeAmount;
 import dev.masync.sync.SyncDefinition.FieldMapping;
@@ -13,7 +14,6 @@ import dev.masync.warehouse.ColumnType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
  * destinations. Collects every problem with a JSON pointer and a message that says how to fix it.
  */
 public final class SyncDefinitionParser {
-    static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]{0,99}");
     private static final Pattern FIELD = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-]{0,199}");
     private static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
 
@@ -91,8 +90,8 @@ public final class SyncDefinitionParser {
             }
             key = keyFromPath;
         }
-        if (key != null && !KEY.matcher(key).matches()) {
-            error("/key", "use 1-100 characters: a lower-case letter, then lower-case letters, digits or _");
+        if (key != null) {
+            JsonChecks.keyProblem(key, "nightly_crm").ifPresent(m -> error("/key", m));
         }
         String name = Optional.ofNullable(text(body, "name", "", false)).orElse(key);
         if (name != null && name.length() > 200) {
@@ -461,15 +460,7 @@ public final class SyncDefinitionParser {
     }
 
     private void allowOnly(JsonNode node, String at, String... names) {
-        Set<String> allowed = Set.of(names);
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!allowed.contains(f)) {
-                error(
-                        at + "/" + f.replace("~", "~0").replace("/", "~1"),
-                        "unknown field '" + f + "'; allowed here: " + String.join(", ", names));
-            }
-        }
+        errors.addAll(JsonChecks.unknownFields(node, at, List.of(names)));
     }
 
     private void error(String pointer, String message) {

@@ -1,26 +1,24 @@
 package dev.masync.sync;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import dev.masync.definition.ManagedDefinition;
+import jakarta.persistence.AttributeOverride;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
 
 import java.time.Instant;
 
-/** A saved sync: its definition (as JSON), schedule bookkeeping and the lease of its active run. */
+/**
+ * A saved sync: its definition (as JSON), schedule bookkeeping and the lease of its active run. Bookkeeping is
+ * written by bulk updates that leave the version alone; a definition write sets only the columns it changed
+ * ({@code @DynamicUpdate}), so it never puts back a lease or schedule it read before.
+ */
 @Entity
 @Table(name = "syncs")
-public class SyncEntity extends PanacheEntityBase {
-    public static final String SOURCE_API = "api";
-    public static final String SOURCE_FILE = "file";
-
-    @Id
-    @Column(name = "sync_key", length = 100)
-    public String key;
-
-    @Column(nullable = false, length = 200)
-    public String name;
+@DynamicUpdate
+@AttributeOverride(name = "key", column = @Column(name = "sync_key", length = 100))
+public class SyncEntity extends ManagedDefinition {
 
     @Column(name = "segment_key", nullable = false, length = 100)
     public String segmentKey;
@@ -33,15 +31,6 @@ public class SyncEntity extends PanacheEntityBase {
 
     @Column(nullable = false)
     public boolean paused;
-
-    @Column(nullable = false)
-    public int version;
-
-    @Column(nullable = false, length = 16)
-    public String source;
-
-    @Column(name = "source_file", length = 500)
-    public String sourceFile;
 
     /** Generation of the warehouse state; see {@link dev.masync.sync.state.SyncPlan#stateKey()}. */
     @Column(name = "state_id", nullable = false, length = 32)
@@ -59,16 +48,4 @@ public class SyncEntity extends PanacheEntityBase {
 
     @Column(name = "lease_until")
     public Instant leaseUntil;
-
-    @Column(name = "created_at", nullable = false)
-    public Instant createdAt;
-
-    @Column(name = "created_by", nullable = false, length = 100)
-    public String createdBy;
-
-    @Column(name = "updated_at", nullable = false)
-    public Instant updatedAt;
-
-    @Column(name = "updated_by", nullable = false, length = 100)
-    public String updatedBy;
 }

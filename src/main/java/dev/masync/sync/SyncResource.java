@@ -1,7 +1,7 @@
 package dev.masync.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.masync.segment.SegmentResource;
+import dev.masync.definition.DefinitionKind;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -68,7 +68,7 @@ public class SyncResource {
     @RolesAllowed("editor")
     @Operation(summary = "Replace a sync's definition; needs If-Match with its version")
     public Response update(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch, JsonNode body) {
-        SyncView v = syncs.update(key, body, SegmentResource.version(ifMatch), actor());
+        SyncView v = syncs.update(key, body, SyncService.KIND.ifMatch(ifMatch), actor());
         return Response.ok(v).tag(tag(v.version())).build();
     }
 
@@ -77,7 +77,7 @@ public class SyncResource {
     @RolesAllowed("editor")
     @Operation(summary = "Delete a sync; needs If-Match; refused while it runs")
     public Response delete(@PathParam("key") String key, @HeaderParam("If-Match") String ifMatch) {
-        syncs.delete(key, SegmentResource.version(ifMatch), actor());
+        syncs.delete(key, SyncService.KIND.ifMatch(ifMatch), actor());
         return Response.noContent().build();
     }
 
@@ -98,7 +98,7 @@ public class SyncResource {
     }
 
     private static EntityTag tag(int version) {
-        return new EntityTag(String.valueOf(version));
+        return DefinitionKind.etag(version);
     }
 
     private String actor() {

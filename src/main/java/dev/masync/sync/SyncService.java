@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.masync.audit.AuditLog;
 import dev.masync.catalog.CatalogService;
+import dev.masync.definition.DefinitionKind;
+import dev.masync.definition.DefinitionStore;
 import dev.masync.destination.DestinationService;
 import dev.masync.destination.DestinationUsers;
 import dev.masync.platform.MasyncConfig;
 import dev.masync.platform.problem.ApiException;
-import dev.masync.platform.problem.Preconditions;
 import dev.masync.segment.Segment;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -21,9 +22,11 @@ import java.util.Set;
 /** Sync definitions: validated against catalog, segments and destinations; file-managed ones are read-only here. */
 @ApplicationScoped
 public class SyncService implements DestinationUsers, dev.masync.segment.SegmentUsers {
+    static final DefinitionKind KIND = new DefinitionKind("sync", "Sync", "/api/v1/syncs");
+
     private final CatalogService catalogs;
     private final DestinationService destinations;
-    private final AuditLog audit;
+    private final DefinitionStore<SyncEntity, SyncView> store;
     private final Clock clock;
     private final MasyncConfig masync;
     private final jakarta.enterprise.event.Event<StateRetired> retired;
@@ -42,7 +45,7 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
         this.retired = retired;
         this.catalogs = catalogs;
         this.destinations = destinations;
-        this.audit = audit;
+        this.store = new DefinitionStore<>(KIND, SyncEntity.class, this::view, clock, audit);
         this.clock = clock;
         this.masync = masync;
     }
@@ -87,11 +90,7 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
     }
 
     public SyncEntity find(String key) {
-        SyncEntity e = SyncEntity.findById(key);
-        if (e == null) {
-            throw ApiException.notFound("sync_not_found", "No sync '" + key + "'; GET /api/v1/syncs lists them.");
-        }
-        return e;
+        return store.get(key);
     }
 
     public SyncView get(String key) {
@@ -101,85 +100,60 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
     @Transactional
     public SyncView create(JsonNode body, String actor) {
         SyncDefinition d = checked(body, null);
-        if (SyncEntity.findById(d.key()) != null) {
-            throw ApiException.conflict(
-                    "sync_exists",
-                    "A sync '" + d.key() + "' exists already; PUT /api/v1/syncs/" + d.key() + " changes it.");
-        }
-        SyncEntity e = new SyncEntity();
-        e.key = d.key();
-        e.source = SyncEntity.SOURCE_API;
-        e.createdAt = clock.instant();
-        e.createdBy = actor;
-        apply(e, d, actor, 1);
-        e.persist();
-        audit.record("sync.create", "sync", e.key, null, view(e));
-        return view(e);
+        store.requireAbsent(d.key());
+        SyncEntity e = store.newApiManaged(d.key(), actor, SyncEntity::new);
+        apply(e, d);
+        store.touch(e, actor);
+        return store.created(e);
     }
 
     @Transactional
     public SyncView update(String key, JsonNode body, Integer ifMatch, String actor) {
         SyncEntity e = find(key);
-        Preconditions.requireApiManaged("Sync", e.key, e.source, e.sourceFile);
-        Preconditions.requireVersion("Sync", e.key, e.version, ifMatch);
+        store.requireWritable(e, ifMatch);
         SyncDefinition d = checked(body, key);
         SyncView before = view(e);
-        apply(e, d, actor, e.version + 1);
-        audit.record("sync.update", "sync", key, before, view(e));
-        return view(e);
+        apply(e, d);
+        store.touch(e, actor);
+        return store.saved(e, before);
     }
 
-    /** Saves a definition read from a file (create or replace); returns false if nothing changed. */
-    @Transactional
-    public boolean applyFile(SyncDefinition d, String file) {
-        SyncEntity e = SyncEntity.findById(d.key());
-        String json = SyncJson.write(d).toString();
-        if (e != null && json.equals(e.definitionJson) && file.equals(e.sourceFile)) {
+    /**
+     * Saves a definition read from a file (create or replace); returns false if nothing changed. 409 when the API
+     * manages the key.
+     */
+    boolean saveFile(SyncDefinition d, String sourceFile) {
+        SyncEntity e = store.forFile(d.key(), sourceFile, SyncEntity::new);
+        boolean created = !e.isPersistent();
+        if (!created && SyncJson.write(d).toString().equals(e.definitionJson) && sourceFile.equals(e.sourceFile)) {
             return false;
         }
-        SyncView before = e == null ? null : view(e);
-        if (e == null) {
-            e = new SyncEntity();
-            e.key = d.key();
-            e.createdAt = clock.instant();
-            e.createdBy = "file";
-        }
-        e.source = SyncEntity.SOURCE_FILE;
-        e.sourceFile = file;
-        apply(e, d, "file", before == null ? 1 : e.version + 1);
-        e.persist();
-        audit.record(before == null ? "sync.create" : "sync.update", "sync", e.key, before, view(e));
+        SyncView before = created ? null : view(e);
+        e.sourceFile = sourceFile;
+        apply(e, d);
+        store.touch(e, DefinitionStore.actor(sourceFile));
+        store.upserted(e, before);
         return true;
     }
 
     @Transactional
     public void delete(String key, Integer ifMatch, String actor) {
         SyncEntity e = find(key);
-        Preconditions.requireApiManaged("Sync", e.key, e.source, e.sourceFile);
-        Preconditions.requireVersion("Sync", e.key, e.version, ifMatch);
-        deleteEntity(e);
+        store.requireWritable(e, ifMatch);
+        remove(e);
     }
 
-    @Transactional
-    public void deleteFileManaged(String key) {
-        SyncEntity e = SyncEntity.findById(key);
-        if (e != null && SyncEntity.SOURCE_FILE.equals(e.source)) {
-            deleteEntity(e);
-        }
-    }
-
-    private void deleteEntity(SyncEntity e) {
+    /** Deletes a sync and its record errors and retires its state; 409 {@code run_in_progress} while it runs. */
+    void remove(SyncEntity e) {
         if (e.leaseOwner != null && e.leaseUntil != null && e.leaseUntil.isAfter(clock.instant())) {
             throw ApiException.conflict(
                     "run_in_progress",
                     "Sync '" + e.key + "' is running; wait for the run to" + " end (GET /api/v1/syncs/" + e.key
                             + "/runs), then delete it.");
         }
-        SyncView before = view(e);
         RecordErrorEntity.delete("syncKey", e.key);
-        e.delete();
+        store.deleted(e);
         retired.fire(new StateRetired(e.key + "__" + e.stateId));
-        audit.record("sync.delete", "sync", e.key, before, null);
     }
 
     /** Pauses or resumes scheduled runs (runs started through the API still run). */
@@ -194,15 +168,12 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
         json.put("paused", paused);
         e.definitionJson = json.toString();
         e.paused = paused;
-        e.version = e.version + 1;
-        e.updatedAt = clock.instant();
-        e.updatedBy = actor;
+        store.touch(e, actor);
         if (!paused) {
             e.nextRunAt =
                     nextRun(SyncDefinitionParser.parse(json, key, context()).definition(), clock.instant());
         }
-        audit.record(paused ? "sync.pause" : "sync.resume", "sync", key, before, view(e));
-        return view(e);
+        return store.saved(e, before, paused ? "sync.pause" : "sync.resume");
     }
 
     @Override
@@ -222,7 +193,8 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
                 .toList();
     }
 
-    private void apply(SyncEntity e, SyncDefinition d, String actor, int version) {
+    /** Writes a checked definition into the row (not its key, source or bookkeeping). */
+    private void apply(SyncEntity e, SyncDefinition d) {
         if (e.stateId == null || !d.destination().equals(e.destinationKey)) {
             // a destination we never sent to holds nothing from us: start from an empty state
             if (e.stateId != null) {
@@ -235,9 +207,6 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
         e.destinationKey = d.destination();
         e.definitionJson = SyncJson.write(d).toString();
         e.paused = d.paused();
-        e.version = version;
-        e.updatedAt = clock.instant();
-        e.updatedBy = actor;
         e.nextRunAt = nextRun(d, clock.instant());
     }
 
