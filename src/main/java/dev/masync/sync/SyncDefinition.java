@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A sync: which segment goes to which destination, how learners are identified there, which attributes are sent
  * under which field names, how membership is shown, and when it runs. The same shape in REST bodies and in
- * {@code connectors/syncs/*.yaml}.
+ * {@code connectors/syncs/*.yaml}. {@code maxBytesBilled}, where set, is a run's budget of warehouse bytes billed:
+ * a run that would spend more stops before the query that would exceed it.
  */
 public record SyncDefinition(
         String key,
@@ -22,7 +24,8 @@ public record SyncDefinition(
         Optional<Schedule> schedule,
         boolean paused,
         Guard guard,
-        Optional<Freshness> freshness) {
+        Optional<Freshness> freshness,
+        OptionalLong maxBytesBilled) {
 
     public SyncDefinition {
         Objects.requireNonNull(key, "key");
@@ -36,6 +39,37 @@ public record SyncDefinition(
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(guard, "guard");
         Objects.requireNonNull(freshness, "freshness");
+        Objects.requireNonNull(maxBytesBilled, "maxBytesBilled");
+    }
+
+    /** A sync without a budget of bytes billed. */
+    public SyncDefinition(
+            String key,
+            String name,
+            String segment,
+            String destination,
+            Identity identity,
+            List<FieldMapping> mapping,
+            Optional<Membership> membership,
+            Mode mode,
+            Optional<Schedule> schedule,
+            boolean paused,
+            Guard guard,
+            Optional<Freshness> freshness) {
+        this(
+                key,
+                name,
+                segment,
+                destination,
+                identity,
+                mapping,
+                membership,
+                mode,
+                schedule,
+                paused,
+                guard,
+                freshness,
+                OptionalLong.empty());
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -79,7 +80,8 @@ public final class SyncDefinitionParser {
                 "schedule",
                 "paused",
                 "guard",
-                "freshness");
+                "freshness",
+                "maxBytesBilled");
         String key = text(body, "key", "", keyFromPath == null);
         if (keyFromPath != null) {
             if (key != null && !key.equals(keyFromPath)) {
@@ -120,6 +122,7 @@ public final class SyncDefinitionParser {
         boolean paused = bool(body, "paused", "");
         SyncDefinition.Guard guard = guard(body.get("guard"));
         Optional<SyncDefinition.Freshness> freshness = freshness(body.get("freshness"));
+        OptionalLong maxBytesBilled = maxBytesBilled(body.get("maxBytesBilled"));
         checkTargets(identity, mapping, membership);
         if (!errors.isEmpty()) {
             return null;
@@ -136,7 +139,8 @@ public final class SyncDefinitionParser {
                 schedule,
                 paused,
                 guard,
-                freshness);
+                freshness,
+                maxBytesBilled);
     }
 
     private SyncDefinition.Identity identity(JsonNode node) {
@@ -361,6 +365,20 @@ public final class SyncDefinitionParser {
             }
         }
         return new SyncDefinition.Guard(leave, change, min);
+    }
+
+    private OptionalLong maxBytesBilled(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return OptionalLong.empty();
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 1) {
+            error(
+                    "/maxBytesBilled",
+                    "use a whole number of bytes, 1 or more (e.g. 10000000000 for 10 GB), or leave it out for no"
+                            + " budget");
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(node.asLong());
     }
 
     private double percent(JsonNode node, String name, double fallback) {

@@ -52,6 +52,7 @@ public final class SyncJson {
             ObjectNode n = o.putObject("freshness").put("attribute", f.attribute());
             f.maxAge().ifPresent(a -> n.put("maxAge", a.toString()));
         });
+        d.maxBytesBilled().ifPresent(b -> o.put("maxBytesBilled", b));
         return o;
     }
 

@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.Timer;
 
 import java.util.List;
 
-/** Times every warehouse call ({@code masync_warehouse_calls_seconds{kind,call,outcome}}) and counts rows read. */
+/**
+ * Times every warehouse call ({@code masync_warehouse_calls_seconds{kind,call,outcome}}), counts rows read and the
+ * bytes processed and billed where the warehouse reports them.
+ */
 final class MeteredWarehouse implements Warehouse {
     private final Warehouse delegate;
     private final MeterRegistry meters;
@@ -36,14 +39,47 @@ final class MeteredWarehouse implements Warehouse {
 
     @Override
     public long query(BoundQuery query, RowConsumer consumer) {
-        long rows = timed("query", () -> delegate.query(query, consumer));
+        return query(query, consumer, QueryMeter.NONE);
+    }
+
+    @Override
+    public long query(BoundQuery query, RowConsumer consumer, QueryMeter meter) {
+        long rows = timed("query", () -> delegate.query(query, consumer, counted(meter)));
         meters.counter("masync.warehouse.rows.read", "kind", kind()).increment(rows);
         return rows;
     }
 
     @Override
     public long execute(BoundQuery statement) {
-        return timed("execute", () -> delegate.execute(statement));
+        return execute(statement, QueryMeter.NONE);
+    }
+
+    @Override
+    public long execute(BoundQuery statement, QueryMeter meter) {
+        return timed("execute", () -> delegate.execute(statement, counted(meter)));
+    }
+
+    /** Adds the bytes each call processed and billed to {@code masync.warehouse.bytes{kind,what}}, then tells meter. */
+    private QueryMeter counted(QueryMeter meter) {
+        return new QueryMeter() {
+            @Override
+            public void record(String call, QueryCost cost) {
+                if (cost.bytesProcessed() > 0) {
+                    meters.counter("masync.warehouse.bytes", "kind", kind(), "what", "processed")
+                            .increment(cost.bytesProcessed());
+                }
+                if (cost.bytesBilled() > 0) {
+                    meters.counter("masync.warehouse.bytes", "kind", kind(), "what", "billed")
+                            .increment(cost.bytesBilled());
+                }
+                meter.record(call, cost);
+            }
+
+            @Override
+            public java.util.OptionalLong remainingBytesBilled() {
+                return meter.remainingBytesBilled();
+            }
+        };
     }
 
     @Override

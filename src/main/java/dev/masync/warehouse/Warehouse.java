@@ -51,6 +51,29 @@ public interface Warehouse extends AutoCloseable {
         return -1;
     }
 
+    /**
+     * Runs a query like {@link #query(BoundQuery, RowConsumer)} and reports its cost to {@code meter}; a warehouse
+     * that bills refuses to start it when it would bill more than the meter's remaining bytes
+     * ({@link WarehouseException.Kind#BUDGET_EXCEEDED}). The default reports the rows delivered and bills nothing.
+     */
+    default long query(BoundQuery query, RowConsumer consumer, QueryMeter meter) {
+        long rows = query(query, consumer);
+        meter.record("query", QueryCost.rows(rows));
+        return rows;
+    }
+
+    /** Runs a statement like {@link #execute(BoundQuery)} and reports its cost to {@code meter} (see above). */
+    default long execute(BoundQuery statement, QueryMeter meter) {
+        long rows = execute(statement);
+        meter.record("execute", QueryCost.rows(rows));
+        return rows;
+    }
+
+    /** This warehouse, with every query and statement made through the returned view reported to {@code meter}. */
+    default Warehouse meteredBy(QueryMeter meter) {
+        return new MeteredBy(this, meter);
+    }
+
     /** Cheap round trip proving the warehouse answers; throws {@link WarehouseException} if not. */
     void ping();
 

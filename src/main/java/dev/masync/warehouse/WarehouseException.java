@@ -16,7 +16,9 @@ public class WarehouseException extends RuntimeException {
         /** Credentials or permissions. */
         ACCESS_DENIED,
         /** The warehouse cannot be reached or opened at all. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** The call would bill more bytes than its caller's budget allows; it did not run. */
+        BUDGET_EXCEEDED
     }
 
     private final Kind kind;

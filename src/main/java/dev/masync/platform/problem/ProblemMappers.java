@@ -127,6 +127,16 @@ public class ProblemMappers {
         if (e.kind() == WarehouseException.Kind.INVALID_QUERY) {
             return internal(e);
         }
+        if (e.kind() == WarehouseException.Kind.BUDGET_EXCEEDED) {
+            return respond(Problem.of(
+                    422,
+                    "bytes_billed_limit",
+                    "Query over the bytes-billed limit",
+                    "The warehouse did not run the query: it would bill more bytes than allowed ("
+                            + e.getMessage() + "). Narrow the rule (fewer event conditions or shorter windows) or"
+                            + " raise masync.warehouse.bigquery.maximum-bytes-billed.",
+                    List.of()));
+        }
         LOG.warnf("warehouse call failed (%s): %s", e.kind(), e.getMessage());
         return respond(Problem.of(
                 503,

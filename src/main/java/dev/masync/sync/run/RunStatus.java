@@ -10,7 +10,9 @@ public enum RunStatus {
     FAILED,
     BLOCKED_BY_GUARD,
     SKIPPED_STALE,
-    CANCELLED;
+    CANCELLED,
+    /** Stopped before a warehouse call that would have billed more than the sync's {@code maxBytesBilled}. */
+    OVER_BUDGET;
 
     public String json() {
         return name().toLowerCase(Locale.ROOT);

@@ -23,7 +23,8 @@ public record RunView(
         JsonNode progress,
         JsonNode samples,
         String reason,
-        String freshness) {
+        String freshness,
+        JsonNode cost) {
 
     static RunView of(SyncRunEntity e) {
         return new RunView(
@@ -44,7 +45,8 @@ public record RunView(
                 tree(e.progressJson),
                 tree(e.samplesJson),
                 e.reason,
-                e.freshness);
+                e.freshness,
+                tree(e.costJson));
     }
 
     private static JsonNode tree(String json) {

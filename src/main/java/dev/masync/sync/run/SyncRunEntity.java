@@ -66,6 +66,10 @@ public class SyncRunEntity extends PanacheEntityBase {
     @Column(length = 4000)
     public String reason;
 
+    /** {@link RunCost} as JSON; null for runs recorded before costs were. */
+    @Column(name = "cost_json", length = 4000)
+    public String costJson;
+
     @Column(length = 64)
     public String freshness;
 }

@@ -44,9 +44,11 @@ final class BigQueryErrors {
     static Kind kind(int code, String reason, Throwable cause) {
         if (reason != null) {
             switch (reason) {
+                case "bytesBilledLimitExceeded" -> {
+                    return Kind.BUDGET_EXCEEDED;
+                }
                 case "invalidQuery",
                         "invalid",
-                        "bytesBilledLimitExceeded",
                         "billingTierLimitExceeded",
                         "responseTooLarge",
                         "resourcesExceeded",

@@ -26,6 +26,8 @@ import com.google.cloud.bigquery.TableResult;
 import com.google.cloud.http.HttpTransportOptions;
 import dev.masync.warehouse.BoundQuery;
 import dev.masync.warehouse.ColumnInfo;
+import dev.masync.warehouse.QueryCost;
+import dev.masync.warehouse.QueryMeter;
 import dev.masync.warehouse.QueryParam;
 import dev.masync.warehouse.Row;
 import dev.masync.warehouse.RowConsumer;
@@ -44,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -194,15 +197,23 @@ public final class BigQueryWarehouse implements Warehouse {
 
     @Override
     public long query(BoundQuery query, RowConsumer consumer) {
+        return query(query, consumer, QueryMeter.NONE);
+    }
+
+    /** Reports the job's bytes processed and billed; the meter's remaining bytes cap the job's bytes billed. */
+    @Override
+    public long query(BoundQuery query, RowConsumer consumer, QueryMeter meter) {
         Objects.requireNonNull(consumer, "consumer");
-        QueryJobConfiguration config = configure(query).build();
+        QueryJobConfiguration config = configure(query, meter).build();
         try {
             JobInfo info = JobInfo.of(newJobId(), config);
             Job created = call(() -> client.create(info));
             Job job = call(() -> awaitDone(created));
             TableResult result =
                     read(() -> job.getQueryResults(BigQuery.QueryResultsOption.pageSize(settings.pageSize())));
-            return stream(job, result, consumer);
+            long rows = stream(job, result, consumer);
+            meter.record("query", cost(job, rows));
+            return rows;
         } catch (BigQueryException e) {
             throw BigQueryErrors.translate(e, "query");
         } catch (JobException e) {
@@ -219,7 +230,13 @@ public final class BigQueryWarehouse implements Warehouse {
      */
     @Override
     public long execute(BoundQuery statement) {
-        QueryJobConfiguration config = configure(statement).build();
+        return execute(statement, QueryMeter.NONE);
+    }
+
+    /** Reports the job's bytes processed and billed; the meter's remaining bytes cap the job's bytes billed. */
+    @Override
+    public long execute(BoundQuery statement, QueryMeter meter) {
+        QueryJobConfiguration config = configure(statement, meter).build();
         try {
             JobInfo info = JobInfo.of(newJobId(), config);
             Job created = call(() -> client.create(info));
@@ -229,6 +246,7 @@ public final class BigQueryWarehouse implements Warehouse {
             }
             JobStatistics.QueryStatistics stats = job.getStatistics();
             Long rows = stats == null ? null : stats.getNumDmlAffectedRows();
+            meter.record("execute", cost(job, rows == null ? 0 : rows));
             return rows == null ? -1 : rows;
         } catch (BigQueryException e) {
             throw BigQueryErrors.translate(e, "statement");
@@ -282,6 +300,30 @@ public final class BigQueryWarehouse implements Warehouse {
     /** Nothing to release: the client holds no connections between calls. */
     @Override
     public void close() {}
+
+    private static QueryCost cost(Job job, long rows) {
+        JobStatistics.QueryStatistics stats = job.getStatistics();
+        Long processed = stats == null ? null : stats.getTotalBytesProcessed();
+        Long billed = stats == null ? null : stats.getTotalBytesBilled();
+        return new QueryCost(processed == null ? 0 : processed, billed == null ? 0 : billed, Math.max(0, rows));
+    }
+
+    /** The job configuration, its bytes billed capped by the configured limit and by the meter's remaining bytes. */
+    private QueryJobConfiguration.Builder configure(BoundQuery query, QueryMeter meter) {
+        QueryJobConfiguration.Builder b = configure(query);
+        OptionalLong remaining = meter.remainingBytesBilled();
+        if (remaining.isPresent()) {
+            if (remaining.getAsLong() <= 0) {
+                throw new WarehouseException(
+                        Kind.BUDGET_EXCEEDED, "the budget of bytes billed is spent; the query was not started");
+            }
+            long cap = settings.maximumBytesBilled() == null
+                    ? remaining.getAsLong()
+                    : Math.min(settings.maximumBytesBilled(), remaining.getAsLong());
+            b.setMaximumBytesBilled(cap);
+        }
+        return b;
+    }
 
     private QueryJobConfiguration.Builder configure(BoundQuery query) {
         Map<String, QueryParameterValue> params = new LinkedHashMap<>();

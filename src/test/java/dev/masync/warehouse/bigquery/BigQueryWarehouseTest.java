@@ -5,6 +5,8 @@ import com.google.api.gax.retrying.RetrySettings;
 import dev.masync.warehouse.BoundQuery;
 import dev.masync.warehouse.ColumnInfo;
 import dev.masync.warehouse.ColumnType;
+import dev.masync.warehouse.QueryCost;
+import dev.masync.warehouse.QueryMeter;
 import dev.masync.warehouse.QueryParam;
 import dev.masync.warehouse.Row;
 import dev.masync.warehouse.SqlBuilder;
@@ -499,8 +501,69 @@ class BigQueryWarehouseTest {
 
         assertThatExceptionOfType(WarehouseException.class)
                 .isThrownBy(() -> w.query(BoundQuery.of("SELECT learner_id FROM learner_status"), r -> true))
-                .satisfies(e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_QUERY))
+                .satisfies(e -> assertThat(e.kind()).isEqualTo(Kind.BUDGET_EXCEEDED))
                 .withMessageContaining("bytes billed");
+    }
+
+    @Test
+    void reportsEachJobsBytesProcessedAndBilledToTheMeter() {
+        List<QueryCost> costs = new ArrayList<>();
+        QueryMeter meter = (call, cost) -> costs.add(cost);
+        BoundQuery q = new SqlBuilder(warehouse().dialect())
+                .sql("SELECT learner_id FROM ")
+                .table("learner_status")
+                .sql(" WHERE plan = ")
+                .param(ColumnType.STRING, "premium")
+                .build();
+        long estimate = warehouse().dryRun(q);
+
+        long rows = warehouse().query(q, r -> true, meter);
+
+        assertThat(costs).containsExactly(new QueryCost(estimate, estimate, rows));
+    }
+
+    @Test
+    void capsAJobsBytesBilledAtTheMetersRemainingBudget() {
+        QueryMeter almostSpent = new QueryMeter() {
+            @Override
+            public void record(String call, QueryCost cost) {
+                throw new AssertionError("nothing ran");
+            }
+
+            @Override
+            public java.util.OptionalLong remainingBytesBilled() {
+                return java.util.OptionalLong.of(10);
+            }
+        };
+
+        assertThatExceptionOfType(WarehouseException.class)
+                .isThrownBy(() -> warehouse(settings().withMaximumBytesBilled(1_000_000L))
+                        .query(BoundQuery.of("SELECT learner_id FROM learner_status"), r -> true, almostSpent))
+                .satisfies(e -> assertThat(e.kind()).isEqualTo(Kind.BUDGET_EXCEEDED));
+        assertThat(fake.requests("jobs.insert")
+                        .get(0)
+                        .json()
+                        .at("/configuration/query/maximumBytesBilled")
+                        .asText())
+                .isEqualTo("10");
+    }
+
+    @Test
+    void aSpentBudgetStartsNoJob() {
+        QueryMeter spent = new QueryMeter() {
+            @Override
+            public void record(String call, QueryCost cost) {}
+
+            @Override
+            public java.util.OptionalLong remainingBytesBilled() {
+                return java.util.OptionalLong.of(0);
+            }
+        };
+
+        assertThatExceptionOfType(WarehouseException.class)
+                .isThrownBy(() -> warehouse().execute(BoundQuery.of("SELECT 1"), spent))
+                .satisfies(e -> assertThat(e.kind()).isEqualTo(Kind.BUDGET_EXCEEDED));
+        assertThat(fake.requests()).isEmpty();
     }
 
     @Test

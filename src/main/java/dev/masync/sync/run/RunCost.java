@@ -1,0 +1,27 @@
+package dev.masync.sync.run;
+
+/**
+ * What a run cost, shown in the run ({@code cost}) and summed in metrics.
+ *
+ * @param warehouseQueries queries and statements the run sent to the warehouse (diff, state writes, folds)
+ * @param bytesProcessed   bytes those calls scanned, where the warehouse reports it (BigQuery); 0 on DuckDB
+ * @param bytesBilled      bytes those calls were billed for (BigQuery on-demand pricing); 0 on DuckDB
+ * @param rowsRead         rows the warehouse returned to the run or changed for it
+ * @param requests         requests to the destination, retries included
+ * @param records          records handed to the destination (once per record, not per retry)
+ * @param dataPoints       values written at the destination: each sent field and each membership change counts one
+ *                         (what vendors that bill per data point, such as Braze, count)
+ * @param maxBytesBilled   the sync's budget of bytes billed for one run, or null for none
+ */
+public record RunCost(
+        long warehouseQueries,
+        long bytesProcessed,
+        long bytesBilled,
+        long rowsRead,
+        long requests,
+        long records,
+        long dataPoints,
+        Long maxBytesBilled) {
+
+    public static final RunCost ZERO = new RunCost(0, 0, 0, 0, 0, 0, 0, null);
+}
