@@ -5,6 +5,7 @@ import dev.masync.sync.SyncConfig;
 import dev.masync.sync.SyncEntity;
 import dev.masync.sync.state.StateStore;
 import dev.masync.warehouse.Warehouse;
+import dev.masync.warehouse.WarehouseException;
 import dev.masync.warehouse.WarehouseProvider;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -105,9 +107,11 @@ public class RunCoordinator {
         Instant started = clock.instant();
         String freshness = null;
         RunEngine.Report report;
+        RunCostMeter cost = new RunCostMeter(OptionalLong.empty());
         try {
             RunSnapshot run = preparation.prepare(syncKey);
-            Warehouse warehouse = warehouses.get();
+            cost = new RunCostMeter(run.definition().maxBytesBilled());
+            Warehouse warehouse = warehouses.get().meteredBy(cost);
             FreshnessGate.Verdict verdict =
                     freshnessGate.check(warehouse, run, trigger == RunTrigger.SCHEDULE && !options.force());
             freshness = verdict.freshness();
@@ -118,12 +122,19 @@ public class RunCoordinator {
             }
         } catch (DomainException e) {
             report = report(RunStatus.FAILED, e.getMessage());
+        } catch (WarehouseException e) {
+            if (e.kind() == WarehouseException.Kind.BUDGET_EXCEEDED) {
+                report = report(RunStatus.OVER_BUDGET, overBudget(cost, e));
+            } else {
+                LOG.errorf(e, "sync %s run %d failed", syncKey, runId);
+                report = report(RunStatus.FAILED, e.getMessage());
+            }
         } catch (RuntimeException e) {
             LOG.errorf(e, "sync %s run %d failed", syncKey, runId);
             report = report(RunStatus.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
         }
         try {
-            finish(runId, syncKey, report, freshness, started);
+            finish(runId, syncKey, report, cost.snapshot(report.counts()), freshness, started);
         } finally {
             metrics.ended();
         }
@@ -142,12 +153,20 @@ public class RunCoordinator {
                 .run(job, new PersistingMonitor(runId, syncKey, run.openErrors().keySet(), ledger, clock));
     }
 
+    private static String overBudget(RunCostMeter cost, WarehouseException e) {
+        RunCost spent = cost.snapshot(RunCounts.ZERO);
+        return "stopped before a warehouse query that would bill more than the sync's maxBytesBilled ("
+                + spent.maxBytesBilled() + " bytes; " + spent.bytesBilled() + " billed by this run so far): "
+                + e.getMessage() + "; raise maxBytesBilled or narrow the segment";
+    }
+
     private static RunEngine.Report report(RunStatus status, String reason) {
         return new RunEngine.Report(status, RunCounts.ZERO, Map.of(), reason, Map.of());
     }
 
     /** Records the outcome and releases the lease in one transaction, then counts the run. */
-    private void finish(long runId, String syncKey, RunEngine.Report report, String freshness, Instant started) {
+    private void finish(
+            long runId, String syncKey, RunEngine.Report report, RunCost cost, String freshness, Instant started) {
         Instant now = clock.instant();
         Map<String, Long> phases = new LinkedHashMap<>(report.phasesMillis());
         phases.put("total", Duration.between(started, now).toMillis());
@@ -158,6 +177,7 @@ public class RunCoordinator {
                 run.finishedAt = now;
                 run.countsJson = RunJson.write(report.counts());
                 run.phasesJson = RunJson.write(phases);
+                run.costJson = RunJson.write(cost);
                 run.reason = report.reason();
                 run.freshness = freshness;
                 if (!report.samples().isEmpty()) {
@@ -171,7 +191,7 @@ public class RunCoordinator {
         } finally {
             leases.forget(syncKey);
         }
-        metrics.finished(runId, syncKey, report, phases);
+        metrics.finished(runId, syncKey, report, cost, phases);
     }
 
     /** Before the warehouse and the control DB close (lower priority values are notified first). */

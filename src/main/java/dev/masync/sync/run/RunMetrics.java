@@ -34,7 +34,7 @@ public class RunMetrics {
         return running.get();
     }
 
-    void finished(long runId, String syncKey, RunEngine.Report report, Map<String, Long> phases) {
+    void finished(long runId, String syncKey, RunEngine.Report report, RunCost cost, Map<String, Long> phases) {
         RunCounts c = report.counts();
         meters.counter(
                         "masync.sync.runs",
@@ -50,6 +50,12 @@ public class RunMetrics {
         meters.counter("masync.sync.records", "sync", syncKey, "outcome", "failed")
                 .increment(c.failed());
         meters.counter("masync.sync.requests", "sync", syncKey).increment(c.requests());
+        meters.counter("masync.sync.cost.warehouse.queries", "sync", syncKey).increment(cost.warehouseQueries());
+        meters.counter("masync.sync.cost.bytes", "sync", syncKey, "what", "processed")
+                .increment(cost.bytesProcessed());
+        meters.counter("masync.sync.cost.bytes", "sync", syncKey, "what", "billed")
+                .increment(cost.bytesBilled());
+        meters.counter("masync.sync.cost.data.points", "sync", syncKey).increment(cost.dataPoints());
         phases.forEach(
                 (phase, ms) -> meters.timer("masync.sync.phase", "phase", phase).record(Duration.ofMillis(ms)));
         LOG.infof(
