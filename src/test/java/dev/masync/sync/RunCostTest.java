@@ -56,6 +56,8 @@ class RunCostTest {
                 .isEqualTo(run.getLong("counts.sent"))
                 .isEqualTo(3);
         assertThat(run.getString("cost.maxBytesBilled")).isNull();
+        // three entered members, each with its streak and its membership flag
+        assertThat(run.getLong("cost.dataPoints")).isEqualTo(6);
     }
 
     @Test

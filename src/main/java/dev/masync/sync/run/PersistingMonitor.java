@@ -10,7 +10,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 
-/** Persists what the engine reports: rejections and resolved errors in the ledger, throttled progress on the run. */
+/**
+ * Persists what the engine reports: rejections and resolved errors in the ledger, throttled progress on the run;
+ * data points go to the run's cost.
+ */
 final class PersistingMonitor implements RunMonitor {
     private static final Logger LOG = Logger.getLogger(PersistingMonitor.class);
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
@@ -20,14 +23,27 @@ final class PersistingMonitor implements RunMonitor {
     private final Set<String> openErrors;
     private final RecordErrorLedger ledger;
     private final Clock clock;
+    private final RunCostMeter cost;
     private Instant lastProgress = Instant.MIN;
 
-    PersistingMonitor(long runId, String syncKey, Set<String> openErrors, RecordErrorLedger ledger, Clock clock) {
+    PersistingMonitor(
+            long runId,
+            String syncKey,
+            Set<String> openErrors,
+            RecordErrorLedger ledger,
+            Clock clock,
+            RunCostMeter cost) {
         this.runId = runId;
         this.syncKey = syncKey;
         this.openErrors = openErrors;
         this.ledger = ledger;
         this.clock = clock;
+        this.cost = cost;
+    }
+
+    @Override
+    public void dataPoints(long n) {
+        cost.dataPoints(n);
     }
 
     @Override

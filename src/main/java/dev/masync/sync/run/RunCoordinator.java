@@ -118,7 +118,7 @@ public class RunCoordinator {
             if (verdict.stale()) {
                 report = report(RunStatus.SKIPPED_STALE, verdict.staleReason());
             } else {
-                report = evaluateAndPush(runId, run, warehouse, options);
+                report = evaluateAndPush(runId, run, warehouse, options, cost);
             }
         } catch (DomainException e) {
             report = report(RunStatus.FAILED, e.getMessage());
@@ -141,7 +141,7 @@ public class RunCoordinator {
     }
 
     private RunEngine.Report evaluateAndPush(
-            long runId, RunSnapshot run, Warehouse warehouse, RunEngine.Options options) {
+            long runId, RunSnapshot run, Warehouse warehouse, RunEngine.Options options, RunCostMeter cost) {
         StateStore store = stores.of(warehouse);
         Instant asOf = clock.instant();
         QuarkusTransaction.requiringNew()
@@ -150,7 +150,7 @@ public class RunCoordinator {
         RunEngine.Job job =
                 preparation.job(run, runId, warehouse, asOf, options, () -> stopping || leases.isLost(syncKey));
         return new RunEngine(store, clock)
-                .run(job, new PersistingMonitor(runId, syncKey, run.openErrors().keySet(), ledger, clock));
+                .run(job, new PersistingMonitor(runId, syncKey, run.openErrors().keySet(), ledger, clock, cost));
     }
 
     private static String overBudget(RunCostMeter cost, WarehouseException e) {

@@ -483,6 +483,13 @@ public final class RunEngine {
             }
             confirmed += ok.size();
             rejected += rejectedNow.size();
+            long points = 0;
+            for (RecordChange c : changes) {
+                if (!rejectedNow.containsKey(c.learnerKey())) {
+                    points += Math.max(1, c.fields().size()); // a removal writes one value: the membership
+                }
+            }
+            monitor.dataPoints(points);
             List<RunMonitor.Rejection> all = new ArrayList<>(localRejections);
             all.addAll(rejectedNow.values());
             report(all, ok);

@@ -17,6 +17,12 @@ public interface RunMonitor {
     void batchDone(
             List<Rejection> rejections, Collection<String> confirmedLearners, RunCounts countsSoFar, Progress progress);
 
+    /**
+     * Values the destination accepted in a batch: each field of a confirmed change counts one, a removal one (what
+     * vendors that bill per data point count).
+     */
+    default void dataPoints(long n) {}
+
     /** The first request is about to be sent. */
     default void firstRequest() {}
 }
