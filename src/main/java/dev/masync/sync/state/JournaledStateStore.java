@@ -118,9 +118,19 @@ abstract class JournaledStateStore implements StateStore {
     public void sending(SyncPlan plan, long run, long fromSeq, long toSeq, Collection<String> notSent) {
         String key = key(plan.stateKey());
         List<ConfirmationJournal.Entry> entries = takeUnwritten(key);
+        List<ConfirmationJournal.Entry> carried = List.copyOf(entries);
         entries.add(new ConfirmationJournal.Entry(
                 run, ConfirmationJournal.Kind.SENDING, fromSeq, toSeq, List.copyOf(notSent)));
-        write(key, run, entries);
+        try {
+            write(key, run, entries);
+        } catch (RuntimeException e) {
+            // not written: finish must still write the confirmations, or a batch the destination applied would be
+            // folded as never sent
+            synchronized (unwritten) {
+                unwritten.computeIfAbsent(key, k -> new ArrayList<>()).addAll(0, carried);
+            }
+            throw e;
+        }
     }
 
     /**

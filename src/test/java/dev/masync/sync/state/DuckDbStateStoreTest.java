@@ -6,6 +6,7 @@ import dev.masync.warehouse.RowConsumer;
 import dev.masync.warehouse.SqlBuilder;
 import dev.masync.warehouse.SqlDialect;
 import dev.masync.warehouse.Warehouse;
+import dev.masync.warehouse.WarehouseException;
 import dev.masync.warehouse.duckdb.DuckDbWarehouse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What the DuckDB state store adds to the protocol ({@link DuckDbStateStoreContractTest}): where its tables live, a
@@ -132,10 +134,28 @@ class DuckDbStateStoreTest {
                 .containsExactly("masync_journal", "masync_owners", "state__s1");
     }
 
-    /** Counts the calls that write (each one commit). */
+    @Test
+    void aConfirmationWhoseWriteFailedIsWrittenAtFinish() {
+        Writes writes = new Writes(warehouse);
+        store = new DuckDbStateStore(writes);
+        long run = ++runs;
+        store.recover(plan, run);
+        store.diff(plan, run, people.compiler(), people.rule(), AS_OF, false);
+        store.sending(plan, run, 1, 30, List.of());
+        store.confirm(plan, run, 1, 30, List.of());
+        writes.failNext = true;
+        assertThatThrownBy(() -> store.sending(plan, run, 31, 40, List.of())).isInstanceOf(WarehouseException.class);
+        store.finish(plan, run);
+        assertThat(count(warehouse, "masync_state.state__s1"))
+                .as("the confirmation carried by the failed write")
+                .isEqualTo(30);
+    }
+
+    /** Counts the calls that write (each one commit); fails the next transaction on demand. */
     static final class Writes implements Warehouse {
         final Warehouse delegate;
         int count;
+        boolean failNext;
 
         Writes(Warehouse delegate) {
             this.delegate = delegate;
@@ -170,6 +190,10 @@ class DuckDbStateStoreTest {
         @Override
         public long[] executeAtomically(List<BoundQuery> statements) {
             count++;
+            if (failNext) {
+                failNext = false;
+                throw new WarehouseException(WarehouseException.Kind.TRANSIENT, "injected");
+            }
             return delegate.executeAtomically(statements);
         }
 
