@@ -49,6 +49,19 @@ final class MeteredBy implements Warehouse {
         return delegate.execute(statement, both(other));
     }
 
+    /** One statement goes through {@link #execute(BoundQuery)} (metered and capped); several report their rows. */
+    @Override
+    public long[] executeAtomically(List<BoundQuery> statements) {
+        if (statements.size() == 1) {
+            return new long[] {execute(statements.get(0))};
+        }
+        long[] rows = delegate.executeAtomically(statements);
+        for (long r : rows) {
+            meter.record("execute", QueryCost.rows(r));
+        }
+        return rows;
+    }
+
     @Override
     public OptionalLong estimateBytes(BoundQuery query) {
         return delegate.estimateBytes(query);

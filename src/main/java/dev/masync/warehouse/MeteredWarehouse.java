@@ -83,6 +83,11 @@ final class MeteredWarehouse implements Warehouse {
     }
 
     @Override
+    public long[] executeAtomically(List<BoundQuery> statements) {
+        return timed("execute", () -> delegate.executeAtomically(statements));
+    }
+
+    @Override
     public java.util.OptionalLong estimateBytes(BoundQuery query) {
         return timed("estimate", () -> delegate.estimateBytes(query));
     }

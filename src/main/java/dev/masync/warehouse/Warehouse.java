@@ -74,6 +74,21 @@ public interface Warehouse extends AutoCloseable {
         return new MeteredBy(this, meter);
     }
 
+    /**
+     * Runs statements like {@link #execute} in one transaction: all of them take effect, durably, or none does (the
+     * statements see the same snapshot). Lets a caller pay one commit for several writes. The default supports a
+     * single statement only; warehouses with multi-statement transactions override it.
+     *
+     * @return the rows each statement affected (-1 where the warehouse does not say), in order
+     * @throws UnsupportedOperationException for several statements where the warehouse has no such transactions
+     */
+    default long[] executeAtomically(List<BoundQuery> statements) {
+        if (statements.size() > 1) {
+            throw new UnsupportedOperationException(kind() + " runs no multi-statement transactions");
+        }
+        return statements.isEmpty() ? new long[0] : new long[] {execute(statements.get(0))};
+    }
+
     /** Cheap round trip proving the warehouse answers; throws {@link WarehouseException} if not. */
     void ping();
 

@@ -67,6 +67,24 @@ class MeteredByTest {
     }
 
     @Test
+    void statementsRunTogetherReportEachStatementsRows() {
+        List<String> seen = new ArrayList<>();
+        Warehouse base = new ThreeRows() {
+            @Override
+            public long[] executeAtomically(List<BoundQuery> statements) {
+                return new long[] {4, 5};
+            }
+        };
+
+        base.meteredBy((call, cost) -> seen.add(call + ":" + cost.rows()))
+                .executeAtomically(List.of(BoundQuery.of("a"), BoundQuery.of("b")));
+        base.meteredBy((call, cost) -> seen.add(call + ":" + cost.rows()))
+                .executeAtomically(List.of(BoundQuery.of("c")));
+
+        assertThat(seen).containsExactly("execute:4", "execute:5", "execute:2");
+    }
+
+    @Test
     void aCallWithItsOwnMeterReportsToBothAndTheSmallerBudgetHolds() {
         List<String> a = new ArrayList<>();
         List<String> b = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.masync.sync.state;
 
+import dev.masync.warehouse.BoundQuery;
 import dev.masync.warehouse.ColumnType;
 import dev.masync.warehouse.QueryParam;
 import dev.masync.warehouse.SqlBuilder;
@@ -14,7 +15,8 @@ import java.util.Objects;
 /**
  * The {@link ConfirmationJournal} of DuckDB state, in the state file beside the state tables:
  * {@code masync_journal} (one row per append) and {@code masync_owners} (the run owning each state key). An append
- * is one single-row INSERT that writes only while its run owns the key, so it is durable and fenced when it returns.
+ * is one single-row INSERT that writes only while its run owns the key, so it is durable and fenced when it returns;
+ * {@link DuckDbStateStore} runs such inserts in one transaction with the copy of a batch's rows ({@link #insert}).
  */
 final class DuckDbJournal implements ConfirmationJournal {
     private static final String JOURNAL = DuckDbWarehouse.STATE_CATALOG + ".masync_journal";
@@ -28,7 +30,7 @@ final class DuckDbJournal implements ConfirmationJournal {
         this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
     }
 
-    private void create() {
+    void create() {
         if (created) {
             return;
         }
@@ -68,25 +70,49 @@ final class DuckDbJournal implements ConfirmationJournal {
     @Override
     public void append(String stateKey, long run, Kind kind, long fromSeq, long toSeq, Collection<String> excluded) {
         create();
-        long written = exec(sql().sql("INSERT INTO " + JOURNAL + " SELECT nextval('" + IDS + "'), ")
+        if (warehouse.execute(
+                        insert(stateKey, run, List.of(new Entry(run, kind, fromSeq, toSeq, List.copyOf(excluded)))))
+                != 1) {
+            throw new StateFencedException(stateKey, run, owner(stateKey));
+        }
+    }
+
+    /**
+     * One statement appending entries of {@code run} in order, for a caller that may run it in a transaction with
+     * other writes: it inserts every entry while {@code run} owns the key and none otherwise. Creates the tables first
+     * if needed.
+     */
+    BoundQuery insert(String stateKey, long run, List<Entry> entries) {
+        create();
+        SqlBuilder b = sql().sql("INSERT INTO " + JOURNAL + " SELECT nextval('" + IDS + "'), ")
                 .param(ColumnType.STRING, stateKey)
                 .sql(", ")
                 .param(ColumnType.INTEGER, run)
-                .sql(", ")
-                .param(ColumnType.STRING, kind.name())
-                .sql(", ")
-                .param(ColumnType.INTEGER, fromSeq)
-                .sql(", ")
-                .param(ColumnType.INTEGER, toSeq)
-                .sql(", ")
-                .param(new QueryParam("x", ColumnType.ARRAY, ColumnType.STRING, List.copyOf(excluded)))
-                .sql(" FROM " + OWNERS + " WHERE state_key = ")
+                .sql(", e.kind, e.lo, e.hi, e.x FROM (SELECT * FROM (VALUES ");
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            b.sql(i == 0 ? "(" : ", (")
+                    .sql(i + ", ")
+                    .param(ColumnType.STRING, e.kind().name())
+                    .sql(", ")
+                    .param(ColumnType.INTEGER, e.fromSeq())
+                    .sql(", ")
+                    .param(ColumnType.INTEGER, e.toSeq())
+                    .sql(", CAST(")
+                    .param(new QueryParam("x", ColumnType.ARRAY, ColumnType.STRING, e.excluded()))
+                    .sql(" AS VARCHAR[]))");
+        }
+        b.sql(") AS v(i, kind, lo, hi, x) ORDER BY i) AS e WHERE ");
+        return owns(b, stateKey, run).build();
+    }
+
+    /** Appends a condition that holds while {@code run} owns the key. */
+    SqlBuilder owns(SqlBuilder b, String stateKey, long run) {
+        return b.sql("EXISTS (SELECT 1 FROM " + OWNERS + " WHERE state_key = ")
                 .param(ColumnType.STRING, stateKey)
                 .sql(" AND run = ")
-                .param(ColumnType.INTEGER, run));
-        if (written != 1) {
-            throw new StateFencedException(stateKey, run, owner(stateKey));
-        }
+                .param(ColumnType.INTEGER, run)
+                .sql(")");
     }
 
     @Override

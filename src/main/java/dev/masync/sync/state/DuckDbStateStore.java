@@ -1,19 +1,20 @@
 package dev.masync.sync.state;
 
+import dev.masync.warehouse.BoundQuery;
 import dev.masync.warehouse.ColumnType;
 import dev.masync.warehouse.SqlBuilder;
 import dev.masync.warehouse.Warehouse;
 import dev.masync.warehouse.duckdb.DuckDbWarehouse;
 
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * State on DuckDB, in the sync-state file attached beside the source ({@code masync_state}). Per sync (per
  * {@link SyncPlan#stateKey()}): {@code state__<key>} (what the destination holds) and {@code changes__<key>} (the
- * columns of the current run's diff a fold needs: seq, op, keys, hashes, copied batch by batch before a journal entry
- * refers to them), plus the {@link DuckDbJournal} shared by all syncs. A batch costs one copy of its rows and two
- * one-row journal inserts (sending, confirmed).
+ * columns of the current run's diff a fold needs: seq, op, keys, hashes, copied in bulk with the run's first journal
+ * entry), plus the {@link DuckDbJournal} shared by all syncs. A batch costs one statement and one commit to the state
+ * file: the previous batch's confirmation and its own sending entry.
  *
  * <p>The pending diff itself (with the values to send) lives in the in-memory catalog {@code masync_scratch}: it is
  * rebuilt by every run and never read after a crash, while {@code changes__<key>} carries everything a fold needs.
@@ -27,10 +28,8 @@ public final class DuckDbStateStore extends JournaledStateStore {
     private static final String SCRATCH = DuckDbWarehouse.SCRATCH_CATALOG;
     private static final String CHANGE_COLUMNS = "seq, op, k, dk, old_dk, h, fh, fp";
 
-    /** How far the current run's pending rows were copied to {@code changes__<key>} (one run per store instance). */
+    /** The key whose pending rows were copied to {@code changes__<key>} by this run (one run per store instance). */
     private String copiedKey;
-
-    private long copiedUpTo;
 
     public DuckDbStateStore(Warehouse warehouse) {
         super(warehouse, new DuckDbJournal(warehouse), Long.MAX_VALUE);
@@ -66,54 +65,32 @@ public final class DuckDbStateStore extends JournaledStateStore {
     void afterDiff(String key) {
         exec(sql.dialect().createOrReplaceTableAs(table("changes", key)) + "SELECT " + CHANGE_COLUMNS + " FROM "
                 + table("pending", key) + " LIMIT 0");
-        copiedKey = key;
-        copiedUpTo = 0;
-    }
-
-    @Override
-    public void sending(SyncPlan plan, long run, long fromSeq, long toSeq, Collection<String> notSent) {
-        copy(plan, run, toSeq);
-        super.sending(plan, run, fromSeq, toSeq, notSent);
-    }
-
-    @Override
-    public void confirm(SyncPlan plan, long run, long fromSeq, long toSeq, Collection<String> notConfirmed) {
-        copy(plan, run, toSeq);
-        super.confirm(plan, run, fromSeq, toSeq, notConfirmed);
-    }
-
-    @Override
-    public void uncertain(SyncPlan plan, long run, long fromSeq, long toSeq, Collection<String> notSent) {
-        copy(plan, run, toSeq);
-        super.uncertain(plan, run, fromSeq, toSeq, notSent);
+        copiedKey = null;
     }
 
     /**
-     * Makes the pending rows up to {@code toSeq} durable in {@code changes__<key>} before a journal entry refers to
-     * them (ranges only grow, so each row is copied once; the pending table is ordered by seq, so the copy reads
-     * one or two of its row groups). Checks ownership first: a fenced run must not add rows to another run's copy.
+     * One statement, one commit per batch: the journal entries (the previous batch's confirmation, this batch's
+     * sending entry), inserted only while {@code run} owns the key. The first write of a run also copies every
+     * pending row to {@code changes__<key>} in the same transaction (one bulk copy instead of one per batch; the copy
+     * is conditional on ownership too, and the statements see the same snapshot, so either all write or none does).
      */
-    private void copy(SyncPlan plan, long run, long toSeq) {
-        String key = key(plan.stateKey());
-        if (!key.equals(copiedKey)) {
-            copiedKey = key; // a store that did not diff (a test, a process that took over): copy from the start
-            copiedUpTo = 0;
+    @Override
+    void write(String key, long run, List<ConfirmationJournal.Entry> entries) {
+        DuckDbJournal journal = (DuckDbJournal) this.journal;
+        List<BoundQuery> statements = new ArrayList<>();
+        boolean copy = !key.equals(copiedKey);
+        if (copy) {
+            SqlBuilder b = new SqlBuilder(warehouse.dialect())
+                    .sql("INSERT INTO " + table("changes", key) + " SELECT " + CHANGE_COLUMNS + " FROM "
+                            + table("pending", key) + " WHERE ");
+            statements.add(journal.owns(b, key, run).build());
         }
-        if (toSeq <= copiedUpTo) {
-            return;
+        statements.add(journal.insert(key, run, entries));
+        long[] counts = warehouse.executeAtomically(statements);
+        if (counts[counts.length - 1] != entries.size()) {
+            throw new StateFencedException(key, run, journal.owner(key));
         }
-        long owner = journal.owner(key);
-        if (owner != run) {
-            throw new StateFencedException(key, run, owner);
-        }
-        warehouse.execute(new SqlBuilder(warehouse.dialect())
-                .sql("INSERT INTO " + table("changes", key) + " SELECT " + CHANGE_COLUMNS + " FROM "
-                        + table("pending", key) + " WHERE seq > ")
-                .param(ColumnType.INTEGER, copiedUpTo)
-                .sql(" AND seq <= ")
-                .param(ColumnType.INTEGER, toSeq)
-                .build());
-        copiedUpTo = toSeq;
+        copiedKey = key;
     }
 
     @Override

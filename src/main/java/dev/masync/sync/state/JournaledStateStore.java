@@ -11,8 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
@@ -31,6 +34,9 @@ abstract class JournaledStateStore implements StateStore {
     final StateSql sql;
     final ConfirmationJournal journal;
     private final long parameterBudget;
+
+    /** Confirmations and uncertain entries per state key, recorded but not written yet (see {@link #confirm}). */
+    private final Map<String, List<ConfirmationJournal.Entry>> unwritten = new HashMap<>();
 
     JournaledStateStore(Warehouse warehouse, ConfirmationJournal journal, long parameterBudget) {
         this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
@@ -104,27 +110,90 @@ abstract class JournaledStateStore implements StateStore {
                 row -> consumer.test(StateSql.decode(row, n)));
     }
 
+    /**
+     * Journals the batch's sending entry together with the confirmations and uncertain entries recorded since the
+     * last write (see {@link #confirm}), in one {@link #write}.
+     */
     @Override
     public void sending(SyncPlan plan, long run, long fromSeq, long toSeq, Collection<String> notSent) {
-        journal.append(key(plan.stateKey()), run, ConfirmationJournal.Kind.SENDING, fromSeq, toSeq, notSent);
+        String key = key(plan.stateKey());
+        List<ConfirmationJournal.Entry> entries = takeUnwritten(key);
+        List<ConfirmationJournal.Entry> carried = List.copyOf(entries);
+        entries.add(new ConfirmationJournal.Entry(
+                run, ConfirmationJournal.Kind.SENDING, fromSeq, toSeq, List.copyOf(notSent)));
+        try {
+            write(key, run, entries);
+        } catch (RuntimeException e) {
+            // not written: finish must still write the confirmations, or a batch the destination applied would be
+            // folded as never sent
+            synchronized (unwritten) {
+                unwritten.computeIfAbsent(key, k -> new ArrayList<>()).addAll(0, carried);
+            }
+            throw e;
+        }
     }
 
+    /**
+     * Not written at once: the entry waits for the next {@link #sending} or {@link #finish}, which write it in the
+     * same durable step as their own (one write per batch instead of two). If the process dies before, the batch's
+     * sending entry has no confirmation and the next {@link #recover} makes the batch uncertain, i.e. sends it again
+     * in full: at least once, never lost. A fenced run learns it at that next write.
+     */
     @Override
     public void confirm(SyncPlan plan, long run, long fromSeq, long toSeq, Collection<String> notConfirmed) {
-        journal.append(key(plan.stateKey()), run, ConfirmationJournal.Kind.CONFIRMED, fromSeq, toSeq, notConfirmed);
+        later(key(plan.stateKey()), run, ConfirmationJournal.Kind.CONFIRMED, fromSeq, toSeq, notConfirmed);
     }
 
+    /** Written with the next {@link #sending} or at {@link #finish} like {@link #confirm}, with the same outcome. */
     @Override
     public void uncertain(SyncPlan plan, long run, long fromSeq, long toSeq, Collection<String> notSent) {
-        journal.append(key(plan.stateKey()), run, ConfirmationJournal.Kind.UNCERTAIN, fromSeq, toSeq, notSent);
+        later(key(plan.stateKey()), run, ConfirmationJournal.Kind.UNCERTAIN, fromSeq, toSeq, notSent);
     }
 
     @Override
     public void finish(SyncPlan plan, long run) {
         String key = key(plan.stateKey());
-        owned(key, run);
+        List<ConfirmationJournal.Entry> entries = takeUnwritten(key);
+        if (entries.isEmpty()) {
+            owned(key, run);
+        } else {
+            write(key, run, entries); // fenced like an append
+        }
         fold(key, run, false);
         dropPending(key);
+    }
+
+    /**
+     * Appends entries of {@code run} to the journal in order, each durable before the next; the last one is a
+     * sending entry or a confirmation. Stores that can do it in one transaction override this.
+     *
+     * @throws StateFencedException when {@code run} does not own the key
+     */
+    void write(String key, long run, List<ConfirmationJournal.Entry> entries) {
+        for (ConfirmationJournal.Entry e : entries) {
+            journal.append(key, run, e.kind(), e.fromSeq(), e.toSeq(), e.excluded());
+        }
+    }
+
+    private void later(
+            String key,
+            long run,
+            ConfirmationJournal.Kind kind,
+            long fromSeq,
+            long toSeq,
+            Collection<String> excluded) {
+        synchronized (unwritten) {
+            unwritten
+                    .computeIfAbsent(key, k -> new ArrayList<>())
+                    .add(new ConfirmationJournal.Entry(run, kind, fromSeq, toSeq, List.copyOf(excluded)));
+        }
+    }
+
+    private List<ConfirmationJournal.Entry> takeUnwritten(String key) {
+        synchronized (unwritten) {
+            List<ConfirmationJournal.Entry> entries = unwritten.remove(key);
+            return entries == null ? new ArrayList<>() : entries;
+        }
     }
 
     @Override
@@ -135,6 +204,7 @@ abstract class JournaledStateStore implements StateStore {
     @Override
     public void drop(String stateKey) {
         String key = key(stateKey);
+        takeUnwritten(key);
         dropPending(key);
         warehouse.execute(sql.sql()
                 .sql(sql.dialect().dropTableIfExists(table("state", key)))
@@ -151,9 +221,10 @@ abstract class JournaledStateStore implements StateStore {
 
     /**
      * Folds the entries {@code run} journaled into the state, then clears the journal; entries of other runs (which
-     * fenced appends never write) are not folded. After a crash ({@code crashed}) the last batch that was being
-     * pushed and is not confirmed may or may not have reached the destination: its rows are made uncertain like
-     * those the run itself reported uncertain.
+     * fenced appends never write) are not folded. After a crash ({@code crashed}) every batch that was being pushed
+     * and has neither a confirmation nor an uncertain entry (the one in flight, and the one before it if the crash
+     * came before its confirmation was written) may or may not have reached the destination: its rows are made
+     * uncertain like those the run itself reported uncertain.
      */
     void fold(String key, long run, boolean crashed) {
         List<ConfirmationJournal.Entry> all = journal.entries(key);
@@ -162,7 +233,7 @@ abstract class JournaledStateStore implements StateStore {
         }
         List<ConfirmationJournal.Entry> confirmed = new ArrayList<>();
         List<ConfirmationJournal.Entry> uncertain = new ArrayList<>();
-        ConfirmationJournal.Entry lastSent = null;
+        List<ConfirmationJournal.Entry> sent = new ArrayList<>();
         for (ConfirmationJournal.Entry e : all) {
             if (e.run() != run) {
                 LOG.warnf(
@@ -172,15 +243,23 @@ abstract class JournaledStateStore implements StateStore {
             switch (e.kind()) {
                 case CONFIRMED -> confirmed.add(e);
                 case UNCERTAIN -> uncertain.add(e);
-                case SENDING -> {
-                    if (lastSent == null || e.fromSeq() >= lastSent.fromSeq()) {
-                        lastSent = e;
-                    }
-                }
+                case SENDING -> sent.add(e);
             }
         }
-        if (crashed && lastSent != null) {
-            uncertain.add(lastSent);
+        if (crashed) {
+            // outcome ranges by start, the widest per start; the engine's ranges do not overlap
+            TreeMap<Long, Long> outcomes = new TreeMap<>();
+            for (List<ConfirmationJournal.Entry> list : List.of(confirmed, uncertain)) {
+                for (ConfirmationJournal.Entry o : list) {
+                    outcomes.merge(o.fromSeq(), o.toSeq(), Math::max);
+                }
+            }
+            for (ConfirmationJournal.Entry s : sent) {
+                Map.Entry<Long, Long> o = outcomes.floorEntry(s.fromSeq());
+                if (o == null || o.getValue() < s.toSeq()) {
+                    uncertain.add(s);
+                }
+            }
         }
         uncertain.sort(Comparator.comparingLong(ConfirmationJournal.Entry::fromSeq));
         try {

@@ -14,22 +14,25 @@ import java.util.function.Predicate;
  * <p>Protocol of a run {@code run} (its id), for one sync at a time: {@link #recover} (takes the sync's state over
  * for the run, and folds what an earlier run that did not finish left behind), {@link #diff} (evaluates the segment
  * and writes the changes to a pending area), {@link #stream} (reads them back in order), {@link #sending} before
- * each batch is pushed, then {@link #confirm} after the destination confirmed it or {@link #uncertain} when the push
- * failed without saying whether the destination applied it (all durable when they return; their cost grows with
- * batches, never with records), {@link #finish} (folds the run's journal into the state and drops the pending
+ * each batch is pushed (durable when it returns), then {@link #confirm} after the destination confirmed it or
+ * {@link #uncertain} when the push failed without saying whether the destination applied it (both recorded, and made
+ * durable with the next {@link #sending} or at {@link #finish}, so a batch costs one durable write; their cost grows
+ * with batches, never with records), {@link #finish} (folds the run's journal into the state and drops the pending
  * area). Anything not confirmed keeps its old state and so is found again by the next diff; the rows of a batch that
- * was in flight when the process died, or that failed uncertainly, are made uncertain, so the next diff finds them
- * again even if their values went back meanwhile.
+ * was sent and whose confirmation was not durable when the process died (the one in flight, possibly the one
+ * before), or that failed uncertainly, are made uncertain, so the next diff finds them again even if their values
+ * went back meanwhile.
  *
  * <p>Fencing: {@link #recover} makes {@code run} the owner of the sync's state; every later call of an older run
- * throws {@link StateFencedException} without writing, so a replica that lost its lease cannot fold over the run of
- * the replica that took over.
+ * throws {@link StateFencedException} without writing ({@link #confirm} and {@link #uncertain} at the write that would
+ * carry them), so a replica that lost its lease cannot fold over the run of the replica that took over.
  */
 public interface StateStore {
 
     /**
      * Makes {@code run} the owner of the sync's state, folds the journal a run that did not finish left behind, and
-     * makes the state of its last batch's unconfirmed rows uncertain (see {@link #sending}). Idempotent.
+     * makes the state of its sent batches without a durable confirmation uncertain (see {@link #sending}).
+     * Idempotent.
      */
     void recover(SyncPlan plan, long run);
 

@@ -248,6 +248,36 @@ public final class DuckDbWarehouse implements Warehouse {
         }
     }
 
+    /** One transaction on a connection of its own: commit after the last statement, rollback on any failure. */
+    @Override
+    public long[] executeAtomically(List<BoundQuery> statements) {
+        long[] counts = new long[statements.size()];
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            try {
+                for (int i = 0; i < counts.length; i++) {
+                    BoundQuery statement = statements.get(i);
+                    try (PreparedStatement ps = c.prepareStatement(statement.sql())) {
+                        bind(c, ps, statement.params());
+                        ps.execute();
+                        counts[i] = ps.getUpdateCount();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
     @Override
     public void ping() {
         try (Connection c = connection();

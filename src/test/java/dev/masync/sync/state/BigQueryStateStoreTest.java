@@ -287,8 +287,8 @@ class BigQueryStateStoreTest {
         store.recover(plan, ++runs); // the same MERGEs again: same values, leavers already gone
         assertThat(journal.entries("s1")).isEmpty();
         assertThat(count("state__s1"))
-                .as("the crashed run's last batch: 5 is uncertain")
-                .isEqualTo(50);
+                .as("the crashed run's last batch was confirmed: 5, rejected, keeps its old state (none)")
+                .isEqualTo(49);
         store.diff(plan, runs, compiler, rule, AS_OF, false);
         List<ChangeRow> rows = new ArrayList<>();
         store.stream(plan, rows::add);
@@ -374,7 +374,7 @@ class BigQueryStateStoreTest {
     void aDiffBeforeRecoverIsRefusedWhileTheJournalHoldsConfirmations() {
         run(plan, false, Set.of());
         long run = start(plan, true);
-        store.confirm(plan, run, 1, 5, List.of());
+        store.sending(plan, run, 1, 5, List.of());
         assertThatExceptionOfType(IllegalStateException.class)
                 .isThrownBy(() -> store.diff(plan, run, compiler, rule, AS_OF, false))
                 .withMessageContaining("recover");

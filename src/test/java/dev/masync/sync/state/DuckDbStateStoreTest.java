@@ -1,7 +1,12 @@
 package dev.masync.sync.state;
 
+import dev.masync.warehouse.BoundQuery;
+import dev.masync.warehouse.ColumnInfo;
+import dev.masync.warehouse.RowConsumer;
 import dev.masync.warehouse.SqlBuilder;
+import dev.masync.warehouse.SqlDialect;
 import dev.masync.warehouse.Warehouse;
+import dev.masync.warehouse.WarehouseException;
 import dev.masync.warehouse.duckdb.DuckDbWarehouse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What the DuckDB state store adds to the protocol ({@link DuckDbStateStoreContractTest}): where its tables live, a
@@ -96,7 +102,9 @@ class DuckDbStateStoreTest {
     }
 
     @Test
-    void thePendingDiffStaysInMemoryAndABatchCostsTwoJournalRows() throws Exception {
+    void thePendingDiffStaysInMemoryAndABatchCostsOneWrite() throws Exception {
+        Writes writes = new Writes(warehouse);
+        store = new DuckDbStateStore(writes);
         long run = ++runs;
         store.recover(plan, run);
         store.diff(plan, run, people.compiler(), people.rule(), AS_OF, false);
@@ -106,15 +114,96 @@ class DuckDbStateStoreTest {
                 .containsExactly("changes__s1", "masync_journal", "masync_owners", "state__s1");
         List<ChangeRow> rows = new ArrayList<>();
         store.stream(plan, rows::add);
+        writes.count = 0;
         store.sending(plan, run, 1, 30, List.of());
         store.confirm(plan, run, 1, 30, List.of(rows.get(0).learnerKey()));
-        assertThat(count(warehouse, "masync_state.masync_journal")).isEqualTo(2);
+        store.sending(plan, run, 31, 40, List.of());
+        store.confirm(plan, run, 31, 40, List.of());
+        assertThat(writes.count).as("one transaction per batch").isEqualTo(2);
+        assertThat(count(warehouse, "masync_state.changes__s1"))
+                .as("copied with the first entry")
+                .isEqualTo(50);
+        assertThat(count(warehouse, "masync_state.masync_journal"))
+                .as("the second confirmation waits for finish")
+                .isEqualTo(3);
         store.finish(plan, run);
         assertThat(count(warehouse, "masync_state.masync_journal")).isZero();
-        assertThat(count(warehouse, "masync_state.state__s1")).isEqualTo(29);
+        assertThat(count(warehouse, "masync_state.state__s1")).isEqualTo(39);
         assertThat(tables(DuckDbWarehouse.SCRATCH_CATALOG)).isEmpty();
         assertThat(tables(DuckDbWarehouse.STATE_CATALOG))
                 .containsExactly("masync_journal", "masync_owners", "state__s1");
+    }
+
+    @Test
+    void aConfirmationWhoseWriteFailedIsWrittenAtFinish() {
+        Writes writes = new Writes(warehouse);
+        store = new DuckDbStateStore(writes);
+        long run = ++runs;
+        store.recover(plan, run);
+        store.diff(plan, run, people.compiler(), people.rule(), AS_OF, false);
+        store.sending(plan, run, 1, 30, List.of());
+        store.confirm(plan, run, 1, 30, List.of());
+        writes.failNext = true;
+        assertThatThrownBy(() -> store.sending(plan, run, 31, 40, List.of())).isInstanceOf(WarehouseException.class);
+        store.finish(plan, run);
+        assertThat(count(warehouse, "masync_state.state__s1"))
+                .as("the confirmation carried by the failed write")
+                .isEqualTo(30);
+    }
+
+    /** Counts the calls that write (each one commit); fails the next transaction on demand. */
+    static final class Writes implements Warehouse {
+        final Warehouse delegate;
+        int count;
+        boolean failNext;
+
+        Writes(Warehouse delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public String kind() {
+            return delegate.kind();
+        }
+
+        @Override
+        public SqlDialect dialect() {
+            return delegate.dialect();
+        }
+
+        @Override
+        public List<ColumnInfo> describe(String table) {
+            return delegate.describe(table);
+        }
+
+        @Override
+        public long query(BoundQuery query, RowConsumer consumer) {
+            return delegate.query(query, consumer);
+        }
+
+        @Override
+        public long execute(BoundQuery statement) {
+            count++;
+            return delegate.execute(statement);
+        }
+
+        @Override
+        public long[] executeAtomically(List<BoundQuery> statements) {
+            count++;
+            if (failNext) {
+                failNext = false;
+                throw new WarehouseException(WarehouseException.Kind.TRANSIENT, "injected");
+            }
+            return delegate.executeAtomically(statements);
+        }
+
+        @Override
+        public void ping() {
+            delegate.ping();
+        }
+
+        @Override
+        public void close() {}
     }
 
     @Test
@@ -124,6 +213,7 @@ class DuckDbStateStoreTest {
         store.diff(plan, run, people.compiler(), people.rule(), AS_OF, false);
         store.sending(plan, run, 1, 30, List.of());
         store.confirm(plan, run, 1, 30, List.of());
+        store.sending(plan, run, 31, 40, List.of()); // writes the confirmation of 1..30
 
         warehouse.close(); // the process dies before finish()
         warehouse = open(false);

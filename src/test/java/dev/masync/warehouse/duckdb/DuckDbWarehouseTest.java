@@ -183,6 +183,29 @@ class DuckDbWarehouseTest {
     }
 
     @Test
+    void statementsRunAtomicallyAllTakeEffectOrNone() {
+        warehouse.close();
+        warehouse = DuckDbWarehouse.open(new DuckDbWarehouse.Settings(
+                dir.resolve("w.duckdb"), true, null, null, null, dir.resolve("state.duckdb")));
+        String t = DuckDbWarehouse.STATE_CATALOG + ".t";
+        warehouse.execute(sql("CREATE TABLE " + t + " (x INTEGER PRIMARY KEY)"));
+
+        long[] counts = warehouse.executeAtomically(List.of(
+                sql("INSERT INTO " + t + " VALUES (1), (2)"), sql("INSERT INTO " + t + " SELECT 3 WHERE false")));
+        assertThat(counts).containsExactly(2, 0);
+        assertThatThrownBy(() -> warehouse.executeAtomically(
+                        List.of(sql("INSERT INTO " + t + " VALUES (4)"), sql("INSERT INTO " + t + " VALUES (1)"))))
+                .isInstanceOf(WarehouseException.class);
+        List<Object> rows = new ArrayList<>();
+        warehouse.query(sql("SELECT x FROM " + t + " ORDER BY x"), r -> rows.add(r.get(0)));
+        assertThat(rows).as("the failed transaction left nothing").containsExactly(1L, 2L);
+    }
+
+    private BoundQuery sql(String trusted) {
+        return new SqlBuilder(warehouse.dialect()).sql(trusted).build();
+    }
+
+    @Test
     void readOnlyWarehouseRefusesWrites() {
         assertThatThrownBy(() -> warehouse.query(BoundQuery.of("CREATE TABLE x (i INTEGER)"), r -> true))
                 .isInstanceOf(WarehouseException.class);
