@@ -42,36 +42,6 @@ public record SyncDefinition(
         Objects.requireNonNull(maxBytesBilled, "maxBytesBilled");
     }
 
-    /** A sync without a budget of bytes billed. */
-    public SyncDefinition(
-            String key,
-            String name,
-            String segment,
-            String destination,
-            Identity identity,
-            List<FieldMapping> mapping,
-            Optional<Membership> membership,
-            Mode mode,
-            Optional<Schedule> schedule,
-            boolean paused,
-            Guard guard,
-            Optional<Freshness> freshness) {
-        this(
-                key,
-                name,
-                segment,
-                destination,
-                identity,
-                mapping,
-                membership,
-                mode,
-                schedule,
-                paused,
-                guard,
-                freshness,
-                OptionalLong.empty());
-    }
-
     /**
      * What the destination does with members and leavers: {@code upsert} creates or updates members and leaves
      * leavers alone; {@code update} only updates records that already exist; {@code mirror} also propagates leaving.

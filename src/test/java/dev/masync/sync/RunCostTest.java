@@ -84,13 +84,19 @@ class RunCostTest {
     @Test
     void aBudgetMustBeAWholePositiveNumberOfBytes() {
         segment("cost_bad");
+        String body = """
+                {"key": "cost_bad_outbox", "segment": "cost_bad", "destination": "outbox",
+                 "mapping": [{"source": "streak_days", "target": "streak"}], "maxBytesBilled": %s}""";
         for (String bad : new String[] {"0", "-5", "1.5", "\"10GB\"", "true", "99999999999999999999999"}) {
-            SyncApiTest.post("/api/v1/syncs", """
-                            {"key": "cost_bad_outbox", "segment": "cost_bad", "destination": "outbox",
-                             "maxBytesBilled": %s}""".formatted(bad))
+            SyncApiTest.post("/api/v1/syncs", body.formatted(bad))
                     .then()
                     .statusCode(422)
-                    .contentType("application/problem+json");
+                    .contentType("application/problem+json")
+                    .body("errors.pointer", org.hamcrest.Matchers.contains("/maxBytesBilled"));
         }
+        SyncApiTest.post("/api/v1/syncs", body.formatted("10000000000"))
+                .then()
+                .statusCode(201)
+                .body("definition.maxBytesBilled", org.hamcrest.Matchers.equalTo(10_000_000_000L));
     }
 }

@@ -38,7 +38,8 @@ class ChangeBuilderTest {
                 Optional.empty(),
                 false,
                 SyncDefinition.Guard.DEFAULT,
-                Optional.empty());
+                Optional.empty(),
+                java.util.OptionalLong.empty());
     }
 
     static ChangeRow row(char op, boolean all, boolean[] changed, String dk, String old) {

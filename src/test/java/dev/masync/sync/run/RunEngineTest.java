@@ -216,7 +216,8 @@ class RunEngineTest {
                 Optional.empty(),
                 false,
                 guard,
-                Optional.empty());
+                Optional.empty(),
+                java.util.OptionalLong.empty());
     }
 
     final List<RunMonitor.Rejection> rejections = new ArrayList<>();

@@ -66,7 +66,8 @@ abstract class StateStoreContract {
                 Optional.empty(),
                 false,
                 SyncDefinition.Guard.DEFAULT,
-                Optional.empty());
+                Optional.empty(),
+                java.util.OptionalLong.empty());
     }
 
     /** Starts a run: recover and diff; returns the run id. */
