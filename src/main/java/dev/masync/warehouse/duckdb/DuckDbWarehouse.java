@@ -317,11 +317,11 @@ public final class DuckDbWarehouse implements Warehouse {
     }
 
     private static Object read(ResultSet rs, int i, int sqlType) throws SQLException {
-        Object v = rs.getObject(i);
-        if (v == null) {
-            return null;
+        if (sqlType == Types.TIMESTAMP) {
+            return rs.getObject(i, java.time.LocalDateTime.class); // one conversion, no Timestamp in between
         }
-        return normalize(v, sqlType == Types.TIMESTAMP ? rs.getObject(i, java.time.LocalDateTime.class) : null);
+        Object v = rs.getObject(i);
+        return v == null ? null : normalize(v, null);
     }
 
     private static Object normalize(Object v, Object localDateTime) throws SQLException {
