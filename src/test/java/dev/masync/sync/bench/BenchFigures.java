@@ -168,6 +168,13 @@ final class BenchFigures {
         return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, format, value);
     }
 
+    /** "33.0 MiB (4 GCs)", or "no GC" when nothing was collected (the heap after a GC is then unknown). */
+    static String heapAfterGc(GcSummary gc) {
+        return gc.collections() == 0
+                ? "no GC"
+                : mib(gc.peakAfterGcBytes()) + " (" + gc.collections() + (gc.collections() == 1 ? " GC)" : " GCs)");
+    }
+
     static String mib(long bytes) {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }

@@ -88,6 +88,10 @@ class BenchFiguresTest {
         assertThat(run.peakAfterGcBytes()).isEqualTo(30L << 20);
         assertThat(run.maxCommittedBytes()).isEqualTo(256L << 20);
         assertThat(BenchFigures.gcSummary(log, log.size()).collections()).isZero();
+        assertThat(BenchFigures.heapAfterGc(run)).isEqualTo("30.0 MiB (2 GCs)");
+        assertThat(BenchFigures.heapAfterGc(BenchFigures.gcSummary(log, 3))).isEqualTo("30.0 MiB (1 GC)");
+        assertThat(BenchFigures.heapAfterGc(BenchFigures.gcSummary(log, log.size())))
+                .isEqualTo("no GC");
         assertThat(BenchFigures.gcSummary(log).peakAfterGcBytes()).isEqualTo(60L << 20);
     }
 

@@ -56,7 +56,7 @@ import java.util.stream.Stream;
  * ({@link SyntheticTable#advance}: 5 % of the learners change mapped values, 1 % of the members leave and about as
  * many enter; the expected changes counted in SQL); the reference scan again; a new daemon on the same data dir,
  * warmed; one run, whose records must equal the expected changes. Per run: diff (and load, if the run reports one),
- * push, diff ÷ reference, CPU per million pushed records (whole run, and after the first {@link #CPU_MARK}), peak
+ * push, diff ÷ reference, CPU per million pushed records (whole run, and after the first {@link #CPU_MARK} records), peak
  * heap after GC of that run. At the first size, one more sync pushes the segment to a file outbox (batch 1,000) for
  * the CPU target against the file outbox.
  *
@@ -64,7 +64,9 @@ import java.util.stream.Stream;
  * "Benchmarks"). Flags: {@code --scenario all|demo|heap|synthetic}, {@code --work DIR} (default
  * {@code /tmp/ma-sync-bench}; warehouses are cached there), {@code --learners N} (demo, default 1,000,000),
  * {@code --heap-sizes N,M,…} (default 1000000,10000000,50000000), {@code --file-outbox-size N|0} (the size whose
- * full push also goes to a file outbox; default the first of the heap sizes, 0 for none), {@code --duckdb-threads
+ * full push also goes to a file outbox; default the first of the heap sizes, 0 for none), {@code --cpu-mark N}
+ * (records after which the second CPU figure starts; default 100,000, smaller to try the harness on small tables),
+ * {@code --duckdb-threads
  * N|-} (daemon and reference scan, default 1: one pinned CPU), {@code --no-pin}, {@code --jfr} (a flight recording
  * of each daemon in its run directory). Never part of the test suite: it is a {@code main}, not a test.
  */
@@ -100,7 +102,7 @@ public final class SyncBenchmark {
 
     static final int SYNTHETIC_RERUNS = 2;
 
-    /** The CPU figure "after the first records" starts when the destination has this many. */
+    /** By default the CPU figure "after the first records" starts when the destination has this many. */
     static final long CPU_MARK = 100_000;
 
     static final List<String[]> SYNTHETIC_MAPPING = List.of(
@@ -118,6 +120,7 @@ public final class SyncBenchmark {
     private final boolean pin;
     private final boolean jfr;
     private final int fileOutboxSize;
+    private final long cpuMark;
     private final List<Row> table = new ArrayList<>();
     private final List<String> perRunTable = new ArrayList<>();
     private final Map<String, Object> figures = new LinkedHashMap<>();
@@ -155,7 +158,7 @@ public final class SyncBenchmark {
             return BenchFigures.perMillion(cpuSeconds, counts("sent"));
         }
 
-        /** CPU per million records pushed after the receiver had {@link #CPU_MARK} (diff and JIT warm-up left out). */
+        /** CPU per million records pushed after the destination had the mark's records (diff and JIT warm-up out). */
         double cpuPerMillionAfterMark() {
             return BenchFigures.perMillionAfter(cpuSeconds, cpuAtMark, counts("sent"), recordsAtMark);
         }
@@ -177,11 +180,13 @@ public final class SyncBenchmark {
             int learners,
             List<Integer> heapSizes,
             int fileOutboxSize,
+            long cpuMark,
             String duckDbThreads,
             boolean pin,
             boolean jfr) {
         this.work = work;
         this.fileOutboxSize = fileOutboxSize;
+        this.cpuMark = cpuMark;
         this.jfr = jfr;
         this.learners = learners;
         this.heapSizes = heapSizes;
@@ -195,6 +200,7 @@ public final class SyncBenchmark {
         int learners = 1_000_000;
         List<Integer> heapSizes = List.of(1_000_000, 10_000_000, 50_000_000);
         Integer fileOutboxSize = null;
+        long cpuMark = CPU_MARK;
         String threads = "1";
         boolean pin = true;
         boolean jfr = false;
@@ -208,12 +214,13 @@ public final class SyncBenchmark {
                             .map(Integer::valueOf)
                             .toList();
                 case "--file-outbox-size" -> fileOutboxSize = Integer.valueOf(args[++i]);
+                case "--cpu-mark" -> cpuMark = Long.parseLong(args[++i]);
                 case "--duckdb-threads" -> threads = args[++i];
                 case "--no-pin" -> pin = false;
                 case "--jfr" -> jfr = true;
                 default -> {
                     System.err.println("unknown flag " + args[i] + "; flags: --scenario all|demo|heap|synthetic,"
-                            + " --work DIR, --learners N, --heap-sizes N,M,…, --file-outbox-size N|0,"
+                            + " --work DIR, --learners N, --heap-sizes N,M,…, --file-outbox-size N|0, --cpu-mark N,"
                             + " --duckdb-threads N|-, --no-pin, --jfr");
                     System.exit(2);
                 }
@@ -228,6 +235,7 @@ public final class SyncBenchmark {
                 learners,
                 heapSizes,
                 fileOutboxSize != null ? fileOutboxSize : heapSizes.get(0),
+                cpuMark,
                 threads,
                 canPin,
                 jfr);
@@ -877,10 +885,7 @@ public final class SyncBenchmark {
                     .append(perRunPeaks.isEmpty() ? "" : ", ")
                     .append(r.label())
                     .append(' ')
-                    .append(BenchFigures.mib(r.gc().peakAfterGcBytes()))
-                    .append(" (")
-                    .append(r.gc().collections())
-                    .append(" GCs)");
+                    .append(BenchFigures.heapAfterGc(r.gc()));
         }
         table.add(new Row(
                 size + ": every run completes with -Xmx256m; peak heap after GC per run",
@@ -931,14 +936,14 @@ public final class SyncBenchmark {
                 (double) r.phase("diff") / Math.max(1, ref.medianMs()),
                 BenchFigures.fmt("%.1f", r.cpuPerMillion()),
                 BenchFigures.fmt("%.1f", r.cpuPerMillionAfterMark()),
-                BenchFigures.mib(r.gc().peakAfterGcBytes())));
+                BenchFigures.heapAfterGc(r.gc())));
     }
 
     private void cpuRow(String target, RunResult r) {
         cpuRow(target, r, true);
     }
 
-    /** Met on the whole-run figure; the figure after the first {@link #CPU_MARK} records is given beside it. */
+    /** Met on the whole-run figure; the figure after the first {@link #cpuMark} records is given beside it. */
     private void cpuRow(String target, RunResult r, boolean alsoRequired) {
         boolean information = target.endsWith("(information)");
         double whole = r.cpuPerMillion();
@@ -948,15 +953,19 @@ public final class SyncBenchmark {
                 String.format(
                         Locale.ROOT,
                         "whole run (diff and JIT warm-up included): %s CPU-s per 1 M (%.1f CPU-s for %,d records);"
-                                + " after the first %,d records: %s CPU-s per 1 M (mark at %,d records, %s CPU-s);"
-                                + " status %s",
+                                + " after the first %,d records: %s; status %s",
                         BenchFigures.fmt("%.1f", whole),
                         r.cpuSeconds(),
                         r.counts("sent"),
-                        CPU_MARK,
-                        BenchFigures.fmt("%.1f", after),
-                        r.recordsAtMark(),
-                        BenchFigures.fmt("%.1f", r.cpuAtMark()),
+                        cpuMark,
+                        r.recordsAtMark() < 0
+                                ? "mark not reached"
+                                : String.format(
+                                        Locale.ROOT,
+                                        "%s CPU-s per 1 M (%.1f CPU-s spent up to the mark at %,d records)",
+                                        BenchFigures.fmt("%.1f", after),
+                                        r.cpuAtMark(),
+                                        r.recordsAtMark()),
                         r.status()),
                 information ? null : whole <= 10 && alsoRequired && r.status().equals("succeeded")));
     }
@@ -1009,7 +1018,7 @@ public final class SyncBenchmark {
     /**
      * Starts a run and polls until it is over: the receiver every 250 ms (when there is one), the run every second.
      * {@code delivered} counts what the destination has so far (default: the receiver's records); when it first
-     * reaches {@link #CPU_MARK} the daemon's CPU time is read, for the CPU figure without the diff and the JIT
+     * reaches {@link #cpuMark} the daemon's CPU time is read, for the CPU figure without the diff and the JIT
      * warm-up. The run's collections are read from the lines {@code gcLog} gained meanwhile.
      */
     private RunResult run(
@@ -1044,7 +1053,7 @@ public final class SyncBenchmark {
             } else {
                 records = delivered.getAsLong();
             }
-            if (recordsAtMark < 0 && records >= CPU_MARK) {
+            if (recordsAtMark < 0 && records >= cpuMark) {
                 cpuAtMark = cpuSeconds(daemon.pid()) - cpu0;
                 recordsAtMark = records;
             }
@@ -1068,8 +1077,7 @@ public final class SyncBenchmark {
         }
         BenchFigures.GcSummary gc = BenchFigures.gcSummary(Files.readAllLines(gcLog), gcFrom);
         log(
-                "run '%s' %s: counts %s, phases %s; receiver %s; daemon CPU %.1f s (%.1f s at %,d records);"
-                        + " peak heap after GC %s",
+                "run '%s' %s: counts %s, phases %s; receiver %s; daemon CPU %.1f s (%s);" + " peak heap after GC %s",
                 label,
                 run.path("status").asText(),
                 run.path("counts"),
@@ -1083,9 +1091,10 @@ public final class SyncBenchmark {
                                 stats.records(),
                                 stats.tooManyRequests()),
                 cpu,
-                cpuAtMark,
-                recordsAtMark,
-                BenchFigures.mib(gc.peakAfterGcBytes()));
+                recordsAtMark < 0
+                        ? "never reached " + cpuMark + " records"
+                        : String.format(Locale.ROOT, "%.1f s at %,d records", cpuAtMark, recordsAtMark),
+                BenchFigures.heapAfterGc(gc));
         return new RunResult(label, run, stats, samples, cpu, cpuAtMark, recordsAtMark, gc);
     }
 
@@ -1240,9 +1249,9 @@ public final class SyncBenchmark {
             System.out.println("Synthetic runs: diff / load (pass 2 of a two-pass diff, '-' when the run has none) /"
                     + " push phases in ms; reference = median of 5 warm scans of the same file; CPU-s per 1 M pushed"
                     + " records of the whole daemon process, over the whole run (diff and JIT warm-up included) and"
-                    + " after the destination had " + CPU_MARK + " records; peak heap after GC during the run.");
+                    + " after the destination had " + cpuMark + " records; peak heap after GC during the run.");
             System.out.println("| size | run | status | records | requests | diff ms | load ms | push ms | reference ms"
-                    + " | diff / reference | CPU-s per 1 M, whole run | CPU-s per 1 M, after the first 100k"
+                    + " | diff / reference | CPU-s per 1 M, whole run | CPU-s per 1 M, after the first " + cpuMark
                     + " | peak heap after GC |");
             System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             perRunTable.forEach(System.out::println);
