@@ -860,7 +860,6 @@ public final class SyncBenchmark {
         if (outbox != null) {
             Path files = work.resolve("heap-run-" + n).resolve("outbox").resolve(OUTBOX_SYNC);
             long lines = outboxLines(files);
-            figures.put("heap." + n + ".outboxLines", lines);
             cpuRow(
                     String.format(
                             Locale.ROOT,
@@ -901,6 +900,11 @@ public final class SyncBenchmark {
 
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("segment", segment.describe());
+        if (outbox != null) {
+            f.put(
+                    "outboxLines",
+                    outboxLines(work.resolve("heap-run-" + n).resolve("outbox").resolve(OUTBOX_SYNC)));
+        }
         f.put("segmentPercent", segment.percent());
         f.put("reference.before", ref0);
         f.put("reference.after", ref1);

@@ -148,9 +148,19 @@ final class SyntheticTable {
         }
     }
 
-    /** {@link #advance(Connection, Segment)} on a file (no process may hold it open), then a checkpoint. */
+    /**
+     * {@link #advance(Connection, Segment)} on a file (no process may hold it open), then a checkpoint; DuckDB
+     * capped at 2 GB (the machine is shared), spilling beside the file.
+     */
     static Advance advance(Path file, Segment segment) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file)) {
+            try (PreparedStatement p = c.prepareStatement("SET temp_directory = ?")) {
+                p.setString(1, file.resolveSibling("advance-tmp").toString());
+                p.execute();
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("SET memory_limit = '2GB'");
+            }
             Advance a = advance(c, segment);
             try (Statement s = c.createStatement()) {
                 s.execute("CHECKPOINT");
