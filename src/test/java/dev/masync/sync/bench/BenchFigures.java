@@ -35,16 +35,28 @@ final class BenchFigures {
      * not G1's remark and cleanup pauses, which report the heap as it stands).
      */
     static GcSummary gcSummary(List<String> lines) {
+        return gcSummary(lines, 0);
+    }
+
+    /**
+     * As {@link #gcSummary(List)}, counting only the collections logged from line {@code from} on (one run of a
+     * daemon that ran several); the collector is read from the whole log.
+     */
+    static GcSummary gcSummary(List<String> lines, int from) {
         String collector = "?";
         int collections = 0;
         int full = 0;
         long after = 0;
         long before = 0;
         long committed = 0;
-        for (String line : lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
             Matcher u = USING.matcher(line);
             if (u.find() && collector.equals("?")) {
                 collector = u.group(1).trim();
+            }
+            if (i < from) {
+                continue;
             }
             Matcher m = PAUSE.matcher(line);
             if (!m.find()) {
@@ -117,6 +129,50 @@ final class BenchFigures {
     /** Requests a push of {@code records} needs at {@code batchSize} per request: ceil(records / batchSize). */
     static long requestsFor(long records, int batchSize) {
         return (records + batchSize - 1) / batchSize;
+    }
+
+    /** The diff target of the engine issue: ≤ 4× the reference scan up to 10 M learners, ≤ 5× above (50 M). */
+    static double diffLimit(long learners) {
+        return learners > 10_000_000L ? 5.0 : 4.0;
+    }
+
+    /** CPU-seconds per million records; NaN when no record was pushed. */
+    static double perMillion(double cpuSeconds, long records) {
+        return records <= 0 ? Double.NaN : cpuSeconds * 1e6 / records;
+    }
+
+    /**
+     * CPU-seconds per million records after a mark (e.g. when the receiver had seen 100,000 records): what the
+     * process spent from the mark to the end over the records pushed in that time, so the diff, start-up of the
+     * push and most of the JIT warm-up are left out. NaN without a mark or without records after it.
+     */
+    static double perMillionAfter(double cpuSeconds, double cpuAtMark, long records, long recordsAtMark) {
+        if (Double.isNaN(cpuAtMark) || recordsAtMark < 0 || records <= recordsAtMark) {
+            return Double.NaN;
+        }
+        return (cpuSeconds - cpuAtMark) * 1e6 / (records - recordsAtMark);
+    }
+
+    /** The median; of an even count, the mean of the middle two. */
+    static double median(List<Long> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Long> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
+    }
+
+    /** A figure, or "-" when it is NaN. */
+    static String fmt(String format, double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, format, value);
+    }
+
+    /** "33.0 MiB (4 GCs)", or "no GC" when nothing was collected (the heap after a GC is then unknown). */
+    static String heapAfterGc(GcSummary gc) {
+        return gc.collections() == 0
+                ? "no GC"
+                : mib(gc.peakAfterGcBytes()) + " (" + gc.collections() + (gc.collections() == 1 ? " GC)" : " GCs)");
     }
 
     static String mib(long bytes) {

@@ -72,4 +72,53 @@ class BenchFiguresTest {
         assertThat(BenchFigures.requestsFor(101, 100)).isEqualTo(2);
         assertThat(BenchFigures.requestsFor(327_680, 100)).isEqualTo(3277);
     }
+
+    @Test
+    void aRunsSliceOfTheGcLogCountsOnlyItsOwnCollections() {
+        List<String> log = List.of(
+                "[2026-11-28T03:56:42.369+0000][0.199s][info][gc] Using G1",
+                "[x][1.5s][info][gc          ] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 120M->60M(256M) 8ms",
+                "[x][9.0s][info][gc          ] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 40M->20M(256M) 3ms",
+                "[x][9.5s][info][gc          ] GC(2) Pause Young (Normal) (G1 Evacuation Pause) 50M->30M(200M) 3ms");
+
+        BenchFigures.GcSummary run = BenchFigures.gcSummary(log, 2);
+
+        assertThat(run.collector()).isEqualTo("G1");
+        assertThat(run.collections()).isEqualTo(2);
+        assertThat(run.peakAfterGcBytes()).isEqualTo(30L << 20);
+        assertThat(run.maxCommittedBytes()).isEqualTo(256L << 20);
+        assertThat(BenchFigures.gcSummary(log, log.size()).collections()).isZero();
+        assertThat(BenchFigures.heapAfterGc(run)).isEqualTo("30.0 MiB (2 GCs)");
+        assertThat(BenchFigures.heapAfterGc(BenchFigures.gcSummary(log, 3))).isEqualTo("30.0 MiB (1 GC)");
+        assertThat(BenchFigures.heapAfterGc(BenchFigures.gcSummary(log, log.size())))
+                .isEqualTo("no GC");
+        assertThat(BenchFigures.gcSummary(log).peakAfterGcBytes()).isEqualTo(60L << 20);
+    }
+
+    @Test
+    void diffLimitIsFourTimesUpToTenMillionLearnersAndFiveAbove() {
+        assertThat(BenchFigures.diffLimit(1_000_000)).isEqualTo(4.0);
+        assertThat(BenchFigures.diffLimit(10_000_000)).isEqualTo(4.0);
+        assertThat(BenchFigures.diffLimit(50_000_000)).isEqualTo(5.0);
+    }
+
+    @Test
+    void cpuPerMillionWholeRunAndAfterTheMark() {
+        assertThat(BenchFigures.perMillion(30.0, 300_000)).isCloseTo(100.0, within(1e-9));
+        assertThat(BenchFigures.perMillion(1.0, 0)).isNaN();
+        // 12 CPU-s in all, 4 of them before the mark at 100,500 records; 300,500 pushed
+        assertThat(BenchFigures.perMillionAfter(12.0, 4.0, 300_500, 100_500)).isCloseTo(40.0, within(1e-9));
+        assertThat(BenchFigures.perMillionAfter(12.0, Double.NaN, 300_500, 100_500))
+                .isNaN();
+        assertThat(BenchFigures.perMillionAfter(12.0, 4.0, 100_500, 100_500)).isNaN();
+    }
+
+    @Test
+    void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
+        assertThat(BenchFigures.median(List.of(30L, 10L, 20L))).isEqualTo(20.0);
+        assertThat(BenchFigures.median(List.of(40L, 10L))).isEqualTo(25.0);
+        assertThat(BenchFigures.median(List.of())).isNaN();
+        assertThat(BenchFigures.fmt("%.1f", Double.NaN)).isEqualTo("-");
+        assertThat(BenchFigures.fmt("%.1f", 2.25)).isEqualTo("2.3");
+    }
 }
