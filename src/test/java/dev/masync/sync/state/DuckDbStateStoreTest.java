@@ -108,8 +108,9 @@ class DuckDbStateStoreTest {
         long run = ++runs;
         store.recover(plan, run);
         store.diff(plan, run, people.compiler(), people.rule(), AS_OF, false);
+        store.load(plan, run);
         // written by one connection, read and confirmed through others: the scratch catalog is the database's
-        assertThat(tables(DuckDbWarehouse.SCRATCH_CATALOG)).containsExactly("pending__s1");
+        assertThat(tables(DuckDbWarehouse.SCRATCH_CATALOG)).containsExactly("keys__s1", "pending__s1");
         assertThat(tables(DuckDbWarehouse.STATE_CATALOG))
                 .containsExactly("changes__s1", "masync_journal", "masync_owners", "state__s1");
         List<ChangeRow> rows = new ArrayList<>();
