@@ -83,8 +83,10 @@ final class StateSql {
      * (see {@link #pending} for what is dropped then).
      */
     SqlBuilder load(SyncPlan plan, String keys, String pending, SegmentCompiler compiler) {
-        SqlBuilder b = sql().sql(dialect.createOrReplaceTableAs(pending)).sql("WITH m AS (");
-        compiler.appendLearners(b, keys, plan.columns());
+        // leavers read no values (their learner may still exist, out of the segment)
+        SqlBuilder b = sql().sql(dialect.createOrReplaceTableAs(pending))
+                .sql("WITH members AS (SELECT k FROM " + keys + " WHERE op <> 'L'),\nm AS (");
+        compiler.appendLearners(b, "members", plan.columns());
         b.sql("),\n");
         hashed(b, plan, true);
         b.sql("\n");
@@ -177,7 +179,7 @@ final class StateSql {
      * (alias {@code p}), numbered in no particular order. With {@code join}, the values come from {@code d} (alias
      * {@code q}) and rows whose values are not what pass 1 saw are dropped: a member whose learner vanished meanwhile
      * (never sent with empty values; its state stays, so the next diff finds it again), a change whose values went
-     * back to what the state holds (nothing to send). A leaver never reads values.
+     * back to what the state holds (nothing to send). {@code d} holds no leavers.
      */
     private SqlBuilder pending(SqlBuilder b, SyncPlan plan, String keys, boolean join) {
         int n = plan.fields().size();
@@ -194,9 +196,8 @@ final class StateSql {
         }
         b.sql("\nFROM " + keys + " AS p");
         if (join) {
-            b.sql(
-                    " LEFT JOIN d AS q ON q.k = p.k AND p.op <> 'L'\nWHERE p.op = 'L' OR (q.k IS NOT NULL AND (p.op <> 'C'"
-                            + " OR q.h IS DISTINCT FROM p.old_h))");
+            b.sql(" LEFT JOIN d AS q ON q.k = p.k\nWHERE p.op = 'L' OR (q.k IS NOT NULL AND (p.op <> 'C'"
+                    + " OR q.h IS DISTINCT FROM p.old_h))");
         }
         return b;
     }
