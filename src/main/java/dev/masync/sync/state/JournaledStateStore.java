@@ -23,6 +23,10 @@ import java.util.function.Predicate;
  * The protocol of {@link StateStore} over a warehouse and a {@link ConfirmationJournal}, shared by every store: the
  * statements come from {@link StateSql}; a store only names its tables and says where the rows a fold reads live.
  *
+ * <p>The diff is two passes unless the store says otherwise ({@link #valuesInDiff}): {@link #diff} writes the changed
+ * keys (the members' hashes FULL OUTER JOIN the state, carrying no values), {@link #load} the values of those keys
+ * only, so a run that changed little reads little more than the segment's scan.
+ *
  * <p>Per batch the engine writes only journal entries (a range and its exclusions, no warehouse scan); the run's
  * entries are folded into the state once, at {@link #finish} or, after a crash, at the next {@link #recover}: a MERGE
  * of the uncertain rows, then a MERGE of the confirmed ones. The journal is cleared only after both succeeded, and
@@ -189,8 +193,9 @@ abstract class JournaledStateStore implements StateStore {
                 sql.stream(plan, table("pending", key), scanOrdered()).build(), row -> {
                     ChangeRow r = StateSql.decode(row, n);
                     if (r.seq() <= last[0]) {
-                        throw new IllegalStateException("sync " + key + ": the pending rows came out of order (seq "
-                                + r.seq() + " after " + last[0] + "); batches are seq ranges, so nothing is sent");
+                        throw new IllegalStateException(
+                                "sync " + key + ": the pending rows came out of order (seq " + r.seq() + " after "
+                                        + last[0] + "); batches are seq ranges, so the stream stops here");
                     }
                     last[0] = r.seq();
                     return consumer.test(r);
