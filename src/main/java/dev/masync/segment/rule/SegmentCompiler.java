@@ -116,6 +116,43 @@ public final class SegmentCompiler {
     }
 
     /**
+     * Appends to {@code out} a query of the learners whose key is listed in {@code keys}, in the shape of
+     * {@link #appendMembers} (the key, then {@code attributes}) but without evaluating any rule: reading the values
+     * of learners already known to be members costs a scan of the learners table only.
+     *
+     * @param keys a trusted relation (a quoted table or a CTE name) whose column {@code k} holds learner keys as
+     *             text, as {@code CAST(key AS STRING)} renders them
+     */
+    public void appendLearners(SqlBuilder out, String keys, List<String> attributes) {
+        Objects.requireNonNull(keys, "keys");
+        Query q = new Query(Instant.EPOCH, null);
+        Frag f = Frag.of("SELECT ").add(q.key());
+        for (String a : attributes) {
+            CatalogColumn c = catalog.learners()
+                    .column(a)
+                    .orElseThrow(() -> new IllegalArgumentException("unknown attribute " + a));
+            if (c.name().equals(catalog.learnerKey())) {
+                throw new IllegalArgumentException("attributes must not repeat the learner key " + a);
+            }
+            f.sql(", l.").sql(dialect.quoteIdentifier(c.name()));
+        }
+        f.add(q.from()).sql(" WHERE ");
+        ColumnType type = catalog.learners()
+                .column(catalog.learnerKey())
+                .map(CatalogColumn::type)
+                .orElse(ColumnType.OTHER);
+        if (type == ColumnType.STRING || type == ColumnType.INTEGER) {
+            // the few listed keys are cast to the key's type, not every learner's key to text
+            f.add(q.key()).sql(" IN (SELECT CAST(k AS " + dialect.typeName(type) + ") FROM " + keys + ")");
+        } else {
+            f.sql("CAST(")
+                    .add(q.key())
+                    .sql(" AS " + dialect.typeName(ColumnType.STRING) + ") IN (SELECT k FROM " + keys + ")");
+        }
+        f.emit(out);
+    }
+
+    /**
      * How a segment changes from {@code saved} to {@code proposed}. One row with the INTEGER columns
      * {@code entering} (in proposed, not in saved), {@code leaving} (in saved, not in proposed) and {@code staying}
      * (in both), and ARRAY columns {@code entering_sample}, {@code leaving_sample}, {@code staying_sample}: the up to

@@ -44,6 +44,12 @@ public final class BigQueryStateStore extends JournaledStateStore {
         this.stateTables = Objects.requireNonNull(stateTables, "stateTables");
     }
 
+    /** A second pass would bill the mapped columns again: the values go through the diff's join with the state. */
+    @Override
+    boolean valuesInDiff() {
+        return true;
+    }
+
     @Override
     String table(String kind, String key) {
         return stateTables.table(kind + "__" + key);

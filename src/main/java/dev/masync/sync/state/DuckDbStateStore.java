@@ -16,8 +16,10 @@ import java.util.List;
  * entry), plus the {@link DuckDbJournal} shared by all syncs. A batch costs one statement and one commit to the state
  * file: the previous batch's confirmation and its own sending entry.
  *
- * <p>The pending diff itself (with the values to send) lives in the in-memory catalog {@code masync_scratch}: it is
- * rebuilt by every run and never read after a crash, while {@code changes__<key>} carries everything a fold needs.
+ * <p>The diff is two statements, each at about the cost of a scan of the segment: its changed keys
+ * ({@code keys__<key>}), then the values of those keys only ({@code pending__<key>}, by {@link #load}). Both live in
+ * the in-memory catalog {@code masync_scratch}: they are rebuilt by every run and never read after a crash, while
+ * {@code changes__<key>} carries everything a fold needs.
  *
  * <p>State files written before the journal kept per-batch copies in {@code confirmed__<key>} and
  * {@code inflight__<key>}: {@link #recover} folds what such tables still hold (a crash before the upgrade), the way
@@ -37,7 +39,7 @@ public final class DuckDbStateStore extends JournaledStateStore {
 
     @Override
     String table(String kind, String stateKey) {
-        return (kind.equals("pending") ? SCRATCH : CATALOG) + "."
+        return (kind.equals("pending") || kind.equals("keys") ? SCRATCH : CATALOG) + "."
                 + warehouse.dialect().quoteIdentifier(kind + "__" + stateKey);
     }
 
@@ -60,9 +62,15 @@ public final class DuckDbStateStore extends JournaledStateStore {
         return table("changes", key);
     }
 
-    /** Creates {@code changes__<key>} empty: rows are copied into it batch by batch, before they are journaled. */
+    /** A scan returns the rows in insertion order: {@link DuckDbWarehouse} keeps {@code preserve_insertion_order}. */
     @Override
-    void afterDiff(String key) {
+    boolean scanOrdered() {
+        return true;
+    }
+
+    /** Creates {@code changes__<key>} empty: the pending rows are copied into it before they are journaled. */
+    @Override
+    void afterLoad(String key) {
         exec(sql.dialect().createOrReplaceTableAs(table("changes", key)) + "SELECT " + CHANGE_COLUMNS + " FROM "
                 + table("pending", key) + " LIMIT 0");
         copiedKey = null;
@@ -80,6 +88,7 @@ public final class DuckDbStateStore extends JournaledStateStore {
         List<BoundQuery> statements = new ArrayList<>();
         boolean copy = !key.equals(copiedKey);
         if (copy) {
+            loaded(key); // the copy needs the pending rows with their hashes
             SqlBuilder b = new SqlBuilder(warehouse.dialect())
                     .sql("INSERT INTO " + table("changes", key) + " SELECT " + CHANGE_COLUMNS + " FROM "
                             + table("pending", key) + " WHERE ");
@@ -95,7 +104,7 @@ public final class DuckDbStateStore extends JournaledStateStore {
 
     @Override
     void dropPending(String key) {
-        exec("DROP TABLE IF EXISTS " + table("pending", key));
+        super.dropPending(key);
         exec("DROP TABLE IF EXISTS " + table("changes", key));
     }
 

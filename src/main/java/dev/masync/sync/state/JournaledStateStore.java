@@ -16,11 +16,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
  * The protocol of {@link StateStore} over a warehouse and a {@link ConfirmationJournal}, shared by every store: the
  * statements come from {@link StateSql}; a store only names its tables and says where the rows a fold reads live.
+ *
+ * <p>The diff is two passes unless the store says otherwise ({@link #valuesInDiff}): {@link #diff} writes the changed
+ * keys (the members' hashes FULL OUTER JOIN the state, carrying no values), {@link #load} the values of those keys
+ * only, so a run that changed little reads little more than the segment's scan.
  *
  * <p>Per batch the engine writes only journal entries (a range and its exclusions, no warehouse scan); the run's
  * entries are folded into the state once, at {@link #finish} or, after a crash, at the next {@link #recover}: a MERGE
@@ -37,6 +42,11 @@ abstract class JournaledStateStore implements StateStore {
 
     /** Confirmations and uncertain entries per state key, recorded but not written yet (see {@link #confirm}). */
     private final Map<String, List<ConfirmationJournal.Entry>> unwritten = new HashMap<>();
+
+    /** The current diff per state key, until the pending rows are dropped. */
+    private final Map<String, Diffed> diffs = new ConcurrentHashMap<>();
+
+    private record Diffed(SyncPlan plan, long run, SegmentCompiler compiler, boolean loaded) {}
 
     JournaledStateStore(Warehouse warehouse, ConfirmationJournal journal, long parameterBudget) {
         this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
@@ -61,14 +71,39 @@ abstract class JournaledStateStore implements StateStore {
         return table("pending", key);
     }
 
-    /** Called after the diff wrote the pending table. */
-    void afterDiff(String key) {}
+    /**
+     * The relation a diff reads the state from (k, dk, h, fh, fp, one row per learner): a table, or a parenthesized
+     * subquery for stores that keep the state in another shape.
+     */
+    String stateRelation(String key) {
+        return table("state", key);
+    }
 
-    /** Drops the pending table (and whatever the store keeps beside it). */
+    /**
+     * Whether {@link #diff} writes the pending rows with their values in one statement (then {@link #load} has
+     * nothing left to do): for warehouses that bill the bytes read, where a second pass would read the mapped columns
+     * again. Otherwise the diff writes the changed keys only and {@link #load} reads their values.
+     */
+    boolean valuesInDiff() {
+        return false;
+    }
+
+    /** Whether a plain scan of the pending table returns its rows in the order they were written (no ORDER BY). */
+    boolean scanOrdered() {
+        return false;
+    }
+
+    /** Called after the pending table (with values) was written. */
+    void afterLoad(String key) {}
+
+    /** Drops the pending table and the diff's keys (and whatever the store keeps beside them). */
     void dropPending(String key) {
-        warehouse.execute(sql.sql()
-                .sql(sql.dialect().dropTableIfExists(table("pending", key)))
-                .build());
+        diffs.remove(key);
+        for (String kind : valuesInDiff() ? List.of("pending") : List.of("pending", "keys")) {
+            warehouse.execute(sql.sql()
+                    .sql(sql.dialect().dropTableIfExists(table(kind, key)))
+                    .build());
+        }
     }
 
     @Override
@@ -91,23 +126,80 @@ abstract class JournaledStateStore implements StateStore {
             throw new IllegalStateException("sync " + key + " has journal entries that are not folded into its state"
                     + " yet; call recover() before diff()");
         }
-        warehouse.execute(sql.diff(plan, table("state", key), table("pending", key), compiler, rule, asOf, fullResync)
-                .build());
-        afterDiff(key);
+        String state = stateRelation(key);
+        String written;
+        diffs.remove(key);
+        if (valuesInDiff()) {
+            written = table("pending", key);
+            warehouse.execute(sql.diff(plan, state, written, compiler, rule, asOf, fullResync)
+                    .build());
+            afterLoad(key);
+            diffs.put(key, new Diffed(plan, run, compiler, true));
+        } else {
+            written = table("keys", key);
+            warehouse.execute(sql.diffKeys(plan, state, written, compiler, rule, asOf, fullResync)
+                    .build());
+            diffs.put(key, new Diffed(plan, run, compiler, false));
+        }
         DiffCounts[] counts = new DiffCounts[1];
-        warehouse.query(sql.counts(table("state", key), table("pending", key)).build(), row -> {
+        warehouse.query(sql.counts(state, written).build(), row -> {
             counts[0] = StateSql.counts(row);
             return true;
         });
         return counts[0];
     }
 
+    /**
+     * Reads the values of the changed keys the diff found (only theirs, without evaluating the segment again), with
+     * their hashes, into the pending table; a no-op if the store wrote them with the diff or they are loaded already.
+     */
+    @Override
+    public void load(SyncPlan plan, long run) {
+        String key = key(plan.stateKey());
+        Diffed d = diffs.get(key);
+        if (d == null || d.run() != run) {
+            throw new IllegalStateException(
+                    "sync " + key + ": run " + run + " has no diff to load; call diff() before load()");
+        }
+        if (d.loaded()) {
+            return;
+        }
+        owned(key, run);
+        warehouse.execute(sql.load(d.plan(), table("keys", key), table("pending", key), d.compiler())
+                .build());
+        afterLoad(key);
+        diffs.put(key, new Diffed(d.plan(), run, d.compiler(), true));
+    }
+
+    /** Loads the pending rows of the key's diff if {@link #load} was not called (before they are read or folded). */
+    void loaded(String key) {
+        Diffed d = diffs.get(key);
+        if (d != null && !d.loaded()) {
+            load(d.plan(), d.run());
+        }
+    }
+
+    /**
+     * Loads the diff's values if {@link #load} was not called. The rows must come in increasing seq (the journal
+     * refers to them by range): a row whose seq does not exceed the previous one's fails the stream.
+     */
     @Override
     public long stream(SyncPlan plan, Predicate<ChangeRow> consumer) {
         int n = plan.fields().size();
+        String key = key(plan.stateKey());
+        loaded(key);
+        long[] last = {Long.MIN_VALUE};
         return warehouse.query(
-                sql.stream(plan, table("pending", key(plan.stateKey()))).build(),
-                row -> consumer.test(StateSql.decode(row, n)));
+                sql.stream(plan, table("pending", key), scanOrdered()).build(), row -> {
+                    ChangeRow r = StateSql.decode(row, n);
+                    if (r.seq() <= last[0]) {
+                        throw new IllegalStateException(
+                                "sync " + key + ": the pending rows came out of order (seq " + r.seq() + " after "
+                                        + last[0] + "); batches are seq ranges, so the stream stops here");
+                    }
+                    last[0] = r.seq();
+                    return consumer.test(r);
+                });
     }
 
     /**

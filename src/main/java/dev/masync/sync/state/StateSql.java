@@ -21,8 +21,9 @@ import java.util.function.Consumer;
  * counts, the stream of its rows and their decoding, and the two folds of a journal (confirmed rows, uncertain rows).
  *
  * <p>Tables: {@code state} (k, dk, h, fh, fp: learner key, destination key, overall hash, per-field hashes, the
- * definition's fingerprint) and {@code pending} (the diff: seq, op, k, dk, old_dk, h, fh, fp, redefined, ch0..,
- * v0..). Hashes come from the dialect ({@link SqlDialect#saltedHash()} per field of the salt and the value,
+ * definition's fingerprint), {@code keys} (pass 1 of a diff, the changes without values: op, k, dk, old_dk, old_h,
+ * old_fh, redefined) and {@code pending} (the diff with its values: seq, op, k, dk, old_dk, h, fh, fp, redefined,
+ * ch0.., v0..). Hashes come from the dialect ({@link SqlDialect#saltedHash()} per field of the salt and the value,
  * {@link SqlDialect#rowHash()} of the fingerprint, the destination key and the field hashes), so a state table keeps
  * its meaning as long as the dialect's hash does.
  */
@@ -56,9 +57,46 @@ final class StateSql {
     }
 
     /**
-     * The diff: members with their per-field and overall hashes, FULL OUTER JOIN the state on the learner key, rows
-     * whose hash differs (plus, on a full resync, every member), numbered in no particular order, into
-     * {@code pending}.
+     * Pass 1 of a diff, the changed keys without their values: {@code CREATE OR REPLACE TABLE keys AS} the members
+     * with their hashes FULL OUTER JOIN the state (see {@link #changes}).
+     */
+    SqlBuilder diffKeys(
+            SyncPlan plan,
+            String state,
+            String keys,
+            SegmentCompiler compiler,
+            Rule rule,
+            Instant asOf,
+            boolean fullResync) {
+        SqlBuilder b = sql().sql(dialect.createOrReplaceTableAs(keys)).sql("WITH m AS (");
+        compiler.appendMembers(b, rule, asOf, plan.columns());
+        b.sql("),\n");
+        hashed(b, plan, false);
+        b.sql("\n");
+        return changes(b, plan, state, fullResync, false);
+    }
+
+    /**
+     * Pass 2 of a diff: {@code CREATE OR REPLACE TABLE pending AS} the rows of {@code keys} (pass 1) with the values
+     * read now from the learners table, for the changed keys only, without evaluating the segment again. Hashes are
+     * recomputed from the values read, so the state records what is sent even if the warehouse changed since pass 1
+     * (see {@link #pending} for what is dropped then).
+     */
+    SqlBuilder load(SyncPlan plan, String keys, String pending, SegmentCompiler compiler) {
+        // leavers read no values (their learner may still exist, out of the segment)
+        SqlBuilder b = sql().sql(dialect.createOrReplaceTableAs(pending))
+                .sql("WITH members AS (SELECT k FROM " + keys + " WHERE op <> 'L'),\nm AS (");
+        compiler.appendLearners(b, "members", plan.columns());
+        b.sql("),\n");
+        hashed(b, plan, true);
+        b.sql("\n");
+        return pending(b, plan, keys, true);
+    }
+
+    /**
+     * Both passes in one statement, for warehouses where reading the source twice costs more than carrying the values
+     * through the join with the state: {@code CREATE OR REPLACE TABLE pending AS} pass 1 with its values, as the
+     * {@code keys} of pass 2.
      */
     SqlBuilder diff(
             SyncPlan plan,
@@ -68,17 +106,30 @@ final class StateSql {
             Rule rule,
             Instant asOf,
             boolean fullResync) {
-        int n = plan.fields().size();
-        String text = dialect.typeName(ColumnType.STRING);
-        String integer = dialect.typeName(ColumnType.INTEGER);
         SqlBuilder b = sql().sql(dialect.createOrReplaceTableAs(pending)).sql("WITH m AS (");
         compiler.appendMembers(b, rule, asOf, plan.columns());
-        b.sql("),\nc AS (SELECT CAST(m.")
+        b.sql("),\n");
+        hashed(b, plan, true);
+        b.sql(",\nchanged AS (");
+        changes(b, plan, state, fullResync, true);
+        b.sql(")\n");
+        return pending(b, plan, "changed", false);
+    }
+
+    /**
+     * The CTE {@code d} over the members {@code m} (key, then the plan's columns): k, dk, the per-field salted hashes
+     * {@code fh} and the row hash {@code h}, plus the values {@code v0..} if {@code values}. The one place hashes are
+     * computed, so that pass 1 and pass 2 agree and a state table keeps its meaning.
+     */
+    private void hashed(SqlBuilder b, SyncPlan plan, boolean values) {
+        int n = plan.fields().size();
+        String text = dialect.typeName(ColumnType.STRING);
+        b.sql("c AS (SELECT CAST(m.")
                 .ident(plan.keyColumn())
                 .sql(" AS " + text + ") AS k, CAST(m.")
                 .ident(plan.identity())
                 .sql(" AS " + text + ") AS dk");
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; values && i < n; i++) {
             b.sql(", m.").ident(plan.fields().get(i)).sql(" AS v" + i);
         }
         b.sql(",\n  ");
@@ -96,23 +147,59 @@ final class StateSql {
         }
         b.sql(" AS fh FROM m),\nd AS (SELECT *, ");
         template(b, dialect.rowHash(), x -> fingerprint(x, plan), x -> x.sql("dk"), x -> x.sql("fh"));
-        b.sql(" AS h FROM c)\nSELECT ROW_NUMBER() OVER () AS seq, CASE WHEN s.k IS NULL THEN 'E' WHEN d.k IS NULL"
-                + " THEN 'L' WHEN d.h IS DISTINCT FROM s.h THEN 'C' ELSE 'U' END AS op, COALESCE(d.k, s.k) AS k, d.dk,"
-                + " s.dk AS old_dk, d.h, d.fh, CAST(");
-        b.param(ColumnType.INTEGER, plan.fingerprint()).sql(" AS " + integer + ") AS fp, (s.fp IS DISTINCT FROM CAST(");
-        b.param(ColumnType.INTEGER, plan.fingerprint()).sql(" AS " + integer + ")) AS redefined");
-        for (int i = 0; i < n; i++) {
-            b.sql(",\n  (" + dialect.arrayElement("d.fh", i) + " IS DISTINCT FROM " + dialect.arrayElement("s.fh", i)
-                    + ") AS ch" + i);
-        }
-        for (int i = 0; i < n; i++) {
-            b.sql(", d.v" + i);
+        b.sql(" AS h FROM c)");
+    }
+
+    /**
+     * The rows of {@code d} whose hash differs from the state's (plus, on a full resync, every member), FULL OUTER
+     * JOIN the state on the learner key: op (E, L, C, or U for an unchanged member of a full resync), k, dk, old_dk,
+     * old_h, old_fh, redefined; with {@code values} also h, fh, v0...
+     */
+    private SqlBuilder changes(SqlBuilder b, SyncPlan plan, String state, boolean fullResync, boolean values) {
+        b.sql("SELECT CASE WHEN s.k IS NULL THEN 'E' WHEN d.k IS NULL THEN 'L' WHEN d.h IS DISTINCT FROM s.h THEN 'C'"
+                + " ELSE 'U' END AS op, COALESCE(d.k, s.k) AS k, d.dk, s.dk AS old_dk, s.h AS old_h, s.fh AS old_fh,"
+                + " (s.fp IS DISTINCT FROM ");
+        fingerprint(b, plan);
+        b.sql(") AS redefined");
+        if (values) {
+            b.sql(", d.h, d.fh");
+            for (int i = 0; i < plan.fields().size(); i++) {
+                b.sql(", d.v" + i);
+            }
         }
         return b.sql("\nFROM d FULL OUTER JOIN ")
                 .sql(state)
                 .sql(" AS s ON d.k = s.k\nWHERE d.h IS DISTINCT FROM s.h OR (CAST(")
                 .param(ColumnType.BOOLEAN, fullResync)
                 .sql(" AS " + dialect.typeName(ColumnType.BOOLEAN) + ") AND d.k IS NOT NULL)");
+    }
+
+    /**
+     * The pending rows (seq, op, k, dk, old_dk, h, fh, fp, redefined, ch0.., v0..) of the changes in {@code keys}
+     * (alias {@code p}), numbered in no particular order. With {@code join}, the values come from {@code d} (alias
+     * {@code q}) and rows whose values are not what pass 1 saw are dropped: a member whose learner vanished meanwhile
+     * (never sent with empty values; its state stays, so the next diff finds it again), a change whose values went
+     * back to what the state holds (nothing to send). {@code d} holds no leavers.
+     */
+    private SqlBuilder pending(SqlBuilder b, SyncPlan plan, String keys, boolean join) {
+        int n = plan.fields().size();
+        String q = join ? "q" : "p";
+        b.sql("SELECT ROW_NUMBER() OVER () AS seq, p.op, p.k, " + q + ".dk, p.old_dk, " + q + ".h, " + q + ".fh, ");
+        fingerprint(b, plan);
+        b.sql(" AS fp, p.redefined");
+        for (int i = 0; i < n; i++) {
+            b.sql(",\n  (" + dialect.arrayElement(q + ".fh", i) + " IS DISTINCT FROM "
+                    + dialect.arrayElement("p.old_fh", i) + ") AS ch" + i);
+        }
+        for (int i = 0; i < n; i++) {
+            b.sql(", " + q + ".v" + i);
+        }
+        b.sql("\nFROM " + keys + " AS p");
+        if (join) {
+            b.sql(" LEFT JOIN d AS q ON q.k = p.k\nWHERE p.op = 'L' OR (q.k IS NOT NULL AND (p.op <> 'C'"
+                    + " OR q.h IS DISTINCT FROM p.old_h))");
+        }
+        return b;
     }
 
     private void fingerprint(SqlBuilder b, SyncPlan plan) {
@@ -140,8 +227,12 @@ final class StateSql {
         return new DiffCounts(c[0], c[1], c[2], c[3], c[4], c[5]);
     }
 
-    /** The pending rows in order, in the shape {@link #decode} reads. */
-    SqlBuilder stream(SyncPlan plan, String pending) {
+    /**
+     * The pending rows in the shape {@link #decode} reads, in the order of seq: by {@code ORDER BY seq} unless
+     * {@code scanOrdered} (a plain scan of the table returns the rows in the order they were written, which is
+     * theirs; the caller checks it).
+     */
+    SqlBuilder stream(SyncPlan plan, String pending, boolean scanOrdered) {
         int n = plan.fields().size();
         SqlBuilder b = sql().sql(
                         "SELECT seq, op, k, dk, old_dk, (op IN ('E', 'U') OR redefined) AS all_fields, CAST(h AS "
@@ -152,7 +243,7 @@ final class StateSql {
         for (int i = 0; i < n; i++) {
             b.sql(", v" + i);
         }
-        return b.sql(" FROM ").sql(pending).sql(" ORDER BY seq");
+        return b.sql(" FROM ").sql(pending).sql(scanOrdered ? "" : " ORDER BY seq");
     }
 
     static ChangeRow decode(Row row, int fields) {

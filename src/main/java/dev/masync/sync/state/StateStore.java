@@ -13,7 +13,8 @@ import java.util.function.Predicate;
  *
  * <p>Protocol of a run {@code run} (its id), for one sync at a time: {@link #recover} (takes the sync's state over
  * for the run, and folds what an earlier run that did not finish left behind), {@link #diff} (evaluates the segment
- * and writes the changes to a pending area), {@link #stream} (reads them back in order), {@link #sending} before
+ * and writes the changes to a pending area), {@link #load} (reads the values of the changed learners), {@link #stream}
+ * (reads them back in order), {@link #sending} before
  * each batch is pushed (durable when it returns), then {@link #confirm} after the destination confirmed it or
  * {@link #uncertain} when the push failed without saying whether the destination applied it (both recorded, and made
  * durable with the next {@link #sending} or at {@link #finish}, so a batch costs one durable write; their cost grows
@@ -36,8 +37,25 @@ public interface StateStore {
      */
     void recover(SyncPlan plan, long run);
 
-    /** Evaluates {@code rule} at {@code asOf} and diffs it against the state; the result stays pending. */
+    /**
+     * Evaluates {@code rule} at {@code asOf} and diffs it against the state; the changes stay pending. A store may
+     * write only which learners changed and how (their keys), leaving their values to {@link #load}.
+     */
     DiffCounts diff(SyncPlan plan, long run, SegmentCompiler compiler, Rule rule, Instant asOf, boolean fullResync);
+
+    /**
+     * Reads the values to send for the changes {@link #diff} found in the same run (only theirs), ready to
+     * {@link #stream}; called once, right after the diff ({@link #stream} and the first {@link #sending} call it if
+     * it was not). Values are those of the learners at load time, and the state records what is sent: a member whose
+     * values changed since the diff is sent with the new ones (a change whose values went back to what the
+     * destination holds is dropped), a member whose learner no longer exists is dropped (never sent with empty
+     * values; its state stays, so the next diff finds it again). Leavers read no values. Stores that wrote the values
+     * with the diff do nothing; so does a second call.
+     *
+     * @throws IllegalStateException when this store ran no diff of {@code run} for the sync
+     * @throws StateFencedException  when {@code run} no longer owns the sync's state
+     */
+    void load(SyncPlan plan, long run);
 
     /**
      * Streams the pending changes in order until {@code consumer} returns false.

@@ -1,7 +1,10 @@
 package dev.masync.segment.rule;
 
 import dev.masync.warehouse.BoundQuery;
+import dev.masync.warehouse.ColumnType;
+import dev.masync.warehouse.QueryParam;
 import dev.masync.warehouse.Row;
+import dev.masync.warehouse.SqlBuilder;
 import dev.masync.warehouse.duckdb.DuckDbDialect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,6 +15,7 @@ import java.util.List;
 
 import static dev.masync.segment.rule.DemoFixture.AS_OF;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /** Compiled rules run on the generated demo warehouse and agree with hand-written SQL. */
 class SegmentCompilerDuckDbTest {
@@ -83,6 +87,28 @@ class SegmentCompilerDuckDbTest {
         second.forEach(r -> keys.add((String) r.get(0)));
         assertThat(keys).isSorted().doesNotHaveDuplicates();
         assertThat(second).allSatisfy(r -> assertThat(r.get("grade")).isEqualTo("ronin"));
+    }
+
+    @Test
+    void learnersOfListedKeysComeWithTheirAttributesWithoutARule() {
+        Rule rule = GoldenRules.parse("{\"attribute\": \"grade\", \"op\": \"eq\", \"value\": \"ronin\"}");
+        List<Row> two = DemoFixture.rows(compiler().members(rule, AS_OF, List.of("grade"), null, 2));
+        String a = (String) two.get(0).get(0);
+        String b = (String) two.get(1).get(0);
+        SqlBuilder q = new SqlBuilder(new DuckDbDialect())
+                .sql("WITH listed AS (SELECT k FROM (VALUES (")
+                .param(QueryParam.of("a", ColumnType.STRING, a))
+                .sql("), (")
+                .param(QueryParam.of("b", ColumnType.STRING, b))
+                .sql("), ('nobody')) AS t(k))\n");
+        compiler().appendLearners(q, "listed", List.of("grade", "exam_date"));
+
+        List<Row> rows = DemoFixture.rows(q.build());
+        assertThat(rows).extracting(r -> (String) r.get(0)).containsExactlyInAnyOrder(a, b);
+        assertThat(rows.get(0).columns()).containsExactly("learner_id", "grade", "exam_date");
+        assertThat(rows).allSatisfy(r -> assertThat(r.get("grade")).isEqualTo("ronin"));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> compiler().appendLearners(q, "listed", List.of("no_such_column")));
     }
 
     @Test

@@ -140,6 +140,11 @@ class RunEngineTest {
         }
 
         @Override
+        public void load(SyncPlan plan, long run) {
+            delegate.load(plan, run);
+        }
+
+        @Override
         public long stream(SyncPlan plan, Predicate<ChangeRow> consumer) {
             return delegate.stream(plan, consumer);
         }

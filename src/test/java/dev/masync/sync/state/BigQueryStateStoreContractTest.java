@@ -41,6 +41,26 @@ class BigQueryStateStoreContractTest extends StateStoreContract {
     }
 
     @Override
+    void delete(String where) {
+        fake.execute("DELETE FROM src.people WHERE " + where);
+    }
+
+    @Override
+    void execute(String sql) {
+        fake.execute(sql);
+    }
+
+    @Override
+    boolean readsValuesAtLoad() {
+        return false;
+    }
+
+    @Override
+    String warehouseName() {
+        return "bigquery";
+    }
+
+    @Override
     long stateRows(String stateKey) {
         return setup.count("state__" + stateKey);
     }

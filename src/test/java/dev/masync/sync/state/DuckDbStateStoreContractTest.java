@@ -35,6 +35,26 @@ class DuckDbStateStoreContractTest extends StateStoreContract {
     }
 
     @Override
+    void delete(String where) throws Exception {
+        people.update("DELETE FROM people WHERE " + where);
+    }
+
+    @Override
+    void execute(String sql) throws Exception {
+        people.update(sql);
+    }
+
+    @Override
+    boolean readsValuesAtLoad() {
+        return true;
+    }
+
+    @Override
+    String warehouseName() {
+        return "duckdb";
+    }
+
+    @Override
     long stateRows(String stateKey) {
         return DuckDbStateStoreTest.count(people.warehouse(), "masync_state.state__" + stateKey);
     }

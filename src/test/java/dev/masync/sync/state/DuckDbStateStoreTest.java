@@ -108,8 +108,9 @@ class DuckDbStateStoreTest {
         long run = ++runs;
         store.recover(plan, run);
         store.diff(plan, run, people.compiler(), people.rule(), AS_OF, false);
+        store.load(plan, run);
         // written by one connection, read and confirmed through others: the scratch catalog is the database's
-        assertThat(tables(DuckDbWarehouse.SCRATCH_CATALOG)).containsExactly("pending__s1");
+        assertThat(tables(DuckDbWarehouse.SCRATCH_CATALOG)).containsExactly("keys__s1", "pending__s1");
         assertThat(tables(DuckDbWarehouse.STATE_CATALOG))
                 .containsExactly("changes__s1", "masync_journal", "masync_owners", "state__s1");
         List<ChangeRow> rows = new ArrayList<>();
@@ -262,5 +263,53 @@ class DuckDbStateStoreTest {
                 .extracting(r -> r.learnerKey() + ":" + r.op())
                 .as("5 is entered again; 45 and 49 were in flight and not confirmed: uncertain")
                 .containsExactlyInAnyOrder("5:ENTERED", "45:CHANGED", "49:CHANGED");
+    }
+
+    @Test
+    void theWarehouseScansTablesInInsertionOrder() {
+        Object[] setting = new Object[1];
+        warehouse.query(
+                new SqlBuilder(warehouse.dialect())
+                        .sql("SELECT current_setting('preserve_insertion_order')")
+                        .build(),
+                r -> {
+                    setting[0] = r.get(0);
+                    return true;
+                });
+        assertThat(setting[0])
+                .as("the stream reads the pending rows without ORDER BY")
+                .isEqualTo(true);
+    }
+
+    @Test
+    void pendingRowsOutOfOrderFailTheStreamInsteadOfMisjournalingIt() throws Exception {
+        long run = ++runs;
+        store.recover(plan, run);
+        store.diff(plan, run, people.compiler(), people.rule(), AS_OF, false);
+        store.load(plan, run);
+        people.update("CREATE OR REPLACE TABLE masync_scratch.pending__s1 AS SELECT * FROM masync_scratch.pending__s1"
+                + " ORDER BY seq DESC");
+        List<ChangeRow> rows = new ArrayList<>();
+        assertThatThrownBy(() -> store.stream(plan, rows::add))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("out of order");
+        assertThat(rows).extracting(ChangeRow::seq).containsExactly(50L);
+    }
+
+    @Test
+    void aChangeWhoseValuesWentBackBeforeTheLoadIsNotSent() throws Exception {
+        assertThat(run(Set.of())).hasSize(50);
+        people.update("UPDATE people SET minutes = 9 WHERE pid IN (5, 15)");
+        long run = ++runs;
+        store.recover(plan, run);
+        assertThat(store.diff(plan, run, people.compiler(), people.rule(), AS_OF, false)
+                        .changed())
+                .isEqualTo(2);
+        people.update("UPDATE people SET minutes = 5 WHERE pid = 5"); // back to what the destination holds
+        store.load(plan, run);
+        List<ChangeRow> rows = new ArrayList<>();
+        store.stream(plan, rows::add);
+        assertThat(rows).extracting(ChangeRow::learnerKey).containsExactly("15");
+        store.finish(plan, run);
     }
 }

@@ -5,6 +5,9 @@ import dev.masync.segment.rule.SegmentCompiler;
 import dev.masync.sync.SyncDefinition;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,8 +43,23 @@ abstract class StateStoreContract {
     /** {@code UPDATE people SET <set> WHERE <where>} on the source. */
     abstract void update(String set, String where) throws Exception;
 
+    /** {@code DELETE FROM people WHERE <where>} on the source. */
+    abstract void delete(String where) throws Exception;
+
+    /** Runs a statement of the engine under the warehouse (DuckDB for both), e.g. on {@code masync_state}. */
+    abstract void execute(String sql) throws Exception;
+
     /** Rows of the sync's state table. */
     abstract long stateRows(String stateKey);
+
+    /**
+     * Whether {@link StateStore#load} reads the values (two passes); otherwise the diff wrote them (one statement)
+     * and a change between diff and load is seen by the next run.
+     */
+    abstract boolean readsValuesAtLoad();
+
+    /** The warehouse's name in test resources ({@code duckdb}, {@code bigquery}). */
+    abstract String warehouseName();
 
     /** Call at the end of the subclass's set-up. */
     void init(SegmentCompiler compiler, Rule rule) {
@@ -397,5 +415,124 @@ abstract class StateStoreContract {
         store.finish(plan, owner);
         assertThat(stateRows("s1")).isEqualTo(50);
         assertThat(run(plan, false, Set.of())).isEmpty();
+    }
+
+    /**
+     * The values sent are those read at load time, and the state records what was sent: a member changed again
+     * between the diff and the load is sent with its latest values (two passes), or with the diff's (one statement),
+     * and the next run agrees with what the destination holds either way.
+     */
+    @Test
+    void valuesChangedBetweenDiffAndLoadAreSentAsReadAndTheStateRecordsThem() throws Exception {
+        run(plan, false, Set.of());
+        update("minutes = 9", "pid = 5");
+        long run = start(plan, false);
+        update("minutes = 8", "pid = 5"); // the warehouse moves on before the values are read
+        store.load(plan, run);
+        List<ChangeRow> rows = rows(plan);
+        long sent = readsValuesAtLoad() ? 8 : 9;
+        assertThat(rows).extracting(r -> r.learnerKey() + ":" + r.op()).containsExactly("5:CHANGED");
+        assertThat(((Number) rows.get(0).values().get(0)).longValue()).isEqualTo(sent);
+        assertThat(rows.get(0).changed()).containsExactly(true, false);
+        store.sending(plan, run, rows.get(0).seq(), rows.get(0).seq(), List.of());
+        store.confirm(plan, run, rows.get(0).seq(), rows.get(0).seq(), List.of());
+        store.finish(plan, run);
+
+        List<ChangeRow> next = run(plan, false, Set.of());
+        if (sent == 8) {
+            assertThat(next).as("the state holds the 8 that was sent").isEmpty();
+        } else {
+            assertThat(next).extracting(r -> r.learnerKey() + ":" + r.op()).containsExactly("5:CHANGED");
+            assertThat(((Number) next.get(0).values().get(0)).longValue()).isEqualTo(8L);
+        }
+        assertThat(run(plan, false, Set.of())).isEmpty();
+    }
+
+    /**
+     * A member whose learner is deleted between the diff and the load is never sent with empty values (two passes:
+     * not sent at all, its state stays and the next run tells the destination it left; one statement: sent with the
+     * diff's values, then left).
+     */
+    @Test
+    void aMemberWhoseLearnerVanishedBetweenDiffAndLoadIsNotSentEmptyAndIsFoundAgain() throws Exception {
+        run(plan, false, Set.of());
+        update("minutes = 8", "pid = 10"); // entering
+        update("minutes = 9", "pid = 5"); // changing
+        long run = start(plan, false);
+        delete("pid IN (5, 10)");
+        store.load(plan, run);
+        List<ChangeRow> rows = rows(plan);
+        if (readsValuesAtLoad()) {
+            assertThat(rows).isEmpty();
+        } else {
+            assertThat(rows)
+                    .extracting(r -> r.learnerKey() + ":" + r.op())
+                    .containsExactlyInAnyOrder("5:CHANGED", "10:ENTERED");
+            assertThat(rows).allSatisfy(r -> assertThat(r.values()).doesNotContainNull());
+            store.sending(plan, run, rows.get(0).seq(), rows.get(1).seq(), List.of());
+            store.confirm(plan, run, rows.get(0).seq(), rows.get(1).seq(), List.of());
+        }
+        store.finish(plan, run);
+
+        List<ChangeRow> next = run(plan, false, Set.of());
+        assertThat(next)
+                .extracting(r -> r.learnerKey() + ":" + r.op())
+                .containsExactlyInAnyOrderElementsOf(
+                        readsValuesAtLoad() ? List.of("5:LEFT") : List.of("5:LEFT", "10:LEFT"));
+        assertThat(of(next, "5").previousKey()).isEqualTo("p5@x.test");
+        assertThat(run(plan, false, Set.of())).isEmpty();
+    }
+
+    @Test
+    void aRerunWithNoChangeLoadsNoRows() {
+        run(plan, false, Set.of());
+        long run = ++runs;
+        store.recover(plan, run);
+        assertThat(store.diff(plan, run, compiler, rule, AS_OF, false)).isEqualTo(new DiffCounts(50, 0, 0, 0, 0, 0));
+        store.load(plan, run);
+        store.load(plan, run); // a second call does nothing
+        assertThat(rows(plan)).isEmpty();
+        store.finish(plan, run);
+        assertThat(stateRows("s1")).isEqualTo(50);
+    }
+
+    @Test
+    void loadNeedsTheDiffOfTheSameRun() {
+        long run = start(plan, false);
+        assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> store.load(plan, run + 1));
+        assertThatExceptionOfType(IllegalStateException.class)
+                .isThrownBy(() -> newStore().load(plan, run));
+        store.load(plan, run);
+        assertThat(rows(plan)).hasSize(50);
+    }
+
+    /**
+     * Upgrading keeps the state's meaning: a state table written by the one-statement diff (resources
+     * {@code state/main-state.<warehouse>.csv}, the state after one run of this plan on main at 1e07511) diffs with no
+     * change, so nothing is sent again.
+     */
+    @Test
+    void aStateWrittenBeforeTheTwoPassDiffDiffsWithoutChanges() throws Exception {
+        long run = ++runs;
+        store.recover(plan, run); // creates the state table
+        String resource = "/state/main-state." + warehouseName() + ".csv";
+        StringBuilder values = new StringBuilder();
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(getClass().getResourceAsStream(resource), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.startsWith("#")) {
+                    continue;
+                }
+                String[] f = line.split(",");
+                values.append(values.length() == 0 ? "" : ", ")
+                        .append("('" + f[0] + "', '" + f[1] + "', " + f[2] + ", [" + f[3].replace(' ', ',') + "], "
+                                + f[4] + ")");
+            }
+        }
+        execute("INSERT INTO masync_state.state__s1 (k, dk, h, fh, fp) VALUES " + values);
+        assertThat(stateRows("s1")).isEqualTo(50);
+        assertThat(store.diff(plan, run, compiler, rule, AS_OF, false)).isEqualTo(new DiffCounts(50, 0, 0, 0, 0, 0));
+        assertThat(rows(plan)).isEmpty();
+        store.finish(plan, run);
     }
 }
