@@ -125,6 +125,9 @@ public final class RunEngine {
             store.discard(job.plan(), job.runId());
             return new Report(RunStatus.SUCCEEDED, base, phases, null, samples);
         }
+        Instant l0 = clock.instant();
+        store.load(job.plan(), job.runId());
+        phases.put("load", Duration.between(l0, clock.instant()).toMillis());
         Instant pushStart = clock.instant();
         PushPhase push = new PushPhase(store, clock, job, monitor, base, pushStart);
         try {
