@@ -83,6 +83,14 @@ abstract class JournaledStateStore implements StateStore {
         warehouse.execute(sql.createState(table("state", key)).build());
     }
 
+    /**
+     * The relation the diff reads the state from (k, dk, h, fh, fp): a table, or a parenthesized query over the
+     * tables where a store keeps the state.
+     */
+    String stateRelation(String key) {
+        return table("state", key);
+    }
+
     /** The table a fold reads the journal's rows from: seq, op, k, dk, old_dk, h, fh, fp. */
     String foldSource(String key) {
         return table("pending", key);
@@ -119,11 +127,11 @@ abstract class JournaledStateStore implements StateStore {
             throw new IllegalStateException("sync " + key + " has journal entries that are not folded into its state"
                     + " yet; call recover() before diff()");
         }
-        warehouse.execute(sql.diff(plan, table("state", key), table("pending", key), compiler, rule, asOf, fullResync)
+        warehouse.execute(sql.diff(plan, stateRelation(key), table("pending", key), compiler, rule, asOf, fullResync)
                 .build());
         afterDiff(key);
         DiffCounts[] counts = new DiffCounts[1];
-        warehouse.query(sql.counts(table("state", key), table("pending", key)).build(), row -> {
+        warehouse.query(sql.counts(stateRelation(key), table("pending", key)).build(), row -> {
             counts[0] = StateSql.counts(row);
             return true;
         });
@@ -348,11 +356,10 @@ abstract class JournaledStateStore implements StateStore {
         uncertain.sort(Comparator.comparingLong(ConfirmationJournal.Entry::fromSeq));
         try {
             for (ConfirmedRanges.Part part : ConfirmedRanges.split(ConfirmedRanges.of(uncertain), parameterBudget)) {
-                warehouse.execute(sql.foldUncertain(table("state", key), foldSource(key), part)
-                        .build());
+                warehouse.execute(foldUncertain(key, run, part).build());
             }
             for (ConfirmedRanges.Part part : ConfirmedRanges.split(ConfirmedRanges.of(confirmed), parameterBudget)) {
-                warehouse.execute(foldConfirmed(key, part).build());
+                warehouse.execute(foldConfirmed(key, run, part).build());
             }
         } catch (WarehouseException e) {
             if (e.kind() != WarehouseException.Kind.NOT_FOUND) {
@@ -368,6 +375,15 @@ abstract class JournaledStateStore implements StateStore {
                     key, all.size(), e.getMessage());
         }
         journal.clear(key);
+        afterFold(key);
+    }
+
+    /** Called after a fold changed the state (the journal is cleared); a store may compact what it keeps. */
+    void afterFold(String key) {}
+
+    /** The statement folding a part of the uncertain rows of {@code run}'s journal into the state. */
+    SqlBuilder foldUncertain(String key, long run, ConfirmedRanges.Part part) {
+        return sql.foldUncertain(table("state", key), foldSource(key), part);
     }
 
     /**
@@ -414,7 +430,8 @@ abstract class JournaledStateStore implements StateStore {
         return out;
     }
 
-    SqlBuilder foldConfirmed(String key, ConfirmedRanges.Part part) {
+    /** The statement folding a part of the confirmed rows of {@code run}'s journal into the state. */
+    SqlBuilder foldConfirmed(String key, long run, ConfirmedRanges.Part part) {
         return sql.foldConfirmed(table("state", key), foldSource(key), part);
     }
 }

@@ -48,6 +48,6 @@ class BigQueryStateStoreContractTest extends StateStoreContract {
 
     @Override
     long stateRows(String stateKey) {
-        return setup.count("state__" + stateKey);
+        return setup.stateRows(setup.store(journal), stateKey);
     }
 }
