@@ -34,13 +34,17 @@ SELECT (SELECT COUNT(*) FROM (SELECT k, dk, h, fh, fp FROM `test-project.masync_
 -- query
 SELECT seq, op, k, dk, old_dk, (op IN ('E', 'U') OR redefined) AS all_fields, CAST(h AS STRING) AS h, ch0, ch1, v0, v1 FROM `test-project.masync_state.pending__s1` ORDER BY seq
 
+-- execute
+CREATE OR REPLACE TABLE `test-project.masync_state.changes__s1__1` AS
+SELECT seq, op, k, dk, old_dk, h, fh, fp FROM `test-project.masync_state.pending__s1`
+
 -- sending(1, 2, []), confirm(1, 2, [6]): journaled
 
 -- sending(3, 3, []), confirm(3, 3, []): journaled
 
 -- execute
 INSERT INTO `test-project.masync_state.statelog__s1` (k, dk, h, fh, fp, v, run, del)
-SELECT c.k, c.dk, c.h, c.fh, c.fp, (SELECT COALESCE(MAX(v), 0) + 1 FROM `test-project.masync_state.statelog__s1`), @p0, c.op = 'L' FROM (SELECT p.op, p.k, p.dk, p.h, p.fh, p.fp FROM `test-project.masync_state.pending__s1` AS p
+SELECT c.k, c.dk, c.h, c.fh, c.fp, (SELECT COALESCE(MAX(v), 0) + 1 FROM `test-project.masync_state.statelog__s1`), @p0, c.op = 'L' FROM (SELECT p.op, p.k, p.dk, p.h, p.fh, p.fp FROM `test-project.masync_state.changes__s1__1` AS p
   JOIN (SELECT zipped AS `lo`, @p1[OFFSET(o)] AS `hi` FROM UNNEST(@p2) AS zipped WITH OFFSET AS o) AS r ON p.seq BETWEEN r.lo AND r.hi
   LEFT JOIN (SELECT zipped AS `xk`, @p3[OFFSET(o)] AS `xlo`, @p4[OFFSET(o)] AS `xhi` FROM UNNEST(@p5) AS zipped WITH OFFSET AS o) AS x ON x.xk = p.k AND p.seq BETWEEN x.xlo AND x.xhi
   WHERE x.xk IS NULL) AS c
@@ -50,6 +54,9 @@ SELECT c.k, c.dk, c.h, c.fh, c.fp, (SELECT COALESCE(MAX(v), 0) + 1 FROM `test-pr
 -- p3 ARRAY<INTEGER> = [1]
 -- p4 ARRAY<INTEGER> = [2]
 -- p5 ARRAY<STRING> = [6]
+
+-- execute
+DROP TABLE IF EXISTS `test-project.masync_state.changes__s1__1`
 
 -- query
 SELECT (SELECT COUNT(*) FROM `test-project.masync_state.statelog__s1`) AS log_rows, (SELECT COUNT(*) FROM `test-project.masync_state.state__s1`) AS state_rows, (SELECT COALESCE(MAX(v), 0) FROM `test-project.masync_state.statelog__s1`) AS top

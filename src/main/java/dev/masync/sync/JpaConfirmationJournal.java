@@ -134,6 +134,18 @@ public class JpaConfirmationJournal implements ConfirmationJournal {
         QuarkusTransaction.requiringNew().run(() -> SyncConfirmationEntity.delete("syncKey", syncKey));
     }
 
+    /** Locks the owner row, checks it and deletes the entries in one transaction. */
+    @Override
+    public void clear(String stateKey, long ownerRun) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            SyncStateOwnerEntity owner = SyncStateOwnerEntity.findById(stateKey, LockModeType.PESSIMISTIC_WRITE);
+            if (owner == null || owner.runId != ownerRun) {
+                throw new StateFencedException(stateKey, ownerRun, owner == null ? 0 : owner.runId);
+            }
+            SyncConfirmationEntity.delete("syncKey", stateKey);
+        });
+    }
+
     @Override
     public void forget(String stateKey) {
         QuarkusTransaction.requiringNew().run(() -> {

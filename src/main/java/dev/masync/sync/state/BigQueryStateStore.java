@@ -6,6 +6,9 @@ import dev.masync.warehouse.Warehouse;
 import dev.masync.warehouse.WarehouseException;
 import org.jboss.logging.Logger;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -25,6 +28,18 @@ import java.util.regex.Pattern;
  * {@code DELETE} forgets the log rows it applied, so the cost of rewriting the state is paid once per that many
  * changes rather than every run. Each step can be repeated after a crash (the log applied again on the compacted base
  * gives the same state). State tables of earlier versions stay as they are: the log is created beside them, empty.
+ *
+ * <p>Fencing of the fold: the owner lives in the control DB, so no BigQuery statement can check it. Instead a fold
+ * reads only its own run's rows: the run's first journal write copies the fold columns of its diff to
+ * {@code changes__<sync>__<run>} (one job per run with changes), and a fold of that run's journal reads that table,
+ * never {@code pending__<sync>}, which a later run's diff replaces. The fold checks the owner right before its
+ * statements and clears the journal with a check under the owner row's lock. What remains: a run that passed the
+ * check and then stalled until another run took over appends its own confirmed rows late. Until the new owner folds,
+ * they are the same rows it folds from the old run's journal (its {@link #recover} folds them, then drops
+ * {@code changes__<sync>__<run>}, so a later attempt finds nothing to read); only if the stall outlasts the new
+ * owner's whole run do they land after its rows, as the newer version of those keys: the next diff then sends such a
+ * key again if the warehouse differs from the old run's values, and misses it only if the warehouse went back to
+ * exactly them meanwhile. The clearing is refused and the late run fails.
  *
  * <p>Hashes are {@code FARM_FINGERPRINT} over JSON text (see {@link dev.masync.warehouse.bigquery.BigQueryDialect}):
  * per field of the salt and the value, overall of the definition's fingerprint, the destination key and the field
@@ -46,6 +61,9 @@ public final class BigQueryStateStore extends JournaledStateStore {
 
     private final SqlDialect stateTables;
     private final double compactFraction;
+
+    /** Per state key, the run whose pending rows this store copied ({@link #write}). */
+    private final Map<String, Long> copied = new HashMap<>();
 
     /**
      * @param stateTables the BigQuery dialect of the state dataset: names the store's tables through
@@ -108,14 +126,58 @@ public final class BigQueryStateStore extends JournaledStateStore {
         return sql.stateWithLog(table("state", key), table("statelog", key));
     }
 
+    /** {@code changes__<sync>__<run>}: the fold columns of the run's diff, copied at its first journal write. */
     @Override
-    SqlBuilder foldConfirmed(String key, long run, ConfirmedRanges.Part part) {
-        return sql.logConfirmed(table("statelog", key), foldSource(key), part, run);
+    String foldSource(String key, long run) {
+        return table("changes", key + "__" + run);
+    }
+
+    /**
+     * The first write of a run first copies the fold columns of its pending diff to a table of the run's own
+     * ({@link #foldSource(String, long)}), so that a fold of the run's journal reads the rows the run diffed and never
+     * those of a later run's diff that replaced {@code pending__<sync>}. The copy precedes the journal append: if
+     * another run took the sync over before (and maybe diffed already), the append is fenced and nothing refers to
+     * the copy, which is dropped.
+     */
+    @Override
+    void write(String key, long run, List<ConfirmationJournal.Entry> entries) {
+        boolean copy;
+        synchronized (copied) {
+            copy = !Long.valueOf(run).equals(copied.get(key));
+        }
+        if (copy) {
+            warehouse.execute(sql.sql()
+                    .sql(sql.dialect().createOrReplaceTableAs(foldSource(key, run))
+                            + "SELECT seq, op, k, dk, old_dk, h, fh, fp FROM " + table("pending", key))
+                    .build());
+            synchronized (copied) {
+                copied.put(key, run);
+            }
+        }
+        try {
+            super.write(key, run, entries);
+        } catch (StateFencedException e) {
+            if (copy) {
+                dropChanges(key, run);
+            }
+            throw e;
+        }
     }
 
     @Override
-    SqlBuilder foldUncertain(String key, long run, ConfirmedRanges.Part part) {
-        return sql.logUncertain(table("statelog", key), foldSource(key), part, run);
+    SqlBuilder foldConfirmed(String key, long owner, long run, ConfirmedRanges.Part part) {
+        return sql.logConfirmed(table("statelog", key), foldSource(key, run), part, run);
+    }
+
+    @Override
+    SqlBuilder foldUncertain(String key, long owner, long run, ConfirmedRanges.Part part) {
+        return sql.logUncertain(table("statelog", key), foldSource(key, run), part, run);
+    }
+
+    private void dropChanges(String key, long run) {
+        warehouse.execute(sql.sql()
+                .sql(sql.dialect().dropTableIfExists(foldSource(key, run)))
+                .build());
     }
 
     /**
@@ -123,8 +185,9 @@ public final class BigQueryStateStore extends JournaledStateStore {
      * complete without it, and the next fold tries again.
      */
     @Override
-    void afterFold(String key) {
+    void afterFold(String key, long run) {
         try {
+            dropChanges(key, run);
             long[] size = new long[3];
             warehouse.query(
                     sql.logSize(table("state", key), table("statelog", key)).build(), row -> {
@@ -154,6 +217,6 @@ public final class BigQueryStateStore extends JournaledStateStore {
 
     /** The fold statement of a part of the journal's confirmations (for tests of the statement). */
     SqlBuilder merge(String key, ConfirmedRanges.Part part) {
-        return foldConfirmed(key, 1, part);
+        return foldConfirmed(key, 1, 1, part);
     }
 }

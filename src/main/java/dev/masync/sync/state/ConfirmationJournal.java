@@ -71,6 +71,20 @@ public interface ConfirmationJournal {
     /** Forgets the key's entries; the owner stays. */
     void clear(String stateKey);
 
+    /**
+     * Forgets the key's entries while {@code owner} owns the key. The default checks, then clears; a journal that can
+     * do both atomically does.
+     *
+     * @throws StateFencedException when {@code owner} does not own the key; nothing is forgotten
+     */
+    default void clear(String stateKey, long owner) {
+        long current = owner(stateKey);
+        if (current != owner) {
+            throw new StateFencedException(stateKey, owner, current);
+        }
+        clear(stateKey);
+    }
+
     /** Forgets the key's entries and owner (the state generation is dropped). */
     void forget(String stateKey);
 

@@ -2,6 +2,7 @@ package dev.masync.sync.state;
 
 import dev.masync.segment.rule.Rule;
 import dev.masync.segment.rule.SegmentCompiler;
+import dev.masync.warehouse.BoundQuery;
 import dev.masync.warehouse.SqlBuilder;
 import dev.masync.warehouse.Warehouse;
 import dev.masync.warehouse.WarehouseException;
@@ -96,6 +97,11 @@ abstract class JournaledStateStore implements StateStore {
         return table("pending", key);
     }
 
+    /** The table a fold of {@code run}'s journal reads; {@link #foldSource(String)} unless a store keeps it per run. */
+    String foldSource(String key, long run) {
+        return foldSource(key);
+    }
+
     /** Called after the diff wrote the pending table. */
     void afterDiff(String key) {}
 
@@ -113,7 +119,7 @@ abstract class JournaledStateStore implements StateStore {
         forgetWindow(key);
         long previous = journal.claim(key, run);
         if (previous != run) {
-            fold(key, previous, true);
+            fold(key, run, previous, true);
         }
     }
 
@@ -222,7 +228,7 @@ abstract class JournaledStateStore implements StateStore {
         } else {
             write(key, run, entries); // fenced like an append
         }
-        fold(key, run, false);
+        fold(key, run, run, false);
         dropPending(key);
     }
 
@@ -320,15 +326,18 @@ abstract class JournaledStateStore implements StateStore {
     }
 
     /**
-     * Folds the entries {@code run} journaled into the state, then clears the journal; entries of other runs (which
-     * fenced appends never write) are not folded. After a crash ({@code crashed}) every row of a journaled sending
-     * window that no durable outcome (confirmation or uncertain entry) covers may or may not have reached the
-     * destination (the batch in flight, the batches whose confirmations were still waiting for the next write, rows
-     * of the window that were never sent): it is made uncertain like the rows the run itself reported uncertain.
-     * Rows an outcome covers are settled by it, including learners a confirmation excludes (refused by the
+     * Folds the entries {@code run} journaled into the state, then clears the journal, while {@code owner} (the run
+     * folding: {@code run} itself at {@link #finish}, its successor at {@link #recover}) owns the key; entries of
+     * other runs (which fenced appends never write) are not folded. After a crash ({@code crashed}) every row of a
+     * journaled sending window that no durable outcome (confirmation or uncertain entry) covers may or may not have
+     * reached the destination (the batch in flight, the batches whose confirmations were still waiting for the next
+     * write, rows of the window that were never sent): it is made uncertain like the rows the run itself reported
+     * uncertain. Rows an outcome covers are settled by it, including learners a confirmation excludes (refused by the
      * destination: not applied). Uncertain rows are folded first, confirmed ones after.
+     *
+     * @throws StateFencedException when {@code owner} does not own the key (see {@link #commitFold})
      */
-    void fold(String key, long run, boolean crashed) {
+    void fold(String key, long owner, long run, boolean crashed) {
         List<ConfirmationJournal.Entry> all = journal.entries(key);
         if (all.isEmpty()) {
             return;
@@ -354,13 +363,15 @@ abstract class JournaledStateStore implements StateStore {
             uncertain.addAll(unsettled(sent, outcomes));
         }
         uncertain.sort(Comparator.comparingLong(ConfirmationJournal.Entry::fromSeq));
+        List<BoundQuery> statements = new ArrayList<>();
+        for (ConfirmedRanges.Part part : ConfirmedRanges.split(ConfirmedRanges.of(uncertain), parameterBudget)) {
+            statements.add(foldUncertain(key, owner, run, part).build());
+        }
+        for (ConfirmedRanges.Part part : ConfirmedRanges.split(ConfirmedRanges.of(confirmed), parameterBudget)) {
+            statements.add(foldConfirmed(key, owner, run, part).build());
+        }
         try {
-            for (ConfirmedRanges.Part part : ConfirmedRanges.split(ConfirmedRanges.of(uncertain), parameterBudget)) {
-                warehouse.execute(foldUncertain(key, run, part).build());
-            }
-            for (ConfirmedRanges.Part part : ConfirmedRanges.split(ConfirmedRanges.of(confirmed), parameterBudget)) {
-                warehouse.execute(foldConfirmed(key, run, part).build());
-            }
+            commitFold(key, owner, statements);
         } catch (WarehouseException e) {
             if (e.kind() != WarehouseException.Kind.NOT_FOUND) {
                 throw e;
@@ -373,17 +384,39 @@ abstract class JournaledStateStore implements StateStore {
                     "sync %s: %d journal entries refer to a pending diff that no longer exists (%s); they are"
                             + " dropped and the next run sends those records again",
                     key, all.size(), e.getMessage());
+            journal.clear(key, owner);
         }
-        journal.clear(key);
-        afterFold(key);
+        afterFold(key, run);
     }
 
-    /** Called after a fold changed the state (the journal is cleared); a store may compact what it keeps. */
-    void afterFold(String key) {}
+    /**
+     * Runs a fold's statements and clears the journal, only while {@code owner} owns the key. This default checks
+     * the owner right before, then runs the statements one by one and clears the journal with a fenced
+     * {@link ConfirmationJournal#clear(String, long)}: a takeover between the check and the last statement is not
+     * seen by the statements (see {@link BigQueryStateStore} for why that window is harmless there). A store whose
+     * journal lives beside its state overrides this with one transaction.
+     *
+     * @throws StateFencedException when {@code owner} does not own the key
+     */
+    void commitFold(String key, long owner, List<BoundQuery> statements) {
+        owned(key, owner);
+        for (BoundQuery statement : statements) {
+            warehouse.execute(statement);
+        }
+        journal.clear(key, owner);
+    }
+
+    /** Called after a fold of {@code run}'s journal (the journal is cleared); a store may compact what it keeps. */
+    void afterFold(String key, long run) {}
 
     /** The statement folding a part of the uncertain rows of {@code run}'s journal into the state. */
-    SqlBuilder foldUncertain(String key, long run, ConfirmedRanges.Part part) {
-        return sql.foldUncertain(table("state", key), foldSource(key), part);
+    SqlBuilder foldUncertain(String key, long owner, long run, ConfirmedRanges.Part part) {
+        return sql.foldUncertain(table("state", key), foldSource(key, run), part, null);
+    }
+
+    /** The statement folding a part of the confirmed rows of {@code run}'s journal into the state. */
+    SqlBuilder foldConfirmed(String key, long owner, long run, ConfirmedRanges.Part part) {
+        return sql.foldConfirmed(table("state", key), foldSource(key, run), part, null);
     }
 
     /**
@@ -428,10 +461,5 @@ abstract class JournaledStateStore implements StateStore {
             }
         }
         return out;
-    }
-
-    /** The statement folding a part of the confirmed rows of {@code run}'s journal into the state. */
-    SqlBuilder foldConfirmed(String key, long run, ConfirmedRanges.Part part) {
-        return sql.foldConfirmed(table("state", key), foldSource(key), part);
     }
 }

@@ -177,11 +177,15 @@ final class StateSql {
 
     /**
      * One MERGE of confirmed rows: the rows of {@code source} (seq, op, k, dk, h, fh, fp) in a covered range whose
-     * learner is not excluded there; leavers are deleted, the others upserted. Repeating it changes nothing.
+     * learner is not excluded there; leavers are deleted, the others upserted. Repeating it changes nothing. With a
+     * {@code guard} (a condition, e.g. on ownership) it changes nothing unless the guard holds.
      */
-    SqlBuilder foldConfirmed(String state, String source, ConfirmedRanges.Part part) {
-        SqlBuilder b = sql().sql("MERGE INTO ").sql(state).sql(" AS s\nUSING (SELECT p.op, p.k, p.dk, p.h, p.fh, p.fp");
+    SqlBuilder foldConfirmed(String state, String source, ConfirmedRanges.Part part, Consumer<SqlBuilder> guard) {
+        SqlBuilder b = sql().sql("MERGE INTO ").sql(state).sql(" AS s\nUSING (");
+        guardStart(b, guard);
+        b.sql("SELECT p.op, p.k, p.dk, p.h, p.fh, p.fp");
         selected(b, source, part);
+        guardEnd(b, guard);
         return b.sql(") AS c\nON s.k = c.k\n"
                 + "WHEN MATCHED AND c.op = 'L' THEN DELETE\n"
                 + "WHEN MATCHED THEN UPDATE SET dk = c.dk, h = c.h, fh = c.fh, fp = c.fp\n"
@@ -195,12 +199,14 @@ final class StateSql {
      * sent to), so the next diff finds them again whether they are still members or not. Run before
      * {@link #foldConfirmed}, which overwrites what was confirmed after all.
      */
-    SqlBuilder foldUncertain(String state, String source, ConfirmedRanges.Part part) {
+    SqlBuilder foldUncertain(String state, String source, ConfirmedRanges.Part part, Consumer<SqlBuilder> guard) {
         String sentinel = dialect.sentinelHash();
         String empty = dialect.emptyArray(dialect.hashType());
-        SqlBuilder b =
-                sql().sql("MERGE INTO ").sql(state).sql(" AS s\nUSING (SELECT p.k, COALESCE(p.dk, p.old_dk) AS dk");
+        SqlBuilder b = sql().sql("MERGE INTO ").sql(state).sql(" AS s\nUSING (");
+        guardStart(b, guard);
+        b.sql("SELECT p.k, COALESCE(p.dk, p.old_dk) AS dk");
         selected(b, source, part);
+        guardEnd(b, guard);
         return b.sql(") AS c\nON s.k = c.k\n"
                 + "WHEN MATCHED THEN UPDATE SET h = " + sentinel + ", fh = " + empty + ", fp = NULL\n"
                 + "WHEN NOT MATCHED AND c.dk IS NOT NULL THEN INSERT (k, dk, h, fh, fp) VALUES (c.k, c.dk, " + sentinel
@@ -294,6 +300,20 @@ final class StateSql {
     /** Forgets the log rows up to version {@code upTo}, once {@link #compact} applied them. */
     SqlBuilder clearLog(String log, long upTo) {
         return sql().sql("DELETE FROM " + log + " WHERE v <= ").param(ColumnType.INTEGER, upTo);
+    }
+
+    /** With a guard (a condition, or null for none), a fold's rows are selected only where the guard holds. */
+    private static void guardStart(SqlBuilder b, Consumer<SqlBuilder> guard) {
+        if (guard != null) {
+            b.sql("SELECT * FROM (");
+        }
+    }
+
+    private static void guardEnd(SqlBuilder b, Consumer<SqlBuilder> guard) {
+        if (guard != null) {
+            b.sql(") AS g WHERE ");
+            guard.accept(b);
+        }
     }
 
     /** {@code FROM source AS p} joined to the part's ranges, without its exclusions. */

@@ -207,9 +207,12 @@ class BigQueryStateStoreTest {
         store.confirm(plan, run, 1, 25, List.of());
         store.sending(plan, run, 26, 50, List.of());
         store.confirm(plan, run, 26, 50, List.of());
-        assertThat(fake.requests())
-                .as("batches are journaled, not written to BigQuery")
-                .isEmpty();
+        assertThat(fake.requests("jobs.insert"))
+                .extracting(r -> r.json().at("/configuration/query/query").asText())
+                .as("batches are journaled, not written to BigQuery; the run's first write copies its fold columns")
+                .singleElement()
+                .asString()
+                .startsWith("CREATE OR REPLACE TABLE `test-project.masync_state.changes__s1__1`");
         store.finish(plan, run);
         assertThat(jobs("INSERT")).as("one fold for the whole run").isEqualTo(1);
         assertThat(jobs("MERGE"))

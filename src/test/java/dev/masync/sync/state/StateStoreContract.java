@@ -445,6 +445,42 @@ abstract class StateStoreContract {
         assertThat(run(plan, false, Set.of())).isEmpty();
     }
 
+    /**
+     * Fencing of the fold: a run that lost the sync folds its journal late (its owner check came before the takeover,
+     * or it skipped it), after the new owner folded it, diffed anew and confirmed rows of its own. Nothing of the new
+     * run is changed: the fold is refused as a whole.
+     */
+    @Test
+    void aStaleRunFoldingAfterTheNewOwnerClaimedChangesNothingOfTheNewRun() {
+        long stale = start(plan, false);
+        List<ChangeRow> rows = rows(plan);
+        int first = firstWindow(2);
+        sendAndConfirm(stale, rows, 0, first + 2, 2); // the first window's confirmations are journaled
+        JournaledStateStore staleStore = (JournaledStateStore) store;
+
+        store = newStore();
+        long owner = start(plan, false); // folds the stale run's journal, diffs anew
+        List<ChangeRow> ownRows = rows(plan);
+        assertThat(ownRows).hasSize(50 - first);
+        sendAndConfirm(owner, ownRows, 0, ownRows.size(), 2);
+        staleFold(staleStore, "s1", stale);
+        assertThat(stateRows("s1"))
+                .as("the stale run's window, folded by the new owner")
+                .isEqualTo(first + 2 * first);
+
+        store.finish(plan, owner);
+        assertThat(stateRows("s1")).isEqualTo(50);
+        assertThat(run(plan, false, Set.of()))
+                .as("the new run's confirmations are all there")
+                .isEmpty();
+    }
+
+    /** Folds {@code stale}'s journal with {@code staleStore} as that run would at finish, and expects it refused. */
+    void staleFold(JournaledStateStore staleStore, String key, long stale) {
+        assertThatExceptionOfType(StateFencedException.class)
+                .isThrownBy(() -> staleStore.fold(key, stale, stale, false));
+    }
+
     /** Batches (in batches of 2 rows) at which {@link #aCrashAnywhereInAWindowedRunConvergesWithoutALostUpdate} dies. */
     int[] crashBatches() {
         return new int[] {0, 1, 3, 4, 5, 11, 12, 13, 20, 27, 28, 29};
