@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -61,6 +63,9 @@ public final class BigQueryStateStore extends JournaledStateStore {
 
     private final SqlDialect stateTables;
     private final double compactFraction;
+
+    /** Runs ({@code key/run}) being folded from {@code pending__<sync>} (see {@link #foldSource(String, long)}). */
+    private final Set<String> legacy = ConcurrentHashMap.newKeySet();
 
     /** Per state key, the run whose pending rows this store copied ({@link #write}). */
     private final Map<String, Long> copied = new HashMap<>();
@@ -126,10 +131,45 @@ public final class BigQueryStateStore extends JournaledStateStore {
         return sql.stateWithLog(table("state", key), table("statelog", key));
     }
 
-    /** {@code changes__<sync>__<run>}: the fold columns of the run's diff, copied at its first journal write. */
+    /**
+     * {@code changes__<sync>__<run>}: the fold columns of the run's diff, copied at its first journal write; for a
+     * journal written before such copies existed (an upgrade right after a crash), {@code pending__<sync>}, which no
+     * later run can have replaced yet (each run folds its predecessor's journal before it diffs).
+     */
     @Override
     String foldSource(String key, long run) {
+        return legacy.contains(key + "/" + run) ? table("pending", key) : changes(key, run);
+    }
+
+    private String changes(String key, long run) {
         return table("changes", key + "__" + run);
+    }
+
+    /** At {@link #recover}, notes whether the crashed run's journal predates the per-run copies. */
+    @Override
+    void fold(String key, long owner, long run, boolean crashed) {
+        String legacyRun = key + "/" + run;
+        if (owner != run && !journal.entries(key).isEmpty() && missing(changes(key, run))) {
+            legacy.add(legacyRun);
+        }
+        try {
+            super.fold(key, owner, run, crashed);
+        } finally {
+            legacy.remove(legacyRun);
+        }
+    }
+
+    private boolean missing(String table) {
+        try {
+            warehouse.query(
+                    sql.sql().sql("SELECT seq FROM " + table + " WHERE FALSE").build(), row -> true);
+            return false;
+        } catch (WarehouseException e) {
+            if (e.kind() == WarehouseException.Kind.NOT_FOUND) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -147,7 +187,7 @@ public final class BigQueryStateStore extends JournaledStateStore {
         }
         if (copy) {
             warehouse.execute(sql.sql()
-                    .sql(sql.dialect().createOrReplaceTableAs(foldSource(key, run))
+                    .sql(sql.dialect().createOrReplaceTableAs(changes(key, run))
                             + "SELECT seq, op, k, dk, old_dk, h, fh, fp FROM " + table("pending", key))
                     .build());
             synchronized (copied) {
@@ -176,7 +216,7 @@ public final class BigQueryStateStore extends JournaledStateStore {
 
     private void dropChanges(String key, long run) {
         warehouse.execute(sql.sql()
-                .sql(sql.dialect().dropTableIfExists(foldSource(key, run)))
+                .sql(sql.dialect().dropTableIfExists(changes(key, run)))
                 .build());
     }
 

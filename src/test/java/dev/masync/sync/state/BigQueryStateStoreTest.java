@@ -313,6 +313,26 @@ class BigQueryStateStoreTest {
         store.finish(plan, runs);
     }
 
+    /**
+     * A run of the version before the per-run copies crashed: its journal refers to {@code pending__<sync>}, and there
+     * is no {@code changes__<sync>__<run>}. The next run folds it from the pending table: the confirmed batch is held,
+     * the window in flight uncertain.
+     */
+    @Test
+    void aJournalWrittenBeforeThePerRunCopiesIsFoldedFromThePendingTable() {
+        long run = start(plan, false);
+        journal.append("s1", run, ConfirmationJournal.Kind.SENDING, 1, 20, List.of());
+        journal.append("s1", run, ConfirmationJournal.Kind.CONFIRMED, 1, 10, List.of());
+        // the process dies; the new version starts
+        store = store(journal);
+        long next = start(plan, false);
+        List<ChangeRow> rows = new ArrayList<>();
+        store.stream(plan, rows::add);
+        assertThat(rows).as("10 confirmed; 10 uncertain and 30 never sent").hasSize(40);
+        assertThat(rows).filteredOn(r -> r.op() == ChangeRow.Op.CHANGED).hasSize(10);
+        store.finish(plan, next);
+    }
+
     @Test
     void aJournalWhosePendingTableIsGoneIsDroppedAndItsRecordsAreSentAgain() {
         long run = start(plan, false);
