@@ -27,8 +27,10 @@ import java.util.function.Predicate;
  * {@link #sending} journals a <em>window</em> of rows ahead of the batch (see {@link #FIRST_WINDOW_BATCHES}) together
  * with the confirmations and uncertain entries recorded since the last write, and the batches inside that window
  * write nothing. The run's entries are folded into the state once, at {@link #finish} or, after a crash, at the next
- * {@link #recover}: a MERGE of the uncertain rows, then a MERGE of the confirmed ones. The journal is cleared only
- * after both succeeded, and repeating them changes nothing, so a crash at any step is repaired by doing it again.
+ * {@link #recover}: a statement for the uncertain rows, then one for the confirmed ones (MERGEs into the state on
+ * DuckDB, INSERTs into the state log on BigQuery), only while the folding run owns the state ({@link #commitFold}).
+ * The journal is cleared only after both succeeded, and repeating them changes nothing, so a crash at any step is
+ * repaired by doing it again.
  */
 abstract class JournaledStateStore implements StateStore {
     private static final Logger LOG = Logger.getLogger(JournaledStateStore.class);
