@@ -65,25 +65,37 @@ public class JpaConfirmationJournal implements ConfirmationJournal {
 
     @Override
     public void append(String stateKey, long run, Kind kind, long fromSeq, long toSeq, Collection<String> excluded) {
+        append(stateKey, run, List.of(new Entry(run, kind, fromSeq, toSeq, List.copyOf(excluded))));
+    }
+
+    /** All entries in one transaction: one lock of the owner row and one commit per sending window. */
+    @Override
+    public void append(String stateKey, long run, List<Entry> entries) {
         Objects.requireNonNull(stateKey, "stateKey");
-        Objects.requireNonNull(kind, "kind");
-        List<String> parts = chunks(excluded, MAX_JSON_CHARS);
+        List<List<String>> parts = new ArrayList<>();
+        for (Entry e : entries) {
+            parts.add(chunks(e.excluded(), MAX_JSON_CHARS));
+        }
         QuarkusTransaction.requiringNew().run(() -> {
             SyncStateOwnerEntity owner = SyncStateOwnerEntity.findById(stateKey, LockModeType.PESSIMISTIC_WRITE);
             if (owner == null || owner.runId != run) {
                 throw new StateFencedException(stateKey, run, owner == null ? 0 : owner.runId);
             }
-            for (int i = 0; i < parts.size(); i++) {
-                SyncConfirmationEntity e = new SyncConfirmationEntity();
-                e.syncKey = stateKey;
-                e.runId = run;
-                e.kind = kind.name();
-                e.fromSeq = fromSeq;
-                e.toSeq = toSeq;
-                e.part = i;
-                e.excludedJson = parts.get(i);
-                e.confirmedAt = clock.instant();
-                e.persist();
+            for (int n = 0; n < entries.size(); n++) {
+                Entry entry = entries.get(n);
+                List<String> json = parts.get(n);
+                for (int i = 0; i < json.size(); i++) {
+                    SyncConfirmationEntity e = new SyncConfirmationEntity();
+                    e.syncKey = stateKey;
+                    e.runId = run;
+                    e.kind = entry.kind().name();
+                    e.fromSeq = entry.fromSeq();
+                    e.toSeq = entry.toSeq();
+                    e.part = i;
+                    e.excludedJson = json.get(i);
+                    e.confirmedAt = clock.instant();
+                    e.persist();
+                }
             }
         });
     }
@@ -120,6 +132,18 @@ public class JpaConfirmationJournal implements ConfirmationJournal {
     @Override
     public void clear(String syncKey) {
         QuarkusTransaction.requiringNew().run(() -> SyncConfirmationEntity.delete("syncKey", syncKey));
+    }
+
+    /** Locks the owner row, checks it and deletes the entries in one transaction. */
+    @Override
+    public void clear(String stateKey, long ownerRun) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            SyncStateOwnerEntity owner = SyncStateOwnerEntity.findById(stateKey, LockModeType.PESSIMISTIC_WRITE);
+            if (owner == null || owner.runId != ownerRun) {
+                throw new StateFencedException(stateKey, ownerRun, owner == null ? 0 : owner.runId);
+            }
+            SyncConfirmationEntity.delete("syncKey", stateKey);
+        });
     }
 
     @Override

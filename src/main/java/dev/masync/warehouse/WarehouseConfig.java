@@ -117,5 +117,12 @@ public interface WarehouseConfig {
 
         /** Queries that would bill more bytes than this fail instead of running. */
         OptionalLong maximumBytesBilled();
+
+        /**
+         * Share of a sync's state rows its state log may hold before a fold compacts it into the state table (one
+         * MERGE that bills the state table): lower compacts more often, higher makes every diff read a longer log.
+         */
+        @WithDefault("0.25")
+        double stateLogFraction();
     }
 }

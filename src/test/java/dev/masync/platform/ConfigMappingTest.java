@@ -57,6 +57,7 @@ class ConfigMappingTest {
         assertThat(w.bigquery().pageSize()).isEqualTo(10_000);
         assertThat(w.bigquery().queryTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(w.bigquery().maximumBytesBilled()).isEmpty();
+        assertThat(w.bigquery().stateLogFraction()).isEqualTo(0.25);
 
         DemoConfig d = c.getConfigMapping(DemoConfig.class);
         assertThat(d.enabled()).isTrue();
@@ -97,6 +98,7 @@ class ConfigMappingTest {
                 Map.entry("masync.warehouse.bigquery.page-size", "500"),
                 Map.entry("masync.warehouse.bigquery.query-timeout", "30s"),
                 Map.entry("masync.warehouse.bigquery.maximum-bytes-billed", "1000000"),
+                Map.entry("masync.warehouse.bigquery.state-log-fraction", "0.5"),
                 Map.entry("masync.demo.enabled", "false"),
                 Map.entry("masync.demo.learners", "1000000"),
                 Map.entry("masync.demo.seed", "7"),
@@ -130,6 +132,7 @@ class ConfigMappingTest {
         assertThat(w.bigquery().pageSize()).isEqualTo(500);
         assertThat(w.bigquery().queryTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(w.bigquery().maximumBytesBilled()).hasValue(1_000_000L);
+        assertThat(w.bigquery().stateLogFraction()).isEqualTo(0.5);
         DemoConfig d = c.getConfigMapping(DemoConfig.class);
         assertThat(d.enabled()).isFalse();
         assertThat(d.learners()).isEqualTo(1_000_000);

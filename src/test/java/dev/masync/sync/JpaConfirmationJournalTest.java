@@ -61,6 +61,37 @@ class JpaConfirmationJournalTest {
         journal.forget("jt_e");
     }
 
+    /** A window's entries in one transaction: all in order, or none when the run no longer owns the key. */
+    @Test
+    void aWindowsEntriesAreAppendedTogetherOrNotAtAllAndOnlyTheOwnerClears() {
+        journal.claim("jt_w", 4);
+        journal.append(
+                "jt_w",
+                4,
+                List.of(
+                        new Entry(4, CONFIRMED, 1, 40, List.of("7")),
+                        new Entry(4, ConfirmationJournal.Kind.UNCERTAIN, 41, 50, List.of()),
+                        new Entry(4, SENDING, 51, 150, List.of())));
+        assertThat(journal.entries("jt_w"))
+                .extracting(Entry::kind)
+                .containsExactly(CONFIRMED, ConfirmationJournal.Kind.UNCERTAIN, SENDING);
+        journal.claim("jt_w", 5);
+        assertThatExceptionOfType(StateFencedException.class)
+                .isThrownBy(() -> journal.append(
+                        "jt_w",
+                        4,
+                        List.of(
+                                new Entry(4, CONFIRMED, 51, 60, List.of()),
+                                new Entry(4, SENDING, 151, 250, List.of()))));
+        assertThatExceptionOfType(StateFencedException.class).isThrownBy(() -> journal.clear("jt_w", 4));
+        assertThat(journal.entries("jt_w"))
+                .as("nothing written, nothing cleared")
+                .hasSize(3);
+        journal.clear("jt_w", 5);
+        assertThat(journal.entries("jt_w")).isEmpty();
+        journal.forget("jt_w");
+    }
+
     @Test
     void anAppendIsCommittedEvenWhenTheCallersTransactionRollsBack() {
         assertThatIllegalStateException()

@@ -23,7 +23,10 @@ public interface ConfirmationJournal {
 
     /** What an entry says about its range of pending rows. */
     enum Kind {
-        /** About to be pushed: after a crash, the last such range that is not confirmed is uncertain. */
+        /**
+         * About to be pushed, or within a window of rows that may be pushed before the next write: after a crash,
+         * whatever such a range holds that no confirmation or uncertain entry covers is uncertain.
+         */
         SENDING,
         /** Held by the destination (or, for leavers, no longer held). */
         CONFIRMED,
@@ -49,11 +52,38 @@ public interface ConfirmationJournal {
      */
     void append(String stateKey, long run, Kind kind, long fromSeq, long toSeq, Collection<String> excluded);
 
+    /**
+     * Appends entries of {@code run} in order: a sending window and the outcomes recorded since the last write. The
+     * default appends them one by one, each durable before the next (the last is the one that matters most: a
+     * sending entry is written after the outcomes it carries); a journal that can, writes them in one transaction.
+     *
+     * @throws StateFencedException when {@code run} is not the key's owner; nothing (more) is written
+     */
+    default void append(String stateKey, long run, List<Entry> entries) {
+        for (Entry e : entries) {
+            append(stateKey, run, e.kind(), e.fromSeq(), e.toSeq(), e.excluded());
+        }
+    }
+
     /** The key's entries in append order; empty if there are none. */
     List<Entry> entries(String stateKey);
 
     /** Forgets the key's entries; the owner stays. */
     void clear(String stateKey);
+
+    /**
+     * Forgets the key's entries while {@code owner} owns the key. The default checks, then clears; a journal that can
+     * do both atomically does.
+     *
+     * @throws StateFencedException when {@code owner} does not own the key; nothing is forgotten
+     */
+    default void clear(String stateKey, long owner) {
+        long current = owner(stateKey);
+        if (current != owner) {
+            throw new StateFencedException(stateKey, owner, current);
+        }
+        clear(stateKey);
+    }
 
     /** Forgets the key's entries and owner (the state generation is dropped). */
     void forget(String stateKey);

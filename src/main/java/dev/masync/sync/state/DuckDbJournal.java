@@ -147,6 +147,23 @@ final class DuckDbJournal implements ConfirmationJournal {
         exec(sql().sql("DELETE FROM " + JOURNAL + " WHERE state_key = ").param(ColumnType.STRING, stateKey));
     }
 
+    /** Forgets the key's entries atomically with the ownership check. */
+    @Override
+    public void clear(String stateKey, long owner) {
+        if (warehouse.execute(clearIfOwned(stateKey, owner)) == 0 && owner(stateKey) != owner) {
+            throw new StateFencedException(stateKey, owner, owner(stateKey));
+        }
+    }
+
+    /** One statement deleting the key's entries while {@code owner} owns the key, none otherwise. */
+    BoundQuery clearIfOwned(String stateKey, long owner) {
+        create();
+        SqlBuilder b = sql().sql("DELETE FROM " + JOURNAL + " WHERE state_key = ")
+                .param(ColumnType.STRING, stateKey)
+                .sql(" AND ");
+        return owns(b, stateKey, owner).build();
+    }
+
     @Override
     public void forget(String stateKey) {
         clear(stateKey);

@@ -21,6 +21,10 @@ import java.util.List;
  * the in-memory catalog {@code masync_scratch}: they are rebuilt by every run and never read after a crash, while
  * {@code changes__<key>} carries everything a fold needs.
  *
+ * <p>Fencing of the fold: the journal and the owners are in the state file, so a fold's MERGEs and the clearing of
+ * the journal run in one transaction, each conditional on ownership ({@link #commitFold}): a run that lost the key
+ * folds nothing, however late, with no window.
+ *
  * <p>State files written before the journal kept per-batch copies in {@code confirmed__<key>} and
  * {@code inflight__<key>}: {@link #recover} folds what such tables still hold (a crash before the upgrade), the way
  * those versions did, then drops them; the state table itself is unchanged, so nothing is sent again.
@@ -100,6 +104,34 @@ public final class DuckDbStateStore extends JournaledStateStore {
             throw new StateFencedException(key, run, journal.owner(key));
         }
         copiedKey = key;
+    }
+
+    /**
+     * The fold's statements and the journal's clearing in one transaction, each changing something only while
+     * {@code owner} owns the key (the journal and the owners live in the same file): a run that lost the key folds
+     * nothing, however late, and learns it from the clearing that deleted nothing.
+     */
+    @Override
+    void commitFold(String key, long owner, List<BoundQuery> statements) {
+        DuckDbJournal journal = (DuckDbJournal) this.journal;
+        List<BoundQuery> all = new ArrayList<>(statements);
+        all.add(journal.clearIfOwned(key, owner));
+        long[] counts = warehouse.executeAtomically(all);
+        if (counts[counts.length - 1] == 0) {
+            throw new StateFencedException(key, owner, journal.owner(key));
+        }
+    }
+
+    @Override
+    SqlBuilder foldUncertain(String key, long owner, long run, ConfirmedRanges.Part part) {
+        return sql.foldUncertain(
+                table("state", key), foldSource(key, run), part, b -> ((DuckDbJournal) journal).owns(b, key, owner));
+    }
+
+    @Override
+    SqlBuilder foldConfirmed(String key, long owner, long run, ConfirmedRanges.Part part) {
+        return sql.foldConfirmed(
+                table("state", key), foldSource(key, run), part, b -> ((DuckDbJournal) journal).owns(b, key, owner));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.masync.sync.state;
 
 import dev.masync.segment.rule.Rule;
 import dev.masync.segment.rule.SegmentCompiler;
+import dev.masync.warehouse.BoundQuery;
 import dev.masync.warehouse.SqlBuilder;
 import dev.masync.warehouse.Warehouse;
 import dev.masync.warehouse.WarehouseException;
@@ -27,10 +28,14 @@ import java.util.function.Predicate;
  * keys (the members' hashes FULL OUTER JOIN the state, carrying no values), {@link #load} the values of those keys
  * only, so a run that changed little reads little more than the segment's scan.
  *
- * <p>Per batch the engine writes only journal entries (a range and its exclusions, no warehouse scan); the run's
- * entries are folded into the state once, at {@link #finish} or, after a crash, at the next {@link #recover}: a MERGE
- * of the uncertain rows, then a MERGE of the confirmed ones. The journal is cleared only after both succeeded, and
- * repeating them changes nothing, so a crash at any step is repaired by doing it again.
+ * <p>The engine writes only journal entries (a range and its exclusions, no warehouse scan), and not one per batch:
+ * {@link #sending} journals a <em>window</em> of rows ahead of the batch (see {@link #FIRST_WINDOW_BATCHES}) together
+ * with the confirmations and uncertain entries recorded since the last write, and the batches inside that window
+ * write nothing. The run's entries are folded into the state once, at {@link #finish} or, after a crash, at the next
+ * {@link #recover}: a statement for the uncertain rows, then one for the confirmed ones (MERGEs into the state on
+ * DuckDB, INSERTs into the state log on BigQuery), only while the folding run owns the state ({@link #commitFold}).
+ * The journal is cleared only after both succeeded, and repeating them changes nothing, so a crash at any step is
+ * repaired by doing it again.
  */
 abstract class JournaledStateStore implements StateStore {
     private static final Logger LOG = Logger.getLogger(JournaledStateStore.class);
@@ -40,6 +45,21 @@ abstract class JournaledStateStore implements StateStore {
     final ConfirmationJournal journal;
     private final long parameterBudget;
 
+    /**
+     * Batches the first sending window of a run covers (the batch being sent and the next three, counted in rows of
+     * that batch); each later window covers twice as many batches as the one before, up to
+     * {@link #MAX_WINDOW_BATCHES} and {@link #MAX_WINDOW_ROWS}. A run of {@code n} batches thus costs about
+     * {@code log2} of the first windows plus {@code n / 64} durable writes instead of {@code n}, and a crash makes at
+     * most one window (at most 10,000 rows, or one batch if it is larger) uncertain beyond the batch in flight.
+     */
+    static final int FIRST_WINDOW_BATCHES = 4;
+
+    /** The most batches one sending window covers. */
+    static final int MAX_WINDOW_BATCHES = 64;
+
+    /** The most rows one sending window covers, unless one batch alone spans more. */
+    static final long MAX_WINDOW_ROWS = 10_000;
+
     /** Confirmations and uncertain entries per state key, recorded but not written yet (see {@link #confirm}). */
     private final Map<String, List<ConfirmationJournal.Entry>> unwritten = new HashMap<>();
 
@@ -47,6 +67,16 @@ abstract class JournaledStateStore implements StateStore {
     private final Map<String, Diffed> diffs = new ConcurrentHashMap<>();
 
     private record Diffed(SyncPlan plan, long run, SegmentCompiler compiler, boolean loaded) {}
+
+    /** Per state key, the sending window the current run journaled last. */
+    private final Map<String, Window> windows = new HashMap<>();
+
+    /** Rows {@code from..to} of {@code run} are journaled as being sent; the next window covers {@code next} batches. */
+    private record Window(long run, long from, long to, int next) {
+        boolean covers(long run, long fromSeq, long toSeq) {
+            return this.run == run && from <= fromSeq && toSeq <= to;
+        }
+    }
 
     JournaledStateStore(Warehouse warehouse, ConfirmationJournal journal, long parameterBudget) {
         this.warehouse = Objects.requireNonNull(warehouse, "warehouse");
@@ -77,6 +107,11 @@ abstract class JournaledStateStore implements StateStore {
      */
     String stateRelation(String key) {
         return table("state", key);
+    }
+
+    /** The table a fold of {@code run}'s journal reads; {@link #foldSource(String)} unless a store keeps it per run. */
+    String foldSource(String key, long run) {
+        return foldSource(key);
     }
 
     /**
@@ -110,9 +145,10 @@ abstract class JournaledStateStore implements StateStore {
     public void recover(SyncPlan plan, long run) {
         String key = key(plan.stateKey());
         createTables(key);
+        forgetWindow(key);
         long previous = journal.claim(key, run);
         if (previous != run) {
-            fold(key, previous, true);
+            fold(key, run, previous, true);
         }
     }
 
@@ -203,16 +239,39 @@ abstract class JournaledStateStore implements StateStore {
     }
 
     /**
-     * Journals the batch's sending entry together with the confirmations and uncertain entries recorded since the
-     * last write (see {@link #confirm}), in one {@link #write}.
+     * Writes only when the batch is not inside the window this run journaled last: then one {@link #write} journals
+     * a sending entry for a new window (the batch and a lookahead of rows after it, growing from run to window: see
+     * {@link #FIRST_WINDOW_BATCHES}) together with the confirmations and uncertain entries recorded since the last
+     * write. A batch inside the window writes nothing: its rows are already journaled as being sent.
+     *
+     * <p>{@code notSent} is journaled only with the batch that opens a window. A later batch of the window whose
+     * learners were not sent (skipped, no destination key) does not force a write: its rows are treated as sent,
+     * which only matters after a crash, and is conservative there. Such a learner becomes uncertain: if held, it gets
+     * the sentinel hash and the next diff finds it again (and skips or rejects it again, as it would have anyway); if
+     * not held and without a destination key, nothing is added. The saved write is worth more than that.
+     *
+     * <p>Rows of a window that were never sent when the process died are harmless for the same reason: uncertain, a
+     * member not held is added with the sentinel and sent in full by the next run, a held one is sent in full, and a
+     * leaver is told to leave again.
      */
     @Override
     public void sending(SyncPlan plan, long run, long fromSeq, long toSeq, Collection<String> notSent) {
         String key = key(plan.stateKey());
+        Window last;
+        synchronized (windows) {
+            last = windows.get(key);
+        }
+        if (last != null && last.covers(run, fromSeq, toSeq)) {
+            return;
+        }
+        int batches = last != null && last.run() == run ? last.next() : FIRST_WINDOW_BATCHES;
+        long span = Math.max(1, toSeq - fromSeq + 1);
+        long rows = Math.max(span, Math.min(MAX_WINDOW_ROWS, span * batches));
+        long end = Math.max(toSeq, fromSeq + rows - 1);
         List<ConfirmationJournal.Entry> entries = takeUnwritten(key);
         List<ConfirmationJournal.Entry> carried = List.copyOf(entries);
         entries.add(new ConfirmationJournal.Entry(
-                run, ConfirmationJournal.Kind.SENDING, fromSeq, toSeq, List.copyOf(notSent)));
+                run, ConfirmationJournal.Kind.SENDING, fromSeq, end, List.copyOf(notSent)));
         try {
             write(key, run, entries);
         } catch (RuntimeException e) {
@@ -223,13 +282,16 @@ abstract class JournaledStateStore implements StateStore {
             }
             throw e;
         }
+        synchronized (windows) {
+            windows.put(key, new Window(run, fromSeq, end, Math.min(MAX_WINDOW_BATCHES, 2 * batches)));
+        }
     }
 
     /**
-     * Not written at once: the entry waits for the next {@link #sending} or {@link #finish}, which write it in the
-     * same durable step as their own (one write per batch instead of two). If the process dies before, the batch's
-     * sending entry has no confirmation and the next {@link #recover} makes the batch uncertain, i.e. sends it again
-     * in full: at least once, never lost. A fenced run learns it at that next write.
+     * Not written at once: the entry waits for the next write ({@link #sending} opening a window, or {@link #finish}),
+     * which carries it in the same durable step as its own. If the process dies before, the batch's rows are in a
+     * journaled window without a durable confirmation and the next {@link #recover} makes them uncertain, i.e. sends
+     * them again in full: at least once, never lost. A fenced run learns it at that next write.
      */
     @Override
     public void confirm(SyncPlan plan, long run, long fromSeq, long toSeq, Collection<String> notConfirmed) {
@@ -245,25 +307,31 @@ abstract class JournaledStateStore implements StateStore {
     @Override
     public void finish(SyncPlan plan, long run) {
         String key = key(plan.stateKey());
+        forgetWindow(key);
         List<ConfirmationJournal.Entry> entries = takeUnwritten(key);
         if (entries.isEmpty()) {
             owned(key, run);
         } else {
             write(key, run, entries); // fenced like an append
         }
-        fold(key, run, false);
+        fold(key, run, run, false);
         dropPending(key);
     }
 
     /**
-     * Appends entries of {@code run} to the journal in order, each durable before the next; the last one is a
-     * sending entry or a confirmation. Stores that can do it in one transaction override this.
+     * Appends entries of {@code run} to the journal in order ({@link ConfirmationJournal#append(String, long, List)}:
+     * one transaction where the journal can); the last one is a sending entry or a confirmation. Stores that write
+     * more in the same transaction override this.
      *
      * @throws StateFencedException when {@code run} does not own the key
      */
     void write(String key, long run, List<ConfirmationJournal.Entry> entries) {
-        for (ConfirmationJournal.Entry e : entries) {
-            journal.append(key, run, e.kind(), e.fromSeq(), e.toSeq(), e.excluded());
+        journal.append(key, run, entries);
+    }
+
+    private void forgetWindow(String key) {
+        synchronized (windows) {
+            windows.remove(key);
         }
     }
 
@@ -281,11 +349,42 @@ abstract class JournaledStateStore implements StateStore {
         }
     }
 
+    /** The key's unwritten entries, adjacent ones of the same kind merged (see {@link #coalesce}). */
     private List<ConfirmationJournal.Entry> takeUnwritten(String key) {
+        List<ConfirmationJournal.Entry> entries;
         synchronized (unwritten) {
-            List<ConfirmationJournal.Entry> entries = unwritten.remove(key);
-            return entries == null ? new ArrayList<>() : entries;
+            entries = unwritten.remove(key);
         }
+        return entries == null ? new ArrayList<>() : coalesce(entries);
+    }
+
+    /**
+     * Merges each run of consecutive outcome entries of one kind without exclusions whose ranges follow each other
+     * without a gap into one entry, so that a window's confirmations are usually journaled as one entry. Entries
+     * with exclusions stay as they are: an exclusion applies to its entry's range, and a long list of them is split
+     * into fold statements by range ({@link ConfirmedRanges#split}), which needs the ranges narrow.
+     */
+    static List<ConfirmationJournal.Entry> coalesce(List<ConfirmationJournal.Entry> entries) {
+        List<ConfirmationJournal.Entry> out = new ArrayList<>();
+        for (ConfirmationJournal.Entry e : entries) {
+            ConfirmationJournal.Entry last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null
+                    && last.run() == e.run()
+                    && last.kind() == e.kind()
+                    && e.kind() != ConfirmationJournal.Kind.SENDING
+                    && last.excluded().isEmpty()
+                    && e.excluded().isEmpty()
+                    && last.fromSeq() <= last.toSeq()
+                    && e.fromSeq() <= e.toSeq()
+                    && e.fromSeq() == last.toSeq() + 1) {
+                out.set(
+                        out.size() - 1,
+                        new ConfirmationJournal.Entry(e.run(), e.kind(), last.fromSeq(), e.toSeq(), List.of()));
+            } else {
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     @Override
@@ -297,6 +396,7 @@ abstract class JournaledStateStore implements StateStore {
     public void drop(String stateKey) {
         String key = key(stateKey);
         takeUnwritten(key);
+        forgetWindow(key);
         dropPending(key);
         warehouse.execute(sql.sql()
                 .sql(sql.dialect().dropTableIfExists(table("state", key)))
@@ -312,13 +412,18 @@ abstract class JournaledStateStore implements StateStore {
     }
 
     /**
-     * Folds the entries {@code run} journaled into the state, then clears the journal; entries of other runs (which
-     * fenced appends never write) are not folded. After a crash ({@code crashed}) every batch that was being pushed
-     * and has neither a confirmation nor an uncertain entry (the one in flight, and the one before it if the crash
-     * came before its confirmation was written) may or may not have reached the destination: its rows are made
-     * uncertain like those the run itself reported uncertain.
+     * Folds the entries {@code run} journaled into the state, then clears the journal, while {@code owner} (the run
+     * folding: {@code run} itself at {@link #finish}, its successor at {@link #recover}) owns the key; entries of
+     * other runs (which fenced appends never write) are not folded. After a crash ({@code crashed}) every row of a
+     * journaled sending window that no durable outcome (confirmation or uncertain entry) covers may or may not have
+     * reached the destination (the batch in flight, the batches whose confirmations were still waiting for the next
+     * write, rows of the window that were never sent): it is made uncertain like the rows the run itself reported
+     * uncertain. Rows an outcome covers are settled by it, including learners a confirmation excludes (refused by the
+     * destination: not applied). Uncertain rows are folded first, confirmed ones after.
+     *
+     * @throws StateFencedException when {@code owner} does not own the key (see {@link #commitFold})
      */
-    void fold(String key, long run, boolean crashed) {
+    void fold(String key, long owner, long run, boolean crashed) {
         List<ConfirmationJournal.Entry> all = journal.entries(key);
         if (all.isEmpty()) {
             return;
@@ -339,29 +444,20 @@ abstract class JournaledStateStore implements StateStore {
             }
         }
         if (crashed) {
-            // outcome ranges by start, the widest per start; the engine's ranges do not overlap
-            TreeMap<Long, Long> outcomes = new TreeMap<>();
-            for (List<ConfirmationJournal.Entry> list : List.of(confirmed, uncertain)) {
-                for (ConfirmationJournal.Entry o : list) {
-                    outcomes.merge(o.fromSeq(), o.toSeq(), Math::max);
-                }
-            }
-            for (ConfirmationJournal.Entry s : sent) {
-                Map.Entry<Long, Long> o = outcomes.floorEntry(s.fromSeq());
-                if (o == null || o.getValue() < s.toSeq()) {
-                    uncertain.add(s);
-                }
-            }
+            List<ConfirmationJournal.Entry> outcomes = new ArrayList<>(confirmed);
+            outcomes.addAll(uncertain);
+            uncertain.addAll(unsettled(sent, outcomes));
         }
         uncertain.sort(Comparator.comparingLong(ConfirmationJournal.Entry::fromSeq));
+        List<BoundQuery> statements = new ArrayList<>();
+        for (ConfirmedRanges.Part part : ConfirmedRanges.split(ConfirmedRanges.of(uncertain), parameterBudget)) {
+            statements.add(foldUncertain(key, owner, run, part).build());
+        }
+        for (ConfirmedRanges.Part part : ConfirmedRanges.split(ConfirmedRanges.of(confirmed), parameterBudget)) {
+            statements.add(foldConfirmed(key, owner, run, part).build());
+        }
         try {
-            for (ConfirmedRanges.Part part : ConfirmedRanges.split(ConfirmedRanges.of(uncertain), parameterBudget)) {
-                warehouse.execute(sql.foldUncertain(table("state", key), foldSource(key), part)
-                        .build());
-            }
-            for (ConfirmedRanges.Part part : ConfirmedRanges.split(ConfirmedRanges.of(confirmed), parameterBudget)) {
-                warehouse.execute(foldConfirmed(key, part).build());
-            }
+            commitFold(key, owner, statements);
         } catch (WarehouseException e) {
             if (e.kind() != WarehouseException.Kind.NOT_FOUND) {
                 throw e;
@@ -374,11 +470,82 @@ abstract class JournaledStateStore implements StateStore {
                     "sync %s: %d journal entries refer to a pending diff that no longer exists (%s); they are"
                             + " dropped and the next run sends those records again",
                     key, all.size(), e.getMessage());
+            journal.clear(key, owner);
         }
-        journal.clear(key);
+        afterFold(key, run);
     }
 
-    SqlBuilder foldConfirmed(String key, ConfirmedRanges.Part part) {
-        return sql.foldConfirmed(table("state", key), foldSource(key), part);
+    /**
+     * Runs a fold's statements and clears the journal, only while {@code owner} owns the key. This default checks
+     * the owner right before, then runs the statements one by one and clears the journal with a fenced
+     * {@link ConfirmationJournal#clear(String, long)}: a takeover between the check and the last statement is not
+     * seen by the statements (see {@link BigQueryStateStore} for why that window is harmless there). A store whose
+     * journal lives beside its state overrides this with one transaction.
+     *
+     * @throws StateFencedException when {@code owner} does not own the key
+     */
+    void commitFold(String key, long owner, List<BoundQuery> statements) {
+        owned(key, owner);
+        for (BoundQuery statement : statements) {
+            warehouse.execute(statement);
+        }
+        journal.clear(key, owner);
+    }
+
+    /** Called after a fold of {@code run}'s journal (the journal is cleared); a store may compact what it keeps. */
+    void afterFold(String key, long run) {}
+
+    /** The statement folding a part of the uncertain rows of {@code run}'s journal into the state. */
+    SqlBuilder foldUncertain(String key, long owner, long run, ConfirmedRanges.Part part) {
+        return sql.foldUncertain(table("state", key), foldSource(key, run), part, null);
+    }
+
+    /** The statement folding a part of the confirmed rows of {@code run}'s journal into the state. */
+    SqlBuilder foldConfirmed(String key, long owner, long run, ConfirmedRanges.Part part) {
+        return sql.foldConfirmed(table("state", key), foldSource(key, run), part, null);
+    }
+
+    /**
+     * The parts of the sending entries that no outcome covers (by range, whatever the outcome excludes), each as an
+     * uncertain entry with its sending entry's exclusions. Entries may overlap and come in any order.
+     */
+    static List<ConfirmationJournal.Entry> unsettled(
+            List<ConfirmationJournal.Entry> sent, List<ConfirmationJournal.Entry> outcomes) {
+        // the outcomes' ranges, merged: start -> end, disjoint and not adjacent
+        TreeMap<Long, Long> settled = new TreeMap<>();
+        List<ConfirmationJournal.Entry> byStart = new ArrayList<>(outcomes);
+        byStart.sort(Comparator.comparingLong(ConfirmationJournal.Entry::fromSeq));
+        for (ConfirmationJournal.Entry o : byStart) {
+            if (o.fromSeq() > o.toSeq()) {
+                continue;
+            }
+            Map.Entry<Long, Long> last = settled.lastEntry();
+            if (last != null && o.fromSeq() <= last.getValue() + 1) {
+                settled.put(last.getKey(), Math.max(last.getValue(), o.toSeq()));
+            } else {
+                settled.put(o.fromSeq(), o.toSeq());
+            }
+        }
+        List<ConfirmationJournal.Entry> out = new ArrayList<>();
+        for (ConfirmationJournal.Entry s : sent) {
+            long at = s.fromSeq();
+            Map.Entry<Long, Long> before = settled.floorEntry(at);
+            if (before != null && before.getValue() >= at) {
+                at = before.getValue() + 1;
+            }
+            for (Map.Entry<Long, Long> o : settled.tailMap(at, true).entrySet()) {
+                if (at > s.toSeq() || o.getKey() > s.toSeq()) {
+                    break;
+                }
+                out.add(new ConfirmationJournal.Entry(
+                        s.run(), ConfirmationJournal.Kind.UNCERTAIN, at, o.getKey() - 1, s.excluded()));
+                at = o.getValue() + 1;
+            }
+            if (at <= s.toSeq()) {
+                out.add(new ConfirmationJournal.Entry(
+                        s.run(), ConfirmationJournal.Kind.UNCERTAIN, at, s.toSeq(), s.excluded()));
+            }
+        }
+        return out;
     }
 }

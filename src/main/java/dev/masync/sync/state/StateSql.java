@@ -268,11 +268,15 @@ final class StateSql {
 
     /**
      * One MERGE of confirmed rows: the rows of {@code source} (seq, op, k, dk, h, fh, fp) in a covered range whose
-     * learner is not excluded there; leavers are deleted, the others upserted. Repeating it changes nothing.
+     * learner is not excluded there; leavers are deleted, the others upserted. Repeating it changes nothing. With a
+     * {@code guard} (a condition, e.g. on ownership) it changes nothing unless the guard holds.
      */
-    SqlBuilder foldConfirmed(String state, String source, ConfirmedRanges.Part part) {
-        SqlBuilder b = sql().sql("MERGE INTO ").sql(state).sql(" AS s\nUSING (SELECT p.op, p.k, p.dk, p.h, p.fh, p.fp");
+    SqlBuilder foldConfirmed(String state, String source, ConfirmedRanges.Part part, Consumer<SqlBuilder> guard) {
+        SqlBuilder b = sql().sql("MERGE INTO ").sql(state).sql(" AS s\nUSING (");
+        guardStart(b, guard);
+        b.sql("SELECT p.op, p.k, p.dk, p.h, p.fh, p.fp");
         selected(b, source, part);
+        guardEnd(b, guard);
         return b.sql(") AS c\nON s.k = c.k\n"
                 + "WHEN MATCHED AND c.op = 'L' THEN DELETE\n"
                 + "WHEN MATCHED THEN UPDATE SET dk = c.dk, h = c.h, fh = c.fh, fp = c.fp\n"
@@ -286,16 +290,121 @@ final class StateSql {
      * sent to), so the next diff finds them again whether they are still members or not. Run before
      * {@link #foldConfirmed}, which overwrites what was confirmed after all.
      */
-    SqlBuilder foldUncertain(String state, String source, ConfirmedRanges.Part part) {
+    SqlBuilder foldUncertain(String state, String source, ConfirmedRanges.Part part, Consumer<SqlBuilder> guard) {
         String sentinel = dialect.sentinelHash();
         String empty = dialect.emptyArray(dialect.hashType());
-        SqlBuilder b =
-                sql().sql("MERGE INTO ").sql(state).sql(" AS s\nUSING (SELECT p.k, COALESCE(p.dk, p.old_dk) AS dk");
+        SqlBuilder b = sql().sql("MERGE INTO ").sql(state).sql(" AS s\nUSING (");
+        guardStart(b, guard);
+        b.sql("SELECT p.k, COALESCE(p.dk, p.old_dk) AS dk");
         selected(b, source, part);
+        guardEnd(b, guard);
         return b.sql(") AS c\nON s.k = c.k\n"
                 + "WHEN MATCHED THEN UPDATE SET h = " + sentinel + ", fh = " + empty + ", fp = NULL\n"
                 + "WHEN NOT MATCHED AND c.dk IS NOT NULL THEN INSERT (k, dk, h, fh, fp) VALUES (c.k, c.dk, " + sentinel
                 + ", " + empty + ", NULL)");
+    }
+
+    /**
+     * {@code CREATE TABLE IF NOT EXISTS} of a state log: the state's columns, then {@code v} (the fold statement that
+     * wrote the row, increasing), {@code run} (the run whose journal it folds) and {@code del} (a confirmed leave).
+     */
+    SqlBuilder createLog(String table) {
+        String text = dialect.typeName(ColumnType.STRING);
+        String integer = dialect.typeName(ColumnType.INTEGER);
+        return sql().sql(dialect.createTableIfNotExists(
+                table,
+                List.of(
+                        Map.entry("k", text),
+                        Map.entry("dk", text),
+                        Map.entry("h", dialect.hashType()),
+                        Map.entry("fh", dialect.arrayType(dialect.hashType())),
+                        Map.entry("fp", integer),
+                        Map.entry("v", integer),
+                        Map.entry("run", integer),
+                        Map.entry("del", dialect.typeName(ColumnType.BOOLEAN)))));
+    }
+
+    /**
+     * The state a base table and its log describe together, as a relation with the state's columns: the base's rows
+     * whose key the log does not name, and per key named the log's latest row unless it is a leave.
+     */
+    String stateWithLog(String state, String log) {
+        return "(SELECT k, dk, h, fh, fp FROM " + state + " WHERE k NOT IN (SELECT k FROM " + log + ")\n"
+                + "  UNION ALL SELECT k, dk, h, fh, fp FROM " + latest(log) + " WHERE rn = 1 AND NOT del)";
+    }
+
+    /** The log's rows numbered per key from the latest ({@code rn = 1}): k, dk, h, fh, fp, del, rn. */
+    private static String latest(String log) {
+        return "(SELECT k, dk, h, fh, fp, del, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM " + log
+                + ") AS l";
+    }
+
+    /**
+     * The confirmed rows of a part, appended to the log as one new version written by {@code run}: an upsert per
+     * member, a deletion per leaver. Reads only {@code source} (and the log's versions), never the state.
+     */
+    SqlBuilder logConfirmed(String log, String source, ConfirmedRanges.Part part, long run) {
+        SqlBuilder b = sql().sql("INSERT INTO ")
+                .sql(log)
+                .sql(" (k, dk, h, fh, fp, v, run, del)\nSELECT c.k, c.dk, c.h, c.fh, c.fp, " + nextVersion(log) + ", ")
+                .param(ColumnType.INTEGER, run)
+                .sql(", c.op = 'L' FROM (SELECT p.op, p.k, p.dk, p.h, p.fh, p.fp");
+        selected(b, source, part);
+        return b.sql(") AS c");
+    }
+
+    /**
+     * The uncertain rows of a part, appended to the log like {@link #foldUncertain} changes the state: the sentinel
+     * hash, no field hashes, no fingerprint, the destination key held ({@code old_dk}, what the diff read from the
+     * state) or else the one it was sent to; nothing for a learner with neither.
+     */
+    SqlBuilder logUncertain(String log, String source, ConfirmedRanges.Part part, long run) {
+        SqlBuilder b = sql().sql("INSERT INTO ")
+                .sql(log)
+                .sql(" (k, dk, h, fh, fp, v, run, del)\nSELECT c.k, c.dk, " + dialect.sentinelHash() + ", "
+                        + dialect.emptyArray(dialect.hashType()) + ", NULL, " + nextVersion(log) + ", ")
+                .param(ColumnType.INTEGER, run)
+                .sql(", FALSE FROM (SELECT p.k, COALESCE(p.old_dk, p.dk) AS dk");
+        selected(b, source, part);
+        return b.sql(") AS c WHERE c.dk IS NOT NULL");
+    }
+
+    private static String nextVersion(String log) {
+        return "(SELECT COALESCE(MAX(v), 0) + 1 FROM " + log + ")";
+    }
+
+    /** Rows of a log, of its base table, and the log's latest version, to decide whether to compact. */
+    SqlBuilder logSize(String state, String log) {
+        return sql().sql("SELECT (SELECT COUNT(*) FROM " + log + ") AS log_rows, (SELECT COUNT(*) FROM " + state
+                + ") AS state_rows, (SELECT COALESCE(MAX(v), 0) FROM " + log + ") AS top");
+    }
+
+    /** Applies each key's latest log row to the base table (the log stays: see {@link #clearLog}). */
+    SqlBuilder compact(String state, String log) {
+        return sql().sql("MERGE INTO " + state + " AS s\nUSING (SELECT k, dk, h, fh, fp, del FROM " + latest(log)
+                + " WHERE rn = 1) AS c\nON s.k = c.k\n"
+                + "WHEN MATCHED AND c.del THEN DELETE\n"
+                + "WHEN MATCHED THEN UPDATE SET dk = c.dk, h = c.h, fh = c.fh, fp = c.fp\n"
+                + "WHEN NOT MATCHED AND NOT c.del THEN INSERT (k, dk, h, fh, fp) VALUES (c.k, c.dk, c.h, c.fh, c.fp)");
+    }
+
+    /** Forgets the log rows up to version {@code upTo}, once {@link #compact} applied them. */
+    SqlBuilder clearLog(String log, long upTo) {
+        return sql().sql("DELETE FROM " + log + " WHERE v <= ").param(ColumnType.INTEGER, upTo);
+    }
+
+    /** With a guard (a condition, or null for none), a fold's rows are selected only where the guard holds. */
+    private static void guardStart(SqlBuilder b, Consumer<SqlBuilder> guard) {
+        if (guard != null) {
+            b.sql("SELECT * FROM (");
+        }
+    }
+
+    private static void guardEnd(SqlBuilder b, Consumer<SqlBuilder> guard) {
+        if (guard != null) {
+            b.sql(") AS g WHERE ");
+            guard.accept(b);
+        }
     }
 
     /** {@code FROM source AS p} joined to the part's ranges, without its exclusions. */

@@ -13,20 +13,29 @@ import java.util.function.Predicate;
  *
  * <p>Protocol of a run {@code run} (its id), for one sync at a time: {@link #recover} (takes the sync's state over
  * for the run, and folds what an earlier run that did not finish left behind), {@link #diff} (evaluates the segment
- * and writes the changes to a pending area), {@link #load} (reads the values of the changed learners), {@link #stream}
- * (reads them back in order), {@link #sending} before
- * each batch is pushed (durable when it returns), then {@link #confirm} after the destination confirmed it or
- * {@link #uncertain} when the push failed without saying whether the destination applied it (both recorded, and made
- * durable with the next {@link #sending} or at {@link #finish}, so a batch costs one durable write; their cost grows
- * with batches, never with records), {@link #finish} (folds the run's journal into the state and drops the pending
- * area). Anything not confirmed keeps its old state and so is found again by the next diff; the rows of a batch that
- * was sent and whose confirmation was not durable when the process died (the one in flight, possibly the one
- * before), or that failed uncertainly, are made uncertain, so the next diff finds them again even if their values
- * went back meanwhile.
+ * and writes the changed keys to a pending area), {@link #load} (reads the values of the changed learners),
+ * {@link #stream} (reads them back in order), {@link #sending} before each batch is pushed, then {@link #confirm}
+ * after the destination confirmed it or {@link #uncertain} when the push failed without saying whether the
+ * destination applied it, {@link #finish} (folds the run's journal into the state and drops the pending area).
+ * Anything not confirmed keeps its old state and so is found again by the next diff.
  *
- * <p>Fencing: {@link #recover} makes {@code run} the owner of the sync's state; every later call of an older run
- * throws {@link StateFencedException} without writing ({@link #confirm} and {@link #uncertain} at the write that would
- * carry them), so a replica that lost its lease cannot fold over the run of the replica that took over.
+ * <p>What is durable when: {@link #sending} journals, durably before it returns, a <em>window</em> of rows starting
+ * at its batch and reaching ahead of it (a few batches at first, up to 64 batches or 10,000 rows later), unless its
+ * batch lies inside the window journaled last, in which case it writes nothing. {@link #confirm} and
+ * {@link #uncertain} are only recorded; they become durable with the next write (the sending entry of the next
+ * window, or {@link #finish}). So a run costs a durable write per window, not per batch, and its cost grows with
+ * batches, never with records. If the process dies, the next {@link #recover} makes uncertain every row of a
+ * journaled window that no durable confirmation or uncertain entry covers (the batch in flight, batches whose
+ * confirmations were still waiting, rows of the window never sent), so the next diff finds them again even if their
+ * values went back meanwhile: a member is sent again in full, a leaver told to leave again, a learner never sent and
+ * not a member is told to leave although the destination may not hold it. At least once, never lost.
+ *
+ * <p>Fencing: {@link #recover} makes {@code run} the owner of the sync's state; every later durable write of an older
+ * run throws {@link StateFencedException} without writing: {@link #sending} at the batch that opens a window,
+ * {@link #confirm} and {@link #uncertain} at the write that would carry them, {@link #finish} always. A replica that
+ * lost its lease can thus push at most the rest of the window it journaled before (the new owner makes that window
+ * uncertain and sends it again); it cannot fold over the run of the replica that took over. (The run engine also
+ * checks its lease before each batch.)
  */
 public interface StateStore {
 
@@ -66,11 +75,13 @@ public interface StateStore {
 
     /**
      * Records, before a batch is pushed, that the pending rows with {@code fromSeq <= seq <= toSeq}, except the
-     * learners in {@code notSent}, are about to reach the destination. If the process dies before they are
-     * confirmed, the next {@link #recover} cannot know whether the destination applied them: it makes their state
-     * uncertain, so that the next diff sends a member again in full and a leaver's leave again, even when the
-     * warehouse values went back to what the state holds (without this, a learner sent as entering, unconfirmed, who
-     * leaves before the next run would stay a member at the destination). Called once per batch, ranges increasing.
+     * learners in {@code notSent}, are about to reach the destination; durable when it returns (it may journal more
+     * rows than the batch: see the class comment, and a batch inside the window journaled last writes nothing and
+     * its {@code notSent} counts as sent). If the process dies before they are confirmed durably, the next
+     * {@link #recover} cannot know whether the destination applied them: it makes their state uncertain, so that the
+     * next diff sends a member again in full and a leaver's leave again, even when the warehouse values went back to
+     * what the state holds (without this, a learner sent as entering, unconfirmed, who leaves before the next run
+     * would stay a member at the destination). Called once per batch, ranges increasing.
      */
     void sending(SyncPlan plan, long run, long fromSeq, long toSeq, Collection<String> notSent);
 

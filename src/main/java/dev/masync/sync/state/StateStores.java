@@ -38,7 +38,12 @@ public final class StateStores {
                             "set masync.warehouse.bigquery.project: the project of the state dataset is unknown");
                 }
                 try {
-                    yield new BigQueryStateStore(warehouse, new BigQueryDialect(project, dataset), journal);
+                    yield new BigQueryStateStore(
+                            warehouse,
+                            new BigQueryDialect(project, dataset),
+                            journal,
+                            BigQueryStateStore.PARAMETER_BUDGET,
+                            bq.stateLogFraction());
                 } catch (IllegalArgumentException e) {
                     throw unavailable("the state dataset " + project + "." + dataset
                             + " cannot be named (check masync.warehouse.bigquery.project and .state-dataset): "

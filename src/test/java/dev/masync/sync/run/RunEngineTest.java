@@ -468,8 +468,8 @@ class RunEngineTest {
                     .containsEntry("mins", (long) (pid % 10));
         }
         assertThat(next.counts().planned())
-                .as("only the 4 records of the batch in flight are uncertain")
-                .isEqualTo(4);
+                .as("the 8 records of the journaled window are uncertain: 4 in flight, 4 never sent")
+                .isEqualTo(8);
     }
 
     @Test
@@ -519,8 +519,9 @@ class RunEngineTest {
     }
 
     /**
-     * The run loses the sync to another replica mid-push (its lease expired): it stops before the next batch and
-     * folds nothing over the new owner, which folds what the first run confirmed before the takeover.
+     * The run loses the sync to another replica mid-push (its lease expired): it stops at its next journal write (the
+     * end of the window it journaled: 4 batches) and folds nothing over the new owner, which makes that window
+     * uncertain (its confirmations were not written yet).
      */
     @Test
     void aRunThatLostTheSyncToAnotherReplicaStopsAndFoldsNothing() {
@@ -535,7 +536,9 @@ class RunEngineTest {
         RunEngine.Report lost = run(mirror, RunEngine.Options.NORMAL, 100);
         assertThat(lost.status()).isEqualTo(RunStatus.FAILED);
         assertThat(lost.reason()).contains("no longer owns");
-        assertThat(receiver.requestSizes).as("no batch after the takeover").hasSize(2);
+        assertThat(receiver.requestSizes)
+                .as("no batch after the journaled window")
+                .hasSize(4);
 
         receiver.beforePush = () -> {};
         StateStore other = new DuckDbStateStore(warehouse);
@@ -543,9 +546,11 @@ class RunEngineTest {
         DiffCounts diff = other.diff(plan, 1_000, compiler, rule, AS_OF, false);
         other.discard(plan, 1_000);
         assertThat(diff.previous())
-                .as("the batch confirmed before the takeover is held, the one in flight uncertain")
-                .isEqualTo(200);
-        assertThat(diff.changed()).as("the batch in flight at the takeover").isEqualTo(100);
-        assertThat(diff.entered()).isEqualTo(300);
+                .as("the window journaled before the takeover is held, uncertain")
+                .isEqualTo(400);
+        assertThat(diff.changed())
+                .as("the window journaled before the takeover")
+                .isEqualTo(400);
+        assertThat(diff.entered()).isEqualTo(100);
     }
 }

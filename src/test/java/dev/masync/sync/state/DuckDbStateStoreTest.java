@@ -102,7 +102,7 @@ class DuckDbStateStoreTest {
     }
 
     @Test
-    void thePendingDiffStaysInMemoryAndABatchCostsOneWrite() throws Exception {
+    void thePendingDiffStaysInMemoryAndAWindowOfBatchesCostsOneWrite() throws Exception {
         Writes writes = new Writes(warehouse);
         store = new DuckDbStateStore(writes);
         long run = ++runs;
@@ -116,23 +116,57 @@ class DuckDbStateStoreTest {
         List<ChangeRow> rows = new ArrayList<>();
         store.stream(plan, rows::add);
         writes.count = 0;
-        store.sending(plan, run, 1, 30, List.of());
-        store.confirm(plan, run, 1, 30, List.of(rows.get(0).learnerKey()));
-        store.sending(plan, run, 31, 40, List.of());
-        store.confirm(plan, run, 31, 40, List.of());
-        assertThat(writes.count).as("one transaction per batch").isEqualTo(2);
+        store.sending(plan, run, 1, 5, List.of()); // journals 1..20
+        store.confirm(plan, run, 1, 5, List.of(rows.get(0).learnerKey()));
+        store.sending(plan, run, 6, 20, List.of());
+        store.confirm(plan, run, 6, 20, List.of());
+        assertThat(writes.count).as("batches inside the window write nothing").isEqualTo(1);
+        store.sending(plan, run, 21, 30, List.of()); // the next window, with both confirmations
+        store.confirm(plan, run, 21, 30, List.of());
+        assertThat(writes.count).isEqualTo(2);
         assertThat(count(warehouse, "masync_state.changes__s1"))
                 .as("copied with the first entry")
                 .isEqualTo(50);
         assertThat(count(warehouse, "masync_state.masync_journal"))
-                .as("the second confirmation waits for finish")
-                .isEqualTo(3);
+                .as("two windows and two confirmations; the last one waits for finish")
+                .isEqualTo(4);
         store.finish(plan, run);
+        assertThat(writes.journalWrites)
+                .as("finish writes the last confirmation, then folds in one transaction")
+                .isEqualTo(4);
         assertThat(count(warehouse, "masync_state.masync_journal")).isZero();
-        assertThat(count(warehouse, "masync_state.state__s1")).isEqualTo(39);
+        assertThat(count(warehouse, "masync_state.state__s1")).isEqualTo(29);
         assertThat(tables(DuckDbWarehouse.SCRATCH_CATALOG)).isEmpty();
         assertThat(tables(DuckDbWarehouse.STATE_CATALOG))
                 .containsExactly("masync_journal", "masync_owners", "state__s1");
+    }
+
+    /** 300 batches of one row: the windows grow 4, 8, 16, 32, then 64 batches (8 writes); then finish. */
+    @Test
+    void aRunOf300BatchesCostsNineJournalWritesAndAFold() throws Exception {
+        warehouse.close();
+        people = PeopleWarehouse.create(
+                java.nio.file.Files.createDirectories(dir.resolve("big")), 600, "DATE '2026-12-01'");
+        warehouse = people.warehouse();
+        Writes writes = new Writes(warehouse);
+        store = new DuckDbStateStore(writes);
+        long run = ++runs;
+        store.recover(plan, run);
+        store.diff(plan, run, people.compiler(), people.rule(), AS_OF, false);
+        List<ChangeRow> rows = new ArrayList<>();
+        store.stream(plan, rows::add);
+        assertThat(rows).hasSize(300);
+        writes.count = 0;
+        for (ChangeRow r : rows) {
+            store.sending(plan, run, r.seq(), r.seq(), List.of());
+            store.confirm(plan, run, r.seq(), r.seq(), List.of());
+        }
+        store.finish(plan, run);
+        System.out.printf("transactions for 300 batches: %d (journal writes and the fold)%n", writes.journalWrites);
+        assertThat(writes.journalWrites)
+                .as("8 windows, finish's write of the last confirmations, the fold")
+                .isEqualTo(10);
+        assertThat(count(warehouse, "masync_state.state__s1")).isEqualTo(300);
     }
 
     @Test
@@ -142,20 +176,24 @@ class DuckDbStateStoreTest {
         long run = ++runs;
         store.recover(plan, run);
         store.diff(plan, run, people.compiler(), people.rule(), AS_OF, false);
-        store.sending(plan, run, 1, 30, List.of());
-        store.confirm(plan, run, 1, 30, List.of());
+        store.sending(plan, run, 1, 5, List.of());
+        store.confirm(plan, run, 1, 5, List.of());
         writes.failNext = true;
-        assertThatThrownBy(() -> store.sending(plan, run, 31, 40, List.of())).isInstanceOf(WarehouseException.class);
+        assertThatThrownBy(() -> store.sending(plan, run, 21, 25, List.of())).isInstanceOf(WarehouseException.class);
         store.finish(plan, run);
         assertThat(count(warehouse, "masync_state.state__s1"))
                 .as("the confirmation carried by the failed write")
-                .isEqualTo(30);
+                .isEqualTo(5);
     }
 
-    /** Counts the calls that write (each one commit); fails the next transaction on demand. */
+    /**
+     * Counts the calls that write (each one commit) and, of them, the journal's transactions; fails the next
+     * transaction on demand.
+     */
     static final class Writes implements Warehouse {
         final Warehouse delegate;
         int count;
+        int journalWrites;
         boolean failNext;
 
         Writes(Warehouse delegate) {
@@ -191,6 +229,7 @@ class DuckDbStateStoreTest {
         @Override
         public long[] executeAtomically(List<BoundQuery> statements) {
             count++;
+            journalWrites++;
             if (failNext) {
                 failNext = false;
                 throw new WarehouseException(WarehouseException.Kind.TRANSIENT, "injected");
@@ -212,16 +251,16 @@ class DuckDbStateStoreTest {
         long run = ++runs;
         store.recover(plan, run);
         store.diff(plan, run, people.compiler(), people.rule(), AS_OF, false);
-        store.sending(plan, run, 1, 30, List.of());
-        store.confirm(plan, run, 1, 30, List.of());
-        store.sending(plan, run, 31, 40, List.of()); // writes the confirmation of 1..30
+        store.sending(plan, run, 1, 5, List.of()); // window 1..20
+        store.confirm(plan, run, 1, 5, List.of());
+        store.sending(plan, run, 21, 25, List.of()); // window 21..60, writes the confirmation of 1..5
 
         warehouse.close(); // the process dies before finish()
         warehouse = open(false);
         people = new PeopleWarehouse(warehouse, people.compiler(), people.rule());
         store = new DuckDbStateStore(warehouse);
         assertThat(tables(DuckDbWarehouse.SCRATCH_CATALOG)).isEmpty();
-        assertThat(run(Set.of())).hasSize(20);
+        assertThat(run(Set.of())).as("all but the 5 confirmed: uncertain").hasSize(45);
         assertThat(run(Set.of())).isEmpty();
     }
 

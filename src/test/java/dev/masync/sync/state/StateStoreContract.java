@@ -197,38 +197,59 @@ abstract class StateStoreContract {
         assertThat(run(plan, false, Set.of())).isEmpty();
     }
 
+    /** Rows of the first sending window, in batches of {@code size} rows. */
+    static int firstWindow(int size) {
+        return size * JournaledStateStore.FIRST_WINDOW_BATCHES;
+    }
+
+    /** Sends and confirms rows {@code from..to - 1} (indexes into {@code rows}) in batches of {@code size}. */
+    void sendAndConfirm(long run, List<ChangeRow> rows, int from, int to, int size) {
+        for (int i = from; i < to; i += size) {
+            long lo = rows.get(i).seq();
+            long hi = rows.get(Math.min(to, i + size) - 1).seq();
+            store.sending(plan, run, lo, hi, List.of());
+            store.confirm(plan, run, lo, hi, List.of());
+        }
+    }
+
     /**
-     * A confirmation becomes durable with the next batch's sending entry (or at finish): a crash folds every batch
-     * confirmed before the last sending entry; the batch in flight is uncertain.
+     * A confirmation becomes durable with the next write (the sending entry of the next window, or finish): a crash
+     * folds every batch confirmed before the last window was journaled; the rest of that window is uncertain, and the
+     * rows after it are diffed as usual.
      */
     @Test
     void confirmationsOfARunThatDiedBeforeFinishingAreFoldedByTheNext() {
         long run = start(plan, false);
         List<ChangeRow> rows = rows(plan);
-        store.sending(plan, run, rows.get(0).seq(), rows.get(29).seq(), List.of());
-        store.confirm(plan, run, rows.get(0).seq(), rows.get(29).seq(), List.of());
-        store.sending(plan, run, rows.get(30).seq(), rows.get(39).seq(), List.of());
+        int first = firstWindow(2); // 4 batches of 2 rows
+        int second = 2 * first; // the next window covers twice as many batches
+        sendAndConfirm(run, rows, 0, first + 4, 2); // the first batch of the second window writes the first's
+        store.sending(plan, run, rows.get(first + 4).seq(), rows.get(first + 5).seq(), List.of()); // in flight
         // the process dies before finish()
         store = newStore();
         List<ChangeRow> rest = run(plan, false, Set.of());
-        assertThat(rest).hasSize(20);
+        assertThat(rest).hasSize(50 - first);
         assertThat(rest)
                 .extracting(ChangeRow::learnerKey)
-                .doesNotContainAnyElementsOf(
-                        rows.subList(0, 30).stream().map(ChangeRow::learnerKey).toList());
-        for (ChangeRow r : rows.subList(30, 40)) {
-            assertThat(of(rest, r.learnerKey()).op()).as("in flight: uncertain").isEqualTo(CHANGED);
+                .doesNotContainAnyElementsOf(rows.subList(0, first).stream()
+                        .map(ChangeRow::learnerKey)
+                        .toList());
+        for (ChangeRow r : rows.subList(first, first + second)) {
+            assertThat(of(rest, r.learnerKey()).op())
+                    .as("in the journaled window, confirmed or not: uncertain")
+                    .isEqualTo(CHANGED);
             assertThat(of(rest, r.learnerKey()).allFields()).isTrue();
         }
-        for (ChangeRow r : rows.subList(40, 50)) {
+        for (ChangeRow r : rows.subList(first + second, 50)) {
             assertThat(of(rest, r.learnerKey()).op()).as("never sent").isEqualTo(ENTERED);
         }
         assertThat(run(plan, false, Set.of())).isEmpty();
     }
 
     /**
-     * The last batch's confirmation is written at finish (with no next batch to carry it): a crash before makes that
-     * batch uncertain, so it is sent again in full (at least once), and the state converges.
+     * The last window's confirmations are written at finish (with no next window to carry them): a crash before makes
+     * that window uncertain, its rows sent or not, so they are sent again in full (at least once), and the state
+     * converges.
      */
     @Test
     void aConfirmationNotYetWrittenAtACrashMakesItsBatchUncertain() {
@@ -240,8 +261,10 @@ abstract class StateStoreContract {
         store = newStore();
         List<ChangeRow> again = run(plan, false, Set.of());
         assertThat(again).hasSize(50);
-        for (ChangeRow r : rows.subList(0, 30)) {
-            assertThat(of(again, r.learnerKey()).op()).isEqualTo(CHANGED);
+        for (ChangeRow r : rows) {
+            assertThat(of(again, r.learnerKey()).op())
+                    .as("the window covers all 50 rows, 20 of them never sent")
+                    .isEqualTo(CHANGED);
             assertThat(of(again, r.learnerKey()).allFields()).isTrue();
         }
         assertThat(run(plan, false, Set.of())).isEmpty();
@@ -261,16 +284,20 @@ abstract class StateStoreContract {
         long run = start(plan, false);
         List<ChangeRow> rows = rows(plan);
         assertThat(rows).hasSize(7);
-        // batch 1 (3 rows) confirmed, batch 2 (3 rows, one not sent) in flight, the last row never sent: SIGKILL
-        store.sending(plan, run, rows.get(0).seq(), rows.get(2).seq(), List.of());
-        store.confirm(plan, run, rows.get(0).seq(), rows.get(2).seq(), List.of());
+        // a window of 4 rows opened by batch 1 (row 0), batch 2 (rows 1..3) inside it, both confirmed; batch 3 (rows 4
+        // and 5, 5 not sent) opens the next window and writes their confirmations, then is in flight: SIGKILL. Row 6
+        // was never sent, but is in the window.
+        store.sending(plan, run, rows.get(0).seq(), rows.get(0).seq(), List.of());
+        store.confirm(plan, run, rows.get(0).seq(), rows.get(0).seq(), List.of());
+        store.sending(plan, run, rows.get(1).seq(), rows.get(3).seq(), List.of());
+        store.confirm(plan, run, rows.get(1).seq(), rows.get(3).seq(), List.of());
         store.sending(
                 plan,
                 run,
-                rows.get(3).seq(),
+                rows.get(4).seq(),
                 rows.get(5).seq(),
                 List.of(rows.get(5).learnerKey()));
-        Set<String> inFlight = Set.of(rows.get(3).learnerKey(), rows.get(4).learnerKey());
+        Set<String> inFlight = Set.of(rows.get(4).learnerKey(), rows.get(6).learnerKey());
 
         update("minutes = pid % 10", "TRUE"); // the outage: everything goes back
         store = newStore();
@@ -280,7 +307,7 @@ abstract class StateStoreContract {
         store.diff(plan, next, compiler, rule, AS_OF, false);
         List<ChangeRow> again = rows(plan);
         Set<String> expected = new HashSet<>(inFlight);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             expected.add(rows.get(i).learnerKey()); // confirmed, then went back: a normal change
         }
         assertThat(again).extracting(ChangeRow::learnerKey).containsExactlyInAnyOrderElementsOf(expected);
@@ -387,31 +414,50 @@ abstract class StateStoreContract {
 
     /**
      * Fencing: a replica that lost its lease while another one took the sync over cannot write or fold over the new
-     * owner's run; what it journaled before the takeover is folded by the new owner (its batch in flight as
-     * uncertain).
+     * owner's run; what it journaled before the takeover is folded by the new owner (its journaled window without
+     * durable confirmations as uncertain). Inside that window it learns of the takeover at its next write.
      */
     @Test
     void aRunThatLostTheSyncCannotWriteOrFoldOverTheNewOwner() {
         long stale = start(plan, false);
         List<ChangeRow> rows = rows(plan);
-        store.sending(plan, stale, rows.get(0).seq(), rows.get(9).seq(), List.of());
-        store.confirm(plan, stale, rows.get(0).seq(), rows.get(9).seq(), List.of());
-        store.sending(plan, stale, rows.get(10).seq(), rows.get(19).seq(), List.of());
+        int first = firstWindow(2);
+        int second = 2 * first;
+        sendAndConfirm(stale, rows, 0, first + 2, 2); // the second window is journaled with the first's confirmations
         StateStore staleStore = store;
 
         store = newStore(); // another replica takes over
         long owner = start(plan, false);
         List<ChangeRow> ownRows = rows(plan);
-        assertThat(ownRows).as("the stale run's confirmed batch was folded").hasSize(40);
+        assertThat(ownRows).as("the stale run's confirmed window was folded").hasSize(50 - first);
 
+        staleStore.sending(
+                plan, stale, rows.get(first + 2).seq(), rows.get(first + 3).seq(), List.of()); // no write
         assertThatExceptionOfType(StateFencedException.class)
-                .isThrownBy(() -> staleStore.sending(plan, stale, 11, 20, List.of()));
-        staleStore.confirm(plan, stale, 1, 40, List.of()); // recorded; its write (here at finish) is fenced
+                .isThrownBy(() -> staleStore.sending(
+                        plan,
+                        stale,
+                        rows.get(first + second).seq(),
+                        rows.get(first + second + 1).seq(),
+                        List.of()));
+        staleStore.confirm(plan, stale, 1, 50, List.of()); // recorded; its write (here at finish) is fenced
         assertThatExceptionOfType(StateFencedException.class).isThrownBy(() -> staleStore.finish(plan, stale));
-        assertThat(stateRows("s1")).as("10 confirmed, 10 uncertain").isEqualTo(20);
+        assertThat(stateRows("s1"))
+                .as("the first window confirmed, the second uncertain")
+                .isEqualTo(first + second);
 
-        store.sending(plan, owner, ownRows.get(0).seq(), ownRows.get(39).seq(), List.of());
-        store.confirm(plan, owner, ownRows.get(0).seq(), ownRows.get(39).seq(), List.of());
+        store.sending(
+                plan,
+                owner,
+                ownRows.get(0).seq(),
+                ownRows.get(ownRows.size() - 1).seq(),
+                List.of());
+        store.confirm(
+                plan,
+                owner,
+                ownRows.get(0).seq(),
+                ownRows.get(ownRows.size() - 1).seq(),
+                List.of());
         store.finish(plan, owner);
         assertThat(stateRows("s1")).isEqualTo(50);
         assertThat(run(plan, false, Set.of())).isEmpty();
@@ -534,5 +580,115 @@ abstract class StateStoreContract {
         assertThat(store.diff(plan, run, compiler, rule, AS_OF, false)).isEqualTo(new DiffCounts(50, 0, 0, 0, 0, 0));
         assertThat(rows(plan)).isEmpty();
         store.finish(plan, run);
+    }
+
+    /**
+     * Fencing of the fold: a run that lost the sync folds its journal late (its owner check came before the takeover,
+     * or it skipped it), after the new owner folded it, diffed anew and confirmed rows of its own. Nothing of the new
+     * run is changed: the fold is refused as a whole.
+     */
+    @Test
+    void aStaleRunFoldingAfterTheNewOwnerClaimedChangesNothingOfTheNewRun() {
+        long stale = start(plan, false);
+        List<ChangeRow> rows = rows(plan);
+        int first = firstWindow(2);
+        sendAndConfirm(stale, rows, 0, first + 2, 2); // the first window's confirmations are journaled
+        JournaledStateStore staleStore = (JournaledStateStore) store;
+
+        store = newStore();
+        long owner = start(plan, false); // folds the stale run's journal, diffs anew
+        List<ChangeRow> ownRows = rows(plan);
+        assertThat(ownRows).hasSize(50 - first);
+        sendAndConfirm(owner, ownRows, 0, ownRows.size(), 2);
+        staleFold(staleStore, "s1", stale);
+        assertThat(stateRows("s1"))
+                .as("the stale run's window, folded by the new owner")
+                .isEqualTo(first + 2 * first);
+
+        store.finish(plan, owner);
+        assertThat(stateRows("s1")).isEqualTo(50);
+        assertThat(run(plan, false, Set.of()))
+                .as("the new run's confirmations are all there")
+                .isEmpty();
+    }
+
+    /** Folds {@code stale}'s journal with {@code staleStore} as that run would at finish, and expects it refused. */
+    void staleFold(JournaledStateStore staleStore, String key, long stale) {
+        assertThatExceptionOfType(StateFencedException.class)
+                .isThrownBy(() -> staleStore.fold(key, stale, stale, false));
+    }
+
+    /** Batches (in batches of 2 rows) at which {@link #aCrashAnywhereInAWindowedRunConvergesWithoutALostUpdate} dies. */
+    int[] crashBatches() {
+        return new int[] {0, 1, 3, 4, 5, 11, 12, 13, 20, 27, 28, 29};
+    }
+
+    /**
+     * Kills a run of 30 batches of 2 rows at every point around its window writes (before a batch's sending, after it
+     * but before the push, after the destination applied the batch, after its confirmation was recorded), moves a
+     * third of the learners back to their old values, and runs again: the destination (a model that applies what was
+     * sent) ends up holding exactly the members with their current values, and the run after that finds nothing.
+     */
+    @Test
+    void aCrashAnywhereInAWindowedRunConvergesWithoutALostUpdate() throws Exception {
+        for (int crash : crashBatches()) {
+            for (int phase = 0; phase < 4; phase++) {
+                String at = "crash at batch " + crash + ", phase " + phase;
+                store.drop("s1");
+                update("minutes = pid % 10", "TRUE");
+                store = newStore();
+                java.util.Map<String, Object> destination = new java.util.HashMap<>();
+                apply(destination, run(plan, false, Set.of()));
+                update("minutes = (pid + 1) % 10", "TRUE"); // 10 enter, 10 leave, 40 change
+
+                long run = start(plan, false);
+                List<ChangeRow> rows = rows(plan);
+                assertThat(rows).as(at).hasSize(60);
+                for (int b = 0; b <= crash; b++) {
+                    List<ChangeRow> batch = rows.subList(2 * b, 2 * b + 2);
+                    long lo = batch.get(0).seq();
+                    long hi = batch.get(1).seq();
+                    if (b == crash && phase == 0) {
+                        break;
+                    }
+                    store.sending(plan, run, lo, hi, List.of());
+                    if (b == crash && phase == 1) {
+                        break;
+                    }
+                    apply(destination, batch);
+                    if (b == crash && phase == 2) {
+                        break;
+                    }
+                    store.confirm(plan, run, lo, hi, List.of());
+                }
+                // SIGKILL; meanwhile a third of the learners go back to their old values
+                update("minutes = pid % 10", "pid % 3 = 0");
+                store = newStore();
+                apply(destination, run(plan, false, Set.of()));
+
+                java.util.Map<String, Object> expected = new java.util.HashMap<>();
+                for (int pid = 0; pid < 100; pid++) {
+                    int minutes = (pid % 3 == 0 ? pid : pid + 1) % 10;
+                    if (minutes >= 5) {
+                        expected.put("p" + pid + "@x.test", (long) minutes);
+                    }
+                }
+                assertThat(destination).as(at).isEqualTo(expected);
+                assertThat(run(plan, false, Set.of())).as(at).isEmpty();
+            }
+        }
+    }
+
+    /** What a destination does with rows it receives: keeps each member's minutes by destination key. */
+    static void apply(java.util.Map<String, Object> destination, List<ChangeRow> rows) {
+        for (ChangeRow r : rows) {
+            if (r.op() == LEFT) {
+                destination.remove(r.previousKey());
+            } else if (r.allFields() || r.changed()[0]) {
+                destination.put(r.destinationKey(), ((Number) r.values().get(0)).longValue());
+            } else {
+                assertThat(destination).as("a change of other fields only").containsKey(r.destinationKey());
+            }
+        }
     }
 }

@@ -41,7 +41,7 @@ class StateStoresTest {
                         "bigquery",
                         config(
                                 WarehouseConfig.BigQuery.class,
-                                Map.of("project", project, "stateDataset", stateDataset))));
+                                Map.of("project", project, "stateDataset", stateDataset, "stateLogFraction", 0.25))));
     }
 
     static Warehouse warehouse() {
