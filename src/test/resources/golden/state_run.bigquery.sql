@@ -30,8 +30,8 @@ FROM changed AS p
 -- p8 INTEGER = -5906749819736082454
 
 -- query
-SELECT (SELECT COUNT(*) FROM (SELECT k, dk, h, fh, fp FROM `test-project.masync_state.state__s1` WHERE k NOT IN (SELECT k FROM `test-project.masync_state.statelog__s1`)
-  UNION ALL SELECT k, dk, h, fh, fp FROM (SELECT k, dk, h, fh, fp, del, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM `test-project.masync_state.statelog__s1`) AS l WHERE rn = 1 AND NOT del)) AS previous, COUNTIF(op = 'E') AS entered, COUNTIF(op = 'C') AS changed, COUNTIF(op = 'C' AND NOT redefined) AS changed_by_values, COUNTIF(op = 'L') AS leaving, COUNTIF(op = 'U') AS resent FROM `test-project.masync_state.pending__s1`
+SELECT (SELECT COUNT(*) FROM (SELECT k FROM `test-project.masync_state.state__s1` WHERE k NOT IN (SELECT k FROM `test-project.masync_state.statelog__s1`)
+  UNION ALL SELECT k FROM (SELECT k, del, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM `test-project.masync_state.statelog__s1`) AS l WHERE rn = 1 AND NOT del)) AS previous, COUNTIF(op = 'E') AS entered, COUNTIF(op = 'C') AS changed, COUNTIF(op = 'C' AND NOT redefined) AS changed_by_values, COUNTIF(op = 'L') AS leaving, COUNTIF(op = 'U') AS resent FROM `test-project.masync_state.pending__s1`
 
 -- query
 SELECT seq, op, k, dk, old_dk, (op IN ('E', 'U') OR redefined) AS all_fields, CAST(h AS STRING) AS h, ch0, ch1, v0, v1 FROM `test-project.masync_state.pending__s1` ORDER BY seq

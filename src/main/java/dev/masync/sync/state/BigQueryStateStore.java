@@ -137,6 +137,11 @@ public final class BigQueryStateStore extends JournaledStateStore {
         return sql.stateWithLog(table("state", key), table("statelog", key));
     }
 
+    @Override
+    String stateKeys(String key) {
+        return sql.stateKeysWithLog(table("state", key), table("statelog", key));
+    }
+
     /**
      * {@code changes__<sync>__<run>}: the fold columns of the run's diff, copied at its first journal write; for a
      * journal written before such copies existed (an upgrade right after a crash), {@code pending__<sync>}, which no

@@ -109,6 +109,11 @@ abstract class JournaledStateStore implements StateStore {
         return table("state", key);
     }
 
+    /** The learner keys of {@link #stateRelation} (a relation with a column {@code k}), for counting them. */
+    String stateKeys(String key) {
+        return stateRelation(key);
+    }
+
     /** The table a fold of {@code run}'s journal reads; {@link #foldSource(String)} unless a store keeps it per run. */
     String foldSource(String key, long run) {
         return foldSource(key);
@@ -178,7 +183,7 @@ abstract class JournaledStateStore implements StateStore {
             diffs.put(key, new Diffed(plan, run, compiler, false));
         }
         DiffCounts[] counts = new DiffCounts[1];
-        warehouse.query(sql.counts(state, written).build(), row -> {
+        warehouse.query(sql.counts(stateKeys(key), written).build(), row -> {
             counts[0] = StateSql.counts(row);
             return true;
         });

@@ -333,6 +333,16 @@ final class StateSql {
                 + "  UNION ALL SELECT k, dk, h, fh, fp FROM " + latest(log) + " WHERE rn = 1 AND NOT del)";
     }
 
+    /**
+     * The learner keys of {@link #stateWithLog} alone, for counting: a warehouse that bills by the columns a statement
+     * reads then bills the keys, not the hashes.
+     */
+    String stateKeysWithLog(String state, String log) {
+        return "(SELECT k FROM " + state + " WHERE k NOT IN (SELECT k FROM " + log + ")\n"
+                + "  UNION ALL SELECT k FROM (SELECT k, del, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn"
+                + " FROM " + log + ") AS l WHERE rn = 1 AND NOT del)";
+    }
+
     /** The log's rows numbered per key from the latest ({@code rn = 1}): k, dk, h, fh, fp, del, rn. */
     private static String latest(String log) {
         return "(SELECT k, dk, h, fh, fp, del, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM " + log
