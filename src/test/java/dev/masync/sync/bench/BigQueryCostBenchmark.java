@@ -50,7 +50,7 @@ import java.util.OptionalLong;
  *
  * The fake bills what a job reads of the columns it names (all of them for {@code *}), per table, without
  * BigQuery's minimum of 10 MB per table a billed query references; the column {@code billed ≥10MB} adds that floor
- * per billed statement (an estimate: one table's floor per statement that read anything). Deterministic: the data,
+ * (an estimate: 10 MiB per table a statement reads, for a statement that read anything; DDL and empty reads bill 0). Deterministic: the data,
  * the statements and so their bytes do not depend on time or on chance.
  */
 public final class BigQueryCostBenchmark {
@@ -69,9 +69,12 @@ public final class BigQueryCostBenchmark {
             .build();
 
     /** One metered warehouse call: the step and phase it belonged to, what it was, its cost. */
-    record Call(String step, String phase, String what, QueryCost cost) {
+    record Call(String step, String phase, String what, int tables, QueryCost cost) {
+        /** The bytes billed with BigQuery's minimum of 10 MB per table read, for a job that read anything. */
         long floored() {
-            return cost.bytesProcessed() > 0 ? Math.max(FLOOR, cost.bytesBilled()) : cost.bytesBilled();
+            return cost.bytesProcessed() > 0
+                    ? Math.max(FLOOR * Math.max(1, tables), cost.bytesBilled())
+                    : cost.bytesBilled();
         }
     }
 
@@ -283,13 +286,24 @@ public final class BigQueryCostBenchmark {
                     segment == 0 ? 0.0 : (double) billed / segment);
         }
         System.out.println("fold = the INSERTs into the state log; compaction = the log-size check, MERGE into the"
-                + " base table and DELETE of the applied log rows; ÷segment = billed ÷ billed by the members query");
+                + " base table and DELETE of the applied log rows; ÷segment = billed ÷ billed by the members query;"
+                + " billed≥10MB = with BigQuery's 10 MiB minimum per table read (estimate).\nThe fake estimates by"
+                + " words: a statement with a * outside COUNT(*) (the diff's SELECT *, ... FROM c) bills every column of"
+                + " every table it names, and a column named anywhere (the fold's INSERT column list) is billed for"
+                + " every table it names; see the per-column sizes at the end.");
     }
 
     private void printStatements(List<String> steps) {
-        String fmt = "%-16s %-8s %-58s %,12d %,12d%n";
+        String fmt = "%-16s %-8s %-58s %,12d %,12d %,12d%n";
         System.out.printf(
-                Locale.ROOT, "%-16s %-8s %-58s %12s %12s%n", "step", "phase", "statement", "processed", "billed");
+                Locale.ROOT,
+                "%-16s %-8s %-58s %12s %12s %12s%n",
+                "step",
+                "phase",
+                "statement",
+                "processed",
+                "billed",
+                "billed≥10MB");
         for (String s : steps) {
             for (Call c : calls) {
                 if (c.step().equals(s)) {
@@ -300,7 +314,8 @@ public final class BigQueryCostBenchmark {
                             c.phase(),
                             c.what(),
                             c.cost().bytesProcessed(),
-                            c.cost().bytesBilled());
+                            c.cost().bytesBilled(),
+                            c.floored());
                 }
             }
         }
@@ -361,10 +376,11 @@ public final class BigQueryCostBenchmark {
 
         private QueryMeter meter(BoundQuery q) {
             String what = StatementLabel.of(q.sql(), stateKey);
+            int tables = StatementLabel.tablesRead(q.sql());
             if (Boolean.getBoolean("bench.sql")) {
                 System.err.println("-- " + step + " / " + phase + "\n" + q.sql());
             }
-            return (call, cost) -> calls.add(new Call(step, phase, what, cost));
+            return (call, cost) -> calls.add(new Call(step, phase, what, tables, cost));
         }
 
         @Override

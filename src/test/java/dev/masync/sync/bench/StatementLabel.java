@@ -55,6 +55,29 @@ final class StatementLabel {
         return (upper.startsWith("SELECT COUNT(*)") ? "count" : "SELECT") + " ← " + String.join(", ", tables);
     }
 
+    /**
+     * Tables a statement reads: those it names, less the table a {@code CREATE ... AS} or an {@code INSERT} writes
+     * unless it also reads it (a {@code MERGE} or {@code DELETE} reads its target); none for other DDL. BigQuery bills at least 10 MB per
+     * table a query references.
+     */
+    static int tablesRead(String sql) {
+        String upper = sql.stripLeading().toUpperCase(Locale.ROOT);
+        if (upper.startsWith("DROP") || upper.startsWith("CREATE TABLE")) {
+            return 0;
+        }
+        boolean writesFirst = upper.startsWith("CREATE OR REPLACE TABLE") || upper.startsWith("INSERT");
+        List<String> tables = new ArrayList<>();
+        Matcher m = TABLE.matcher(sql);
+        boolean first = true;
+        while (m.find()) {
+            if (!(first && writesFirst) && !tables.contains(m.group())) {
+                tables.add(m.group());
+            }
+            first = false;
+        }
+        return tables.size();
+    }
+
     /** {@code `p.masync_state.statelog__sync`} → {@code statelog}; {@code changes__sync__5} → {@code changes__5}. */
     static String shortName(String quoted, String stateKey) {
         String name = quoted.substring(quoted.lastIndexOf('.') + 1, quoted.length() - 1);

@@ -43,4 +43,23 @@ class StatementLabelTest {
         assertThat(StatementLabel.of("SELECT COUNT(*) AS count FROM `p.src.learners` AS l WHERE l.`x` >= @p0", "crm"))
                 .isEqualTo("count ← learners");
     }
+
+    @Test
+    void tablesReadLeaveOutTheTableACreateOrInsertWritesButNotTheTargetOfAMerge() {
+        assertThat(StatementLabel.tablesRead("INSERT INTO `p.s.statelog__c` (k) SELECT k, (SELECT MAX(v) FROM"
+                        + " `p.s.statelog__c`) FROM `p.s.changes__c__5`"))
+                .as("the log's versions and the run's changes")
+                .isEqualTo(2);
+        assertThat(StatementLabel.tablesRead("INSERT INTO `p.s.statelog__c` (k) SELECT k FROM `p.s.changes__c__5`"))
+                .isEqualTo(1);
+        assertThat(StatementLabel.tablesRead("CREATE OR REPLACE TABLE `p.s.pending__c` AS SELECT 1 FROM `p.src.l`"
+                        + " JOIN `p.s.state__c` USING (k)"))
+                .isEqualTo(2);
+        assertThat(StatementLabel.tablesRead("MERGE INTO `p.s.state__c` AS s USING `p.s.statelog__c` AS c ON TRUE"))
+                .isEqualTo(2);
+        assertThat(StatementLabel.tablesRead("CREATE TABLE IF NOT EXISTS `p.s.state__c` (k STRING)"))
+                .isZero();
+        assertThat(StatementLabel.tablesRead("DROP TABLE IF EXISTS `p.s.pending__c`"))
+                .isZero();
+    }
 }
