@@ -102,6 +102,13 @@ public final class SegmentCompiler {
         q.candidates = candidateConditions(rule);
         Frag where = q.predicate(rule);
         Frag f = q.with().sql("SELECT ").add(q.key());
+        appendAttributes(f, attributes);
+        f.add(q.from()).sql(" WHERE ").add(where);
+        f.emit(out);
+    }
+
+    /** {@code , l.<column>} per attribute, each checked against the catalog and never the learner key. */
+    private void appendAttributes(Frag f, List<String> attributes) {
         for (String a : attributes) {
             CatalogColumn c = catalog.learners()
                     .column(a)
@@ -111,8 +118,6 @@ public final class SegmentCompiler {
             }
             f.sql(", l.").sql(dialect.quoteIdentifier(c.name()));
         }
-        f.add(q.from()).sql(" WHERE ").add(where);
-        f.emit(out);
     }
 
     /**
@@ -127,15 +132,7 @@ public final class SegmentCompiler {
         Objects.requireNonNull(keys, "keys");
         Query q = new Query(Instant.EPOCH, null);
         Frag f = Frag.of("SELECT ").add(q.key());
-        for (String a : attributes) {
-            CatalogColumn c = catalog.learners()
-                    .column(a)
-                    .orElseThrow(() -> new IllegalArgumentException("unknown attribute " + a));
-            if (c.name().equals(catalog.learnerKey())) {
-                throw new IllegalArgumentException("attributes must not repeat the learner key " + a);
-            }
-            f.sql(", l.").sql(dialect.quoteIdentifier(c.name()));
-        }
+        appendAttributes(f, attributes);
         f.add(q.from()).sql(" WHERE ");
         ColumnType type = catalog.learners()
                 .column(catalog.learnerKey())

@@ -44,16 +44,18 @@ final class StateSql {
 
     /** {@code CREATE TABLE IF NOT EXISTS} of a state table. */
     SqlBuilder createState(String table) {
+        return sql().sql(dialect.createTableIfNotExists(table, stateColumns()));
+    }
+
+    /** The state's columns with their types: k, dk, h, fh, fp. */
+    private List<Map.Entry<String, String>> stateColumns() {
         String text = dialect.typeName(ColumnType.STRING);
-        String integer = dialect.typeName(ColumnType.INTEGER);
-        return sql().sql(dialect.createTableIfNotExists(
-                table,
-                List.of(
-                        Map.entry("k", text),
-                        Map.entry("dk", text),
-                        Map.entry("h", dialect.hashType()),
-                        Map.entry("fh", dialect.arrayType(dialect.hashType())),
-                        Map.entry("fp", integer))));
+        return List.of(
+                Map.entry("k", text),
+                Map.entry("dk", text),
+                Map.entry("h", dialect.hashType()),
+                Map.entry("fh", dialect.arrayType(dialect.hashType())),
+                Map.entry("fp", dialect.typeName(ColumnType.INTEGER)));
     }
 
     /**
@@ -309,19 +311,12 @@ final class StateSql {
      * wrote the row, increasing), {@code run} (the run whose journal it folds) and {@code del} (a confirmed leave).
      */
     SqlBuilder createLog(String table) {
-        String text = dialect.typeName(ColumnType.STRING);
         String integer = dialect.typeName(ColumnType.INTEGER);
-        return sql().sql(dialect.createTableIfNotExists(
-                table,
-                List.of(
-                        Map.entry("k", text),
-                        Map.entry("dk", text),
-                        Map.entry("h", dialect.hashType()),
-                        Map.entry("fh", dialect.arrayType(dialect.hashType())),
-                        Map.entry("fp", integer),
-                        Map.entry("v", integer),
-                        Map.entry("run", integer),
-                        Map.entry("del", dialect.typeName(ColumnType.BOOLEAN)))));
+        List<Map.Entry<String, String>> columns = new ArrayList<>(stateColumns());
+        columns.add(Map.entry("v", integer));
+        columns.add(Map.entry("run", integer));
+        columns.add(Map.entry("del", dialect.typeName(ColumnType.BOOLEAN)));
+        return sql().sql(dialect.createTableIfNotExists(table, columns));
     }
 
     /**
