@@ -25,6 +25,7 @@ final class PersistingMonitor implements RunMonitor {
     private final Clock clock;
     private final RunCostMeter cost;
     private Instant lastProgress = Instant.MIN;
+    private long quarantined;
 
     PersistingMonitor(
             long runId,
@@ -47,6 +48,11 @@ final class PersistingMonitor implements RunMonitor {
     }
 
     @Override
+    public long quarantined() {
+        return quarantined;
+    }
+
+    @Override
     public void firstRequest() {
         LOG.infof("sync %s run %d: first request", syncKey, runId);
     }
@@ -60,8 +66,8 @@ final class PersistingMonitor implements RunMonitor {
         if (rejections.isEmpty() && resolved.isEmpty() && !writeProgress) {
             return;
         }
-        QuarkusTransaction.requiringNew().run(() -> {
-            ledger.record(runId, syncKey, rejections, now);
+        quarantined += QuarkusTransaction.requiringNew().call(() -> {
+            int q = ledger.record(runId, syncKey, rejections, now);
             ledger.resolve(syncKey, resolved);
             if (writeProgress) {
                 SyncRunEntity.update(
@@ -70,6 +76,7 @@ final class PersistingMonitor implements RunMonitor {
                         RunJson.write(counts),
                         runId);
             }
+            return q;
         });
         if (writeProgress) {
             lastProgress = now;

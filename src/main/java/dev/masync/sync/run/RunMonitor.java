@@ -25,4 +25,9 @@ public interface RunMonitor {
 
     /** The first request is about to be sent. */
     default void firstRequest() {}
+
+    /** Of the records rejected so far, how many are quarantined (not sent again until an operator releases them). */
+    default long quarantined() {
+        return 0;
+    }
 }

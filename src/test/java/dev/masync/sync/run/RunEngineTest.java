@@ -410,9 +410,11 @@ class RunEngineTest {
         RunEngine.Report r =
                 run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 100);
         assertThat(r.status()).isEqualTo(RunStatus.PARTIALLY_FAILED);
-        assertThat(r.counts().rejected()).isEqualTo(1);
+        assertThat(r.counts().rejected()).isZero();
+        assertThat(r.counts().identityNull()).isEqualTo(1);
+        assertThat(r.reason()).contains("identity_null").doesNotContain("rejected by the destination");
         assertThat(rejections).singleElement().satisfies(x -> {
-            assertThat(x.code()).isEqualTo("missing_destination_key");
+            assertThat(x.code()).isEqualTo("identity_null");
             assertThat(x.message()).contains("mail");
         });
         assertThat(receiver.records).hasSize(499);
