@@ -160,6 +160,11 @@ public final class RunEngine {
             reason = "stopped before all changes were sent; the next run sends the rest";
         } else if (reason == null && counts.rejected() == 0 && counts.failed() == 0 && counts.invalidIdentity() == 0) {
             status = RunStatus.SUCCEEDED;
+            if (counts.skipped() > 0) {
+                reason = counts.skipped() + " records not sent because their record errors are quarantined or"
+                        + " skipped (GET /api/v1/syncs/" + job.sync().key() + "/record-errors); release them with"
+                        + " POST /api/v1/syncs/" + job.sync().key() + "/record-errors/{learnerKey}/retry";
+            }
         } else {
             // partly failed when some records went through, or when only some members could not be sent for their
             // identity while the others are held as they should be
