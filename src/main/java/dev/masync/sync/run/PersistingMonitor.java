@@ -26,6 +26,7 @@ final class PersistingMonitor implements RunMonitor {
     private final RunCostMeter cost;
     private Instant lastProgress = Instant.MIN;
     private long quarantined;
+    private final Instant started;
 
     PersistingMonitor(
             long runId,
@@ -40,6 +41,12 @@ final class PersistingMonitor implements RunMonitor {
         this.ledger = ledger;
         this.clock = clock;
         this.cost = cost;
+        this.started = clock.instant();
+    }
+
+    @Override
+    public void walkedAll() {
+        QuarkusTransaction.requiringNew().run(() -> ledger.resolveIdentityNotSeenSince(syncKey, started));
     }
 
     @Override

@@ -42,6 +42,15 @@ public class RecordErrorLedger {
         return open;
     }
 
+    /**
+     * Closes the identity errors a run that walked its whole diff did not report again (it reports every member with
+     * an unusable identity): the learner left the segment, or the member it shared its identity with did, and it is
+     * held unchanged.
+     */
+    public void resolveIdentityNotSeenSince(String syncKey, Instant runStarted) {
+        RecordErrorEntity.delete("syncKey = ?1 and errorClass = ?2 and lastSeen < ?3", syncKey, IDENTITY, runStarted);
+    }
+
     /** Closes the errors of learners the destination has now confirmed. */
     public void resolve(String syncKey, List<String> confirmed) {
         for (List<String> chunk : chunks(confirmed)) {

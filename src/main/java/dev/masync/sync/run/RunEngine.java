@@ -138,6 +138,9 @@ public final class RunEngine {
             if (push.abort == null) {
                 push.flush(true);
             }
+            if (push.abort == null && !push.stopped) {
+                monitor.walkedAll();
+            }
         } finally {
             phases.put("push", Duration.between(pushStart, clock.instant()).toMillis());
             Instant f0 = clock.instant();
