@@ -3,10 +3,11 @@ WITH m AS (SELECT l.`pid`, l.`mail`, l.`minutes`, l.`exam` FROM `test-project.le
 c AS (SELECT CAST(m.`pid` AS STRING) AS k, CAST(m.`mail` AS STRING) AS dk, m.`minutes` AS v0, m.`exam` AS v1,
   [FARM_FINGERPRINT(CONCAT(@p3, TO_JSON_STRING(m.`minutes`))),
    FARM_FINGERPRINT(CONCAT(@p4, TO_JSON_STRING(m.`exam`)))] AS fh FROM m),
-d AS (SELECT *, FARM_FINGERPRINT(TO_JSON_STRING(STRUCT(CAST(@p5 AS INT64) AS fp, dk AS dk, fh AS fh))) AS h FROM c),
-changed AS (SELECT CASE WHEN s.k IS NULL THEN 'E' WHEN d.k IS NULL THEN 'L' WHEN d.h IS DISTINCT FROM s.h THEN 'C' ELSE 'U' END AS op, COALESCE(d.k, s.k) AS k, d.dk, s.dk AS old_dk, s.h AS old_h, s.fh AS old_fh, (s.fp IS DISTINCT FROM CAST(@p6 AS INT64)) AS redefined, d.h, d.fh, d.v0, d.v1
+d AS (SELECT *, FARM_FINGERPRINT(TO_JSON_STRING(STRUCT(CAST(@p5 AS INT64) AS fp, dk AS dk, fh AS fh))) AS h,
+  CASE WHEN dk IS NULL THEN 'N' WHEN COUNT(*) OVER (PARTITION BY dk) > 1 THEN 'D' END AS bad FROM c),
+changed AS (SELECT CASE WHEN d.bad IS NOT NULL THEN d.bad WHEN s.k IS NULL THEN 'E' WHEN d.k IS NULL THEN 'L' WHEN d.h IS DISTINCT FROM s.h THEN 'C' ELSE 'U' END AS op, COALESCE(d.k, s.k) AS k, d.dk, s.dk AS old_dk, s.h AS old_h, s.fh AS old_fh, (s.fp IS DISTINCT FROM CAST(@p6 AS INT64)) AS redefined, d.h, d.fh, d.v0, d.v1
 FROM d FULL OUTER JOIN `test-project.masync_state.state__s1` AS s ON d.k = s.k
-WHERE d.h IS DISTINCT FROM s.h OR (CAST(@p7 AS BOOL) AND d.k IS NOT NULL))
+WHERE d.h IS DISTINCT FROM s.h OR d.bad IS NOT NULL OR (CAST(@p7 AS BOOL) AND d.k IS NOT NULL))
 SELECT ROW_NUMBER() OVER () AS seq, p.op, p.k, p.dk, p.old_dk, p.h, p.fh, CAST(@p8 AS INT64) AS fp, p.redefined,
   (p.fh[SAFE_OFFSET(0)] IS DISTINCT FROM p.old_fh[SAFE_OFFSET(0)]) AS ch0,
   (p.fh[SAFE_OFFSET(1)] IS DISTINCT FROM p.old_fh[SAFE_OFFSET(1)]) AS ch1, p.v0, p.v1

@@ -10,11 +10,12 @@ WITH m AS (SELECT l.`pid`, l.`mail`, l.`minutes`, l.`exam` FROM `test-project.le
 c AS (SELECT CAST(m.`pid` AS STRING) AS k, CAST(m.`mail` AS STRING) AS dk, m.`minutes` AS v0, m.`exam` AS v1,
   [FARM_FINGERPRINT(CONCAT(@p3, TO_JSON_STRING(m.`minutes`))),
    FARM_FINGERPRINT(CONCAT(@p4, TO_JSON_STRING(m.`exam`)))] AS fh FROM m),
-d AS (SELECT *, FARM_FINGERPRINT(TO_JSON_STRING(STRUCT(CAST(@p5 AS INT64) AS fp, dk AS dk, fh AS fh))) AS h FROM c),
-changed AS (SELECT CASE WHEN s.k IS NULL THEN 'E' WHEN d.k IS NULL THEN 'L' WHEN d.h IS DISTINCT FROM s.h THEN 'C' ELSE 'U' END AS op, COALESCE(d.k, s.k) AS k, d.dk, s.dk AS old_dk, s.h AS old_h, s.fh AS old_fh, (s.fp IS DISTINCT FROM CAST(@p6 AS INT64)) AS redefined, d.h, d.fh, d.v0, d.v1
+d AS (SELECT *, FARM_FINGERPRINT(TO_JSON_STRING(STRUCT(CAST(@p5 AS INT64) AS fp, dk AS dk, fh AS fh))) AS h,
+  CASE WHEN dk IS NULL THEN 'N' WHEN COUNT(*) OVER (PARTITION BY dk) > 1 THEN 'D' END AS bad FROM c),
+changed AS (SELECT CASE WHEN d.bad IS NOT NULL THEN d.bad WHEN s.k IS NULL THEN 'E' WHEN d.k IS NULL THEN 'L' WHEN d.h IS DISTINCT FROM s.h THEN 'C' ELSE 'U' END AS op, COALESCE(d.k, s.k) AS k, d.dk, s.dk AS old_dk, s.h AS old_h, s.fh AS old_fh, (s.fp IS DISTINCT FROM CAST(@p6 AS INT64)) AS redefined, d.h, d.fh, d.v0, d.v1
 FROM d FULL OUTER JOIN (SELECT k, dk, h, fh, fp FROM `test-project.masync_state.state__s1` WHERE k NOT IN (SELECT k FROM `test-project.masync_state.statelog__s1`)
   UNION ALL SELECT k, dk, h, fh, fp FROM (SELECT k, dk, h, fh, fp, del, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM `test-project.masync_state.statelog__s1`) AS l WHERE rn = 1 AND NOT del) AS s ON d.k = s.k
-WHERE d.h IS DISTINCT FROM s.h OR (CAST(@p7 AS BOOL) AND d.k IS NOT NULL))
+WHERE d.h IS DISTINCT FROM s.h OR d.bad IS NOT NULL OR (CAST(@p7 AS BOOL) AND d.k IS NOT NULL))
 SELECT ROW_NUMBER() OVER () AS seq, p.op, p.k, p.dk, p.old_dk, p.h, p.fh, CAST(@p8 AS INT64) AS fp, p.redefined,
   (p.fh[SAFE_OFFSET(0)] IS DISTINCT FROM p.old_fh[SAFE_OFFSET(0)]) AS ch0,
   (p.fh[SAFE_OFFSET(1)] IS DISTINCT FROM p.old_fh[SAFE_OFFSET(1)]) AS ch1, p.v0, p.v1
@@ -31,7 +32,7 @@ FROM changed AS p
 
 -- query
 SELECT (SELECT COUNT(*) FROM (SELECT k FROM `test-project.masync_state.state__s1` WHERE k NOT IN (SELECT k FROM `test-project.masync_state.statelog__s1`)
-  UNION ALL SELECT k FROM (SELECT k, del, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM `test-project.masync_state.statelog__s1`) AS l WHERE rn = 1 AND NOT del)) AS previous, COUNTIF(op = 'E') AS entered, COUNTIF(op = 'C') AS changed, COUNTIF(op = 'C' AND NOT redefined) AS changed_by_values, COUNTIF(op = 'L') AS leaving, COUNTIF(op = 'U') AS resent FROM `test-project.masync_state.pending__s1`
+  UNION ALL SELECT k FROM (SELECT k, del, ROW_NUMBER() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM `test-project.masync_state.statelog__s1`) AS l WHERE rn = 1 AND NOT del)) AS previous, COUNTIF(op = 'E') AS entered, COUNTIF(op = 'C') AS changed, COUNTIF(op = 'C' AND NOT redefined) AS changed_by_values, COUNTIF(op = 'L') AS leaving, COUNTIF(op = 'U') AS resent, COUNTIF(op = 'N') AS identity_null, COUNTIF(op = 'D') AS identity_duplicate, COUNTIF(op IN ('N', 'D') AND old_dk IS NULL) AS identity_not_held FROM `test-project.masync_state.pending__s1`
 
 -- query
 SELECT seq, op, k, dk, old_dk, (op IN ('E', 'U') OR redefined) AS all_fields, CAST(h AS STRING) AS h, ch0, ch1, v0, v1 FROM `test-project.masync_state.pending__s1` ORDER BY seq
@@ -49,7 +50,7 @@ INSERT INTO `test-project.masync_state.statelog__s1` (k, dk, h, fh, fp, v, run, 
 SELECT c.k, c.dk, c.h, c.fh, c.fp, (SELECT COALESCE(MAX(v), 0) + 1 FROM `test-project.masync_state.statelog__s1`), @p0, c.op = 'L' FROM (SELECT p.op, p.k, p.dk, p.h, p.fh, p.fp FROM `test-project.masync_state.changes__s1__1` AS p
   JOIN (SELECT zipped AS `lo`, @p1[OFFSET(o)] AS `hi` FROM UNNEST(@p2) AS zipped WITH OFFSET AS o) AS r ON p.seq BETWEEN r.lo AND r.hi
   LEFT JOIN (SELECT zipped AS `xk`, @p3[OFFSET(o)] AS `xlo`, @p4[OFFSET(o)] AS `xhi` FROM UNNEST(@p5) AS zipped WITH OFFSET AS o) AS x ON x.xk = p.k AND p.seq BETWEEN x.xlo AND x.xhi
-  WHERE x.xk IS NULL) AS c
+  WHERE x.xk IS NULL AND p.op NOT IN ('N', 'D')) AS c
 -- p0 INTEGER = 1
 -- p1 ARRAY<INTEGER> = [3]
 -- p2 ARRAY<INTEGER> = [1]

@@ -124,6 +124,7 @@ public final class SyncDefinitionParser {
         Optional<SyncDefinition.Freshness> freshness = freshness(body.get("freshness"));
         OptionalLong maxBytesBilled = maxBytesBilled(body.get("maxBytesBilled"));
         checkTargets(identity, mapping, membership);
+        checkSomethingToSend(body, mapping, membership);
         if (!errors.isEmpty()) {
             return null;
         }
@@ -448,6 +449,29 @@ public final class SyncDefinitionParser {
                                 + "; each destination field may be written once");
             }
         }
+    }
+
+    /**
+     * A sync must write something besides the identity: a mapped field, or a membership field (a list membership
+     * writes no field of the record). Without either, a member would be remembered as held although nothing was
+     * sent for it, so such a definition is refused rather than silently delivering nothing.
+     */
+    private void checkSomethingToSend(JsonNode body, List<FieldMapping> mapping, Optional<Membership> membership) {
+        boolean mappingGiven = body.hasNonNull("mapping");
+        boolean membershipGiven = body.hasNonNull("membership");
+        if (!mapping.isEmpty() || (mappingGiven && !body.get("mapping").isEmpty())) {
+            return; // something is mapped (or the mapping has its own problems, reported already)
+        }
+        if (membership.isPresent() && membership.get().style() != Membership.Style.LIST) {
+            return;
+        }
+        if (membershipGiven && membership.isEmpty()) {
+            return; // the membership has its own problems, reported already
+        }
+        error(
+                mappingGiven ? "/mapping" : "",
+                "the sync sends nothing but the identity: add a mapping (e.g. [{\"source\": \"plan\", \"target\":"
+                        + " \"plan\"}]) or a membership (e.g. {\"style\": \"boolean\", \"field\": \"in_segment\"})");
     }
 
     private String text(JsonNode node, String name, String at, boolean required) {

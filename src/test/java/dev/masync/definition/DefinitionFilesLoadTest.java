@@ -116,7 +116,9 @@ class DefinitionFilesLoadTest {
         return switch (kind) {
             case "segments" -> "key: load_same\nname: " + name + "\nrule: {attribute: plan, op: in, values: [basic]}\n";
             case "destinations" -> "key: load_same\nname: " + name + "\ntype: file\n";
-            default -> "key: load_same\nname: " + name + "\nsegment: load_base\ndestination: load_base\n";
+            default ->
+                "key: load_same\nname: " + name + "\nsegment: load_base\ndestination: load_base\n"
+                        + "mapping: [{source: plan}]\n";
         };
     }
 

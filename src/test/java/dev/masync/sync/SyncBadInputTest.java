@@ -65,7 +65,12 @@ class SyncBadInputTest {
                 "\"guard\": {\"minPreviousMembers\": 1.5}",
                 "\"freshness\": {\"attribute\": \"plan\"}",
                 "\"freshness\": {\"attribute\": \"updated_at\", \"maxAge\": \"yesterday\"}",
-                "\"unknown\": true")) {
+                "\"unknown\": true",
+                // nothing to send besides the identity: refused rather than remembering members as held
+                "\"mapping\": []",
+                "\"mapping\": null, \"membership\": null",
+                "\"identity\": {\"attribute\": \"email\"}",
+                "\"membership\": {\"style\": \"list\", \"field\": \"paid\"}")) {
             b.add(sync(o));
         }
         b.add("{\"key\": \"corpus_sync\", \"segment\": \"does_not_exist\", \"destination\": \"outbox\"}");

@@ -70,7 +70,8 @@ class SyncDefinitionParserTest {
 
     @Test
     void theIdentityDefaultsToTheLearnerKey() throws Exception {
-        SyncDefinition d = parse("{\"key\": \"k\", \"segment\": \"vip\", \"destination\": \"crm\"}")
+        SyncDefinition d = parse("{\"key\": \"k\", \"segment\": \"vip\", \"destination\": \"crm\","
+                        + " \"membership\": {\"style\": \"boolean\", \"field\": \"vip\"}}")
                 .definition();
         assertThat(d.identity()).isEqualTo(new SyncDefinition.Identity("member_no", "member_no"));
     }

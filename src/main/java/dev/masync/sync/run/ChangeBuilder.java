@@ -59,7 +59,9 @@ public final class ChangeBuilder {
         if (moved && sync.mode() == SyncDefinition.Mode.MIRROR) {
             out.add(leave(row.learnerKey(), row.previousKey()));
         }
-        if (!fields.isEmpty() || moved) {
+        // a record the destination must now hold in full is always sent, even with no field to write (key only):
+        // confirming it without sending would remember it as held although the destination never heard of it
+        if (!fields.isEmpty() || moved || row.allFields()) {
             out.add(
                     sync.mode() == SyncDefinition.Mode.UPDATE
                             ? RecordChange.update(row.learnerKey(), row.destinationKey(), fields)

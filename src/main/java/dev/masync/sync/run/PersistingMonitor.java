@@ -25,6 +25,8 @@ final class PersistingMonitor implements RunMonitor {
     private final Clock clock;
     private final RunCostMeter cost;
     private Instant lastProgress = Instant.MIN;
+    private long quarantined;
+    private final Instant started;
 
     PersistingMonitor(
             long runId,
@@ -39,11 +41,22 @@ final class PersistingMonitor implements RunMonitor {
         this.ledger = ledger;
         this.clock = clock;
         this.cost = cost;
+        this.started = clock.instant();
+    }
+
+    @Override
+    public void walkedAll() {
+        QuarkusTransaction.requiringNew().run(() -> ledger.resolveIdentityNotSeenSince(syncKey, started));
     }
 
     @Override
     public void dataPoints(long n) {
         cost.dataPoints(n);
+    }
+
+    @Override
+    public long quarantined() {
+        return quarantined;
     }
 
     @Override
@@ -60,8 +73,8 @@ final class PersistingMonitor implements RunMonitor {
         if (rejections.isEmpty() && resolved.isEmpty() && !writeProgress) {
             return;
         }
-        QuarkusTransaction.requiringNew().run(() -> {
-            ledger.record(runId, syncKey, rejections, now);
+        quarantined += QuarkusTransaction.requiringNew().call(() -> {
+            int q = ledger.record(runId, syncKey, rejections, now);
             ledger.resolve(syncKey, resolved);
             if (writeProgress) {
                 SyncRunEntity.update(
@@ -70,6 +83,7 @@ final class PersistingMonitor implements RunMonitor {
                         RunJson.write(counts),
                         runId);
             }
+            return q;
         });
         if (writeProgress) {
             lastProgress = now;

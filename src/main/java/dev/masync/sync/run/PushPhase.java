@@ -45,7 +45,7 @@ final class PushPhase {
     long rangeStart = -1;
     long rangeEnd = -1;
     long rangeRows;
-    long processed, sent, confirmed, rejected, retried, skipped, failed, requests;
+    long processed, sent, confirmed, rejected, retried, skipped, failed, requests, identityNull, identityDuplicate;
     int batchNo, failedInARow;
     boolean firstRequestSeen;
     boolean stopped;
@@ -76,7 +76,10 @@ final class PushPhase {
                 retried,
                 skipped,
                 failed,
-                requests);
+                requests,
+                identityNull,
+                identityDuplicate,
+                0);
     }
 
     boolean accept(ChangeRow row) {
@@ -96,17 +99,35 @@ final class PushPhase {
             excluded.add(row.learnerKey());
             return continueAfter(false);
         }
-        if (row.op() != ChangeRow.Op.LEFT && row.destinationKey() == null) {
-            excluded.add(row.learnerKey());
+        if (row.op() == ChangeRow.Op.IDENTITY_DUPLICATE) {
+            // the diff never folds these rows into the state: nothing to exclude
+            identityDuplicate++;
+            localRejections.add(new RunMonitor.Rejection(
+                    row.learnerKey(),
+                    row.destinationKey(),
+                    RecordErrorLedger.IDENTITY,
+                    "identity_duplicate",
+                    "other members of the segment share this learner's value of identity attribute '"
+                            + job.sync().identity().attribute() + "' (" + row.destinationKey() + "), so the"
+                            + " destination cannot tell them apart; not sent (and not removed if held) until the"
+                            + " value is unique",
+                    null));
+            return continueAfter(false);
+        }
+        if (row.op() == ChangeRow.Op.IDENTITY_NULL || (row.op() != ChangeRow.Op.LEFT && row.destinationKey() == null)) {
+            if (row.op() != ChangeRow.Op.IDENTITY_NULL) {
+                excluded.add(row.learnerKey()); // emptied after the diff: the state must not take this row
+            }
+            identityNull++;
             localRejections.add(new RunMonitor.Rejection(
                     row.learnerKey(),
                     null,
-                    "rejected",
-                    "missing_destination_key",
+                    RecordErrorLedger.IDENTITY,
+                    "identity_null",
                     "the learner has no value for identity attribute '"
-                            + job.sync().identity().attribute() + "'",
-                    row.rowHash()));
-            rejected++;
+                            + job.sync().identity().attribute() + "'; not sent (and not removed if held) until it"
+                            + " has one",
+                    null));
             return continueAfter(false);
         }
         List<RecordChange> built = builder.changes(row);
@@ -221,6 +242,15 @@ final class PushPhase {
             return;
         } catch (PermanentException e) {
             failed += learners.size();
+            if (attempts[0] <= 1 && e.code() == PermanentException.Code.INVALID_CONFIG) {
+                // the connector found its configuration unusable (e.g. a secret gone since the run started) before
+                // any request left: nothing was sent
+                sent -= learners.size();
+                requests -= attempts[0];
+                abort = "nothing was sent: the destination's configuration is unusable: " + e.getMessage()
+                        + "; fix it, then run again";
+                return;
+            }
             if (attempts[0] > 1) {
                 uncertain(); // refused now, but an earlier attempt may have been applied
             }

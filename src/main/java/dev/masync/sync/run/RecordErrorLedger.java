@@ -19,6 +19,8 @@ import java.util.Map;
 @ApplicationScoped
 public class RecordErrorLedger {
     private static final int CHUNK = 500;
+    /** The error class of a member not sent because of its identity (see {@code PushPhase}). */
+    static final String IDENTITY = "identity";
 
     private final SyncConfig config;
 
@@ -40,6 +42,15 @@ public class RecordErrorLedger {
         return open;
     }
 
+    /**
+     * Closes the identity errors a run that walked its whole diff did not report again (it reports every member with
+     * an unusable identity): the learner left the segment, or the member it shared its identity with did, and it is
+     * held unchanged.
+     */
+    public void resolveIdentityNotSeenSince(String syncKey, Instant runStarted) {
+        RecordErrorEntity.delete("syncKey = ?1 and errorClass = ?2 and lastSeen < ?3", syncKey, IDENTITY, runStarted);
+    }
+
     /** Closes the errors of learners the destination has now confirmed. */
     public void resolve(String syncKey, List<String> confirmed) {
         for (List<String> chunk : chunks(confirmed)) {
@@ -47,11 +58,18 @@ public class RecordErrorLedger {
         }
     }
 
-    /** Rejections of one batch: one query for the errors already known, then inserts and updates. */
-    public void record(long runId, String syncKey, Collection<RunMonitor.Rejection> rejections, Instant now) {
+    /**
+     * Rejections of one batch: one query for the errors already known, then inserts and updates. Errors of the
+     * identity (empty or shared) are never quarantined: nothing is sent for them, and they go through by themselves
+     * once the data is fixed.
+     *
+     * @return how many of the rejected records are quarantined now (not sent again until an operator retries them)
+     */
+    public int record(long runId, String syncKey, Collection<RunMonitor.Rejection> rejections, Instant now) {
         if (rejections.isEmpty()) {
-            return;
+            return 0;
         }
+        int quarantined = 0;
         Map<String, RecordErrorEntity> known = new HashMap<>();
         for (List<String> chunk :
                 chunks(rejections.stream().map(RunMonitor.Rejection::learnerKey).toList())) {
@@ -87,13 +105,19 @@ public class RecordErrorLedger {
             e.attempts = e.attempts + 1;
             e.lastSeen = now;
             e.rowHash = r.rowHash();
-            if (e.attempts >= config.quarantineAfter() && RecordErrorEntity.RETRYING.equals(e.status)) {
+            if (e.attempts >= config.quarantineAfter()
+                    && RecordErrorEntity.RETRYING.equals(e.status)
+                    && !IDENTITY.equals(r.errorClass())) {
                 e.status = RecordErrorEntity.QUARANTINED;
+            }
+            if (RecordErrorEntity.QUARANTINED.equals(e.status)) {
+                quarantined++;
             }
             if (!e.isPersistent()) {
                 e.persist(); // after its fields are set: a batched insert takes them as they are now
             }
         }
+        return quarantined;
     }
 
     private static List<List<String>> chunks(List<String> keys) {

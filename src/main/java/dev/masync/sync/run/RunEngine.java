@@ -113,6 +113,9 @@ public final class RunEngine {
                 0,
                 0,
                 0,
+                0,
+                diff.identityNull(),
+                diff.identityDuplicate(),
                 0);
 
         String blocked = job.options().force() ? null : guard(job.sync().guard(), diff);
@@ -135,6 +138,9 @@ public final class RunEngine {
             if (push.abort == null) {
                 push.flush(true);
             }
+            if (push.abort == null && !push.stopped) {
+                monitor.walkedAll();
+            }
         } finally {
             phases.put("push", Duration.between(pushStart, clock.instant()).toMillis());
             Instant f0 = clock.instant();
@@ -147,7 +153,7 @@ public final class RunEngine {
             }
             phases.put("commit", Duration.between(f0, clock.instant()).toMillis());
         }
-        RunCounts counts = push.counts();
+        RunCounts counts = push.counts().withQuarantined(Math.min(push.rejected, monitor.quarantined()));
         RunStatus status;
         String reason = push.abort;
         if (push.fenced) {
@@ -155,16 +161,76 @@ public final class RunEngine {
         } else if (push.stopped) {
             status = RunStatus.CANCELLED;
             reason = "stopped before all changes were sent; the next run sends the rest";
-        } else if (reason == null && counts.rejected() == 0 && counts.failed() == 0) {
+        } else if (reason == null && counts.rejected() == 0 && counts.failed() == 0 && counts.invalidIdentity() == 0) {
             status = RunStatus.SUCCEEDED;
+            if (counts.skipped() > 0) {
+                reason = counts.skipped() + " records not sent because their record errors are quarantined or"
+                        + " skipped (GET /api/v1/syncs/" + job.sync().key() + "/record-errors); release them with"
+                        + " POST /api/v1/syncs/" + job.sync().key() + "/record-errors/{learnerKey}/retry";
+            }
         } else {
-            status = counts.confirmed() > 0 ? RunStatus.PARTIALLY_FAILED : RunStatus.FAILED;
+            // partly failed when some records went through, or when only some members could not be sent for their
+            // identity while the others are held as they should be
+            boolean someFine = counts.confirmed() > 0
+                    || (reason == null
+                            && counts.rejected() == 0
+                            && counts.failed() == 0
+                            && counts.evaluated() > counts.invalidIdentity());
+            status = someFine ? RunStatus.PARTIALLY_FAILED : RunStatus.FAILED;
             if (reason == null) {
-                reason = counts.rejected() + " records rejected, " + counts.failed() + " not delivered;"
-                        + " they are retried by the next run";
+                reason = notSent(job, counts);
             }
         }
         return new Report(status, counts, phases, reason, Map.of());
+    }
+
+    /** What happened to the records that did not go through, each kind with what comes next for it. */
+    static String notSent(Job job, RunCounts counts) {
+        List<String> parts = new ArrayList<>();
+        String sync = job.sync().key();
+        if (counts.rejected() > 0) {
+            long quarantined = counts.quarantined();
+            long again = counts.rejected() - quarantined;
+            StringBuilder s = new StringBuilder(
+                    counts.rejected() + " of " + counts.sent() + " records sent were rejected by the destination (see"
+                            + " GET /api/v1/runs/" + job.runId() + "/rejections)");
+            if (again > 0) {
+                s.append("; ")
+                        .append(again)
+                        .append(quarantined > 0 ? "" : " of them")
+                        .append(again == 1 ? " is" : " are")
+                        .append(" sent again by the next run");
+            }
+            if (quarantined > 0) {
+                s.append("; ")
+                        .append(quarantined)
+                        .append(quarantined == 1 ? " is" : " are")
+                        .append(" quarantined after repeated rejections and not sent again until released with"
+                                + " POST /api/v1/syncs/" + sync + "/record-errors/{learnerKey}/retry");
+            }
+            parts.add(s.toString());
+        }
+        if (counts.failed() > 0) {
+            parts.add(counts.failed() + " records not delivered (the destination did not answer in time or failed);"
+                    + " the next run sends them again");
+        }
+        if (counts.invalidIdentity() > 0) {
+            String attribute = job.sync().identity().attribute();
+            List<String> why = new ArrayList<>();
+            if (counts.identityNull() > 0) {
+                why.add(counts.identityNull() + " have no value for identity attribute '" + attribute
+                        + "' (identity_null)");
+            }
+            if (counts.identityDuplicate() > 0) {
+                why.add(counts.identityDuplicate() + " share their value of '" + attribute
+                        + "' with another member (identity_duplicate)");
+            }
+            parts.add(counts.invalidIdentity() + " members not sent: " + String.join(", ", why)
+                    + "; records the destination already holds for them are left as they are; fix the data or"
+                    + " key the sync on a unique attribute, and they are sent by the next run (see GET"
+                    + " /api/v1/syncs/" + sync + "/record-errors)");
+        }
+        return String.join(". ", parts);
     }
 
     static String guard(SyncDefinition.Guard guard, DiffCounts diff) {
@@ -207,7 +273,11 @@ public final class RunEngine {
                 case ENTERED, UNCHANGED -> "entered";
                 case CHANGED -> "changed";
                 case LEFT -> "left";
+                case IDENTITY_NULL, IDENTITY_DUPLICATE -> null;
             };
+            if (kind == null) {
+                return true; // never sent: the run's counts and record errors tell about them
+            }
             List<Map<String, Object>> list = out.get(kind);
             if (list.size() < SAMPLES_PER_KIND) {
                 for (RecordChange c : builder.changes(row)) {

@@ -25,4 +25,15 @@ public interface RunMonitor {
 
     /** The first request is about to be sent. */
     default void firstRequest() {}
+
+    /**
+     * The run walked every row of its diff: every member with an unusable identity was reported again by this run,
+     * so the identity errors it did not report are no longer true.
+     */
+    default void walkedAll() {}
+
+    /** Of the records rejected so far, how many are quarantined (not sent again until an operator releases them). */
+    default long quarantined() {
+        return 0;
+    }
 }

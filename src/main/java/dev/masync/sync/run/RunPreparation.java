@@ -2,6 +2,8 @@ package dev.masync.sync.run;
 
 import dev.masync.catalog.CatalogService;
 import dev.masync.connector.spi.Destination;
+import dev.masync.connector.spi.DestinationContext;
+import dev.masync.connector.spi.PermanentException;
 import dev.masync.connector.spi.SecretResolver;
 import dev.masync.destination.Connectors;
 import dev.masync.destination.DestinationDefinition;
@@ -109,6 +111,32 @@ public class RunPreparation {
                 ledger.open(syncKey));
     }
 
+    /**
+     * Resolves every secret the destination refers to before anything is evaluated or sent, so that a missing or
+     * unreadable secret fails the run at once with a reason that names it (and counts that say nothing was sent),
+     * rather than after the diff, batch by batch.
+     *
+     * @throws RunException {@code CONFLICT secret_missing}
+     */
+    private static void secretsResolve(RunSnapshot run, Destination connector, DestinationContext context) {
+        for (String name : connector.secretSettings().stream().sorted().toList()) {
+            if (context.setting(name).isEmpty()) {
+                continue; // optional secret not configured; the destination's validation requires the others
+            }
+            try {
+                context.secret(name);
+            } catch (PermanentException | IllegalArgumentException e) {
+                throw RunException.conflict(
+                        "secret_missing",
+                        "nothing was sent: the secret of destination '"
+                                + run.definition().destination()
+                                + "' (setting " + name + ") cannot be used: " + e.getMessage()
+                                + "; provide it (or fix the reference with PUT /api/v1/destinations/"
+                                + run.definition().destination() + "), then run again");
+            }
+        }
+    }
+
     /** The engine's job for a prepared run evaluated at {@code asOf}. */
     RunEngine.Job job(
             RunSnapshot run,
@@ -119,6 +147,10 @@ public class RunPreparation {
             BooleanSupplier stopRequested) {
         DestinationDefinition dest = run.destination();
         Destination connector = run.connector();
+        DestinationContext context = dest.context(secrets);
+        if (!options.dryRun()) {
+            secretsResolve(run, connector, context);
+        }
         return new RunEngine.Job(
                 runId,
                 run.definition(),
@@ -128,7 +160,7 @@ public class RunPreparation {
                 asOf,
                 options,
                 connector,
-                dest.context(secrets),
+                context,
                 dest.effectiveBatchSize(connector.limits()),
                 connector.limits().maxBytes(),
                 pushes.of(dest),

@@ -6,7 +6,8 @@ import java.util.List;
  * One row of a diff, in the order the store streams them.
  *
  * @param op             what happened to the learner since the destination last heard from us
- * @param destinationKey the current destination key; null for a leaver or when the identity attribute is empty
+ * @param destinationKey the current destination key; null for a leaver or when the identity attribute is empty (the
+ *                       shared key of an {@link Op#IDENTITY_DUPLICATE})
  * @param previousKey    the destination key held before, if any
  * @param allFields      true when every mapped field must be sent (new record, changed definition, full resync)
  * @param changed        per mapped field, whether its value differs from what the destination holds
@@ -32,7 +33,11 @@ public record ChangeRow(
         /** A held record no longer in the segment. */
         LEFT('L'),
         /** A held, unchanged member, included only by a full resync. */
-        UNCHANGED('U');
+        UNCHANGED('U'),
+        /** A member whose identity attribute is NULL: never sent nor folded into the state. */
+        IDENTITY_NULL('N'),
+        /** A member whose destination key another member shares: never sent nor folded into the state. */
+        IDENTITY_DUPLICATE('D');
 
         private final char code;
 

@@ -73,7 +73,7 @@ final class StateSql {
         SqlBuilder b = sql().sql(dialect.createOrReplaceTableAs(keys)).sql("WITH m AS (");
         compiler.appendMembers(b, rule, asOf, plan.columns());
         b.sql("),\n");
-        hashed(b, plan, false);
+        hashed(b, plan, false, true);
         b.sql("\n");
         return changes(b, plan, state, fullResync, false);
     }
@@ -87,10 +87,10 @@ final class StateSql {
     SqlBuilder load(SyncPlan plan, String keys, String pending, SegmentCompiler compiler) {
         // leavers read no values (their learner may still exist, out of the segment)
         SqlBuilder b = sql().sql(dialect.createOrReplaceTableAs(pending))
-                .sql("WITH members AS (SELECT k FROM " + keys + " WHERE op <> 'L'),\nm AS (");
+                .sql("WITH members AS (SELECT k FROM " + keys + " WHERE op IN ('E', 'C', 'U')),\nm AS (");
         compiler.appendLearners(b, "members", plan.columns());
         b.sql("),\n");
-        hashed(b, plan, true);
+        hashed(b, plan, true, false);
         b.sql("\n");
         return pending(b, plan, keys, true);
     }
@@ -111,7 +111,7 @@ final class StateSql {
         SqlBuilder b = sql().sql(dialect.createOrReplaceTableAs(pending)).sql("WITH m AS (");
         compiler.appendMembers(b, rule, asOf, plan.columns());
         b.sql("),\n");
-        hashed(b, plan, true);
+        hashed(b, plan, true, true);
         b.sql(",\nchanged AS (");
         changes(b, plan, state, fullResync, true);
         b.sql(")\n");
@@ -122,8 +122,12 @@ final class StateSql {
      * The CTE {@code d} over the members {@code m} (key, then the plan's columns): k, dk, the per-field salted hashes
      * {@code fh} and the row hash {@code h}, plus the values {@code v0..} if {@code values}. The one place hashes are
      * computed, so that pass 1 and pass 2 agree and a state table keeps its meaning.
+     *
+     * <p>With {@code identityCheck} (over the whole segment, i.e. pass 1), also {@code bad}: {@code 'N'} for a member
+     * whose destination key is NULL, {@code 'D'} for one whose destination key another member shares, NULL for the
+     * others. The learner key itself is unique, so a sync keyed on it only checks for NULL (no window to compute).
      */
-    private void hashed(SqlBuilder b, SyncPlan plan, boolean values) {
+    private void hashed(SqlBuilder b, SyncPlan plan, boolean values, boolean identityCheck) {
         int n = plan.fields().size();
         String text = dialect.typeName(ColumnType.STRING);
         b.sql("c AS (SELECT CAST(m.")
@@ -149,18 +153,31 @@ final class StateSql {
         }
         b.sql(" AS fh FROM m),\nd AS (SELECT *, ");
         template(b, dialect.rowHash(), x -> fingerprint(x, plan), x -> x.sql("dk"), x -> x.sql("fh"));
-        b.sql(" AS h FROM c)");
+        b.sql(" AS h");
+        if (identityCheck) {
+            b.sql(",\n  CASE WHEN dk IS NULL THEN 'N'");
+            if (!plan.identity().equals(plan.keyColumn())) {
+                b.sql(" WHEN COUNT(*) OVER (PARTITION BY dk) > 1 THEN 'D'");
+            }
+            b.sql(" END AS bad");
+        }
+        b.sql(" FROM c)");
     }
 
     /**
      * The rows of {@code d} whose hash differs from the state's (plus, on a full resync, every member), FULL OUTER
      * JOIN the state on the learner key: op (E, L, C, or U for an unchanged member of a full resync), k, dk, old_dk,
      * old_h, old_fh, redefined; with {@code values} also h, fh, v0...
+     *
+     * <p>A member whose identity is unusable ({@code d.bad}: NULL or shared with another member) is always a row, with
+     * op {@code N} or {@code D} whatever its hash, so that it is reported every run: it is never sent, never folded
+     * into the state (see {@link #selected}) and never a leaver, so a record the destination holds for it stays as
+     * it is until its identity is unique again.
      */
     private SqlBuilder changes(SqlBuilder b, SyncPlan plan, String state, boolean fullResync, boolean values) {
-        b.sql("SELECT CASE WHEN s.k IS NULL THEN 'E' WHEN d.k IS NULL THEN 'L' WHEN d.h IS DISTINCT FROM s.h THEN 'C'"
-                + " ELSE 'U' END AS op, COALESCE(d.k, s.k) AS k, d.dk, s.dk AS old_dk, s.h AS old_h, s.fh AS old_fh,"
-                + " (s.fp IS DISTINCT FROM ");
+        b.sql("SELECT CASE WHEN d.bad IS NOT NULL THEN d.bad WHEN s.k IS NULL THEN 'E' WHEN d.k IS NULL THEN 'L'"
+                + " WHEN d.h IS DISTINCT FROM s.h THEN 'C' ELSE 'U' END AS op, COALESCE(d.k, s.k) AS k, d.dk,"
+                + " s.dk AS old_dk, s.h AS old_h, s.fh AS old_fh, (s.fp IS DISTINCT FROM ");
         fingerprint(b, plan);
         b.sql(") AS redefined");
         if (values) {
@@ -171,7 +188,7 @@ final class StateSql {
         }
         return b.sql("\nFROM d FULL OUTER JOIN ")
                 .sql(state)
-                .sql(" AS s ON d.k = s.k\nWHERE d.h IS DISTINCT FROM s.h OR (CAST(")
+                .sql(" AS s ON d.k = s.k\nWHERE d.h IS DISTINCT FROM s.h OR d.bad IS NOT NULL OR (CAST(")
                 .param(ColumnType.BOOLEAN, fullResync)
                 .sql(" AS " + dialect.typeName(ColumnType.BOOLEAN) + ") AND d.k IS NOT NULL)");
     }
@@ -181,12 +198,14 @@ final class StateSql {
      * (alias {@code p}), numbered in no particular order. With {@code join}, the values come from {@code d} (alias
      * {@code q}) and rows whose values are not what pass 1 saw are dropped: a member whose learner vanished meanwhile
      * (never sent with empty values; its state stays, so the next diff finds it again), a change whose values went
-     * back to what the state holds (nothing to send). {@code d} holds no leavers.
+     * back to what the state holds (nothing to send). {@code d} holds no leavers, nor members with an unusable
+     * identity (op N or D: they keep the destination key pass 1 saw, and no values).
      */
     private SqlBuilder pending(SqlBuilder b, SyncPlan plan, String keys, boolean join) {
         int n = plan.fields().size();
         String q = join ? "q" : "p";
-        b.sql("SELECT ROW_NUMBER() OVER () AS seq, p.op, p.k, " + q + ".dk, p.old_dk, " + q + ".h, " + q + ".fh, ");
+        String dk = join ? "CASE WHEN p.op IN ('N', 'D') THEN p.dk ELSE q.dk END AS dk" : "p.dk";
+        b.sql("SELECT ROW_NUMBER() OVER () AS seq, p.op, p.k, " + dk + ", p.old_dk, " + q + ".h, " + q + ".fh, ");
         fingerprint(b, plan);
         b.sql(" AS fp, p.redefined");
         for (int i = 0; i < n; i++) {
@@ -198,7 +217,7 @@ final class StateSql {
         }
         b.sql("\nFROM " + keys + " AS p");
         if (join) {
-            b.sql(" LEFT JOIN d AS q ON q.k = p.k\nWHERE p.op = 'L' OR (q.k IS NOT NULL AND (p.op <> 'C'"
+            b.sql(" LEFT JOIN d AS q ON q.k = p.k\nWHERE p.op IN ('L', 'N', 'D') OR (q.k IS NOT NULL AND (p.op <> 'C'"
                     + " OR q.h IS DISTINCT FROM p.old_h))");
         }
         return b;
@@ -210,23 +229,28 @@ final class StateSql {
                 .sql(" AS " + dialect.typeName(ColumnType.INTEGER) + ")");
     }
 
-    /** Counts of a diff: previous, entered, changed, changed by values, left, resent. */
+    /**
+     * Counts of a diff: previous, entered, changed, changed by values, left, resent, identity null, identity
+     * duplicate, and of those two the members not held.
+     */
     SqlBuilder counts(String state, String pending) {
         return sql().sql("SELECT (SELECT COUNT(*) FROM ")
                 .sql(state)
                 .sql(") AS previous, " + dialect.countIf("op = 'E'") + " AS entered, " + dialect.countIf("op = 'C'")
                         + " AS changed, " + dialect.countIf("op = 'C' AND NOT redefined") + " AS changed_by_values, "
                         + dialect.countIf("op = 'L'") + " AS leaving, " + dialect.countIf("op = 'U'")
-                        + " AS resent FROM ")
+                        + " AS resent, " + dialect.countIf("op = 'N'") + " AS identity_null, "
+                        + dialect.countIf("op = 'D'") + " AS identity_duplicate, "
+                        + dialect.countIf("op IN ('N', 'D') AND old_dk IS NULL") + " AS identity_not_held FROM ")
                 .sql(pending);
     }
 
     static DiffCounts counts(Row row) {
-        long[] c = new long[6];
+        long[] c = new long[9];
         for (int i = 0; i < c.length; i++) {
             c[i] = ((Number) row.values().get(i)).longValue();
         }
-        return new DiffCounts(c[0], c[1], c[2], c[3], c[4], c[5]);
+        return new DiffCounts(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]);
     }
 
     /**
@@ -412,7 +436,10 @@ final class StateSql {
         }
     }
 
-    /** {@code FROM source AS p} joined to the part's ranges, without its exclusions. */
+    /**
+     * {@code FROM source AS p} joined to the part's ranges, without its exclusions nor the members with an unusable
+     * identity (op N or D: never sent, so neither held nor uncertain).
+     */
     private void selected(SqlBuilder b, String source, ConfirmedRanges.Part part) {
         List<Long> lo = new ArrayList<>();
         List<Long> hi = new ArrayList<>();
@@ -428,6 +455,7 @@ final class StateSql {
                 x -> x.param(array(ColumnType.INTEGER, hi)));
         b.sql(") AS r ON p.seq BETWEEN r.lo AND r.hi");
         if (part.excluded().isEmpty()) {
+            b.sql("\n  WHERE p.op NOT IN ('N', 'D')");
             return;
         }
         List<String> xk = new ArrayList<>();
@@ -445,7 +473,8 @@ final class StateSql {
                 x -> x.param(array(ColumnType.STRING, xk)),
                 x -> x.param(array(ColumnType.INTEGER, xlo)),
                 x -> x.param(array(ColumnType.INTEGER, xhi)));
-        b.sql(") AS x ON x.xk = p.k AND p.seq BETWEEN x.xlo AND x.xhi\n  WHERE x.xk IS NULL");
+        b.sql(
+                ") AS x ON x.xk = p.k AND p.seq BETWEEN x.xlo AND x.xhi\n  WHERE x.xk IS NULL AND p.op NOT IN ('N', 'D')");
     }
 
     private static QueryParam array(ColumnType element, List<?> values) {

@@ -67,6 +67,8 @@ class RunEngineTest {
         int applyThenFail;
         /** Runs before each push (another replica taking the sync over, say). */
         Runnable beforePush = () -> {};
+        /** Thrown by the next push before anything else (a connector that finds its configuration unusable). */
+        RuntimeException refuseNext;
         /** Applies this many more batches normally, then applies the next one and the process "dies". */
         int dieAfter = -1;
 
@@ -82,6 +84,11 @@ class RunEngineTest {
 
         @Override
         public BatchResult push(DestinationContext context, Batch batch) {
+            if (refuseNext != null) {
+                RuntimeException e = refuseNext;
+                refuseNext = null;
+                throw e;
+            }
             requestSizes.add(batch.records().size());
             beforePush.run();
             if (failNext > 0) {
@@ -229,6 +236,188 @@ class RunEngineTest {
 
     java.util.function.BooleanSupplier stop = () -> false;
 
+    /** What the ledger would answer for records quarantined by the run. */
+    long quarantinedByLedger;
+
+    SyncDefinition keyedOn(String attribute, SyncDefinition base) {
+        return new SyncDefinition(
+                base.key(),
+                base.name(),
+                base.segment(),
+                base.destination(),
+                new SyncDefinition.Identity(attribute, "id"),
+                base.mapping(),
+                base.membership(),
+                base.mode(),
+                base.schedule(),
+                false,
+                base.guard(),
+                base.freshness(),
+                base.maxBytesBilled());
+    }
+
+    List<String> codes() {
+        return rejections.stream().map(x -> x.learnerKey() + ":" + x.code()).toList();
+    }
+
+    @Test
+    void membersWithAnEmptyOrSharedStringIdentityAreReportedNotSentAndTheOthersGoThrough() throws Exception {
+        update("UPDATE people SET mail = NULL WHERE pid IN (5, 15, 25)");
+        update("UPDATE people SET mail = 'pair@x.test' WHERE pid IN (6, 16)");
+        update("UPDATE people SET mail = 'many@x.test' WHERE pid < 100 AND pid % 10 = 7");
+        SyncDefinition mirror = sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT);
+        RunEngine.Report r = run(mirror, RunEngine.Options.NORMAL, 100);
+        assertThat(r.status()).isEqualTo(RunStatus.PARTIALLY_FAILED);
+        assertThat(r.counts().identityNull()).isEqualTo(3);
+        assertThat(r.counts().identityDuplicate()).isEqualTo(12);
+        assertThat(r.counts().evaluated()).isEqualTo(500);
+        assertThat(r.counts().entered()).isEqualTo(485);
+        assertThat(r.counts().confirmed()).isEqualTo(485);
+        assertThat(r.counts().sent()).isEqualTo(485);
+        assertThat(r.counts().rejected()).isZero();
+        assertThat(r.reason())
+                .contains("15 members not sent", "identity_null", "identity_duplicate", "'mail'")
+                .doesNotContain("rejected by the destination");
+        assertThat(receiver.records).hasSize(485).doesNotContainKeys("pair@x.test", "many@x.test");
+        assertThat(codes())
+                .hasSize(15)
+                .contains("5:identity_null", "25:identity_null", "6:identity_duplicate", "97:identity_duplicate");
+        assertThat(rejections)
+                .filteredOn(x -> x.learnerKey().equals("16"))
+                .singleElement()
+                .satisfies(x -> {
+                    assertThat(x.destinationKey()).isEqualTo("pair@x.test");
+                    assertThat(x.message()).contains("mail", "pair@x.test");
+                });
+
+        // every run reports them again and sends nothing else
+        rejections.clear();
+        RunEngine.Report again = run(mirror, RunEngine.Options.NORMAL, 100);
+        assertThat(again.status()).isEqualTo(RunStatus.PARTIALLY_FAILED);
+        assertThat(again.counts().sent()).isZero();
+        assertThat(codes()).hasSize(15);
+        assertThat(receiver.requestSizes).hasSize(5);
+
+        // a held member whose identity becomes another held member's: neither is updated nor removed
+        update("UPDATE people SET mail = 'p9@x.test', minutes = 8 WHERE pid = 8");
+        rejections.clear();
+        RunEngine.Report shared = run(mirror, RunEngine.Options.NORMAL, 100);
+        assertThat(shared.counts().identityDuplicate()).isEqualTo(14);
+        assertThat(shared.counts().left()).isZero();
+        assertThat(shared.counts().sent()).isZero();
+        assertThat(codes()).contains("8:identity_duplicate", "9:identity_duplicate");
+        assertThat(receiver.records.get("p8@x.test"))
+                .containsEntry("in_seg", true)
+                .containsEntry("mins", 8L);
+        assertThat(receiver.records.get("p9@x.test")).containsEntry("in_seg", true);
+
+        // fixed: the new values go out, the learners fixed enter, the rest stays reported
+        update("UPDATE people SET mail = 'p8@x.test' WHERE pid = 8");
+        update("UPDATE people SET mail = 'p' || pid || '@x.test' WHERE pid IN (5, 15, 25, 6, 16)");
+        rejections.clear();
+        RunEngine.Report fixed = run(mirror, RunEngine.Options.NORMAL, 100);
+        assertThat(fixed.counts().entered()).isEqualTo(5);
+        assertThat(fixed.counts().changed()).isZero(); // pid 8's minutes were 8 already
+        assertThat(fixed.counts().identityDuplicate()).isEqualTo(10);
+        assertThat(receiver.records).containsKeys("p5@x.test", "p16@x.test");
+    }
+
+    @Test
+    void membersSharingAnIntegerIdentityAreReportedAndAnAllSharedSegmentSendsNothing() throws Exception {
+        SyncDefinition byMinutes = keyedOn("minutes", sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT));
+        // minutes = pid % 10: every member shares its value with 99 others
+        RunEngine.Report all = run(byMinutes, RunEngine.Options.NORMAL, 100);
+        assertThat(all.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(all.counts().identityDuplicate()).isEqualTo(500);
+        assertThat(all.counts().sent()).isZero();
+        assertThat(all.reason()).contains("500 members not sent", "'minutes'", "unique attribute");
+        assertThat(receiver.requestSizes).isEmpty();
+        assertThat(run(byMinutes, RunEngine.Options.NORMAL, 100).counts().identityDuplicate())
+                .as("nothing was remembered as held")
+                .isEqualTo(500);
+
+        // members 500.. get a value of their own, the others keep sharing
+        update("UPDATE people SET minutes = 1000 + pid WHERE pid >= 500 AND minutes >= 5");
+        rejections.clear();
+        RunEngine.Report mixed = run(byMinutes, RunEngine.Options.NORMAL, 100);
+        assertThat(mixed.status()).isEqualTo(RunStatus.PARTIALLY_FAILED);
+        assertThat(mixed.counts().confirmed()).isEqualTo(250);
+        assertThat(mixed.counts().identityDuplicate()).isEqualTo(250);
+        assertThat(receiver.records).hasSize(250).containsKey("1505").doesNotContainKey("5");
+        assertThat(codes()).hasSize(250).allSatisfy(c -> assertThat(c).endsWith(":identity_duplicate"));
+    }
+
+    @Test
+    void aDefinitionWithNothingToWriteStillSendsEveryMemberKeyOnly() {
+        SyncDefinition base = sync(SyncDefinition.Mode.UPSERT, SyncDefinition.Guard.DEFAULT);
+        for (Optional<SyncDefinition.Membership> membership : List.of(
+                Optional.<SyncDefinition.Membership>empty(),
+                Optional.of(new SyncDefinition.Membership(SyncDefinition.Membership.Style.LIST, "l", null)))) {
+            receiver.records.clear();
+            SyncDefinition bare = new SyncDefinition(
+                    "bare" + receiver.requestSizes.size(),
+                    "bare",
+                    "seg",
+                    "dest",
+                    base.identity(),
+                    List.of(),
+                    membership,
+                    base.mode(),
+                    Optional.empty(),
+                    false,
+                    base.guard(),
+                    Optional.empty(),
+                    java.util.OptionalLong.empty());
+            RunEngine.Report r = run(bare, RunEngine.Options.NORMAL, 100);
+            assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(r.counts().confirmed()).isEqualTo(500);
+            assertThat(receiver.records)
+                    .hasSize(500)
+                    .allSatisfy((k, f) -> assertThat(f).isEmpty());
+        }
+    }
+
+    @Test
+    void rejectedRecordsAreToldApartFromQuarantinedOnes() {
+        receiver.rejects = k -> true;
+        SyncDefinition upsert = sync(SyncDefinition.Mode.UPSERT, SyncDefinition.Guard.DEFAULT);
+        RunEngine.Report first = run(upsert, RunEngine.Options.NORMAL, 100);
+        assertThat(first.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(first.counts().rejected()).isEqualTo(500);
+        assertThat(first.reason())
+                .contains("500 of 500 records sent were rejected", "are sent again by the next run")
+                .doesNotContain("quarantined");
+
+        quarantinedByLedger = 500;
+        RunEngine.Report quarantined = run(upsert, RunEngine.Options.NORMAL, 100);
+        assertThat(quarantined.counts().quarantined()).isEqualTo(500);
+        assertThat(quarantined.reason())
+                .contains("500 are quarantined", "record-errors")
+                .doesNotContain("sent again by the next run");
+
+        quarantinedByLedger = 200;
+        RunEngine.Report some = run(upsert, RunEngine.Options.NORMAL, 100);
+        assertThat(some.reason()).contains("300 are sent again by the next run", "200 are quarantined");
+    }
+
+    @Test
+    void aConnectorThatFindsItsConfigurationUnusableSentNothingAndSaysSo() {
+        receiver.refuseNext = new dev.masync.connector.spi.PermanentException(
+                dev.masync.connector.spi.PermanentException.Code.INVALID_CONFIG, "secret env:GONE is not set");
+        RunEngine.Report r =
+                run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 100);
+        assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(r.counts().sent()).isZero();
+        assertThat(r.counts().requests()).isZero();
+        assertThat(r.counts().confirmed()).isZero();
+        assertThat(r.reason()).startsWith("nothing was sent").contains("env:GONE");
+        // nothing was remembered: the next run sends everyone
+        assertThat(run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 100)
+                        .counts()
+                        .confirmed())
+                .isEqualTo(500);
+    }
+
     RunEngine.Report run(SyncDefinition sync, RunEngine.Options options, int batchSize) {
         return run(sync, options, batchSize, new DuckDbStateStore(warehouse));
     }
@@ -255,6 +444,11 @@ class RunEngineTest {
             @Override
             public void batchDone(List<Rejection> r, Collection<String> ok, RunCounts counts, Progress p) {
                 rejections.addAll(r);
+            }
+
+            @Override
+            public long quarantined() {
+                return quarantinedByLedger;
             }
         });
     }
@@ -410,9 +604,11 @@ class RunEngineTest {
         RunEngine.Report r =
                 run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 100);
         assertThat(r.status()).isEqualTo(RunStatus.PARTIALLY_FAILED);
-        assertThat(r.counts().rejected()).isEqualTo(1);
+        assertThat(r.counts().rejected()).isZero();
+        assertThat(r.counts().identityNull()).isEqualTo(1);
+        assertThat(r.reason()).contains("identity_null").doesNotContain("rejected by the destination");
         assertThat(rejections).singleElement().satisfies(x -> {
-            assertThat(x.code()).isEqualTo("missing_destination_key");
+            assertThat(x.code()).isEqualTo("identity_null");
             assertThat(x.message()).contains("mail");
         });
         assertThat(receiver.records).hasSize(499);

@@ -194,11 +194,19 @@ class BigQueryStateStoreSqlTest {
 
     @Test
     void aRunSendsTheseStatementsAndConfirmationsSendNone() throws IOException {
-        Row.Factory counts =
-                Row.factory(List.of("previous", "entered", "changed", "changed_by_values", "leaving", "resent"));
+        Row.Factory counts = Row.factory(List.of(
+                "previous",
+                "entered",
+                "changed",
+                "changed_by_values",
+                "leaving",
+                "resent",
+                "identity_null",
+                "identity_duplicate",
+                "identity_not_held"));
         Row.Factory changes =
                 Row.factory(List.of("seq", "op", "k", "dk", "old_dk", "all_fields", "h", "ch0", "ch1", "v0", "v1"));
-        warehouse.answers.add(List.of(counts.row(new Object[] {0L, 3L, 0L, 0L, 0L, 0L})));
+        warehouse.answers.add(List.of(counts.row(new Object[] {0L, 3L, 0L, 0L, 0L, 0L, 0L, 0L, 0L})));
         warehouse.answers.add(List.of(
                 changes.row(new Object[] {
                     1L, "E", "5", "p5@x.test", null, true, "-12", true, true, 5L, LocalDate.parse("2026-12-01")

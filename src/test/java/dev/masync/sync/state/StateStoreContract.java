@@ -197,6 +197,113 @@ abstract class StateStoreContract {
         assertThat(run(plan, false, Set.of())).isEmpty();
     }
 
+    /** {@code learner:op} of each row, for comparing sets of rows. */
+    static List<String> ops(List<ChangeRow> rows) {
+        return rows.stream().map(r -> r.learnerKey() + ":" + r.op()).toList();
+    }
+
+    @Test
+    void membersWithAnEmptyOrSharedStringIdentityAreNeverHeldAndAHeldOneIsNeitherUpdatedNorRemoved() throws Exception {
+        update("mail = NULL", "pid IN (5, 15)"); // empty, two of them
+        update("mail = 'pair@x.test'", "pid IN (7, 17)"); // shared by two
+        update("mail = 'many@x.test'", "pid IN (6, 16, 26, 36, 46)"); // shared by many
+        long run = start(plan, false);
+        // the run sends only the good members; the others come as rows of their own, never held
+        assertThat(store.diff(plan, run, compiler, rule, AS_OF, false))
+                .isEqualTo(new DiffCounts(0, 41, 0, 0, 0, 0, 2, 7, 9));
+        List<ChangeRow> rows = rows(plan);
+        assertThat(rows).hasSize(50);
+        assertThat(ops(rows))
+                .contains("5:IDENTITY_NULL", "15:IDENTITY_NULL", "7:IDENTITY_DUPLICATE", "17:IDENTITY_DUPLICATE")
+                .contains("6:IDENTITY_DUPLICATE", "46:IDENTITY_DUPLICATE", "8:ENTERED");
+        assertThat(of(rows, "5").destinationKey()).isNull();
+        assertThat(of(rows, "26").destinationKey()).isEqualTo("many@x.test");
+        // a run that confirms its whole range (the engine sends none of them) holds only the good members
+        store.sending(plan, run, rows.get(0).seq(), rows.get(49).seq(), List.of());
+        store.confirm(plan, run, rows.get(0).seq(), rows.get(49).seq(), List.of());
+        store.finish(plan, run);
+        assertThat(stateRows("s1")).isEqualTo(41);
+        // they are reported again by every run, with nothing else
+        assertThat(ops(run(plan, false, Set.of())))
+                .hasSize(9)
+                .allSatisfy(o -> assertThat(o).containsAnyOf("IDENTITY_NULL", "IDENTITY_DUPLICATE"));
+
+        // a held member whose identity becomes shared (with a held one, too) is neither sent, nor updated in the
+        // state, nor removed: the destination keeps the record it has until the identity is unique again
+        update("mail = 'p9@x.test'", "pid = 8");
+        run = start(plan, false);
+        rows = rows(plan);
+        assertThat(ops(rows))
+                .contains("8:IDENTITY_DUPLICATE", "9:IDENTITY_DUPLICATE")
+                .hasSize(11);
+        assertThat(rows).noneMatch(r -> r.op() == LEFT);
+        store.sending(plan, run, rows.get(0).seq(), rows.get(10).seq(), List.of());
+        store.confirm(plan, run, rows.get(0).seq(), rows.get(10).seq(), List.of());
+        store.finish(plan, run);
+        assertThat(stateRows("s1")).isEqualTo(41);
+        // even a full resync sends none of them, and an uncertain batch does not make them held
+        run = start(plan, true);
+        rows = rows(plan);
+        assertThat(rows.stream().filter(r -> r.op() == UNCHANGED)).hasSize(39);
+        store.sending(plan, run, rows.get(0).seq(), rows.get(rows.size() - 1).seq(), List.of());
+        store.uncertain(plan, run, rows.get(0).seq(), rows.get(rows.size() - 1).seq(), List.of());
+        store.finish(plan, run);
+        assertThat(stateRows("s1")).isEqualTo(41);
+        run(plan, false, Set.of()); // the uncertain ones are sent again
+        // fixed: the two come back as they were held (nothing to send), the fixed new members enter
+        update("mail = 'p8@x.test'", "pid = 8");
+        update("mail = 'p' || pid || '@x.test'", "pid IN (5, 15, 7, 17)");
+        List<ChangeRow> fixed = run(plan, false, Set.of());
+        assertThat(ops(fixed))
+                .containsExactlyInAnyOrder(
+                        "5:ENTERED",
+                        "15:ENTERED",
+                        "7:ENTERED",
+                        "17:ENTERED",
+                        "6:IDENTITY_DUPLICATE",
+                        "16:IDENTITY_DUPLICATE",
+                        "26:IDENTITY_DUPLICATE",
+                        "36:IDENTITY_DUPLICATE",
+                        "46:IDENTITY_DUPLICATE");
+        assertThat(stateRows("s1")).isEqualTo(45);
+    }
+
+    @Test
+    void membersSharingAnIntegerIdentityAreNotHeldWhileTheUniqueOnesAre() throws Exception {
+        SyncDefinition d = definition("mins");
+        SyncPlan byMinutes = SyncPlan.of(
+                new SyncDefinition(
+                        "s2",
+                        "s2",
+                        "seg",
+                        "dest",
+                        new SyncDefinition.Identity("minutes", "minutes"),
+                        d.mapping(),
+                        d.membership(),
+                        d.mode(),
+                        d.schedule(),
+                        false,
+                        d.guard(),
+                        d.freshness(),
+                        d.maxBytesBilled()),
+                "pid");
+        // members 50..99 get a unique number, members 5..49 share 5..9 (five each), 45 shares with nobody else
+        update("minutes = 1000 + pid", "pid >= 50 AND minutes >= 5");
+        update("minutes = 1045", "pid = 45");
+        long run = start(byMinutes, false);
+        List<ChangeRow> rows = rows(byMinutes);
+        assertThat(rows.stream().filter(r -> r.op() == ENTERED)).hasSize(26);
+        assertThat(rows.stream().filter(r -> r.op() == ChangeRow.Op.IDENTITY_DUPLICATE))
+                .hasSize(24)
+                .allSatisfy(r -> assertThat(Long.parseLong(r.learnerKey())).isLessThan(50));
+        assertThat(of(rows, "45").op()).isEqualTo(ENTERED);
+        assertThat(of(rows, "45").destinationKey()).isEqualTo("1045");
+        store.sending(byMinutes, run, rows.get(0).seq(), rows.get(49).seq(), List.of());
+        store.confirm(byMinutes, run, rows.get(0).seq(), rows.get(49).seq(), List.of());
+        store.finish(byMinutes, run);
+        assertThat(stateRows("s2")).isEqualTo(26);
+    }
+
     /** Rows of the first sending window, in batches of {@code size} rows. */
     static int firstWindow(int size) {
         return size * JournaledStateStore.FIRST_WINDOW_BATCHES;
