@@ -24,8 +24,9 @@ import java.util.Optional;
  *   <li>408, 425, 429, 5xx, I/O errors and timeouts: {@link RetryableException}, honouring {@code Retry-After}
  *       (seconds or HTTP-date)</li>
  *   <li>401: {@link Code#AUTH}; 403: {@link Code#PERMISSION}</li>
- *   <li>3xx (redirects are not followed) and 410 Gone: {@link Code#INVALID_CONFIG}, the URL is wrong</li>
- *   <li>any other 4xx (400, 404, 422…): {@link Code#INVALID_REQUEST}</li>
+ *   <li>3xx (redirects are not followed), 404, 405 and 410: {@link Code#INVALID_CONFIG}, the URL is wrong</li>
+ *   <li>any other 4xx (400, 413, 422…): {@link Code#INVALID_REQUEST}; the engine splits such a batch to find the
+ *       records at fault</li>
  * </ul>
  */
 public final class HttpFailures {
@@ -75,7 +76,7 @@ public final class HttpFailures {
         Code code = switch (status) {
             case 401 -> Code.AUTH;
             case 403 -> Code.PERMISSION;
-            case 410 -> Code.INVALID_CONFIG;
+            case 404, 405, 410 -> Code.INVALID_CONFIG; // the URL is wrong, not the records
             default -> status >= 300 && status < 400 ? Code.INVALID_CONFIG : Code.INVALID_REQUEST;
         };
         return Optional.of(new PermanentException(code, message));

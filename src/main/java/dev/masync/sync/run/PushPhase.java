@@ -193,11 +193,13 @@ final class PushPhase {
         }
         BatchResult result;
         try {
-            result = job.push().push(batch, b -> {
-                attempts[0]++;
-                requests++;
-                return job.connector().push(job.context(), b);
-            });
+            // a batch refused as a whole (400, 413, 422…) is split until the records at fault are found
+            result = new Bisection(job.push(), b -> {
+                        attempts[0]++;
+                        requests++;
+                        return job.connector().push(job.context(), b);
+                    })
+                    .push(batch);
         } catch (RetryableException e) {
             retried += (long) Math.max(0, attempts[0] - 1) * learners.size();
             failed += learners.size();
