@@ -93,6 +93,11 @@ public final class WebhookConnector implements Destination {
     }
 
     @Override
+    public Set<String> settingNames() {
+        return Set.of("url", "secret");
+    }
+
+    @Override
     public Set<String> secretSettings() {
         return Set.of("secret");
     }
