@@ -2,6 +2,7 @@ package dev.masync.destination;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.masync.connector.spi.Destination;
+import dev.masync.connector.spi.SecretPolicy;
 import dev.masync.connector.spi.SecretRef;
 import dev.masync.connector.spi.SettingProblem;
 import dev.masync.definition.JsonChecks;
@@ -44,9 +45,17 @@ public final class DestinationValidator {
     static final String INVALID = "validation_failed";
 
     private final Connectors connectors;
+    private final SecretPolicy secrets;
 
+    /** A validator that allows any secret reference (for tools and tests). */
     public DestinationValidator(Connectors connectors) {
+        this(connectors, null);
+    }
+
+    /** @param secrets the references the operator allows, or null for any */
+    public DestinationValidator(Connectors connectors, SecretPolicy secrets) {
         this.connectors = Objects.requireNonNull(connectors, "connectors");
+        this.secrets = secrets;
     }
 
     /**
@@ -220,7 +229,7 @@ public final class DestinationValidator {
             if (value == null) {
                 continue; // the connector's own validation says whether it is required
             }
-            referenceProblem(value).ifPresent(message -> {
+            referenceProblem(value, secrets).ifPresent(message -> {
                 errors.invalid(JsonChecks.pointer("settings", name), message);
                 reported.add(name);
             });
@@ -269,6 +278,13 @@ public final class DestinationValidator {
             cur = t;
         }
         return prev[b.length()];
+    }
+
+    /** Why a secret setting's value is not a reference the operator allows; never quotes the value. */
+    static Optional<String> referenceProblem(String value, SecretPolicy policy) {
+        Optional<String> syntax = referenceProblem(value);
+        if (syntax.isPresent() || policy == null) return syntax;
+        return policy.problem(SecretRef.parse(value));
     }
 
     /** Why a secret setting's value is not an acceptable reference; never quotes the value. */

@@ -4,6 +4,7 @@ import dev.masync.connector.spi.DestinationException;
 import dev.masync.connector.spi.PermanentException;
 import dev.masync.connector.spi.PermanentException.Code;
 import dev.masync.connector.spi.RetryableException;
+import okhttp3.HttpUrl;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -84,7 +85,45 @@ public final class HttpFailures {
 
     /** Timeouts, resets and refused connections: retryable. */
     public RetryableException ioFailure(IOException e) {
-        return new RetryableException(e.getClass().getSimpleName() + ": " + e.getMessage(), null, e);
+        return new RetryableException(describe(e, null), null, e);
+    }
+
+    /**
+     * Like {@link #ioFailure(IOException)}, in words a user can act on ("connection refused by host:port…", "no
+     * DNS name…", "TLS handshake failed…", "no answer within…"); an address the {@link AddressPolicy} refuses is a
+     * {@link Code#INVALID_CONFIG} instead.
+     */
+    public DestinationException ioFailure(IOException e, HttpUrl url) {
+        if (e instanceof AddressPolicy.RefusedAddressException refused) {
+            return new PermanentException(Code.INVALID_CONFIG, refused.getMessage(), e);
+        }
+        return new RetryableException(describe(e, url), null, e);
+    }
+
+    private static String describe(IOException e, HttpUrl url) {
+        String where = url == null ? "the destination" : url.host() + ":" + url.port();
+        String detail = e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
+        if (e instanceof java.net.UnknownHostException) {
+            return "the host name " + (url == null ? "" : url.host() + " ") + "cannot be resolved (DNS)" + detail
+                    + "; check the URL's host name";
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused by " + where + detail
+                    + "; check the URL's host and port, and that the receiver runs and accepts connections";
+        }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "TLS handshake with " + where + " failed" + detail
+                    + "; check that the receiver serves https on that port with a certificate trusted by the daemon";
+        }
+        if (e instanceof java.net.SocketTimeoutException || e instanceof java.io.InterruptedIOException) {
+            return "no complete answer from " + where + " in time" + detail
+                    + "; the receiver is slow or unreachable (firewall?)";
+        }
+        if (e instanceof java.net.NoRouteToHostException) {
+            return "no route to " + where + detail + "; check the address and the network";
+        }
+        return "the connection to " + where + " broke before a complete answer" + detail
+                + "; check that the receiver answers HTTP on that address";
     }
 
     /** A retryable failure with the delay given by a raw {@code Retry-After} value (may be null). */
