@@ -349,6 +349,7 @@ class RunEngineTest {
         assertThat(rejections).extracting(RunMonitor.Rejection::code).containsOnly(Bisection.CODE);
         // 5 batches, plus at most 2·⌈log2 100⌉ = 14 per bad record
         assertThat(r.counts().requests()).isLessThanOrEqualTo(5 + 14 * 3);
+        assertThat(r.counts().retried()).as("splitting is not retrying").isZero();
 
         // the next run sends only the rejected records again; once fixed they go through
         receiver.rejects = k -> false;
