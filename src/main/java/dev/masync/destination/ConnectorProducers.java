@@ -1,6 +1,8 @@
 package dev.masync.destination;
 
 import dev.masync.connector.file.FileConnector;
+import dev.masync.connector.http.AddressPolicy;
+import dev.masync.connector.spi.SecretPolicy;
 import dev.masync.connector.spi.SecretResolver;
 import dev.masync.connector.webhook.WebhookConnector;
 import dev.masync.platform.MasyncConfig;
@@ -10,8 +12,11 @@ import jakarta.inject.Singleton;
 import okhttp3.OkHttpClient;
 
 import javax.net.SocketFactory;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Makes the plain-Java connectors CDI beans of type {@link dev.masync.connector.spi.Destination}, which is how
@@ -41,11 +46,26 @@ public class ConnectorProducers {
         client.connectionPool().evictAll();
     }
 
-    /** Environment variables and files, read at push time so rotated secrets apply without a restart. */
+    /** Which secret references are allowed (masync.secrets.*). */
     @Produces
     @Singleton
-    SecretResolver secretResolver() {
-        return SecretResolver.standard();
+    SecretPolicy secretPolicy(SecretsConfig secrets, MasyncConfig masync) {
+        List<Path> dirs = secrets.dirs()
+                .orElseGet(() -> List.of(
+                        Path.of("/var/run/secrets/masync"),
+                        Path.of("/etc/masync/secrets"),
+                        masync.dataDir().resolve("secrets")));
+        return new SecretPolicy(dirs, secrets.envPrefixes(), secrets.envNames().orElse(Set.of()), secrets.maxBytes());
+    }
+
+    /**
+     * Environment variables and files the policy allows, read at push time so rotated secrets apply without a
+     * restart.
+     */
+    @Produces
+    @Singleton
+    SecretResolver secretResolver(SecretPolicy policy) {
+        return policy.resolver(System.getenv());
     }
 
     /** Destinations without {@code dir} write to {@code ${masync.data-dir}/outbox}. */
@@ -57,7 +77,14 @@ public class ConnectorProducers {
 
     @Produces
     @Singleton
-    WebhookConnector webhookConnector(OkHttpClient client, Clock clock) {
-        return new WebhookConnector(client, clock);
+    WebhookConnector webhookConnector(OkHttpClient client, Clock clock, ConnectorsConfig config) {
+        ConnectorsConfig.Http http = config.http();
+        return new WebhookConnector(
+                client,
+                clock,
+                new WebhookConnector.Options(
+                        new AddressPolicy(http.allowLoopback(), http.allowPrivate()),
+                        http.callTimeout(),
+                        http.maxResponseBytes()));
     }
 }

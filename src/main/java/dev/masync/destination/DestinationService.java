@@ -9,6 +9,7 @@ import dev.masync.connector.spi.Destination;
 import dev.masync.connector.spi.PermanentException;
 import dev.masync.connector.spi.Probe;
 import dev.masync.connector.spi.RetryableException;
+import dev.masync.connector.spi.SecretPolicy;
 import dev.masync.connector.spi.SecretRef;
 import dev.masync.connector.spi.SecretResolver;
 import dev.masync.connector.spi.SettingProblem;
@@ -50,6 +51,7 @@ public class DestinationService {
     private final DestinationValidator validator;
     private final DestinationUsers users;
     private final SecretResolver secrets;
+    private final SecretPolicy secretPolicy;
     private final ObjectMapper json;
     private final DefinitionStore<StoredDestination, DestinationView> store;
 
@@ -57,11 +59,13 @@ public class DestinationService {
             Connectors connectors,
             DestinationUsers users,
             SecretResolver secrets,
+            SecretPolicy secretPolicy,
             ObjectMapper json,
             Clock clock,
             AuditLog audit) {
         this.connectors = connectors;
-        this.validator = new DestinationValidator(connectors);
+        this.secretPolicy = secretPolicy;
+        this.validator = new DestinationValidator(connectors, secretPolicy);
         this.users = users;
         this.secrets = secrets;
         this.json = json;
@@ -180,7 +184,7 @@ public class DestinationService {
                 continue;
             }
             String pointer = JsonChecks.pointer("settings", name);
-            Optional<String> notAReference = DestinationValidator.referenceProblem(value);
+            Optional<String> notAReference = DestinationValidator.referenceProblem(value, secretPolicy);
             if (notAReference.isPresent()) {
                 problems.add(new CheckProblem(pointer, "invalid_setting", notAReference.get()));
                 continue;
@@ -191,6 +195,13 @@ public class DestinationService {
                     problems.add(new CheckProblem(
                             pointer, "secret_empty", "secret " + ref + " is empty; put the" + " secret there"));
                 }
+            } catch (PermanentException e) {
+                problems.add(new CheckProblem(
+                        pointer,
+                        "secret_missing",
+                        e.getCause() == null && !e.getMessage().endsWith("is not set")
+                                ? e.getMessage()
+                                : missing(ref)));
             } catch (RuntimeException e) {
                 problems.add(new CheckProblem(pointer, "secret_missing", missing(ref)));
             }

@@ -2,6 +2,7 @@ package dev.masync.destination;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.masync.connector.spi.Destination;
+import dev.masync.connector.spi.SecretPolicy;
 import dev.masync.connector.spi.SecretRef;
 import dev.masync.connector.spi.SettingProblem;
 import dev.masync.definition.JsonChecks;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -43,9 +45,17 @@ public final class DestinationValidator {
     static final String INVALID = "validation_failed";
 
     private final Connectors connectors;
+    private final SecretPolicy secrets;
 
+    /** A validator that allows any secret reference (for tools and tests). */
     public DestinationValidator(Connectors connectors) {
+        this(connectors, null);
+    }
+
+    /** @param secrets the references the operator allows, or null for any */
+    public DestinationValidator(Connectors connectors, SecretPolicy secrets) {
         this.connectors = Objects.requireNonNull(connectors, "connectors");
+        this.secrets = secrets;
     }
 
     /**
@@ -203,15 +213,23 @@ public final class DestinationValidator {
         return wellFormed ? settings : null;
     }
 
-    /** Secrets only by reference, then whatever the connector says. */
-    private static void checkSettings(Destination connector, Map<String, String> settings, Errors errors) {
+    /** Known settings only, secrets only by reference, then whatever the connector says. */
+    private void checkSettings(Destination connector, Map<String, String> settings, Errors errors) {
         Set<String> reported = new HashSet<>();
+        Set<String> known = new TreeSet<>(connector.settingNames());
+        known.addAll(connector.secretSettings());
+        for (String name : settings.keySet()) {
+            if (!known.contains(name) && SETTING_NAME.matcher(name).matches()) {
+                errors.unknownField(JsonChecks.pointer("settings", name), unknownSetting(connector, name, known));
+                reported.add(name);
+            }
+        }
         for (String name : connector.secretSettings().stream().sorted().toList()) {
             String value = settings.get(name);
             if (value == null) {
                 continue; // the connector's own validation says whether it is required
             }
-            referenceProblem(value).ifPresent(message -> {
+            referenceProblem(value, secrets).ifPresent(message -> {
                 errors.invalid(JsonChecks.pointer("settings", name), message);
                 reported.add(name);
             });
@@ -223,6 +241,50 @@ public final class DestinationValidator {
                         problem.message());
             }
         }
+    }
+
+    /** "unknown setting 'fromat' …; did you mean 'format'?" or the list of known settings. */
+    static String unknownSetting(Destination connector, String name, Set<String> known) {
+        String start = "unknown setting '" + abbreviate(name) + "' for a " + connector.type() + " destination";
+        if (known.isEmpty()) return start + "; it takes no settings";
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        int max = Math.max(2, name.length() / 3);
+        List<String> near = known.stream()
+                .filter(k -> distance(lower, k.toLowerCase(java.util.Locale.ROOT)) <= max)
+                .sorted(java.util.Comparator.comparingInt(
+                        (String k) -> distance(lower, k.toLowerCase(java.util.Locale.ROOT))))
+                .limit(3)
+                .toList();
+        return near.isEmpty()
+                ? start + "; its settings are " + String.join(", ", known)
+                : start + "; did you mean "
+                        + String.join(
+                                " or ", near.stream().map(n -> "'" + n + "'").toList()) + "?";
+    }
+
+    private static int distance(String a, String b) {
+        if (a.length() > 200 || b.length() > 200) return Integer.MAX_VALUE;
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    /** Why a secret setting's value is not a reference the operator allows; never quotes the value. */
+    static Optional<String> referenceProblem(String value, SecretPolicy policy) {
+        Optional<String> syntax = referenceProblem(value);
+        if (syntax.isPresent() || policy == null) return syntax;
+        return policy.problem(SecretRef.parse(value));
     }
 
     /** Why a secret setting's value is not an acceptable reference; never quotes the value. */

@@ -118,7 +118,7 @@ class DestinationResourceTest {
         given().header("Authorization", ADMIN)
                 .header("If-Match", "\"1\"")
                 .contentType("application/json")
-                .body(changed.replace("\"webhook\"", "\"file\""))
+                .body("{\"name\": \"CRM webhook (slower)\", \"type\": \"file\"}")
                 .put("/api/v1/destinations/crud_hook")
                 .then()
                 .statusCode(422)
@@ -376,11 +376,39 @@ class DestinationResourceTest {
 
         String value = "whsec_c2VjcmV0LXZhbHVlLW5vYm9keS1zZWVz";
         Path secretFile = Files.writeString(dir.resolve("hook-secret"), value + "\n");
-        post(ADMIN, webhook("file_hook", "file:" + secretFile.toAbsolutePath()))
+        mockwebserver3.MockWebServer receiver = new mockwebserver3.MockWebServer();
+        receiver.start();
+        receiver.enqueue(new mockwebserver3.MockResponse.Builder().code(204).build());
+        post(
+                        ADMIN,
+                        webhook("file_hook", "file:" + secretFile.toAbsolutePath())
+                                .replace(
+                                        "https://example.test/hook",
+                                        receiver.url("/hook").toString()))
                 .then()
                 .statusCode(201);
         Response test = given().header("Authorization", ADMIN).post("/api/v1/destinations/file_hook/test");
+        receiver.close();
         test.then().statusCode(200).body("ok", equalTo(true)).body("problems.size()", equalTo(0));
+        assertThat(receiver.getRequestCount()).isEqualTo(1);
+        // the test really reaches the receiver: where nothing listens, the connection is refused, in words
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        post(
+                        ADMIN,
+                        webhook("gone_hook", "file:" + secretFile.toAbsolutePath())
+                                .replace("https://example.test/hook", "http://127.0.0.1:" + closedPort + "/hook"))
+                .then()
+                .statusCode(201);
+        given().header("Authorization", ADMIN)
+                .post("/api/v1/destinations/gone_hook/test")
+                .then()
+                .statusCode(200)
+                .body("ok", equalTo(false))
+                .body("problems[0].code", equalTo("unavailable"))
+                .body("problems[0].message", containsString("connection refused by"));
         for (Response r : List.of(
                 test,
                 given().header("Authorization", ADMIN).get("/api/v1/destinations/file_hook"),
@@ -476,5 +504,26 @@ class DestinationResourceTest {
                 .get()
                 .extracting(DestinationDefinition::batchSize)
                 .isEqualTo(Optional.of(1000));
+    }
+
+    @Test
+    void secretReferencesOutsideWhatTheOperatorAllowsAreRefusedWhenSaved() {
+        for (String ref : List.of(
+                "env:QUARKUS_DATASOURCE_PASSWORD",
+                "env:MASYNC_SECURITY_ADMIN_API_KEY",
+                "env:PATH",
+                "file:/dev/zero",
+                "file:/etc/passwd",
+                "file:/tmp/../etc/passwd")) {
+            post(ADMIN, webhook("refused_ref", ref))
+                    .then()
+                    .statusCode(422)
+                    .contentType("application/problem+json")
+                    .body("errors[0].pointer", equalTo("/settings/secret"));
+        }
+        given().header("Authorization", ADMIN)
+                .get("/api/v1/destinations/refused_ref")
+                .then()
+                .statusCode(404);
     }
 }

@@ -284,4 +284,42 @@ class DestinationValidatorTest {
     List<String> pointers(String body) {
         return check(body).errors().stream().map(ProblemError::pointer).toList();
     }
+
+    @Test
+    void unknownSettingsAreRefusedWithADidYouMeanForEveryConnectorType() {
+        record Case(String type, String settings, String setting, String hint) {}
+        for (Case c : List.of(
+                new Case("file", "{\"fromat\": \"csv\"}", "fromat", "did you mean 'format'?"),
+                new Case("file", "{\"Dir\": \"/tmp/x\"}", "Dir", "did you mean 'dir'?"),
+                new Case("file", "{\"compression\": \"gzip\"}", "compression", "its settings are dir, format"),
+                new Case(
+                        "webhook",
+                        "{\"url\": \"https://example.test/h\", \"secret\": \"env:S\", \"secrte\": \"x\"}",
+                        "secrte",
+                        "did you mean 'secret'?"),
+                new Case(
+                        "webhook",
+                        "{\"uri\": \"https://example.test/h\", \"secret\": \"env:S\"}",
+                        "uri",
+                        "did you mean 'url'?"),
+                new Case(
+                        "webhook",
+                        "{\"url\": \"https://example.test/h\", \"secret\": \"env:S\", \"timeout\": \"5s\"}",
+                        "timeout",
+                        "its settings are secret, url"))) {
+            Checked checked = check("{\"key\": \"k\", \"name\": \"n\", \"type\": \"" + c.type() + "\", \"settings\": "
+                    + c.settings() + "}");
+            assertThat(checked.ok()).as(c.toString()).isFalse();
+            assertThat(checked.errors()).as(c.toString()).anySatisfy(e -> {
+                assertThat(e.pointer()).isEqualTo("/settings/" + c.setting());
+                assertThat(e.message())
+                        .contains("unknown setting '" + c.setting() + "' for a " + c.type())
+                        .contains(c.hint());
+            });
+        }
+        assertThat(check("{\"key\": \"k\", \"name\": \"n\", \"type\": \"file\","
+                                + " \"settings\": {\"format\": \"csv\", \"dir\": \"/tmp/x\"}}")
+                        .ok())
+                .isTrue();
+    }
 }

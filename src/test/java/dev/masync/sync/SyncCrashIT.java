@@ -118,6 +118,9 @@ class SyncCrashIT {
                 // one well before
                 .property("masync.sync.lease", "10s")
                 .property("masync.sync.tick", "1s")
+                // the receivers listen on loopback; their secrets are files in the IT's secret directory
+                .property("masync.connectors.http.allow-loopback", "true")
+                .property("masync.secrets.dirs", secretDir.toAbsolutePath().toString())
                 .jvmArg("-Xmx512m")
                 .start();
         System.out.printf(

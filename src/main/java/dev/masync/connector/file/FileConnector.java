@@ -79,6 +79,11 @@ public final class FileConnector implements Destination, Probe {
     }
 
     @Override
+    public Set<String> settingNames() {
+        return Set.of("dir", "format");
+    }
+
+    @Override
     public List<SettingProblem> validate(Map<String, String> settings) {
         List<SettingProblem> problems = new ArrayList<>();
         String dir = settings.get("dir");

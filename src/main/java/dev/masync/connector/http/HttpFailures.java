@@ -4,6 +4,7 @@ import dev.masync.connector.spi.DestinationException;
 import dev.masync.connector.spi.PermanentException;
 import dev.masync.connector.spi.PermanentException.Code;
 import dev.masync.connector.spi.RetryableException;
+import okhttp3.HttpUrl;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -24,8 +25,9 @@ import java.util.Optional;
  *   <li>408, 425, 429, 5xx, I/O errors and timeouts: {@link RetryableException}, honouring {@code Retry-After}
  *       (seconds or HTTP-date)</li>
  *   <li>401: {@link Code#AUTH}; 403: {@link Code#PERMISSION}</li>
- *   <li>3xx (redirects are not followed) and 410 Gone: {@link Code#INVALID_CONFIG}, the URL is wrong</li>
- *   <li>any other 4xx (400, 404, 422…): {@link Code#INVALID_REQUEST}</li>
+ *   <li>3xx (redirects are not followed), 404, 405 and 410: {@link Code#INVALID_CONFIG}, the URL is wrong</li>
+ *   <li>any other 4xx (400, 413, 422…): {@link Code#INVALID_REQUEST}; the engine splits such a batch to find the
+ *       records at fault</li>
  * </ul>
  */
 public final class HttpFailures {
@@ -75,7 +77,7 @@ public final class HttpFailures {
         Code code = switch (status) {
             case 401 -> Code.AUTH;
             case 403 -> Code.PERMISSION;
-            case 410 -> Code.INVALID_CONFIG;
+            case 404, 405, 410 -> Code.INVALID_CONFIG; // the URL is wrong, not the records
             default -> status >= 300 && status < 400 ? Code.INVALID_CONFIG : Code.INVALID_REQUEST;
         };
         return Optional.of(new PermanentException(code, message));
@@ -83,7 +85,45 @@ public final class HttpFailures {
 
     /** Timeouts, resets and refused connections: retryable. */
     public RetryableException ioFailure(IOException e) {
-        return new RetryableException(e.getClass().getSimpleName() + ": " + e.getMessage(), null, e);
+        return new RetryableException(describe(e, null), null, e);
+    }
+
+    /**
+     * Like {@link #ioFailure(IOException)}, in words a user can act on ("connection refused by host:port…", "no
+     * DNS name…", "TLS handshake failed…", "no answer within…"); an address the {@link AddressPolicy} refuses is a
+     * {@link Code#INVALID_CONFIG} instead.
+     */
+    public DestinationException ioFailure(IOException e, HttpUrl url) {
+        if (e instanceof AddressPolicy.RefusedAddressException refused) {
+            return new PermanentException(Code.INVALID_CONFIG, refused.getMessage(), e);
+        }
+        return new RetryableException(describe(e, url), null, e);
+    }
+
+    private static String describe(IOException e, HttpUrl url) {
+        String where = url == null ? "the destination" : url.host() + ":" + url.port();
+        String detail = e.getMessage() == null ? "" : " (" + e.getMessage() + ")";
+        if (e instanceof java.net.UnknownHostException) {
+            return "the host name " + (url == null ? "" : url.host() + " ") + "cannot be resolved (DNS)" + detail
+                    + "; check the URL's host name";
+        }
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused by " + where + detail
+                    + "; check the URL's host and port, and that the receiver runs and accepts connections";
+        }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "TLS handshake with " + where + " failed" + detail
+                    + "; check that the receiver serves https on that port with a certificate trusted by the daemon";
+        }
+        if (e instanceof java.net.SocketTimeoutException || e instanceof java.io.InterruptedIOException) {
+            return "no complete answer from " + where + " in time" + detail
+                    + "; the receiver is slow or unreachable (firewall?)";
+        }
+        if (e instanceof java.net.NoRouteToHostException) {
+            return "no route to " + where + detail + "; check the address and the network";
+        }
+        return "the connection to " + where + " broke before a complete answer" + detail
+                + "; check that the receiver answers HTTP on that address";
     }
 
     /** A retryable failure with the delay given by a raw {@code Retry-After} value (may be null). */

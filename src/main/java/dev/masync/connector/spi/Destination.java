@@ -52,6 +52,15 @@ public interface Destination {
     List<SettingProblem> validate(Map<String, String> settings);
 
     /**
+     * Every setting this connector reads, credentials included. The application refuses a definition with any
+     * other setting (with a "did you mean" for a near name), so a misspelt optional setting such as {@code fromat}
+     * is never silently ignored. Empty by default: a connector without settings.
+     */
+    default Set<String> settingNames() {
+        return Set.of();
+    }
+
+    /**
      * The settings that hold credentials. Their values must be {@link SecretRef} strings ({@code env:NAME} or
      * {@code file:/path}), never the secret itself: the application refuses a definition with anything else
      * there, so stored and returned settings only ever name where a secret lives. Secrets are resolved at push

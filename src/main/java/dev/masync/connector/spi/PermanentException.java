@@ -13,9 +13,13 @@ public final class PermanentException extends DestinationException {
         AUTH,
         /** Credentials work but lack a scope or permission (HTTP 403). */
         PERMISSION,
-        /** The destination settings are wrong: unknown URL, missing secret, unwritable directory. */
+        /** The destination settings are wrong: unknown URL (HTTP 404, 405, 410, 3xx), missing secret, unwritable directory. */
         INVALID_CONFIG,
-        /** The destination refuses the request as a whole (HTTP 400, 404, 422) and will refuse it again. */
+        /**
+         * The destination refuses the request as a whole (HTTP 400, 413, 422) and will refuse it again, possibly
+         * because of one record: the engine splits the batch in halves until each record is confirmed or refused
+         * on its own. Throw it only when the content is at fault, not the address or the credentials.
+         */
         INVALID_REQUEST
     }
 

@@ -1,10 +1,9 @@
 package dev.masync.connector.spi;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Resolves {@link SecretRef}s. Called at push time, so a rotated secret is picked up without a restart.
@@ -19,7 +18,14 @@ public interface SecretResolver {
      */
     Secret resolve(SecretRef ref);
 
-    /** Reads environment variables and files (one trailing newline stripped, as written by most tools). */
+    /** Any regular file of at most 64 KiB: for tests and tools; the daemon uses {@link SecretPolicy#resolver}. */
+    SecretPolicy UNCONFINED = new SecretPolicy(List.of(), List.of(), Set.of(), 64 * 1024);
+
+    /**
+     * Reads environment variables and regular files of at most 64 KiB (one trailing newline stripped, as written by
+     * most tools), without restricting which: for tests and tools. The daemon resolves through a
+     * {@link SecretPolicy}.
+     */
     static SecretResolver standard() {
         return fromEnvironment(System.getenv());
     }
@@ -36,14 +42,7 @@ public interface SecretResolver {
                 }
                 yield new Secret(value);
             }
-            case FILE -> {
-                try {
-                    yield new Secret(Files.readString(Path.of(ref.location())).replaceFirst("\r?\n$", ""));
-                } catch (IOException e) {
-                    throw new PermanentException(
-                            PermanentException.Code.INVALID_CONFIG, "secret " + ref + " cannot be read", e);
-                }
-            }
+            case FILE -> new Secret(UNCONFINED.readFile(ref, false));
         };
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.masync.connector.http.AddressPolicy;
 import dev.masync.connector.http.HttpFailures;
 import dev.masync.connector.http.HttpReply;
 import dev.masync.connector.spi.Batch;
@@ -12,6 +13,7 @@ import dev.masync.connector.spi.BatchResult;
 import dev.masync.connector.spi.Destination;
 import dev.masync.connector.spi.DestinationContext;
 import dev.masync.connector.spi.PermanentException;
+import dev.masync.connector.spi.Probe;
 import dev.masync.connector.spi.RecordChange;
 import dev.masync.connector.spi.RecordOutcome;
 import dev.masync.connector.spi.RetryableException;
@@ -24,6 +26,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okio.BufferedSource;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -39,7 +42,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * POSTs each batch as JSON to a customer URL, signed per Standard Webhooks.
@@ -54,7 +59,7 @@ import java.util.Set;
  * and replay is safe because receivers dedupe on {@code webhook-id}. Other statuses go through
  * {@link HttpFailures}.
  */
-public final class WebhookConnector implements Destination {
+public final class WebhookConnector implements Destination, Probe {
     public static final String TYPE = "webhook";
     /** The spec suggests small payloads; the envelope adds little to this. */
     private static final BatchLimits LIMITS = new BatchLimits(500, 1024 * 1024);
@@ -62,21 +67,49 @@ public final class WebhookConnector implements Destination {
     private static final MediaType JSON = MediaType.get("application/json");
     private static final String SECRET_PREFIX = "whsec_";
 
+    /**
+     * Limits of the connector's calls.
+     *
+     * @param addresses        which receiver addresses may be called (checked when saved and at every connection)
+     * @param callTimeout      the most one call may take, from DNS to the last byte of the response
+     * @param maxResponseBytes the most of a response body read; a longer 2xx body is a malformed response
+     */
+    public record Options(AddressPolicy addresses, Duration callTimeout, long maxResponseBytes) {
+        public Options {
+            Objects.requireNonNull(addresses, "addresses");
+            Objects.requireNonNull(callTimeout, "callTimeout");
+            if (maxResponseBytes < 1) throw new IllegalArgumentException("maxResponseBytes must be positive");
+        }
+
+        /** For tests and tools: loopback receivers allowed, 30 s per call, 1 MiB per response. */
+        public static Options forTests() {
+            return new Options(new AddressPolicy(true, false), Duration.ofSeconds(30), 1024 * 1024);
+        }
+    }
+
     private final OkHttpClient client;
     private final Clock clock;
     private final HttpFailures failures;
+    private final Options options;
     private final ObjectMapper json = new ObjectMapper();
+
+    /** A connector with {@link Options#forTests()}. */
+    public WebhookConnector(OkHttpClient sharedClient, Clock clock) {
+        this(sharedClient, clock, Options.forTests());
+    }
 
     /**
      * @param sharedClient the application's client; this connector derives its own settings from it
      */
-    public WebhookConnector(OkHttpClient sharedClient, Clock clock) {
-        this.client = Objects.requireNonNull(sharedClient, "sharedClient")
-                .newBuilder()
+    public WebhookConnector(OkHttpClient sharedClient, Clock clock, Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+        OkHttpClient shared = Objects.requireNonNull(sharedClient, "sharedClient");
+        this.client = shared.newBuilder()
                 .followRedirects(false) // Standard Webhooks: a 3xx is a failure
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(false) // the engine retries, with the same webhook-id
-                .callTimeout(Duration.ofSeconds(30))
+                .callTimeout(options.callTimeout())
+                .dns(options.addresses().dns(shared.dns())) // DNS may answer differently than when saved
                 .build();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.failures = new HttpFailures(clock);
@@ -93,6 +126,11 @@ public final class WebhookConnector implements Destination {
     }
 
     @Override
+    public Set<String> settingNames() {
+        return Set.of("url", "secret");
+    }
+
+    @Override
     public Set<String> secretSettings() {
         return Set.of("secret");
     }
@@ -100,10 +138,7 @@ public final class WebhookConnector implements Destination {
     @Override
     public List<SettingProblem> validate(Map<String, String> settings) {
         List<SettingProblem> problems = new ArrayList<>();
-        String url = settings.get("url");
-        if (url == null || HttpUrl.parse(url) == null) {
-            problems.add(new SettingProblem("url", "set url to the receiver's http(s) address"));
-        }
+        options.addresses().urlProblem(settings.get("url")).ifPresent(p -> problems.add(new SettingProblem("url", p)));
         String secret = settings.get("secret");
         try {
             SecretRef.parse(secret == null ? "" : secret);
@@ -116,29 +151,55 @@ public final class WebhookConnector implements Destination {
 
     @Override
     public BatchResult push(DestinationContext context, Batch batch) {
-        HttpUrl url = HttpUrl.parse(context.requiredSetting("url"));
-        if (url == null) {
-            throw new PermanentException(PermanentException.Code.INVALID_CONFIG, "url is not an http(s) address");
+        return outcomes(batch, send(context, batch.id(), body(batch)));
+    }
+
+    /**
+     * Sends a signed request with no records ({@code {"batchId":"test-…","sync":null,"test":true,"records":[]}}):
+     * a receiver that answers 2xx is reachable, accepts the signature and the payload shape.
+     */
+    @Override
+    public void probe(DestinationContext context) {
+        String id = "test-" + UUID.randomUUID();
+        byte[] body = ("{\"batchId\":\"" + id + "\",\"sync\":null,\"test\":true,\"records\":[]}")
+                .getBytes(StandardCharsets.UTF_8);
+        send(context, id, body);
+    }
+
+    /** POSTs a signed body; the response body (read up to the limit) of a 2xx, or the failure. */
+    private String send(DestinationContext context, String id, byte[] body) {
+        String setting = context.requiredSetting("url");
+        Optional<String> problem = options.addresses().urlProblem(setting);
+        if (problem.isPresent()) {
+            throw new PermanentException(PermanentException.Code.INVALID_CONFIG, problem.get());
         }
+        HttpUrl url = HttpUrl.parse(setting);
         byte[] key = signingKey(context.secret("secret"));
-        byte[] body = body(batch);
         String timestamp = Long.toString(clock.instant().getEpochSecond());
         Request request = new Request.Builder()
                 .url(url)
-                .header("webhook-id", batch.id())
+                .header("webhook-id", id)
                 .header("webhook-timestamp", timestamp)
-                .header("webhook-signature", "v1," + sign(key, batch.id() + "." + timestamp + ".", body))
+                .header("webhook-signature", "v1," + sign(key, id + "." + timestamp + ".", body))
                 .post(RequestBody.create(body, JSON))
                 .build();
         try (Response response = client.newCall(request).execute()) {
+            BufferedSource source = response.body().source();
+            // bounded: an endless body stops here, a slow one at the call timeout
+            boolean tooLarge = source.request(options.maxResponseBytes() + 1);
+            long take = Math.min(source.getBuffer().size(), options.maxResponseBytes());
             HttpReply reply = new HttpReply(
                     response.code(),
                     response.header("Retry-After"),
-                    response.body().string());
+                    source.getBuffer().readUtf8(take));
             failures.check(reply);
-            return outcomes(batch, reply.body());
+            if (tooLarge) {
+                throw new RetryableException("malformed_response: the response body is larger than "
+                        + options.maxResponseBytes() + " bytes (masync.connectors.http.max-response-bytes)");
+            }
+            return reply.body();
         } catch (IOException e) {
-            throw failures.ioFailure(e);
+            throw failures.ioFailure(e, url);
         }
     }
 

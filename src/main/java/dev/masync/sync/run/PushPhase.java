@@ -197,6 +197,9 @@ final class PushPhase {
             learners.add(c.learnerKey());
         }
         int[] attempts = {0};
+        // retries count the records sent again, not the parts a refused batch is split into
+        Set<String> sentIds = new HashSet<>();
+        long[] retriedRecords = {0};
         if (!firstRequestSeen) {
             firstRequestSeen = true;
             monitor.firstRequest();
@@ -214,13 +217,21 @@ final class PushPhase {
         }
         BatchResult result;
         try {
-            result = job.push().push(batch, b -> {
-                attempts[0]++;
-                requests++;
-                return job.connector().push(job.context(), b);
-            });
+            // a batch refused as a whole (400, 413, 422…) is split until the records at fault are found
+            result = new Bisection(job.push(), b -> {
+                        attempts[0]++;
+                        requests++;
+                        if (!sentIds.add(b.id())) { // the same batch (or part) again: a retry
+                            retriedRecords[0] += b.records().stream()
+                                    .map(RecordChange::learnerKey)
+                                    .distinct()
+                                    .count();
+                        }
+                        return job.connector().push(job.context(), b);
+                    })
+                    .push(batch);
         } catch (RetryableException e) {
-            retried += (long) Math.max(0, attempts[0] - 1) * learners.size();
+            retried += retriedRecords[0];
             failed += learners.size();
             failedInARow++;
             uncertain();
@@ -276,7 +287,7 @@ final class PushPhase {
             return;
         }
         failedInARow = 0;
-        retried += (long) Math.max(0, attempts[0] - 1) * learners.size();
+        retried += retriedRecords[0];
         Map<String, RecordOutcome> byKey = new HashMap<>();
         for (RecordOutcome o : result.outcomes()) {
             byKey.merge(o.destinationKey(), o, (a, b) -> a.isConfirmed() ? b : a);

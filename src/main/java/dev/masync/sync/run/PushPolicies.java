@@ -1,10 +1,12 @@
 package dev.masync.sync.run;
 
 import dev.masync.destination.DestinationDefinition;
+import dev.masync.destination.DestinationHolds;
 import dev.masync.sync.SyncConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,11 +18,13 @@ public class PushPolicies {
 
     private final SyncConfig config;
     private final Clock clock;
+    private final DestinationHolds holds;
     private final Map<String, Entry> byDestination = new ConcurrentHashMap<>();
 
-    PushPolicies(SyncConfig config, Clock clock) {
+    PushPolicies(SyncConfig config, Clock clock, DestinationHolds holds) {
         this.config = config;
         this.clock = clock;
+        this.holds = holds;
     }
 
     PushPolicy of(DestinationDefinition d) {
@@ -46,7 +50,19 @@ public class PushPolicies {
                                             r.maxRetryAfter(),
                                             r.breakerVolume(),
                                             r.breakerRatio(),
-                                            r.breakerDelay())));
+                                            r.breakerDelay()),
+                                    clock,
+                                    new FaultTolerantPush.Hold() {
+                                        @Override
+                                        public Optional<Instant> until() {
+                                            return holds.heldUntil(k);
+                                        }
+
+                                        @Override
+                                        public void holdUntil(Instant until, String reason) {
+                                            holds.hold(k, until, reason);
+                                        }
+                                    }));
                 })
                 .push();
     }

@@ -39,7 +39,8 @@ class HttpFailuresTest {
         "401,AUTH",
         "403,PERMISSION",
         "400,INVALID_REQUEST",
-        "404,INVALID_REQUEST",
+        "404,INVALID_CONFIG",
+        "413,INVALID_REQUEST",
         "422,INVALID_REQUEST",
         "410,INVALID_CONFIG",
         "301,INVALID_CONFIG"

@@ -240,4 +240,203 @@ class WebhookConnectorTest {
             throw new AssertionError(e);
         }
     }
+
+    WebhookConnector limited(Duration callTimeout, long maxBytes) {
+        return new WebhookConnector(
+                SHARED,
+                CLOCK,
+                new WebhookConnector.Options(
+                        new dev.masync.connector.http.AddressPolicy(true, false), callTimeout, maxBytes));
+    }
+
+    /** A body that never ends: writes until the client goes away. */
+    static final mockwebserver3.MockResponseBody ENDLESS = new mockwebserver3.MockResponseBody() {
+        @Override
+        public long getContentLength() {
+            return -1;
+        }
+
+        @Override
+        public void writeTo(okio.BufferedSink sink) throws java.io.IOException {
+            byte[] chunk = "{\"results\":[".repeat(1000).getBytes(StandardCharsets.UTF_8);
+            while (true) {
+                sink.write(chunk);
+                sink.flush();
+            }
+        }
+    };
+
+    @Test
+    void anEndlessBodyIsReadOnlyUpToTheLimitWhateverTheStatus() {
+        WebhookConnector c = limited(Duration.ofSeconds(30), 64 * 1024);
+        for (int status : List.of(200, 400, 500)) {
+            server.enqueue(new MockResponse.Builder().code(status).body(ENDLESS).build());
+            assertThatThrownBy(() -> c.push(context(), batch))
+                    .as("HTTP " + status)
+                    .isInstanceOf(status == 400 ? PermanentException.class : RetryableException.class)
+                    .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(1000))
+                    .hasMessageContaining(status == 200 ? "larger than 65536 bytes" : "HTTP " + status);
+        }
+    }
+
+    /**
+     * A one-connection server on a daemon thread that answers with {@code status} then drips its body a byte per
+     * 100 ms for up to a minute (mockwebserver3's throttled bodies keep its shutdown waiting).
+     */
+    static int drip(int status) throws Exception {
+        java.net.ServerSocket listener = new java.net.ServerSocket(0);
+        Thread t = new Thread(() -> {
+            try (listener;
+                    java.net.Socket s = listener.accept()) {
+                s.getInputStream().read(new byte[65536]);
+                var out = s.getOutputStream();
+                out.write(
+                        ("HTTP/1.1 " + status + " X\r\nContent-Length: 600\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                for (int i = 0; i < 600; i++) {
+                    out.write(' ');
+                    out.flush();
+                    Thread.sleep(100);
+                }
+            } catch (Exception e) {
+                // the client went away: what the test wants
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return listener.getLocalPort();
+    }
+
+    @Test
+    void aSlowDripBodyCannotHoldTheCallPastItsTimeout() throws Exception {
+        WebhookConnector c = limited(Duration.ofMillis(500), 1024 * 1024);
+        for (int status : List.of(200, 503)) {
+            String url = "http://127.0.0.1:" + drip(status) + "/hook";
+            assertThatThrownBy(() -> c.push(contextFor(url), batch))
+                    .as("HTTP " + status)
+                    .isInstanceOf(RetryableException.class)
+                    .hasMessageContaining("in time");
+        }
+    }
+
+    /** A server that answers plain HTTP at once: a TLS client fails its handshake. */
+    static int plainHttp() throws Exception {
+        java.net.ServerSocket listener = new java.net.ServerSocket(0);
+        Thread t = new Thread(() -> {
+            try (listener;
+                    java.net.Socket s = listener.accept()) {
+                s.getOutputStream()
+                        .write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                                .getBytes(StandardCharsets.UTF_8));
+                s.getOutputStream().flush();
+                Thread.sleep(2000);
+            } catch (Exception e) {
+                // done
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return listener.getLocalPort();
+    }
+
+    @Test
+    void theProbeSendsASignedRequestWithNoRecords() throws Exception {
+        server.enqueue(new MockResponse.Builder().code(204).build());
+        connector.probe(context());
+        RecordedRequest request = server.takeRequest();
+        String body = request.getBody().utf8();
+        String id = request.getHeaders().get("webhook-id");
+        assertThat(id).startsWith("test-");
+        assertThat(body).contains("\"records\":[]").contains("\"test\":true");
+        assertThat(request.getHeaders().get("webhook-signature"))
+                .isEqualTo("v1," + hmac(id + "." + request.getHeaders().get("webhook-timestamp") + "." + body));
+    }
+
+    @Test
+    void theProbeReportsEachFailureInWordsAUserCanActOn() throws Exception {
+        record Case(String what, DestinationContext context, Class<?> type, String words) {}
+        server.enqueue(
+                new MockResponse.Builder().code(401).body("bad signature").build());
+        server.enqueue(new MockResponse.Builder().code(404).build());
+        server.enqueue(new MockResponse.Builder().code(500).build());
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        List<Case> cases = List.of(
+                new Case("401", context(), PermanentException.class, "HTTP 401: bad signature"),
+                new Case("404", context(), PermanentException.class, "HTTP 404"),
+                new Case("500", context(), RetryableException.class, "HTTP 500"),
+                new Case(
+                        "refused",
+                        contextFor("http://127.0.0.1:" + closedPort + "/hook"),
+                        RetryableException.class,
+                        "connection refused by 127.0.0.1:" + closedPort),
+                new Case(
+                        "dns",
+                        contextFor("http://no-such-host.invalid/hook"),
+                        RetryableException.class,
+                        "cannot be resolved (DNS)"),
+                new Case(
+                        "tls",
+                        contextFor("https://127.0.0.1:" + plainHttp() + "/hook"),
+                        RetryableException.class,
+                        "TLS handshake"),
+                new Case(
+                        "metadata", contextFor("http://169.254.169.254/latest"), PermanentException.class, "metadata"));
+        for (Case c : cases) {
+            assertThatThrownBy(() -> connector.probe(c.context()))
+                    .as(c.what())
+                    .isInstanceOf(c.type())
+                    .hasMessageContaining(c.words())
+                    .hasMessageNotContaining("Exception:");
+        }
+        String slow = "http://127.0.0.1:" + drip(200) + "/hook";
+        assertThatThrownBy(() -> limited(Duration.ofMillis(500), 1024).probe(contextFor(slow)))
+                .isInstanceOf(RetryableException.class)
+                .hasMessageContaining("in time");
+    }
+
+    @Test
+    void addressesTheOperatorRefusesAreRefusedWhenSavedAndWhenConnecting() {
+        WebhookConnector strict = new WebhookConnector(
+                SHARED,
+                CLOCK,
+                new WebhookConnector.Options(
+                        dev.masync.connector.http.AddressPolicy.publicOnly(), Duration.ofSeconds(5), 1024));
+        assertThat(strict.validate(Map.of("url", server.url("/hook").toString(), "secret", "env:HOOK")))
+                .extracting(dev.masync.connector.spi.SettingProblem::message)
+                .anySatisfy(m -> assertThat(m).contains("loopback"));
+        // a public-looking name that resolves to loopback (or to the metadata service) when connecting
+        for (String address : List.of("127.0.0.1", "169.254.169.254")) {
+            OkHttpClient rebinding = SHARED.newBuilder()
+                    .dns(host -> List.of(java.net.InetAddress.getByName(address)))
+                    .build();
+            WebhookConnector c = new WebhookConnector(
+                    rebinding,
+                    CLOCK,
+                    new WebhookConnector.Options(
+                            dev.masync.connector.http.AddressPolicy.publicOnly(), Duration.ofSeconds(5), 1024));
+            String url = "http://hooks.example.com:" + server.getPort() + "/hook";
+            assertThat(c.validate(Map.of("url", url, "secret", "env:HOOK"))).isEmpty();
+            assertThatThrownBy(() -> c.push(contextFor(url), batch))
+                    .as(address)
+                    .isInstanceOfSatisfying(
+                            PermanentException.class,
+                            e -> assertThat(e.code()).isEqualTo(PermanentException.Code.INVALID_CONFIG))
+                    .hasMessageContaining("hooks.example.com (" + address + ")");
+        }
+        assertThatThrownBy(() -> strict.push(context(), batch))
+                .isInstanceOfSatisfying(
+                        PermanentException.class,
+                        e -> assertThat(e.code()).isEqualTo(PermanentException.Code.INVALID_CONFIG))
+                .hasMessageContaining("loopback");
+        assertThat(server.getRequestCount()).isZero();
+    }
+
+    private static DestinationContext contextFor(String url) {
+        return new DestinationContext(
+                "hook",
+                Map.of("url", url, "secret", "env:HOOK"),
+                SecretResolver.fromEnvironment(Map.of("HOOK", SECRET)));
+    }
 }

@@ -994,7 +994,10 @@ public final class SyncBenchmark {
                 // no rotation: each run reads its own lines of the log
                 .jvmArg("-Xlog:gc*:file=" + gcLog + ":time,uptime,level,tags:filecount=0")
                 // no file-defined syncs or destinations: nothing but the benchmark's sync runs
-                .property("masync.connectors.dir", connectors.toString());
+                .property("masync.connectors.dir", connectors.toString())
+                // the receiver listens on loopback; the secret comes from BENCH_HOOK_SECRET
+                .property("masync.connectors.http.allow-loopback", "true")
+                .property("masync.secrets.env-names", "BENCH_HOOK_SECRET");
         if (jfr) {
             b.jvmArg("-XX:StartFlightRecording=filename=" + gcLog.resolveSibling(name + ".jfr") + ",settings=profile");
         }

@@ -24,8 +24,13 @@ class FaultTolerantPushTest {
     static final Batch BATCH = new Batch("run-1", "s", List.of(RecordChange.upsert("L1", "a@x.test", Map.of())));
 
     final PacerTest.FakeTime time = new PacerTest.FakeTime();
+    final FaultTolerantPush.Hold hold = FaultTolerantPush.Hold.inMemory();
 
     FaultTolerantPush policy(String destination, int breakerVolume) {
+        return policy(destination, breakerVolume, hold);
+    }
+
+    FaultTolerantPush policy(String destination, int breakerVolume, FaultTolerantPush.Hold hold) {
         return new FaultTolerantPush(
                 destination,
                 Pacer.unlimited(time, time.sleeper()),
@@ -37,7 +42,9 @@ class FaultTolerantPushTest {
                         Duration.ofSeconds(60),
                         breakerVolume,
                         0.8,
-                        Duration.ofSeconds(30)));
+                        Duration.ofSeconds(30)),
+                time,
+                hold);
     }
 
     /** Answers the scripted outcomes in order; counts calls. */
@@ -98,9 +105,43 @@ class FaultTolerantPushTest {
         var start = time.now;
         assertThatThrownBy(() -> policy("d4", 20).push(BATCH, script))
                 .isInstanceOf(DeferredException.class)
-                .hasMessageContaining("3600 s");
+                .hasMessageContaining("not to be called before 2026-11-02T01:00:00Z");
         assertThat(script.calls).isEqualTo(1);
         assertThat(time.now).isEqualTo(start);
+    }
+
+    @Test
+    void afterALongRetryAfterLaterPushesEndAtOnceWithoutCallingOrWaitingUntilTheInstantPasses() throws Exception {
+        for (Duration wait : List.of(Duration.ofSeconds(61), Duration.ofHours(1), Duration.ofDays(1))) {
+            FaultTolerantPush.Hold held = FaultTolerantPush.Hold.inMemory();
+            Script script = new Script()
+                    .then(fail(new RetryableException("429", wait, null)))
+                    .then(() -> BatchResult.allConfirmed(BATCH));
+            var start = time.now;
+            FaultTolerantPush push = policy("d-hold-" + wait.toSeconds(), 20, held);
+            assertThatThrownBy(() -> push.push(BATCH, script)).isInstanceOf(DeferredException.class);
+            // later runs (and a restarted or other replica: a new policy over the same stored hold) end the same way
+            for (FaultTolerantPush later : List.of(push, push, policy("d-other-" + wait.toSeconds(), 20, held))) {
+                assertThatThrownBy(() -> later.push(BATCH, script))
+                        .isInstanceOf(DeferredException.class)
+                        .hasMessageContaining(start.plus(wait).toString().replace(":00Z", ":00Z"));
+            }
+            assertThat(script.calls).as("no call while held").isEqualTo(1);
+            assertThat(time.now).as("no thread waited").isEqualTo(start);
+
+            time.now = start.plus(wait).plusSeconds(1);
+            assertThat(push.push(BATCH, script).confirmed()).hasSize(1);
+            assertThat(script.calls).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aHoldEndingWithinMaxRetryAfterIsWaitedForOnThePacer() throws Exception {
+        hold.holdUntil(time.now.plusSeconds(30), "short");
+        Script script = new Script().then(() -> BatchResult.allConfirmed(BATCH));
+        var start = time.now;
+        assertThat(policy("d-short", 20).push(BATCH, script).confirmed()).hasSize(1);
+        assertThat(Duration.between(start, time.now)).isGreaterThanOrEqualTo(Duration.ofSeconds(30));
     }
 
     @Test

@@ -62,6 +62,9 @@ class RunEngineTest {
         final Map<String, Map<String, Object>> records = new ConcurrentHashMap<>();
         final List<Integer> requestSizes = new ArrayList<>();
         Predicate<String> rejects = k -> false;
+        /** Refuses a batch holding any rejected record as a whole (HTTP 422), applying nothing. */
+        boolean rejectWhole;
+
         int failNext;
         /** Applies this many more batches, then fails them as a timeout would (the caller cannot tell). */
         int applyThenFail;
@@ -94,6 +97,10 @@ class RunEngineTest {
             if (failNext > 0) {
                 failNext--;
                 throw new RetryableException("503 from the fake", Duration.ofSeconds(1), null);
+            }
+            if (rejectWhole && batch.records().stream().anyMatch(c -> rejects.test(c.destinationKey()))) {
+                throw new dev.masync.connector.spi.PermanentException(
+                        dev.masync.connector.spi.PermanentException.Code.INVALID_REQUEST, "HTTP 422: invalid e-mail");
             }
             List<RecordOutcome> out = new ArrayList<>();
             boolean die = dieAfter == 0;
@@ -521,6 +528,29 @@ class RunEngineTest {
         assertThat(again.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(again.counts().entered()).isEqualTo(2);
         assertThat(receiver.requestSizes.get(receiver.requestSizes.size() - 1)).isEqualTo(2);
+    }
+
+    @Test
+    void aBatchRefusedAsAWholeIsSplitUntilTheBadRecordsAreRejectedAloneAndTheRestConfirmed() {
+        receiver.rejectWhole = true;
+        receiver.rejects = k -> k.equals("p5@x.test") || k.equals("p15@x.test") || k.equals("p999@x.test");
+        RunEngine.Report r =
+                run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 100);
+        assertThat(r.status()).isEqualTo(RunStatus.PARTIALLY_FAILED);
+        assertThat(r.counts().rejected()).isEqualTo(3);
+        assertThat(r.counts().confirmed()).isEqualTo(497);
+        assertThat(receiver.records).hasSize(497);
+        assertThat(rejections).extracting(RunMonitor.Rejection::code).containsOnly(Bisection.CODE);
+        // 5 batches, plus at most 2·⌈log2 100⌉ = 14 per bad record
+        assertThat(r.counts().requests()).isLessThanOrEqualTo(5 + 14 * 3);
+        assertThat(r.counts().retried()).as("splitting is not retrying").isZero();
+
+        // the next run sends only the rejected records again; once fixed they go through
+        receiver.rejects = k -> false;
+        RunEngine.Report again =
+                run(sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT), RunEngine.Options.NORMAL, 100);
+        assertThat(again.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(receiver.records).hasSize(500);
     }
 
     @Test

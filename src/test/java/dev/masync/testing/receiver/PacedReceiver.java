@@ -303,6 +303,20 @@ public final class PacedReceiver implements AutoCloseable {
                     return; // closing: the connection is dropped below
                 }
             }
+            if (cfg.rejectWholeBatch()) {
+                List<String> bad = batch.records().stream()
+                        .filter(r -> cfg.rejections().stream()
+                                .anyMatch(rule -> rule.matches().test(r)))
+                        .map(ReceivedRecord::key)
+                        .toList();
+                if (!bad.isEmpty()) {
+                    finished = answer(
+                            exchange,
+                            422,
+                            error("invalid_records", bad.size() + " invalid record(s) in the batch; nothing applied"));
+                    return;
+                }
+            }
             List<ReceiverLedger.Result> results = ledger.apply(batch.id(), batch.records(), cfg.rejections());
             if (dropAfterApply) {
                 finished = drop();

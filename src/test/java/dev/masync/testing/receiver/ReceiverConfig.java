@@ -57,7 +57,8 @@ public record ReceiverConfig(
         String signingSecret,
         Duration timestampTolerance,
         List<RejectRule> rejections,
-        boolean alwaysReturnResults) {
+        boolean alwaysReturnResults,
+        boolean rejectWholeBatch) {
 
     public static final String USAGE = """
             PacedReceiver: a fake, rate-limited webhook destination.
@@ -144,7 +145,7 @@ public record ReceiverConfig(
                 + ", fault5xx=" + fault5xx + ", faultDrop=" + faultDrop + ", faultDropAfterApply=" + faultDropAfterApply
                 + ", seed=" + seed + ", signingSecret=" + (signingSecret == null ? "none" : "****")
                 + ", timestampTolerance=" + timestampTolerance + ", rejections=" + rejections
-                + ", alwaysReturnResults=" + alwaysReturnResults + "]";
+                + ", alwaysReturnResults=" + alwaysReturnResults + ", rejectWholeBatch=" + rejectWholeBatch + "]";
     }
 
     /** Parses the flags of {@link #USAGE}; unknown flags and bad values throw {@link IllegalArgumentException}. */
@@ -247,6 +248,7 @@ public record ReceiverConfig(
         private Duration timestampTolerance = Duration.ofMinutes(5);
         private final List<RejectRule> rejections = new ArrayList<>();
         private boolean alwaysReturnResults;
+        private boolean rejectWholeBatch;
 
         private Builder() {}
 
@@ -269,6 +271,7 @@ public record ReceiverConfig(
             timestampTolerance = c.timestampTolerance;
             rejections.addAll(c.rejections);
             alwaysReturnResults = c.alwaysReturnResults;
+            rejectWholeBatch = c.rejectWholeBatch;
         }
 
         public Builder host(String host) {
@@ -397,6 +400,15 @@ public record ReceiverConfig(
             return this;
         }
 
+        /**
+         * A batch holding any record a rejection rule matches is refused as a whole (422 {@code invalid_records},
+         * nothing applied), as many vendor APIs do, instead of per-record results.
+         */
+        public Builder rejectWholeBatch(boolean whole) {
+            this.rejectWholeBatch = whole;
+            return this;
+        }
+
         public ReceiverConfig build() {
             return new ReceiverConfig(
                     host,
@@ -416,7 +428,8 @@ public record ReceiverConfig(
                     signingSecret,
                     timestampTolerance,
                     rejections,
-                    alwaysReturnResults);
+                    alwaysReturnResults,
+                    rejectWholeBatch);
         }
     }
 }
