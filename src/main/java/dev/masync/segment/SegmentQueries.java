@@ -7,6 +7,7 @@ import dev.masync.platform.problem.ApiException;
 import dev.masync.platform.problem.ProblemError;
 import dev.masync.segment.rule.Rule;
 import dev.masync.segment.rule.SegmentCompiler;
+import dev.masync.segment.rule.SupportedTimes;
 import dev.masync.warehouse.BoundQuery;
 import dev.masync.warehouse.Row;
 import dev.masync.warehouse.Warehouse;
@@ -251,18 +252,30 @@ public class SegmentQueries {
         return out;
     }
 
-    /** Parses an {@code asOf} parameter (ISO-8601 instant); absent means now. */
+    /**
+     * Parses an {@code asOf} parameter (ISO-8601 instant); absent means now. A malformed instant, or one outside
+     * {@link SupportedTimes}, is a 400 problem pointing at the parameter.
+     */
     public Instant asOf(String value, String pointer) {
         if (value == null || value.isBlank()) {
             return clock.instant();
         }
+        Instant asOf;
         try {
-            return Instant.parse(value.trim());
+            asOf = Instant.parse(value.trim());
         } catch (DateTimeParseException e) {
-            throw ApiException.invalid(
+            throw ApiException.badRequest(
                     "asOf is not an ISO-8601 instant.",
                     List.of(new ProblemError(pointer, "use an instant such as 2026-11-28T09:00:00Z")));
         }
+        SupportedTimes.problem(asOf).ifPresent(p -> {
+            throw ApiException.badRequest(
+                    "asOf " + p + ".",
+                    List.of(new ProblemError(
+                            pointer,
+                            "asOf " + p + "; use an instant such as 2026-11-28T09:00:00Z, or leave it out for now")));
+        });
+        return asOf;
     }
 
     static int limit(Integer value, int dflt, String pointer) {

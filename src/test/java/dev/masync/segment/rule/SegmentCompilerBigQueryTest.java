@@ -58,8 +58,13 @@ class SegmentCompilerBigQueryTest {
             + " ('L2', 'math', TIMESTAMP '2026-02-28 21:00:00', 1200),"
             + " ('L2', 'math', TIMESTAMP '2026-02-28 21:00:01', 1200),"
             + " ('L4', 'science', TIMESTAMP '2026-01-31 21:00:00', 100)";
-    static final Map<String, String> SAVED =
-            Map.of("math_tag", "{\"attribute\": \"tags\", \"op\": \"contains\", \"value\": \"math\"}");
+    static final Map<String, String> SAVED = Map.of(
+            "math_tag", "{\"attribute\": \"tags\", \"op\": \"contains\", \"value\": \"math\"}",
+            "math_viewer",
+                    "{\"event\": \"lecture_views\", \"where\": {\"attribute\": \"subject\", \"op\": \"eq\","
+                            + " \"value\": \"math\"}, \"aggregate\": {\"fn\": \"count\"}, \"op\": \"gte\", \"value\": 1}",
+            "math_either", "{\"any\": [{\"segment\": \"math_tag\"}, {\"segment\": \"math_viewer\"}]}",
+            "math_tag_only", "{\"all\": [{\"segment\": \"math_either\"}, {\"not\": {\"segment\": \"math_viewer\"}}]}");
     static final SegmentLookup LOOKUP =
             key -> Optional.ofNullable(SAVED.get(key)).map(GoldenRules::json);
 
@@ -184,6 +189,32 @@ class SegmentCompilerBigQueryTest {
         List<String> expected = members(duckDb, rule);
 
         assertThat(members(bigQuery, rule)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"any\": [{\"segment\": \"math_tag_only\"}, {\"all\": [{\"segment\": \"math_viewer\"},"
+                        + " {\"attribute\": \"grade\", \"op\": \"eq\", \"value\": \"ronin\"}]}]}",
+                "{\"all\": [{\"segment\": \"math_either\"}, {\"not\": {\"segment\": \"math_tag\"}}]}",
+                "{\"not\": {\"any\": [{\"segment\": \"math_tag_only\"}, {\"segment\": \"math_either\"}]}}"
+            })
+    void segmentsReferencedSeveralTimesAreSharedCtesThatBothWarehousesRun(String rule) {
+        List<String> expected = members(duckDb, rule);
+
+        assertThat(members(bigQuery, rule)).isEqualTo(expected);
+        String sql = new SegmentCompiler(bigQuery.dialect(), catalog(bigQuery), ZONE, LOOKUP)
+                .count(GoldenRules.parse(rule), AS_OF)
+                .sql();
+        assertThat(sql).contains("seg0 AS (").contains("ref0 AS (");
+    }
+
+    @Test
+    void sharedSegmentsMatchTheirInlinedMeaning() {
+        // math_tag_only = (math_tag or math_viewer) and not math_viewer; L1 tags math and views math, L2 views math
+        assertThat(members(duckDb, "{\"segment\": \"math_tag_only\"}")).isEmpty();
+        assertThat(members(bigQuery, "{\"any\": [{\"segment\": \"math_tag_only\"}, {\"segment\": \"math_viewer\"}]}"))
+                .containsExactly("L1", "L2");
     }
 
     @Test
