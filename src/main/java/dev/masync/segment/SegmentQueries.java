@@ -31,6 +31,7 @@ public class SegmentQueries {
     private final CatalogService catalogs;
     private final SegmentService segments;
     private final MasyncConfig config;
+    private final SegmentsConfig limits;
     private final Clock clock;
 
     SegmentQueries(
@@ -38,11 +39,13 @@ public class SegmentQueries {
             CatalogService catalogs,
             SegmentService segments,
             MasyncConfig config,
+            SegmentsConfig limits,
             Clock clock) {
         this.warehouses = warehouses;
         this.catalogs = catalogs;
         this.segments = segments;
         this.config = config;
+        this.limits = limits;
         this.clock = clock;
     }
 
@@ -112,7 +115,7 @@ public class SegmentQueries {
 
     public Change change(Rule saved, Rule proposed, Instant asOf, int sampleSize) {
         Change[] out = new Change[1];
-        warehouse().query(compiler().change(saved, proposed, asOf, sampleSize), row -> {
+        query(compiler().change(saved, proposed, asOf, sampleSize), row -> {
             out[0] = new Change(
                     num(row.get("entering")),
                     num(row.get("leaving")),
@@ -135,7 +138,7 @@ public class SegmentQueries {
             String learnerKey) {
         dev.masync.segment.rule.Explanation e = compiler().explain(rule, asOf, learnerKey);
         Row[] found = new Row[1];
-        warehouse().query(e.query(), row -> {
+        query(e.query(), row -> {
             found[0] = row;
             return false;
         });
@@ -193,7 +196,7 @@ public class SegmentQueries {
 
     long count(BoundQuery q) {
         long[] n = {0};
-        warehouse().query(q, row -> {
+        query(q, row -> {
             n[0] = ((Number) row.get(0)).longValue();
             return false;
         });
@@ -202,7 +205,7 @@ public class SegmentQueries {
 
     List<Member> members(BoundQuery q, List<String> attributes) {
         List<Member> out = new ArrayList<>();
-        warehouse().query(q, row -> {
+        query(q, row -> {
             out.add(member(row, attributes));
             return true;
         });
@@ -285,6 +288,56 @@ public class SegmentQueries {
                     "Limit out of range.", List.of(new ProblemError(pointer, "must be between 1 and " + MAX_PAGE)));
         }
         return v;
+    }
+
+    /**
+     * Runs a query on behalf of a request within the preview limits ({@code masync.segments.preview-timeout} and
+     * {@code .preview-maximum-bytes-billed}); going past either is a 422 problem that says which limit and how to
+     * stay within it.
+     */
+    private void query(BoundQuery q, dev.masync.warehouse.RowConsumer consumer) {
+        java.time.Duration timeout = limits.previewTimeout();
+        long bytes = limits.previewMaximumBytesBilled();
+        dev.masync.warehouse.QueryMeter meter = new dev.masync.warehouse.QueryMeter() {
+            @Override
+            public void record(String call, dev.masync.warehouse.QueryCost cost) {}
+
+            @Override
+            public java.util.OptionalLong remainingBytesBilled() {
+                return java.util.OptionalLong.of(bytes);
+            }
+
+            @Override
+            public java.util.Optional<java.time.Duration> timeout() {
+                return java.util.Optional.of(timeout);
+            }
+        };
+        try {
+            warehouse().query(q, consumer, meter);
+        } catch (dev.masync.warehouse.WarehouseException e) {
+            if (e.kind() == dev.masync.warehouse.WarehouseException.Kind.TIMED_OUT) {
+                throw new ApiException(
+                        422,
+                        "preview_timeout",
+                        "Evaluation took too long",
+                        "The warehouse did not finish evaluating this segment within " + timeout
+                                + " (masync.segments.preview-timeout) and the query was cancelled. Narrow the rule"
+                                + " (fewer event conditions, shorter windows, fewer referenced segments), or ask an"
+                                + " operator to raise the limit.",
+                        List.of());
+            }
+            if (e.kind() == dev.masync.warehouse.WarehouseException.Kind.BUDGET_EXCEEDED) {
+                throw new ApiException(
+                        422,
+                        "bytes_billed_limit",
+                        "Query over the bytes-billed limit",
+                        "BigQuery did not run this evaluation: it would bill more than " + bytes
+                                + " bytes (masync.segments.preview-maximum-bytes-billed). Narrow the rule (fewer"
+                                + " event conditions or shorter windows), or ask an operator to raise the limit.",
+                        List.of());
+            }
+            throw e;
+        }
     }
 
     private Warehouse warehouse() {
