@@ -205,4 +205,26 @@ class ReferenceFanOutTest {
                     assertThat(e.message()).contains("11461 conditions in all").contains("at most 10000");
                 });
     }
+
+    @Test
+    void explainAndMembersAgreeWhenSegmentsAreShared() {
+        Map<String, String> saved = levels(20);
+        SegmentLookup lookup = lookup(saved);
+        Rule top = GoldenRules.parse(saved.get("top"));
+        SegmentCompiler compiler =
+                new SegmentCompiler(new DuckDbDialect(), DemoFixture.catalog(), DemoFixture.ZONE, lookup);
+        java.util.Set<String> members = new java.util.HashSet<>();
+        DemoFixture.rows(compiler.members(top, DemoFixture.AS_OF, List.of(), null, 1000))
+                .forEach(r -> members.add(String.valueOf(r.get(0))));
+        assertThat(members).isNotEmpty();
+        List<String> keys = new ArrayList<>();
+        DemoFixture.rows(BoundQuery.of("SELECT learner_id FROM learners ORDER BY learner_id LIMIT 40"))
+                .forEach(r -> keys.add(String.valueOf(r.get(0))));
+        keys.addAll(members.stream().sorted().limit(10).toList());
+        for (String key : keys) {
+            Explanation e = compiler.explain(top, DemoFixture.AS_OF, key);
+            Object in = DemoFixture.rows(e.query()).get(0).get("in_segment");
+            assertThat(in).as(key).isEqualTo(members.contains(key));
+        }
+    }
 }
