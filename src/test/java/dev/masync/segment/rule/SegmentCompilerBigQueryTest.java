@@ -217,6 +217,38 @@ class SegmentCompilerBigQueryTest {
                 .containsExactly("L1", "L2");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1900-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z", "9999-06-30T00:00:00Z"})
+    void windowsReachingPastTheSupportedRangeAreHeldToItOnBothWarehouses(String asOf) {
+        Instant at = Instant.parse(asOf);
+        List<String> rules = List.of(
+                "{\"attribute\": \"exam_date\", \"op\": \"within_next\", \"duration\": \"P98Y\"}",
+                "{\"attribute\": \"exam_date\", \"op\": \"within_last\", \"duration\": \"P36600D\"}",
+                "{\"attribute\": \"last_active_at\", \"op\": \"after_next\", \"duration\": \"P1180M\"}",
+                "{\"attribute\": \"last_active_at\", \"op\": \"before_last\", \"duration\": \"P98Y\"}",
+                "{\"attribute\": \"signup_tz\", \"op\": \"within_next\", \"duration\": \"PT878400H\"}",
+                "{\"attribute\": \"exam_date\", \"op\": \"after\", \"value\": \"9999-12-31\"}",
+                "{\"attribute\": \"last_active_at\", \"op\": \"between\", \"from\": \"1900-01-01\","
+                        + " \"to\": \"9999-12-31\"}",
+                "{\"event\": \"lecture_views\", \"within_last\": \"P98Y\", \"aggregate\": {\"fn\": \"count\"},"
+                        + " \"op\": \"gte\", \"value\": 0}");
+        for (String json : rules) {
+            List<List<String>> results = new ArrayList<>();
+            for (Warehouse w : List.of(duckDb, bigQuery)) {
+                Catalog catalog = catalog(w);
+                Rule rule = GoldenRules.parse(json);
+                assertThat(RuleValidator.validate(rule, "/rule", catalog, LOOKUP, null))
+                        .isEmpty();
+                List<String> keys = new ArrayList<>();
+                w.query(
+                        new SegmentCompiler(w.dialect(), catalog, ZONE, LOOKUP).members(rule, at, List.of(), null, 100),
+                        r -> keys.add((String) r.get(0)));
+                results.add(keys);
+            }
+            assertThat(results.get(1)).as(asOf + " " + json).isEqualTo(results.get(0));
+        }
+    }
+
     @Test
     void changeRunsOnBigQueryWithTheSameCountsAsDuckDb() {
         Rule saved = GoldenRules.parse("{\"attribute\": \"grade\", \"op\": \"eq\", \"value\": \"hs3\"}");
