@@ -7,6 +7,7 @@ import dev.masync.platform.problem.ApiException;
 import dev.masync.platform.problem.ProblemError;
 import dev.masync.segment.rule.Rule;
 import dev.masync.segment.rule.SegmentCompiler;
+import dev.masync.segment.rule.SupportedTimes;
 import dev.masync.warehouse.BoundQuery;
 import dev.masync.warehouse.Row;
 import dev.masync.warehouse.Warehouse;
@@ -30,6 +31,7 @@ public class SegmentQueries {
     private final CatalogService catalogs;
     private final SegmentService segments;
     private final MasyncConfig config;
+    private final SegmentsConfig limits;
     private final Clock clock;
 
     SegmentQueries(
@@ -37,11 +39,13 @@ public class SegmentQueries {
             CatalogService catalogs,
             SegmentService segments,
             MasyncConfig config,
+            SegmentsConfig limits,
             Clock clock) {
         this.warehouses = warehouses;
         this.catalogs = catalogs;
         this.segments = segments;
         this.config = config;
+        this.limits = limits;
         this.clock = clock;
     }
 
@@ -111,7 +115,7 @@ public class SegmentQueries {
 
     public Change change(Rule saved, Rule proposed, Instant asOf, int sampleSize) {
         Change[] out = new Change[1];
-        warehouse().query(compiler().change(saved, proposed, asOf, sampleSize), row -> {
+        query(compiler().change(saved, proposed, asOf, sampleSize), row -> {
             out[0] = new Change(
                     num(row.get("entering")),
                     num(row.get("leaving")),
@@ -134,7 +138,7 @@ public class SegmentQueries {
             String learnerKey) {
         dev.masync.segment.rule.Explanation e = compiler().explain(rule, asOf, learnerKey);
         Row[] found = new Row[1];
-        warehouse().query(e.query(), row -> {
+        query(e.query(), row -> {
             found[0] = row;
             return false;
         });
@@ -192,7 +196,7 @@ public class SegmentQueries {
 
     long count(BoundQuery q) {
         long[] n = {0};
-        warehouse().query(q, row -> {
+        query(q, row -> {
             n[0] = ((Number) row.get(0)).longValue();
             return false;
         });
@@ -201,7 +205,7 @@ public class SegmentQueries {
 
     List<Member> members(BoundQuery q, List<String> attributes) {
         List<Member> out = new ArrayList<>();
-        warehouse().query(q, row -> {
+        query(q, row -> {
             out.add(member(row, attributes));
             return true;
         });
@@ -251,18 +255,30 @@ public class SegmentQueries {
         return out;
     }
 
-    /** Parses an {@code asOf} parameter (ISO-8601 instant); absent means now. */
+    /**
+     * Parses an {@code asOf} parameter (ISO-8601 instant); absent means now. A malformed instant, or one outside
+     * {@link SupportedTimes}, is a 400 problem pointing at the parameter.
+     */
     public Instant asOf(String value, String pointer) {
         if (value == null || value.isBlank()) {
             return clock.instant();
         }
+        Instant asOf;
         try {
-            return Instant.parse(value.trim());
+            asOf = Instant.parse(value.trim());
         } catch (DateTimeParseException e) {
-            throw ApiException.invalid(
+            throw ApiException.badRequest(
                     "asOf is not an ISO-8601 instant.",
                     List.of(new ProblemError(pointer, "use an instant such as 2026-11-28T09:00:00Z")));
         }
+        SupportedTimes.problem(asOf).ifPresent(p -> {
+            throw ApiException.badRequest(
+                    "asOf " + p + ".",
+                    List.of(new ProblemError(
+                            pointer,
+                            "asOf " + p + "; use an instant such as 2026-11-28T09:00:00Z, or leave it out for now")));
+        });
+        return asOf;
     }
 
     static int limit(Integer value, int dflt, String pointer) {
@@ -272,6 +288,56 @@ public class SegmentQueries {
                     "Limit out of range.", List.of(new ProblemError(pointer, "must be between 1 and " + MAX_PAGE)));
         }
         return v;
+    }
+
+    /**
+     * Runs a query on behalf of a request within the preview limits ({@code masync.segments.preview-timeout} and
+     * {@code .preview-maximum-bytes-billed}); going past either is a 422 problem that says which limit and how to
+     * stay within it.
+     */
+    private void query(BoundQuery q, dev.masync.warehouse.RowConsumer consumer) {
+        java.time.Duration timeout = limits.previewTimeout();
+        long bytes = limits.previewMaximumBytesBilled();
+        dev.masync.warehouse.QueryMeter meter = new dev.masync.warehouse.QueryMeter() {
+            @Override
+            public void record(String call, dev.masync.warehouse.QueryCost cost) {}
+
+            @Override
+            public java.util.OptionalLong remainingBytesBilled() {
+                return java.util.OptionalLong.of(bytes);
+            }
+
+            @Override
+            public java.util.Optional<java.time.Duration> timeout() {
+                return java.util.Optional.of(timeout);
+            }
+        };
+        try {
+            warehouse().query(q, consumer, meter);
+        } catch (dev.masync.warehouse.WarehouseException e) {
+            if (e.kind() == dev.masync.warehouse.WarehouseException.Kind.TIMED_OUT) {
+                throw new ApiException(
+                        422,
+                        "preview_timeout",
+                        "Evaluation took too long",
+                        "The warehouse did not finish evaluating this segment within " + timeout
+                                + " (masync.segments.preview-timeout) and the query was cancelled. Narrow the rule"
+                                + " (fewer event conditions, shorter windows, fewer referenced segments), or ask an"
+                                + " operator to raise the limit.",
+                        List.of());
+            }
+            if (e.kind() == dev.masync.warehouse.WarehouseException.Kind.BUDGET_EXCEEDED) {
+                throw new ApiException(
+                        422,
+                        "bytes_billed_limit",
+                        "Query over the bytes-billed limit",
+                        "BigQuery did not run this evaluation: it would bill more than " + bytes
+                                + " bytes (masync.segments.preview-maximum-bytes-billed). Narrow the rule (fewer"
+                                + " event conditions or shorter windows), or ask an operator to raise the limit.",
+                        List.of());
+            }
+            throw e;
+        }
     }
 
     private Warehouse warehouse() {

@@ -93,6 +93,15 @@ final class MeteredBy implements Warehouse {
                 }
                 return b.isEmpty() ? a : OptionalLong.of(Math.min(a.getAsLong(), b.getAsLong()));
             }
+
+            @Override
+            public java.util.Optional<java.time.Duration> timeout() {
+                java.util.Optional<java.time.Duration> a = meter.timeout();
+                java.util.Optional<java.time.Duration> b = other.timeout();
+                return a.isEmpty()
+                        ? b
+                        : b.isEmpty() ? a : java.util.Optional.of(a.get().compareTo(b.get()) <= 0 ? a.get() : b.get());
+            }
         };
     }
 }

@@ -79,6 +79,11 @@ final class MeteredWarehouse implements Warehouse {
             public java.util.OptionalLong remainingBytesBilled() {
                 return meter.remainingBytesBilled();
             }
+
+            @Override
+            public java.util.Optional<java.time.Duration> timeout() {
+                return meter.timeout();
+            }
         };
     }
 

@@ -23,4 +23,12 @@ public interface QueryMeter {
     default OptionalLong remainingBytesBilled() {
         return OptionalLong.empty();
     }
+
+    /**
+     * Longest one call may run, or empty for the warehouse's own limit. A warehouse that enforces it (DuckDB) cancels
+     * a call still running at the deadline and fails it with {@link WarehouseException.Kind#TIMED_OUT}.
+     */
+    default java.util.Optional<java.time.Duration> timeout() {
+        return java.util.Optional.empty();
+    }
 }

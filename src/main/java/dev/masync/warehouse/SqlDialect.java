@@ -93,6 +93,18 @@ public interface SqlDialect {
      * {@code CREATE TABLE IF NOT EXISTS} of a qualified, quoted {@code table} with the columns given as pairs of
      * (unquoted name, type name from this dialect).
      */
+    /**
+     * The keyword(s) between {@code name AS} and the body of a CTE that several parts of a query read, so that it is
+     * computed once ({@code MATERIALIZED } on DuckDB, which otherwise may inline it at every reference); empty where
+     * the warehouse decides itself.
+     */
+    default String sharedCte() {
+        return "";
+    }
+
+    /** An aggregate collecting the values of {@code expression} of a group into an array. */
+    String arrayAgg(String expression);
+
     default String createTableIfNotExists(String table, java.util.List<java.util.Map.Entry<String, String>> columns) {
         StringBuilder sb =
                 new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(table).append(" (");

@@ -18,7 +18,9 @@ public class WarehouseException extends RuntimeException {
         /** The warehouse cannot be reached or opened at all. */
         UNAVAILABLE,
         /** The call would bill more bytes than its caller's budget allows; it did not run. */
-        BUDGET_EXCEEDED
+        BUDGET_EXCEEDED,
+        /** The call ran past its caller's time limit ({@link QueryMeter#timeout()}) and was cancelled. */
+        TIMED_OUT
     }
 
     private final Kind kind;

@@ -74,6 +74,8 @@ class BigQueryAppTest {
 
     @Test
     void previewRunsInBigQueryAndReportsTheBytesADryRunWouldScan() {
+        var fake = BigQueryFakeResource.server();
+        fake.clearRequests();
         given().header("Authorization", ADMIN)
                 .contentType("application/json")
                 .body("""
@@ -92,5 +94,16 @@ class BigQueryAppTest {
                 .body("sql.dialect", equalTo("bigquery"))
                 .body("sql.sql", org.hamcrest.Matchers.containsString("`test-project.learning.lecture_views`"))
                 .body("bytesProcessed", org.hamcrest.Matchers.greaterThan(0));
+        // the count and the sample jobs carry the preview's bytes-billed cap (masync.segments.preview-maximum-...)
+        var jobs = new java.util.ArrayList<>(fake.requests("jobs.insert"));
+        jobs.addAll(fake.requests("jobs.query"));
+        var billed = jobs.stream()
+                .map(r -> r.body().replace(" ", ""))
+                .filter(b -> !b.contains("\"dryRun\":true"))
+                .toList();
+        org.assertj.core.api.Assertions.assertThat(billed)
+                .hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(b -> org.assertj.core.api.Assertions.assertThat(b)
+                        .contains("\"maximumBytesBilled\":\"107374182400\""));
     }
 }

@@ -15,7 +15,7 @@ public sealed interface Rule {
     /** JSON pointer (RFC 6901) of this node. */
     String pointer();
 
-    /** Matches when every rule matches; an empty list matches every learner. */
+    /** Matches when every rule matches. The parser refuses an empty list (it would select every learner). */
     record All(String pointer, List<Rule> rules) implements Rule {
         public All {
             Objects.requireNonNull(pointer, "pointer");
@@ -23,7 +23,7 @@ public sealed interface Rule {
         }
     }
 
-    /** Matches when at least one rule matches. */
+    /** Matches when at least one rule matches. The parser refuses an empty list (it would select nobody). */
     record Any(String pointer, List<Rule> rules) implements Rule {
         public Any {
             Objects.requireNonNull(pointer, "pointer");

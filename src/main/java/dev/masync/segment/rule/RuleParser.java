@@ -91,8 +91,17 @@ public final class RuleParser {
                     error(lp, "'" + kind + "' takes an array of rules");
                     return null;
                 }
-                if (list.isEmpty() && kind.equals("any")) {
-                    error(lp, "an empty 'any' matches nobody; add at least one rule");
+                if (list.isEmpty()) {
+                    error(
+                            lp,
+                            kind.equals("any")
+                                    ? "an empty 'any' matches nobody; add at least one rule"
+                                    : inWhere
+                                            ? "an empty 'all' filters nothing; add at least one condition or remove"
+                                                    + " 'where' to count every event"
+                                            : "an empty 'all' would select every learner; add at least one rule (to"
+                                                    + " select everyone on purpose, test the key: {\"attribute\":"
+                                                    + " \"<learner key>\", \"op\": \"is_not_null\"})");
                 }
                 List<Rule> rules = new ArrayList<>();
                 for (int i = 0; i < list.size() && !tooMany; i++) {

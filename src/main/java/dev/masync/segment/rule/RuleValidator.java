@@ -23,12 +23,25 @@ import java.util.Optional;
  * at once; a rule with no errors compiles.
  */
 public final class RuleValidator {
+    /** Longest chain of segment references from a rule (rule → a → b is 2). */
+    public static final int MAX_REFERENCE_DEPTH = 8;
+    /** Most distinct saved segments a rule may reach through references, directly or through other segments. */
+    public static final int MAX_REFERENCED_SEGMENTS = 200;
+    /** Most conditions of a rule and all the segments it reaches, each segment counted once. */
+    public static final int MAX_TOTAL_CONDITIONS = 10_000;
+
     private final Catalog catalog;
     private final SegmentLookup lookup;
     private final String selfKey;
     private final List<ProblemError> errors = new ArrayList<>();
     /** Per referenced segment: null if fine, else why it cannot be used. */
     private final Map<String, Optional<String>> refs = new HashMap<>();
+    /** Per referenced segment found fine: the longest chain of references from it, itself included (1: none). */
+    private final Map<String, Integer> heights = new HashMap<>();
+    /** Per referenced segment found fine: the segments its rule refers to directly. */
+    private final Map<String, List<String>> nested = new HashMap<>();
+    /** Per referenced segment found fine: the conditions of its own rule. */
+    private final Map<String, Integer> sizes = new HashMap<>();
 
     private RuleValidator(Catalog catalog, SegmentLookup lookup, String selfKey) {
         this.catalog = catalog;
@@ -48,6 +61,9 @@ public final class RuleValidator {
             return List.of(new ProblemError(pointer, "missing rule"));
         }
         v.walk(rule, catalog.learners(), true);
+        if (v.errors.isEmpty()) {
+            v.reach(rule, pointer);
+        }
         return List.copyOf(v.errors);
     }
 
@@ -194,15 +210,25 @@ public final class RuleValidator {
         }
     }
 
-    /** Why the segment cannot be referenced from the end of path, or null. */
+    /**
+     * Why the segment cannot be referenced from the end of path, or null. Each segment is read and checked once per
+     * validation; later references to it use what was found, so validation is linear in the definitions' size.
+     */
     private String reference(String key, List<String> path) {
         if (key.equals(selfKey) || path.subList(1, path.size()).contains(key)) {
             List<String> cycle = new ArrayList<>(path);
             cycle.add(key);
             return "segment references form a cycle (" + String.join(" → ", cycle) + "); remove one of them";
         }
+        int depth = path.size(); // references from the rule down to key
+        if (depth > MAX_REFERENCE_DEPTH) {
+            return tooDeep(key);
+        }
         Optional<String> cached = refs.get(key);
         if (cached != null) {
+            if (cached.isEmpty() && depth - 1 + heights.get(key) > MAX_REFERENCE_DEPTH) {
+                return tooDeep(key);
+            }
             return cached.orElse(null);
         }
         Optional<JsonNode> json = lookup.rule(key);
@@ -226,18 +252,86 @@ public final class RuleValidator {
             return p;
         }
         path.add(key);
+        int height = 1;
         try {
             for (Rule.SegmentRef ref : nested) {
                 String p = reference(ref.segment(), path);
                 if (p != null) {
                     return p;
                 }
+                height = Math.max(height, 1 + heights.get(ref.segment()));
             }
         } finally {
             path.remove(path.size() - 1);
         }
+        heights.put(key, height);
+        this.nested.put(
+                key, nested.stream().map(Rule.SegmentRef::segment).distinct().toList());
+        sizes.put(key, conditions(parsed.rule()));
         refs.put(key, Optional.empty());
         return null;
+    }
+
+    private static String tooDeep(String key) {
+        return "segment references nest more than " + MAX_REFERENCE_DEPTH + " levels deep through segment '"
+                + shown(key) + "'; refer to the deeper segments directly or merge some of the levels";
+    }
+
+    /** Checks how many segments, and conditions in all, the rule reaches through its (valid) references. */
+    private void reach(Rule rule, String pointer) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>();
+        SegmentCompiler.forEachReference(rule, k -> {
+            if (seen.add(k)) {
+                todo.push(k);
+            }
+        });
+        long total = conditions(rule);
+        while (!todo.isEmpty()) {
+            String k = todo.pop();
+            total += sizes.getOrDefault(k, 0);
+            for (String n : nested.getOrDefault(k, List.of())) {
+                if (seen.add(n)) {
+                    todo.push(n);
+                }
+            }
+        }
+        if (seen.size() > MAX_REFERENCED_SEGMENTS) {
+            error(
+                    pointer,
+                    "the rule reaches " + seen.size() + " saved segments through its references (directly or through"
+                            + " other segments); at most " + MAX_REFERENCED_SEGMENTS
+                            + ": refer to fewer segments, or merge segments that share conditions");
+        } else if (total > MAX_TOTAL_CONDITIONS) {
+            error(
+                    pointer,
+                    "the rule and the segments it refers to have " + total + " conditions in all (each segment counted"
+                            + " once); at most " + MAX_TOTAL_CONDITIONS
+                            + ": refer to fewer or smaller segments");
+        }
+    }
+
+    /** Conditions of a rule as the parser counts them: attribute, event (with their where) and segment nodes. */
+    static int conditions(Rule rule) {
+        int n = 0;
+        java.util.Deque<Rule> todo = new java.util.ArrayDeque<>();
+        todo.push(rule);
+        while (!todo.isEmpty()) {
+            Rule r = todo.pop();
+            if (r instanceof Rule.All a) {
+                a.rules().forEach(todo::push);
+            } else if (r instanceof Rule.Any a) {
+                a.rules().forEach(todo::push);
+            } else if (r instanceof Rule.Not not) {
+                todo.push(not.rule());
+            } else {
+                n++;
+                if (r instanceof Rule.EventCondition e && e.where() != null) {
+                    todo.push(e.where());
+                }
+            }
+        }
+        return n;
     }
 
     /** Validates everything but references, collecting them instead. */

@@ -31,8 +31,10 @@ import java.util.Objects;
  * from the catalog and are quoted by the dialect; every time bound is computed here from {@code asOf} and the zone.
  *
  * <p>Shape: each event condition becomes a CTE {@code eN(k, v)} that aggregates its event table per learner (its
- * {@code where} and window inside, one GROUP BY), LEFT JOINed to the learners table {@code l}; segment references
- * are inlined. Every condition is two-valued (NULL counts as false), so {@code not} is the complement.
+ * {@code where} and window inside, one GROUP BY), LEFT JOINed to the learners table {@code l}; a segment referenced
+ * once is inlined, one referenced several times (anywhere in the rule or the segments it reaches) becomes one CTE
+ * {@code segN(k)} of its members, so nested references compile in time linear in the definitions' size. Every
+ * condition is two-valued (NULL counts as false), so {@code not} is the complement.
  *
  * <p>Rules must have passed {@link RuleValidator} against the same catalog; otherwise methods throw
  * {@link IllegalArgumentException}. Instances are immutable and thread-safe.
@@ -54,8 +56,7 @@ public final class SegmentCompiler {
 
     /** One row, one column {@code count} (INTEGER): the number of learners in the segment. */
     public BoundQuery count(Rule rule, Instant asOf) {
-        Query q = new Query(asOf, null);
-        q.candidates = candidateConditions(rule);
+        Query q = new Query(asOf, null, rule);
         Frag where = q.predicate(rule);
         Frag f = q.with()
                 .sql("SELECT COUNT(*) AS count")
@@ -74,8 +75,7 @@ public final class SegmentCompiler {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive: " + limit);
         }
-        Query q = new Query(asOf, null);
-        q.candidates = candidateConditions(rule);
+        Query q = new Query(asOf, null, rule);
         Frag where = q.predicate(rule);
         Frag f = q.with().sql("SELECT ").add(q.key());
         for (String a : attributes) {
@@ -98,8 +98,7 @@ public final class SegmentCompiler {
      * columns. Parameters are bound into {@code out} in text order.
      */
     public void appendMembers(SqlBuilder out, Rule rule, Instant asOf, List<String> attributes) {
-        Query q = new Query(asOf, null);
-        q.candidates = candidateConditions(rule);
+        Query q = new Query(asOf, null, rule);
         Frag where = q.predicate(rule);
         Frag f = q.with().sql("SELECT ").add(q.key());
         appendAttributes(f, attributes);
@@ -159,7 +158,7 @@ public final class SegmentCompiler {
         if (sampleSize < 1 || sampleSize > MAX_SAMPLE) {
             throw new IllegalArgumentException("sampleSize must be within 1.." + MAX_SAMPLE + ": " + sampleSize);
         }
-        Query q = new Query(asOf, null);
+        Query q = new Query(asOf, null, saved, proposed);
         Frag s = q.predicate(saved);
         Frag p = q.predicate(proposed);
         Frag f = q.with(true);
@@ -193,7 +192,7 @@ public final class SegmentCompiler {
      */
     public Explanation explain(Rule rule, Instant asOf, String learnerKey) {
         Objects.requireNonNull(learnerKey, "learnerKey");
-        Query q = new Query(asOf, learnerKey);
+        Query q = new Query(asOf, learnerKey, rule);
         Frag where = q.predicate(rule);
         List<Explanation.Column> columns = new ArrayList<>();
         Frag select = new Frag().add(where).sql(" AS in_segment");
@@ -285,6 +284,24 @@ public final class SegmentCompiler {
         };
     }
 
+    /** Calls {@code out} with the key of every segment reference in the rule, once per occurrence. */
+    static void forEachReference(Rule rule, java.util.function.Consumer<String> out) {
+        Deque<Rule> todo = new ArrayDeque<>();
+        todo.push(rule);
+        while (!todo.isEmpty()) {
+            Rule r = todo.pop();
+            if (r instanceof Rule.All a) {
+                a.rules().forEach(todo::push);
+            } else if (r instanceof Rule.Any a) {
+                a.rules().forEach(todo::push);
+            } else if (r instanceof Rule.Not n) {
+                todo.push(n.rule());
+            } else if (r instanceof Rule.SegmentRef ref) {
+                out.accept(ref.segment());
+            }
+        }
+    }
+
     private QueryParam keyParam(String key) {
         return keyParam(catalog.learners(), catalog.learnerKey(), key);
     }
@@ -301,29 +318,83 @@ public final class SegmentCompiler {
         return QueryParam.of("key", ColumnType.STRING, key);
     }
 
-    /** State of one compilation: event CTEs, compiled nodes, segments being inlined. */
+    /**
+     * State of one compilation: CTEs, compiled nodes, referenced segments. A segment referenced once in the whole
+     * query (its rules and every segment they reach) is inlined where it is referenced; one referenced more often
+     * is compiled once, as a CTE {@code segN(k)} of its members. A SELECT (the query's own, or a segment CTE's)
+     * whose rule refers to such segments joins one CTE {@code refN(k, ids)} listing, per learner, which of them the
+     * learner belongs to, and each reference tests that list: one join per SELECT however many references, rather
+     * than a subquery per reference, which DuckDB plans in time that grows much faster than the references. Every
+     * segment's rule is thus read, parsed and emitted once, so the SQL grows with the size of the definitions, not
+     * with the number of paths through their references.
+     */
     private final class Query {
         final ZonedDateTime now;
         final String onlyLearner;
+        /** Event and segment CTEs, each after the CTEs it reads. */
         final List<Frag> ctes = new ArrayList<>();
-        final List<String> joins = new ArrayList<>();
+
         final Map<Rule, Frag> nodes = new IdentityHashMap<>();
         final Map<Rule.EventCondition, String> eventAliases = new IdentityHashMap<>();
         final Deque<String> inlining = new ArrayDeque<>();
+        /** Referenced segments' rules, parsed once. */
+        final Map<String, Rule> segments = new java.util.HashMap<>();
+        /** How often each segment is referenced by the top rules and by the (distinct) segments they reach. */
+        final Map<String, Integer> uses = new java.util.HashMap<>();
+        /** Segments compiled as CTEs: key to CTE name. */
+        final Map<String, String> segmentCtes = new java.util.HashMap<>();
+        /** LEFT JOINs of event CTEs to the learners {@code l} of the SELECT being compiled. */
+        List<String> joins = new ArrayList<>();
         /** Attribute conditions all members meet; event CTEs may skip other learners. Empty: no restriction. */
         List<Rule.AttributeCondition> candidates = List.of();
+        /** Segment CTEs the SELECT being compiled refers to, with their number in its {@code refN.ids}. */
+        Map<String, Integer> refIds = new java.util.LinkedHashMap<>();
+        /** The alias of the SELECT's list of segment memberships; null until a reference needs it. */
+        String refsAlias;
 
-        Query(Instant asOf, String onlyLearner) {
+        int refCtes;
+        /** Membership-list CTEs by the segment CTEs they list (in id order): SELECTs referring to the same share one. */
+        final Map<List<String>, String> refLists = new java.util.HashMap<>();
+
+        /** @param tops the rules this query compiles; their references are counted before compiling. */
+        Query(Instant asOf, String onlyLearner, Rule... tops) {
             this.now = Objects.requireNonNull(asOf, "asOf").atZone(zone);
             this.onlyLearner = onlyLearner;
+            if (tops.length == 1) {
+                candidates = candidateConditions(tops[0]);
+            }
+            Deque<Rule> todo = new ArrayDeque<>(List.of(tops));
+            while (!todo.isEmpty()) {
+                forEachReference(todo.pop(), key -> {
+                    if (uses.merge(key, 1, Integer::sum) == 1) {
+                        todo.push(parsedSegment(key));
+                    }
+                });
+            }
+        }
+
+        Rule parsedSegment(String key) {
+            Rule r = segments.get(key);
+            if (r == null) {
+                JsonNode json =
+                        lookup.rule(key).orElseThrow(() -> new IllegalArgumentException("unknown segment " + key));
+                Parsed parsed = RuleParser.parse(json, "");
+                if (!parsed.ok()) {
+                    throw new IllegalArgumentException("segment " + key + " has an invalid rule: " + parsed.errors());
+                }
+                r = parsed.rule();
+                segments.put(key, r);
+            }
+            return r;
         }
 
         Frag with() {
             return with(false);
         }
 
-        /** The WITH clause of the event CTEs, open for one more CTE if {@code more}. */
+        /** The WITH clause of the CTEs, open for one more CTE if {@code more}; ends the query's own SELECT. */
         Frag with(boolean more) {
+            closeSelect();
             Frag f = new Frag();
             for (int i = 0; i < ctes.size(); i++) {
                 f.sql(i == 0 ? "WITH " : ",\n").add(ctes.get(i));
@@ -383,21 +454,91 @@ public final class SegmentCompiler {
         }
 
         private Frag segment(Rule.SegmentRef ref) {
-            if (inlining.contains(ref.segment())) {
-                throw new IllegalArgumentException("segment references form a cycle through " + ref.segment());
+            String key = ref.segment();
+            if (inlining.contains(key)) {
+                throw new IllegalArgumentException("segment references form a cycle through " + key);
             }
-            JsonNode json = lookup.rule(ref.segment())
-                    .orElseThrow(() -> new IllegalArgumentException("unknown segment " + ref.segment()));
-            Parsed parsed = RuleParser.parse(json, "");
-            if (!parsed.ok()) {
-                throw new IllegalArgumentException(
-                        "segment " + ref.segment() + " has an invalid rule: " + parsed.errors());
+            Rule body = parsedSegment(key);
+            if (uses.getOrDefault(key, 0) <= 1) {
+                inlining.push(key);
+                try {
+                    return node(body, catalog.learners(), true);
+                } finally {
+                    inlining.pop();
+                }
             }
-            inlining.push(ref.segment());
+            String name = segmentCtes.get(key);
+            if (name == null) {
+                name = segmentCte(key, body);
+            }
+            if (refsAlias == null) {
+                refsAlias = "ref" + refCtes++;
+            }
+            int id = refIds.computeIfAbsent(name, n -> refIds.size());
+            return Frag.of("COALESCE(")
+                    .template(dialect.arrayContains(), Frag.of(refsAlias + ".ids"), Frag.of(String.valueOf(id)))
+                    .sql(", FALSE)");
+        }
+
+        /**
+         * Ends the SELECT being compiled: if its rule refers to segment CTEs, adds the CTE of its learners'
+         * memberships in them and joins it to {@code l}.
+         */
+        void closeSelect() {
+            if (refsAlias == null) {
+                return;
+            }
+            List<String> names = List.copyOf(refIds.keySet());
+            String cteName = refLists.get(names);
+            if (cteName == null) {
+                cteName = refsAlias;
+                refLists.put(names, cteName);
+                Frag cte = Frag.of(cteName + " AS " + dialect.sharedCte() + "(SELECT k, " + dialect.arrayAgg("id")
+                        + " AS ids FROM (");
+                for (int i = 0; i < names.size(); i++) {
+                    cte.sql(i == 0 ? "" : " UNION ALL ").sql("SELECT k, " + i + " AS id FROM " + names.get(i));
+                }
+                ctes.add(cte.sql(") AS u GROUP BY k)"));
+            }
+            joins.add("LEFT JOIN " + cteName + " AS " + refsAlias + " ON " + refsAlias + ".k = l."
+                    + dialect.quoteIdentifier(catalog.learnerKey()));
+            refsAlias = null;
+            refIds = new java.util.LinkedHashMap<>();
+        }
+
+        /** Compiles a segment's members once, as a CTE after the CTEs it needs; returns its name. */
+        private String segmentCte(String key, Rule body) {
+            List<String> outerJoins = joins;
+            List<Rule.AttributeCondition> outerCandidates = candidates;
+            Map<String, Integer> outerRefIds = refIds;
+            String outerRefsAlias = refsAlias;
+            joins = new ArrayList<>();
+            candidates = candidateConditions(body);
+            refIds = new java.util.LinkedHashMap<>();
+            refsAlias = null;
+            inlining.push(key);
             try {
-                return node(parsed.rule(), catalog.learners(), true);
+                Frag where = node(body, catalog.learners(), true);
+                closeSelect();
+                String name = "seg" + segmentCtes.size();
+                Frag cte = Frag.of(name + " AS " + dialect.sharedCte() + "(SELECT ")
+                        .add(key())
+                        .sql(" AS k")
+                        .add(from())
+                        .sql(" WHERE ")
+                        .add(where);
+                if (onlyLearner != null) {
+                    cte.sql(" AND ").add(key()).sql(" = ").param(keyParam(onlyLearner));
+                }
+                ctes.add(cte.sql(")"));
+                segmentCtes.put(key, name);
+                return name;
             } finally {
                 inlining.pop();
+                joins = outerJoins;
+                candidates = outerCandidates;
+                refIds = outerRefIds;
+                refsAlias = outerRefsAlias;
             }
         }
 
@@ -533,11 +674,12 @@ public final class SegmentCompiler {
             return at(type, z);
         }
 
+        /** A bound of a column of the type; bounds past what warehouses hold are held to it (see SupportedTimes). */
         private QueryParam at(ColumnType type, ZonedDateTime z) {
             return switch (type) {
-                case DATE -> QueryParam.of("t", type, z.toLocalDate());
-                case TIMESTAMP -> QueryParam.of("t", type, z.toLocalDateTime());
-                case TIMESTAMP_TZ -> QueryParam.of("t", type, z.toInstant());
+                case DATE -> QueryParam.of("t", type, SupportedTimes.clamp(z.toLocalDate()));
+                case TIMESTAMP -> QueryParam.of("t", type, SupportedTimes.clamp(z.toLocalDateTime()));
+                case TIMESTAMP_TZ -> QueryParam.of("t", type, SupportedTimes.clamp(z.toInstant()));
                 default -> throw new IllegalArgumentException("not a time column type: " + type);
             };
         }

@@ -18,6 +18,13 @@ final class Values {
         if (v.isNumber() && !v.isIntegralNumber() && !Double.isFinite(v.doubleValue())) {
             return "the number is out of range; use a finite number";
         }
+        if (type.isTemporal() && v.isTextual()) {
+            Temporal t = time(v.textValue());
+            if (t != null && SupportedTimes.problem(t).isPresent()) {
+                return "the " + (t instanceof LocalDate ? "date " : "time ")
+                        + SupportedTimes.problem(t).get();
+            }
+        }
         return switch (type) {
             case STRING -> v.isTextual() ? null : "expected a string, e.g. \"math\"";
             case INTEGER -> isLong(v) ? null : "expected an integer, e.g. 5";
@@ -55,7 +62,7 @@ final class Values {
     /** A date, a local date-time or an offset date-time; null if the text is none of them. */
     static Temporal time(String text) {
         try {
-            if (text.length() <= 10) {
+            if (text.indexOf('T') < 0) {
                 return LocalDate.parse(text);
             }
             if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$")) {

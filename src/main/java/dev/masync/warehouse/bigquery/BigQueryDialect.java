@@ -119,6 +119,11 @@ public final class BigQueryDialect implements SqlDialect {
     }
 
     @Override
+    public String arrayAgg(String expression) {
+        return "ARRAY_AGG(" + expression + ")";
+    }
+
+    @Override
     public String arrayContains() {
         return "{1} IN UNNEST({0})";
     }

@@ -63,6 +63,16 @@ public final class DuckDbDialect implements SqlDialect {
     }
 
     @Override
+    public String sharedCte() {
+        return "MATERIALIZED ";
+    }
+
+    @Override
+    public String arrayAgg(String expression) {
+        return "list(" + expression + ")";
+    }
+
+    @Override
     public String arrayContains() {
         return "list_contains({0}, {1})";
     }

@@ -2,6 +2,7 @@ package dev.masync.warehouse.duckdb;
 
 import dev.masync.warehouse.BoundQuery;
 import dev.masync.warehouse.ColumnInfo;
+import dev.masync.warehouse.QueryMeter;
 import dev.masync.warehouse.QueryParam;
 import dev.masync.warehouse.Row;
 import dev.masync.warehouse.RowConsumer;
@@ -64,6 +65,17 @@ public final class DuckDbWarehouse implements Warehouse {
     public static final String SCRATCH_CATALOG = "masync_scratch";
 
     private static final DuckDbDialect DIALECT = new DuckDbDialect();
+
+    /** How often a query past its deadline is cancelled again. */
+    static final java.time.Duration CANCEL_RETRY = java.time.Duration.ofMillis(50);
+
+    /** Cancels queries at their deadline; one daemon thread for all DuckDB warehouses, idle without time limits. */
+    private static final java.util.concurrent.ScheduledExecutorService CANCELLER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "duckdb-query-deadline");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final Settings settings;
     private final DuckDBConnection root;
@@ -201,8 +213,69 @@ public final class DuckDbWarehouse implements Warehouse {
 
     @Override
     public long query(BoundQuery query, RowConsumer consumer) {
+        return query(query, consumer, (java.time.Duration) null);
+    }
+
+    /** Runs the query within the meter's {@link QueryMeter#timeout()}, if any; reports the rows delivered. */
+    @Override
+    public long query(BoundQuery query, RowConsumer consumer, QueryMeter meter) {
+        long rows = query(query, consumer, meter.timeout().orElse(null));
+        meter.record("query", dev.masync.warehouse.QueryCost.rows(rows));
+        return rows;
+    }
+
+    /**
+     * A query with an optional time limit. At the deadline the statement is cancelled (DuckDB interrupts it), and
+     * again every {@link #CANCEL_RETRY} while it still runs (a cancel that lands between execution and fetching is
+     * a no-op); rows are no longer delivered. A query that ends after its deadline, even with all its rows, fails
+     * with {@link Kind#TIMED_OUT}, so the outcome depends on the limit and not on where the cancel landed.
+     */
+    private long query(BoundQuery query, RowConsumer consumer, java.time.Duration timeout) {
+        java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> canceller = null;
         try (Connection c = connection();
                 PreparedStatement ps = c.prepareStatement(query.sql())) {
+            if (timeout != null) {
+                canceller = CANCELLER.scheduleAtFixedRate(
+                        () -> {
+                            late.set(true);
+                            try {
+                                ps.cancel();
+                            } catch (SQLException | RuntimeException ignored) {
+                                // closed meanwhile: the query is over
+                            }
+                        },
+                        Math.max(1, timeout.toNanos()),
+                        CANCEL_RETRY.toNanos(),
+                        java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+            long count = rows(c, ps, query, consumer, late);
+            if (late.get()) {
+                throw timedOut(timeout, null);
+            }
+            return count;
+        } catch (SQLException e) {
+            throw late.get() ? timedOut(timeout, e) : translate(e);
+        } finally {
+            if (canceller != null) {
+                canceller.cancel(false);
+            }
+        }
+    }
+
+    private static WarehouseException timedOut(java.time.Duration timeout, Exception cause) {
+        return new WarehouseException(
+                Kind.TIMED_OUT, "the query ran longer than its limit of " + timeout + " and was cancelled", cause);
+    }
+
+    private long rows(
+            Connection c,
+            PreparedStatement ps,
+            BoundQuery query,
+            RowConsumer consumer,
+            java.util.concurrent.atomic.AtomicBoolean late)
+            throws SQLException {
+        try {
             bind(c, ps, query.params());
             try (ResultSet rs = ps.executeQuery()) {
                 ResultSetMetaData md = rs.getMetaData();
@@ -215,7 +288,7 @@ public final class DuckDbWarehouse implements Warehouse {
                 }
                 Row.Factory rows = Row.factory(names);
                 long count = 0;
-                while (rs.next()) {
+                while (!late.get() && rs.next()) {
                     Object[] values = new Object[n];
                     for (int i = 0; i < n; i++) {
                         values[i] = read(rs, i + 1, types[i]);
@@ -227,9 +300,7 @@ public final class DuckDbWarehouse implements Warehouse {
                 }
                 return count;
             }
-        } catch (SQLException e) {
-            throw translate(e);
-        } catch (RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("row consumer failed: " + e.getMessage(), e);

@@ -83,6 +83,11 @@ final class GoldenRules {
                     {"all": [{"segment": "math_fans"}, {"not": {"segment": "lapsed"}}]}""", """
                     SELECT count(*) FROM learners
                     WHERE list_contains(tags, 'math') AND plan_status IS DISTINCT FROM 'lapsed'"""),
+            new Golden("shared_reference", """
+                    {"any": [{"all": [{"segment": "math_fans"}, {"attribute": "grade", "op": "eq", "value": "hs3"}]},
+                             {"all": [{"segment": "math_fans"}, {"not": {"segment": "lapsed"}}]}]}""", """
+                    SELECT count(*) FROM learners
+                    WHERE list_contains(tags, 'math') AND (grade = 'hs3' OR plan_status IS DISTINCT FROM 'lapsed')"""),
             new Golden("text_tz_and_arrays", """
                     {"all": [{"attribute": "prefecture", "op": "starts_with", "value": "to"},
                              {"attribute": "email", "op": "contains", "value": "1"},

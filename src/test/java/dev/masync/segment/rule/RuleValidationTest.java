@@ -414,4 +414,61 @@ class RuleValidationTest {
         assertThat(errors("{\"attribute\": \"watch_minutes_7d\", \"op\": \"between\", \"from\": 30, \"to\": 1}"))
                 .containsExactly(new ProblemError("/rule/from", "'from' is after 'to'; swap them"));
     }
+
+    @Test
+    void emptyCombinatorsAreRefusedWithAHintAtTheirPointer() {
+        assertThat(errors("{\"all\": []}")).singleElement().satisfies(e -> {
+            assertThat(e.pointer()).isEqualTo("/rule/all");
+            assertThat(e.message()).contains("every learner").contains("is_not_null");
+        });
+        assertThat(errors("{\"any\": []}")).extracting(ProblemError::pointer).containsExactly("/rule/any");
+        assertThat(errors("{\"all\": [{\"attribute\": \"grade\", \"op\": \"is_not_null\"}, {\"not\": {\"any\": []}}]}"))
+                .extracting(ProblemError::pointer)
+                .containsExactly("/rule/all/1/not/any");
+        assertThat(errors("{\"any\": [{\"all\": [{\"all\": []}]}]}"))
+                .extracting(ProblemError::pointer)
+                .containsExactly("/rule/any/0/all/0/all");
+        assertThat(errors("{\"event\": \"lecture_views\", \"where\": {\"all\": []}, \"aggregate\": {\"fn\": \"count\"},"
+                        + " \"op\": \"gte\", \"value\": 1}"))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.pointer()).isEqualTo("/rule/where/all");
+                    assertThat(e.message()).contains("remove 'where'");
+                });
+        for (String notOfNothing :
+                List.of("{\"not\": {}}", "{\"not\": null}", "{\"not\": []}", "{\"not\": {\"all\": []}}")) {
+            assertThat(errors(notOfNothing)).extracting(ProblemError::pointer).allMatch(p -> p.startsWith("/rule/not"));
+            assertThat(errors(notOfNothing)).isNotEmpty();
+        }
+    }
+
+    @Test
+    void datesAndTimesOutsideTheSupportedRangeAreRefusedWithTheRange() {
+        List<String> rules = List.of(
+                "{\"attribute\": \"exam_date\", \"op\": \"before\", \"value\": \"1899-12-31\"}",
+                "{\"attribute\": \"exam_date\", \"op\": \"after\", \"value\": \"+10000-01-01\"}",
+                "{\"attribute\": \"exam_date\", \"op\": \"between\", \"from\": \"0001-01-01\", \"to\": \"2026-01-01\"}",
+                "{\"attribute\": \"last_active_at\", \"op\": \"after\", \"value\": \"+999999999-12-31T00:00:00\"}",
+                "{\"attribute\": \"last_active_at\", \"op\": \"before\", \"value\": \"1000-01-01T00:00:00\"}",
+                "{\"attribute\": \"signup_tz\", \"op\": \"before\", \"value\": \"9999-12-31T23:00:00-05:00\"}",
+                "{\"attribute\": \"signup_tz\", \"op\": \"after\", \"value\": \"1900-01-01T00:30:00+01:00\"}",
+                "{\"event\": \"lecture_views\", \"between\": {\"from\": \"0500-01-01\", \"to\": \"2026-01-01\"},"
+                        + " \"aggregate\": {\"fn\": \"count\"}, \"op\": \"gte\", \"value\": 1}",
+                "{\"event\": \"lecture_views\", \"aggregate\": {\"fn\": \"max\", \"attribute\": \"viewed_at\"},"
+                        + " \"op\": \"lt\", \"value\": \"+12026-01-01T00:00:00\"}");
+        for (String rule : rules) {
+            assertThat(errors(rule))
+                    .as(rule)
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.message())
+                            .contains("supported range")
+                            .contains("1900-01-01")
+                            .contains("9999-12-31"));
+        }
+        for (String edge : List.of("1900-01-01", "9999-12-31", "9999-12-31T23:59:59", "1900-01-01T00:00:00Z")) {
+            assertThat(errors("{\"attribute\": \"last_active_at\", \"op\": \"after\", \"value\": \"" + edge + "\"}"))
+                    .as(edge)
+                    .isEmpty();
+        }
+    }
 }

@@ -58,8 +58,13 @@ class SegmentCompilerBigQueryTest {
             + " ('L2', 'math', TIMESTAMP '2026-02-28 21:00:00', 1200),"
             + " ('L2', 'math', TIMESTAMP '2026-02-28 21:00:01', 1200),"
             + " ('L4', 'science', TIMESTAMP '2026-01-31 21:00:00', 100)";
-    static final Map<String, String> SAVED =
-            Map.of("math_tag", "{\"attribute\": \"tags\", \"op\": \"contains\", \"value\": \"math\"}");
+    static final Map<String, String> SAVED = Map.of(
+            "math_tag", "{\"attribute\": \"tags\", \"op\": \"contains\", \"value\": \"math\"}",
+            "math_viewer",
+                    "{\"event\": \"lecture_views\", \"where\": {\"attribute\": \"subject\", \"op\": \"eq\","
+                            + " \"value\": \"math\"}, \"aggregate\": {\"fn\": \"count\"}, \"op\": \"gte\", \"value\": 1}",
+            "math_either", "{\"any\": [{\"segment\": \"math_tag\"}, {\"segment\": \"math_viewer\"}]}",
+            "math_tag_only", "{\"all\": [{\"segment\": \"math_either\"}, {\"not\": {\"segment\": \"math_viewer\"}}]}");
     static final SegmentLookup LOOKUP =
             key -> Optional.ofNullable(SAVED.get(key)).map(GoldenRules::json);
 
@@ -184,6 +189,64 @@ class SegmentCompilerBigQueryTest {
         List<String> expected = members(duckDb, rule);
 
         assertThat(members(bigQuery, rule)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{\"any\": [{\"segment\": \"math_tag_only\"}, {\"all\": [{\"segment\": \"math_viewer\"},"
+                        + " {\"attribute\": \"grade\", \"op\": \"eq\", \"value\": \"ronin\"}]}]}",
+                "{\"all\": [{\"segment\": \"math_either\"}, {\"not\": {\"segment\": \"math_tag\"}}]}",
+                "{\"not\": {\"any\": [{\"segment\": \"math_tag_only\"}, {\"segment\": \"math_either\"}]}}"
+            })
+    void segmentsReferencedSeveralTimesAreSharedCtesThatBothWarehousesRun(String rule) {
+        List<String> expected = members(duckDb, rule);
+
+        assertThat(members(bigQuery, rule)).isEqualTo(expected);
+        String sql = new SegmentCompiler(bigQuery.dialect(), catalog(bigQuery), ZONE, LOOKUP)
+                .count(GoldenRules.parse(rule), AS_OF)
+                .sql();
+        assertThat(sql).contains("seg0 AS (").contains("ref0 AS (");
+    }
+
+    @Test
+    void sharedSegmentsMatchTheirInlinedMeaning() {
+        // math_tag_only = (math_tag or math_viewer) and not math_viewer; L1 tags math and views math, L2 views math
+        assertThat(members(duckDb, "{\"segment\": \"math_tag_only\"}")).isEmpty();
+        assertThat(members(bigQuery, "{\"any\": [{\"segment\": \"math_tag_only\"}, {\"segment\": \"math_viewer\"}]}"))
+                .containsExactly("L1", "L2");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1900-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z", "9999-06-30T00:00:00Z"})
+    void windowsReachingPastTheSupportedRangeAreHeldToItOnBothWarehouses(String asOf) {
+        Instant at = Instant.parse(asOf);
+        List<String> rules = List.of(
+                "{\"attribute\": \"exam_date\", \"op\": \"within_next\", \"duration\": \"P98Y\"}",
+                "{\"attribute\": \"exam_date\", \"op\": \"within_last\", \"duration\": \"P36600D\"}",
+                "{\"attribute\": \"last_active_at\", \"op\": \"after_next\", \"duration\": \"P1180M\"}",
+                "{\"attribute\": \"last_active_at\", \"op\": \"before_last\", \"duration\": \"P98Y\"}",
+                "{\"attribute\": \"signup_tz\", \"op\": \"within_next\", \"duration\": \"PT878400H\"}",
+                "{\"attribute\": \"exam_date\", \"op\": \"after\", \"value\": \"9999-12-31\"}",
+                "{\"attribute\": \"last_active_at\", \"op\": \"between\", \"from\": \"1900-01-01\","
+                        + " \"to\": \"9999-12-31\"}",
+                "{\"event\": \"lecture_views\", \"within_last\": \"P98Y\", \"aggregate\": {\"fn\": \"count\"},"
+                        + " \"op\": \"gte\", \"value\": 0}");
+        for (String json : rules) {
+            List<List<String>> results = new ArrayList<>();
+            for (Warehouse w : List.of(duckDb, bigQuery)) {
+                Catalog catalog = catalog(w);
+                Rule rule = GoldenRules.parse(json);
+                assertThat(RuleValidator.validate(rule, "/rule", catalog, LOOKUP, null))
+                        .isEmpty();
+                List<String> keys = new ArrayList<>();
+                w.query(
+                        new SegmentCompiler(w.dialect(), catalog, ZONE, LOOKUP).members(rule, at, List.of(), null, 100),
+                        r -> keys.add((String) r.get(0)));
+                results.add(keys);
+            }
+            assertThat(results.get(1)).as(asOf + " " + json).isEqualTo(results.get(0));
+        }
     }
 
     @Test
