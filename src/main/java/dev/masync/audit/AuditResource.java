@@ -1,12 +1,10 @@
 package dev.masync.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.masync.platform.problem.ApiException;
-import dev.masync.platform.problem.ProblemError;
+import dev.masync.platform.problem.ListParams;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -52,13 +50,13 @@ public class AuditResource {
     @RolesAllowed("admin")
     @Operation(summary = "Audit entries newest first: who changed what, when, with the state before and after")
     public AuditPage list(
-            @QueryParam("limit") @DefaultValue("50") String limitParam,
+            @QueryParam("limit") String limitParam,
             @QueryParam("before") String beforeParam,
             @QueryParam("entityType") String entityType,
             @QueryParam("entityKey") String entityKey,
             @QueryParam("actor") String actor) {
-        int limit = (int) number("limit", limitParam, MAX_LIMIT);
-        Long before = beforeParam == null ? null : number("before", beforeParam, Long.MAX_VALUE);
+        int limit = ListParams.limit(limitParam, 50, MAX_LIMIT);
+        Long before = ListParams.idCursor("before", beforeParam);
         List<String> where = new ArrayList<>();
         Parameters params = new Parameters();
         if (before != null) {
@@ -83,21 +81,6 @@ public class AuditResource {
         List<EntryView> items = rows.stream().limit(limit).map(this::view).toList();
         Long next = rows.size() > limit ? items.get(limit - 1).id() : null;
         return new AuditPage(items, next);
-    }
-
-    /** Query numbers are parsed here so that {@code ?limit=abc} is a 400 problem, not JAX-RS's 404. */
-    private static long number(String name, String value, long max) {
-        try {
-            long n = Long.parseLong(value.trim());
-            if (n >= 1 && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ApiException.badRequest(
-                "Query parameter '" + name + "' must be a whole number from 1 to " + max + ".",
-                List.of(new ProblemError("/" + name, "expected 1.." + max + ", got '" + value + "'")));
     }
 
     private EntryView view(AuditEntry e) {

@@ -13,11 +13,11 @@ import java.util.regex.Pattern;
 /** The checks every definition body makes the same way: JSON pointers, allowed fields, the key. */
 public final class JsonChecks {
     /** A definition's key: what the control DB, URLs and file names accept. */
-    public static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]{0,99}");
+    public static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]{0," + (FieldLimit.KEY.max() - 1) + "}");
 
     /** How to write a key, for messages. */
-    public static final String KEY_RULE =
-            "use lower-case letters, digits and '_', starting with a letter, at most 100 characters";
+    public static final String KEY_RULE = "use lower-case letters, digits and '_', starting with a letter, at most "
+            + FieldLimit.KEY.max() + " characters";
 
     private JsonChecks() {}
 

@@ -44,7 +44,7 @@ import java.util.Optional;
 public class DestinationService {
     private static final Logger LOG = Logger.getLogger(DestinationService.class);
     private static final TypeReference<LinkedHashMap<String, String>> SETTINGS = new TypeReference<>() {};
-    static final int MAX_SETTINGS_JSON = 100_000;
+    static final int MAX_SETTINGS_JSON = dev.masync.definition.FieldLimit.SETTINGS_JSON;
     static final DefinitionKind KIND = new DefinitionKind("destination", "Destination", "/api/v1/destinations");
 
     private final Connectors connectors;

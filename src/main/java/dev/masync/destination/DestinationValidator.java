@@ -5,6 +5,7 @@ import dev.masync.connector.spi.Destination;
 import dev.masync.connector.spi.SecretPolicy;
 import dev.masync.connector.spi.SecretRef;
 import dev.masync.connector.spi.SettingProblem;
+import dev.masync.definition.FieldLimit;
 import dev.masync.definition.JsonChecks;
 import dev.masync.destination.DestinationDefinition.RateLimit;
 import dev.masync.platform.problem.ApiException;
@@ -30,15 +31,16 @@ import java.util.regex.Pattern;
  * (it may be a pasted secret).
  */
 public final class DestinationValidator {
-    static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,99}");
+    static final Pattern SETTING_NAME =
+            Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0," + (FieldLimit.SETTING_NAME.max() - 1) + "}");
     static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
     static final List<String> FIELDS = List.of("key", "name", "type", "settings", "batchSize", "rateLimit");
     static final List<String> RATE_LIMIT_FIELDS = List.of("requests", "per");
     static final Duration MIN_PER = Duration.ofSeconds(1);
     static final Duration MAX_PER = Duration.ofDays(1);
-    static final int MAX_NAME = 200;
+    static final int MAX_NAME = FieldLimit.NAME.max();
     static final int MAX_SETTINGS = 50;
-    static final int MAX_SETTING_VALUE = 2000;
+    static final int MAX_SETTING_VALUE = FieldLimit.SETTING_VALUE.max();
 
     static final String WRONG_TYPE = "invalid_type";
     static final String UNKNOWN_FIELD = "unknown_field";

@@ -30,7 +30,7 @@ import java.util.Set;
 @RolesAllowed("admin")
 @Tag(name = "api-keys")
 public class ApiKeyResource {
-    static final int MAX_NAME = 100;
+    static final int MAX_NAME = dev.masync.definition.FieldLimit.API_KEY_NAME.max();
     private static final Set<String> ROLES = Set.of("viewer", "editor", "admin");
 
     private final ApiKeys keys;

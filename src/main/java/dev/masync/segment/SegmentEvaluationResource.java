@@ -1,6 +1,7 @@
 package dev.masync.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.masync.platform.problem.ListParams;
 import dev.masync.segment.rule.Rule;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -94,10 +95,12 @@ public class SegmentEvaluationResource {
     @Operation(summary = "Members now (or at asOf), ordered by key; page with after=<nextAfter>")
     public SegmentQueries.MembersPage members(
             @PathParam("key") String key,
-            @QueryParam("limit") Integer limit,
+            @QueryParam("limit") String limit,
             @QueryParam("after") String after,
             @QueryParam("attributes") String attributes,
             @QueryParam("asOf") String asOf) {
+        int pageSize = ListParams.limit(limit, 100, SegmentQueries.MAX_PAGE);
+        String cursor = ListParams.keyCursor("after", after);
         Segment s = segments.find(key);
         Rule rule = segments.checkedRule(segments.readRule(s.ruleJson), "/rule", key, List.of());
         List<String> attrs = attributes == null || attributes.isBlank()
@@ -106,7 +109,6 @@ public class SegmentEvaluationResource {
                         .map(String::trim)
                         .filter(a -> !a.isEmpty())
                         .toList();
-        return queries.members(
-                rule, queries.asOf(asOf, "/asOf"), attrs, after, SegmentQueries.limit(limit, 100, "/limit"));
+        return queries.members(rule, queries.asOf(asOf, "/asOf"), attrs, cursor, pageSize);
     }
 }

@@ -4,6 +4,7 @@ import dev.masync.catalog.Catalog;
 import dev.masync.catalog.CatalogService;
 import dev.masync.platform.MasyncConfig;
 import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.ListParams;
 import dev.masync.platform.problem.ProblemError;
 import dev.masync.segment.rule.Rule;
 import dev.masync.segment.rule.SegmentCompiler;
@@ -90,6 +91,14 @@ public class SegmentQueries {
             Instant asOf,
             List<ConditionResult> conditions) {}
 
+    private boolean integerKeys() {
+        Catalog catalog = catalogs.current();
+        return catalog.learners()
+                .column(catalog.learnerKey())
+                .map(c -> c.type() == dev.masync.warehouse.ColumnType.INTEGER)
+                .orElse(false);
+    }
+
     public SegmentCompiler compiler() {
         Catalog catalog = catalogs.current();
         return new SegmentCompiler(warehouse().dialect(), catalog, config.timeZone(), segments.lookup());
@@ -108,6 +117,9 @@ public class SegmentQueries {
 
     public MembersPage members(Rule rule, Instant asOf, List<String> attributes, String after, int limit) {
         List<String> attrs = checkedAttributes(attributes);
+        if (after != null && integerKeys() && !after.trim().matches("-?\\d{1,18}")) {
+            throw ListParams.invalidCursor("after", after, "a learner key from the previous page (a whole number)");
+        }
         List<Member> page = members(compiler().members(rule, asOf, attrs, after, limit), attrs);
         String next = page.size() == limit ? page.get(page.size() - 1).key() : null;
         return new MembersPage(page, next, asOf);

@@ -7,6 +7,7 @@ import dev.masync.audit.AuditLog;
 import dev.masync.catalog.CatalogService;
 import dev.masync.definition.DefinitionKind;
 import dev.masync.definition.DefinitionStore;
+import dev.masync.definition.FieldLimit;
 import dev.masync.definition.JsonChecks;
 import dev.masync.platform.problem.ApiException;
 import dev.masync.platform.problem.ProblemError;
@@ -91,7 +92,12 @@ public class SegmentService {
             dev.masync.catalog.Catalog catalog) {
         List<ProblemError> errors = new ArrayList<>(earlier);
         Rule parsed = null;
-        if (rule == null || rule.isNull() || rule.isMissingNode()) {
+        List<ProblemError> sizes = new ArrayList<>();
+        oversizeStrings(rule, pointer, sizes);
+        if (!sizes.isEmpty()) {
+            // parsing would quote the long strings back; their size is the one thing to fix first
+            errors.addAll(sizes);
+        } else if (rule == null || rule.isNull() || rule.isMissingNode()) {
             errors.add(new ProblemError(pointer, "a rule is required, e.g. {\"all\": [...]}"));
         } else {
             Parsed p = RuleParser.parse(rule, pointer);
@@ -117,6 +123,30 @@ public class SegmentService {
                     "The segment is not valid; fix the errors listed (each has a pointer to the" + " field).", errors);
         }
         return parsed;
+    }
+
+    /** Every string of a rule, and every member name, within {@link FieldLimit#VALUE}. */
+    private static void oversizeStrings(JsonNode node, String at, List<ProblemError> errors) {
+        if (node == null) {
+            return;
+        }
+        if (node.isTextual()) {
+            FieldLimit.VALUE.check(node.textValue(), at, errors);
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                oversizeStrings(node.get(i), at + "/" + i, errors);
+            }
+        } else if (node.isObject()) {
+            for (var it = node.fields(); it.hasNext(); ) {
+                var field = it.next();
+                if (FieldLimit.FIELD_NAME.problem(field.getKey()).isPresent()) {
+                    errors.add(new ProblemError(
+                            at, "a member name has " + field.getKey().length() + " characters; rules use short names"));
+                } else {
+                    oversizeStrings(field.getValue(), JsonChecks.child(at, field.getKey()), errors);
+                }
+            }
+        }
     }
 
     @Transactional
@@ -225,13 +255,13 @@ public class SegmentService {
         }
         if (r.name() == null || r.name().isBlank()) {
             errors.add(new ProblemError("/name", "a name is required, e.g. \"Math learners slipping\""));
-        } else if (r.name().length() > 200) {
-            errors.add(new ProblemError("/name", "at most 200 characters"));
+        } else if (!FieldLimit.NAME.check(r.name(), "/name", errors)) {
+            // reported
         } else if (r.name().chars().anyMatch(Character::isISOControl)) {
             errors.add(new ProblemError("/name", "must not contain control characters"));
         }
-        if (r.description() != null && r.description().length() > 2000) {
-            errors.add(new ProblemError("/description", "at most 2000 characters"));
+        if (!FieldLimit.DESCRIPTION.check(r.description(), "/description", errors)) {
+            // reported
         } else if (r.description() != null
                 && r.description()
                         .chars()
@@ -243,9 +273,14 @@ public class SegmentService {
 
     /** Writes a request's definition into the row (not its key, source or bookkeeping). */
     void apply(Segment s, SegmentRequest r) {
+        String ruleJson = write(r.rule());
+        FieldLimit.storedTooLarge(ruleJson, FieldLimit.RULE_JSON, "/rule", "The rule")
+                .ifPresent(e -> {
+                    throw ApiException.invalid("The segment's rule is too large to store.", List.of(e));
+                });
         s.name = r.name().strip();
         s.description = r.description();
-        s.ruleJson = write(r.rule());
+        s.ruleJson = ruleJson;
     }
 
     /** The version a new segment starts at: after the history of a deleted segment with the same key, if any. */

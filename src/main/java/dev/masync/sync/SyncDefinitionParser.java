@@ -3,6 +3,7 @@ package dev.masync.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.masync.catalog.Catalog;
 import dev.masync.catalog.CatalogColumn;
+import dev.masync.definition.FieldLimit;
 import dev.masync.definition.JsonChecks;
 import dev.masync.platform.problem.ProblemError;
 import dev.masync.segment.rule.TimeAmount;
@@ -96,9 +97,6 @@ public final class SyncDefinitionParser {
             JsonChecks.keyProblem(key, "nightly_crm").ifPresent(m -> error("/key", m));
         }
         String name = Optional.ofNullable(text(body, "name", "", false)).orElse(key);
-        if (name != null && name.length() > 200) {
-            error("/name", "shorten the name to at most 200 characters");
-        }
         String segment = text(body, "segment", "", true);
         if (segment != null && !context.segmentExists().test(segment)) {
             error("/segment", "no segment '" + segment + "'; create it first or use a key from GET /api/v1/segments");
@@ -486,7 +484,23 @@ public final class SyncDefinitionParser {
             error(at + "/" + name, name + " must be a non-empty string");
             return null;
         }
+        Optional<String> tooLong = limit(name).problem(v.textValue());
+        if (tooLong.isPresent()) {
+            error(at + "/" + name, tooLong.get());
+            return null;
+        }
         return v.asText();
+    }
+
+    /** The kind of each string member of a sync definition, for its size limit. */
+    private static FieldLimit limit(String member) {
+        return switch (member) {
+            case "name" -> FieldLimit.NAME;
+            case "key", "segment", "destination" -> FieldLimit.KEY;
+            case "attribute", "field", "source", "target" -> FieldLimit.FIELD_NAME;
+            case "value" -> FieldLimit.VALUE;
+            default -> FieldLimit.SYNTAX; // every, cron, maxAge, style, format
+        };
     }
 
     private boolean bool(JsonNode node, String name, String at) {

@@ -86,7 +86,7 @@ public class SyncResource {
     @RolesAllowed("editor")
     @Operation(summary = "Stop scheduled runs of a sync (runs started through the API still run)")
     public SyncView pause(@PathParam("key") String key) {
-        return syncs.setPaused(key, true, actor());
+        return paused(key, true);
     }
 
     @POST
@@ -94,7 +94,27 @@ public class SyncResource {
     @RolesAllowed("editor")
     @Operation(summary = "Resume scheduled runs")
     public SyncView resume(@PathParam("key") String key) {
-        return syncs.setPaused(key, false, actor());
+        return paused(key, false);
+    }
+
+    /**
+     * Pause and resume take no {@code If-Match}: they ask for a state, not a change of a version. When a concurrent
+     * write wins the race, the sync is read again: in the state asked for, that is the answer (two pauses at once
+     * both answer paused, one version written); otherwise the write is tried once more on the new version.
+     */
+    private SyncView paused(String key, boolean paused) {
+        try {
+            return syncs.setPaused(key, paused, actor());
+        } catch (dev.masync.platform.problem.ApiException e) {
+            if (e.status() != 412) {
+                throw e;
+            }
+            SyncView now = syncs.get(key);
+            if (now.definition().path("paused").asBoolean(false) == paused) {
+                return now;
+            }
+            return syncs.setPaused(key, paused, actor());
+        }
     }
 
     private static EntityTag tag(int version) {

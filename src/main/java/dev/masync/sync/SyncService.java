@@ -6,6 +6,7 @@ import dev.masync.audit.AuditLog;
 import dev.masync.catalog.CatalogService;
 import dev.masync.definition.DefinitionKind;
 import dev.masync.definition.DefinitionStore;
+import dev.masync.definition.FieldLimit;
 import dev.masync.destination.DestinationService;
 import dev.masync.destination.DestinationUsers;
 import dev.masync.platform.MasyncConfig;
@@ -195,6 +196,11 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
 
     /** Writes a checked definition into the row (not its key, source or bookkeeping). */
     private void apply(SyncEntity e, SyncDefinition d) {
+        String definitionJson = SyncJson.write(d).toString();
+        FieldLimit.storedTooLarge(definitionJson, FieldLimit.SYNC_JSON, "", "The sync definition")
+                .ifPresent(error -> {
+                    throw ApiException.invalid("The sync definition is too large to store.", List.of(error));
+                });
         if (e.stateId == null || !d.destination().equals(e.destinationKey)) {
             // a destination we never sent to holds nothing from us: start from an empty state
             if (e.stateId != null) {
@@ -205,7 +211,7 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
         e.name = d.name();
         e.segmentKey = d.segment();
         e.destinationKey = d.destination();
-        e.definitionJson = SyncJson.write(d).toString();
+        e.definitionJson = definitionJson;
         e.paused = d.paused();
         e.nextRunAt = nextRun(d, clock.instant());
     }

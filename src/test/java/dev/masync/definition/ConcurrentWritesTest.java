@@ -128,6 +128,55 @@ class ConcurrentWritesTest {
         replaces(SYNCS, "race_put_sync");
     }
 
+    @Test
+    void concurrentPausesOfOneSyncAllAnswerPausedAndWriteOneVersion() throws Exception {
+        send("POST", SYNCS.path(), SYNCS.body().of("race_put_sync", "Pausing"), null)
+                .then()
+                .statusCode(201);
+        List<Response> pauses = together(i -> () -> send("POST", "/api/v1/syncs/race_put_sync/pause", "", null));
+        assertThat(statuses(pauses)).containsOnlyKeys(200);
+        pauses.forEach(
+                r -> assertThat(r.jsonPath().getBoolean("definition.paused")).isTrue());
+        Response stored = given().header("Authorization", ADMIN).get("/api/v1/syncs/race_put_sync");
+        assertThat(stored.jsonPath().getInt("version")).isEqualTo(2);
+
+        List<Response> resumes = together(i -> () -> send("POST", "/api/v1/syncs/race_put_sync/resume", "", null));
+        assertThat(statuses(resumes)).containsOnlyKeys(200);
+        resumes.forEach(
+                r -> assertThat(r.jsonPath().getBoolean("definition.paused")).isFalse());
+        assertThat(given().header("Authorization", ADMIN)
+                        .get("/api/v1/syncs/race_put_sync")
+                        .jsonPath()
+                        .getInt("version"))
+                .isEqualTo(3);
+    }
+
+    @Test
+    void concurrentDeletesWithOneIfMatchGiveOne204AndOnly412sOr404s() throws Exception {
+        for (Kind kind : List.of(SEGMENTS, DESTINATIONS, SYNCS)) {
+            String key = kind == SEGMENTS
+                    ? "race_create_segment"
+                    : kind == DESTINATIONS ? "race_create_destination" : "race_create_sync";
+            // a re-created key may continue an earlier history: delete with the version it has now
+            String etag = send("POST", kind.path(), kind.body().of(key, "Doomed"), null)
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .header("ETag");
+            List<Response> answers = together(i -> () -> send("DELETE", kind.path() + "/" + key, "", etag));
+            Map<Integer, Long> statuses = statuses(answers);
+            assertThat(statuses).as(kind.path()).containsEntry(204, 1L);
+            assertThat(statuses.keySet()).as(kind.path()).isSubsetOf(204, 404, 412);
+            answers.stream()
+                    .filter(r -> r.statusCode() != 204)
+                    .forEach(r -> assertThat(r.contentType()).startsWith("application/problem+json"));
+            given().header("Authorization", ADMIN)
+                    .get(kind.path() + "/" + key)
+                    .then()
+                    .statusCode(404);
+        }
+    }
+
     private static void creates(Kind kind, String key) throws Exception {
         List<Response> answers =
                 together(i -> () -> send("POST", kind.path(), kind.body().of(key, "Writer " + i), null));

@@ -2,9 +2,7 @@ package dev.masync.platform.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.masync.platform.DomainException;
 import dev.masync.warehouse.WarehouseException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -45,41 +43,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        String pointer = e instanceof JsonMappingException m ? pointer(m.getPath()) : "";
-        if (e instanceof UnrecognizedPropertyException u) {
-            return respond(Problem.of(
-                    400,
-                    "unknown_field",
-                    "Unknown field",
-                    "Field '" + u.getPropertyName() + "' is not part of this request; remove it"
-                            + (u.getKnownPropertyIds() == null
-                                    ? ""
-                                    : " (known fields: " + u.getKnownPropertyIds() + ")")
-                            + ".",
-                    List.of(new ProblemError(pointer, "unknown field '" + u.getPropertyName() + "'"))));
-        }
-        if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
-            String target = e instanceof MismatchedInputException m && m.getTargetType() != null
-                    ? m.getTargetType().getSimpleName()
-                    : "the expected type";
-            return respond(Problem.of(
-                    400,
-                    "invalid_type",
-                    "Wrong value type",
-                    "A value has the wrong JSON type; send " + target + " at " + (pointer.isEmpty() ? "/" : pointer)
-                            + ".",
-                    List.of(new ProblemError(pointer, "expected " + target))));
-        }
-        String where = e.getLocation() == null
-                ? ""
-                : " at line " + e.getLocation().getLineNr() + ", column "
-                        + e.getLocation().getColumnNr();
-        return respond(Problem.of(
-                400,
-                "malformed_json",
-                "Malformed JSON",
-                "The request body is not valid JSON" + where + ": " + e.getOriginalMessage(),
-                List.of()));
+        return respond(JsonProblems.of(e));
     }
 
     /** Declared separately: the JSON extension ships its own mappers for these more specific types. */
@@ -161,6 +125,8 @@ public class ProblemMappers {
             case 406 -> "not_acceptable";
             case 413 -> "payload_too_large";
             case 415 -> "unsupported_media_type";
+            case 414 -> "uri_too_long";
+            case 431 -> "headers_too_large";
             default -> "bad_request";
         };
         String detail = switch (status) {
@@ -168,7 +134,7 @@ public class ProblemMappers {
             case 405 -> "This path does not accept that method; see /q/openapi.";
             case 415 -> "Send the body as application/json.";
             case 413 -> "The request body is too large.";
-            default -> e.getMessage();
+            default -> e.getMessage() == null ? "The request is not valid." : JsonProblems.clean(e.getMessage());
         };
         return respond(Problem.of(status, code, e.getResponse().getStatusInfo().getReasonPhrase(), detail, List.of()));
     }
@@ -209,7 +175,7 @@ public class ProblemMappers {
                 .build();
     }
 
-    private static String pointer(List<JsonMappingException.Reference> path) {
+    static String pointer(List<JsonMappingException.Reference> path) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference ref : path) {
             sb.append('/');

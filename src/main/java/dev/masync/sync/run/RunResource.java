@@ -4,7 +4,6 @@ import dev.masync.platform.problem.ApiException;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -37,12 +36,9 @@ public class RunResource {
     @Path("/{id}/rejections")
     @RolesAllowed("viewer")
     @Operation(summary = "Records this run could not deliver, with the destination's reasons")
-    public List<RejectionView> rejections(
-            @PathParam("id") String id, @QueryParam("limit") @DefaultValue("100") int limit) {
+    public List<RejectionView> rejections(@PathParam("id") String id, @QueryParam("limit") String limitParam) {
+        int limit = dev.masync.platform.problem.ListParams.limit(limitParam, 100, 1000);
         SyncRunEntity run = run(id);
-        if (limit < 1 || limit > 1000) {
-            throw ApiException.badRequest("invalid_limit", "limit must be between 1 and 1000");
-        }
         return RunRejectionEntity.<RunRejectionEntity>find("runId", Sort.ascending("id"), run.id)
                 .page(Page.ofSize(limit))
                 .list()

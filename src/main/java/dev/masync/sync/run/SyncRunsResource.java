@@ -7,7 +7,6 @@ import io.quarkus.panache.common.Sort;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -69,11 +68,9 @@ public class SyncRunsResource {
     @GET
     @RolesAllowed("viewer")
     @Operation(summary = "Run history of a sync, newest first")
-    public List<RunView> history(@PathParam("key") String key, @QueryParam("limit") @DefaultValue("20") int limit) {
+    public List<RunView> history(@PathParam("key") String key, @QueryParam("limit") String limitParam) {
+        int limit = dev.masync.platform.problem.ListParams.limit(limitParam, 20, 500);
         syncs.find(key);
-        if (limit < 1 || limit > 500) {
-            throw ApiException.badRequest("invalid_limit", "limit must be between 1 and 500");
-        }
         return SyncRunEntity.<SyncRunEntity>find("syncKey", Sort.descending("id"), key)
                 .page(Page.ofSize(limit))
                 .list()
