@@ -274,7 +274,7 @@ public class RunCoordinator {
      * {@code grace}, then ends those still going {@code cancelled} and frees their leases. A batch in flight is left
      * to the journal: the next run resolves it as uncertain. Returns how many runs had to be cancelled here.
      */
-    int drain(Duration grace) {
+    public int drain(Duration grace) {
         stopping = true;
         workers.shutdown();
         try {
