@@ -17,9 +17,22 @@ import java.util.List;
 @Tag(name = "catalog")
 public class CatalogResource {
     private final CatalogService catalogs;
+    private final dev.masync.audit.AuditLog audit;
 
-    CatalogResource(CatalogService catalogs) {
+    CatalogResource(CatalogService catalogs, dev.masync.audit.AuditLog audit) {
         this.catalogs = catalogs;
+        this.audit = audit;
+    }
+
+    /** What the audit log keeps of a catalog: its size and warnings, not every column. */
+    record CatalogSummary(int attributes, List<String> eventTables, List<String> warnings, java.time.Instant readAt) {
+        static CatalogSummary of(CatalogView v) {
+            return new CatalogSummary(
+                    v.attributes().size(),
+                    v.eventTables().stream().map(EventTableView::name).toList(),
+                    v.warnings(),
+                    v.readAt());
+        }
     }
 
     /** JSON shape of the catalog. */
@@ -57,8 +70,12 @@ public class CatalogResource {
     @Operation(summary = "Re-read the catalog from the warehouse now")
     public CatalogView refresh() {
         catalogs.awaitInitialLoad(CatalogService.STARTUP_WAIT);
+        CatalogSummary before = CatalogSummary.of(view(catalogs.current()));
         catalogs.refresh();
-        return view(catalogs.current());
+        CatalogView after = view(catalogs.current());
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                .run(() -> audit.record("catalog.refresh", "catalog", "warehouse", before, CatalogSummary.of(after)));
+        return after;
     }
 
     static CatalogView view(Catalog c) {

@@ -36,8 +36,10 @@ import java.util.stream.Stream;
  *   <li>Each file is checked and saved in its own transaction; one that does not validate is logged with every error
  *       (pointer and message) and skipped, never half-applied, and what it defined before stays as it was. Files
  *       may refer to each other (a segment to a segment): the failed ones are retried while others still load.
- *   <li>A file-managed definition that no file claims any more (its file is gone, or was read and names another key)
- *       is removed, unless its kind refuses (still in use); one whose file exists but cannot be read is kept.
+ *   <li>A file-managed definition that no file claims any more (its file is known to be gone, or was read and names
+ *       another key) is removed, unless its kind refuses (still in use); one whose file exists but cannot be read or
+ *       checked is kept, and a missing folder removes nothing.
+ *   <li>What could not be applied is logged and listed by {@link #problems()} (shown by the readiness check).
  *   <li>Messages give positions only, never file content: a file may hold a pasted secret.
  * </ul>
  */
@@ -48,6 +50,8 @@ public final class DefinitionFiles {
 
     static final ObjectMapper YAML =
             new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private static final Map<String, Map<String, String>> PROBLEMS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private DefinitionFiles() {}
 
@@ -200,12 +204,16 @@ public final class DefinitionFiles {
      */
     public static int load(Path dir, Kind kind) {
         Folder folder;
+        Map<String, String> problems = new LinkedHashMap<>();
         try {
             folder = read(dir);
         } catch (IOException | RuntimeException e) {
             LOG.errorf("%ss in %s not loaded: %s", kind.name(), dir.toAbsolutePath(), e.getMessage());
+            problems.put(dir.toString(), "folder not readable, nothing changed: " + e.getMessage());
+            PROBLEMS.put(kind.name(), problems);
             return 0;
         }
+        folder.problems().forEach((file, problem) -> problems.put(file.toString(), problem));
         folder.problems().forEach((file, problem) -> LOG.errorf("%s file %s skipped: %s", kind.name(), file, problem));
         int changed = 0;
         List<DefinitionFile> pending = new ArrayList<>(folder.definitions());
@@ -226,8 +234,20 @@ public final class DefinitionFiles {
                 }
             }
         }
-        failures.forEach((file, e) -> report(kind, file.file(), e));
-        changed += removeUnclaimed(folder, kind);
+        failures.forEach((file, e) -> {
+            report(kind, file.file(), e);
+            problems.put(file.sourceFile(), "not applied, the last valid definition stays: " + describe(e));
+        });
+        if (Files.isDirectory(dir)) {
+            changed += removeUnclaimed(folder, kind);
+        } else if (!QuarkusTransaction.requiringNew().call(kind::fileManaged).isEmpty()) {
+            // a folder that is not there (a volume not mounted yet, a wrong path) is not a deletion of every file
+            LOG.errorf(
+                    "%ss: folder %s is missing; the %ss its files defined are kept (empty the folder to remove them)",
+                    kind.name(), dir.toAbsolutePath(), kind.name());
+            problems.put(dir.toString(), "folder missing; the definitions its files made are kept");
+        }
+        PROBLEMS.put(kind.name(), problems);
         LOG.infof(
                 "%ss as code: %d file(s) in %s, %d created, changed or removed, %d skipped",
                 kind.name(),
@@ -254,7 +274,8 @@ public final class DefinitionFiles {
             if (claimed.contains(key)) {
                 continue;
             }
-            boolean gone = sourceFile == null || sourceFile.isEmpty() || !Files.exists(Path.of(sourceFile));
+            // only a file known to be absent is gone: one whose existence cannot be checked now is kept
+            boolean gone = sourceFile == null || sourceFile.isEmpty() || Files.notExists(Path.of(sourceFile));
             if (!gone && !folder.readFiles().contains(sourceFile)) {
                 continue; // its file is there but unreadable now: keep what it defined
             }
@@ -269,6 +290,18 @@ public final class DefinitionFiles {
             }
         }
         return removed;
+    }
+
+    /** The problems of the last load of each kind (kind name to file to problem), for health and operators. */
+    public static Map<String, Map<String, String>> problems() {
+        return Map.copyOf(PROBLEMS);
+    }
+
+    private static String describe(RuntimeException e) {
+        if (e instanceof ApiException api) {
+            return api.getMessage() + " " + describe(api.toProblem().errors());
+        }
+        return "could not be saved (see the log)";
     }
 
     private static void report(Kind kind, Path file, RuntimeException e) {

@@ -22,10 +22,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class DemoResource {
     private final DemoService demo;
     private final CatalogService catalogs;
+    private final dev.masync.audit.AuditLog audit;
 
-    DemoResource(DemoService demo, CatalogService catalogs) {
+    DemoResource(DemoService demo, CatalogService catalogs, dev.masync.audit.AuditLog audit) {
         this.demo = demo;
         this.catalogs = catalogs;
+        this.audit = audit;
     }
 
     public record AdvanceRequest(@NotNull @Min(1) @Max(365) Integer days) {}
@@ -48,6 +50,9 @@ public class DemoResource {
     public DemoSummary advance(@Valid @NotNull AdvanceRequest request) {
         catalogs.awaitInitialLoad(CatalogService.STARTUP_WAIT);
         DemoSummary summary = demo.advance(request.days());
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                .run(() -> audit.record(
+                        "demo.advance", "demo", "warehouse", java.util.Map.of("days", request.days()), summary));
         catalogs.refresh();
         return summary;
     }

@@ -45,7 +45,7 @@ public class DemoService {
     }
 
     public boolean active() {
-        return demo.enabled() && warehouseConfig.kind() == WarehouseConfig.Kind.DUCKDB;
+        return DemoConfig.active(demo, warehouseConfig, masync);
     }
 
     /** Generates the demo warehouse if demo mode is on and the DuckDB file does not exist yet. */
@@ -130,7 +130,8 @@ public class DemoService {
         if (!active()) {
             throw ApiException.notFound(
                     "demo_disabled",
-                    "Demo mode is off; it needs masync.demo.enabled=true and masync.warehouse.kind=duckdb.");
+                    "Demo mode is off; it needs the DuckDB warehouse and masync.demo.enabled=true (unset, it is on only"
+                            + " for the embedded default file ${masync.data-dir}/warehouse.duckdb).");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.masync.demo;
 
+import dev.masync.platform.MasyncConfig;
+import dev.masync.warehouse.WarehouseConfig;
 import dev.masync.warehouse.WarehouseWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -7,13 +9,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 class DemoWarehouseWriter implements WarehouseWriter {
     private final DemoConfig demo;
+    private final WarehouseConfig warehouse;
+    private final MasyncConfig masync;
 
-    DemoWarehouseWriter(DemoConfig demo) {
+    DemoWarehouseWriter(DemoConfig demo, WarehouseConfig warehouse, MasyncConfig masync) {
         this.demo = demo;
+        this.warehouse = warehouse;
+        this.masync = masync;
     }
 
     @Override
     public boolean writesDuckDb() {
-        return demo.enabled();
+        return DemoConfig.active(demo, warehouse, masync);
     }
 }

@@ -2,9 +2,11 @@ package dev.masync.sync;
 
 import dev.masync.audit.AuditLog;
 import dev.masync.platform.problem.ApiException;
+import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -55,20 +57,168 @@ public class RecordErrorResource {
         }
     }
 
+    /** One page of record errors, by learner key; pass {@code nextAfter} as {@code after} for the next page. */
+    public record RecordErrorPage(List<RecordErrorView> items, String nextAfter) {}
+
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+    /** Learner keys one bulk call may name. */
+    static final int MAX_BULK_KEYS = 1000;
+
+    private static final List<String> STATUSES =
+            List.of(RecordErrorEntity.RETRYING, RecordErrorEntity.QUARANTINED, RecordErrorEntity.SKIPPED);
+
     @GET
     @RolesAllowed("viewer")
-    @Operation(summary = "Records of this sync the destination refused: retrying, quarantined or skipped")
-    public List<RecordErrorView> list(@PathParam("key") String key, @QueryParam("status") String status) {
+    @Operation(
+            summary = "Records of this sync the destination refused (retrying, quarantined or skipped), by learner"
+                    + " key; page with limit (1-1000, default 100) and after=<nextAfter>")
+    public RecordErrorPage list(
+            @PathParam("key") String key,
+            @QueryParam("status") String status,
+            @QueryParam("limit") String limitParam,
+            @QueryParam("after") String after) {
         syncs.find(key);
-        if (status != null
-                && !List.of(RecordErrorEntity.RETRYING, RecordErrorEntity.QUARANTINED, RecordErrorEntity.SKIPPED)
-                        .contains(status)) {
-            throw ApiException.badRequest("invalid_status", "status must be retrying, quarantined or skipped");
+        checkStatus(status, "status");
+        int limit = limit(limitParam);
+        StringBuilder where = new StringBuilder("syncKey = :key");
+        Parameters params = Parameters.with("key", key);
+        if (status != null) {
+            where.append(" and status = :status");
+            params.and("status", status);
         }
-        List<RecordErrorEntity> all = status == null
-                ? RecordErrorEntity.list("syncKey", Sort.ascending("learnerKey"), key)
-                : RecordErrorEntity.list("syncKey = ?1 and status = ?2", Sort.ascending("learnerKey"), key, status);
-        return all.stream().map(RecordErrorView::of).toList();
+        if (after != null && !after.isEmpty()) {
+            where.append(" and learnerKey > :after");
+            params.and("after", after);
+        }
+        List<RecordErrorEntity> rows = RecordErrorEntity.<RecordErrorEntity>find(
+                        where.toString(), Sort.ascending("learnerKey"), params)
+                .range(0, limit) // inclusive: one more than a page, to know whether another follows
+                .list();
+        List<RecordErrorView> items =
+                rows.stream().limit(limit).map(RecordErrorView::of).toList();
+        String next = rows.size() > limit ? items.get(limit - 1).learnerKey() : null;
+        return new RecordErrorPage(items, next);
+    }
+
+    /**
+     * Which record errors a bulk call acts on: the listed learner keys, or every error of the sync with a status
+     * (both: the listed ones that have it).
+     */
+    public record BulkRequest(List<String> learnerKeys, String status) {}
+
+    /** What a bulk call did: how many errors it selected and how many it changed (the others were already so). */
+    public record BulkResult(String action, int matched, int changed, List<String> notFound) {}
+
+    @POST
+    @Path("/retry")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("editor")
+    @Transactional
+    @Operation(
+            summary = "Send these records again on the next run, in bulk: {learnerKeys:[...]} or {status:"
+                    + " \"quarantined\"}; idempotent")
+    public BulkResult retryAll(@PathParam("key") String key, BulkRequest request) {
+        return bulk(key, request, "retry", e -> {
+            if (RecordErrorEntity.RETRYING.equals(e.status) && e.attempts == 0) {
+                return false;
+            }
+            e.status = RecordErrorEntity.RETRYING;
+            e.attempts = 0;
+            return true;
+        });
+    }
+
+    @POST
+    @Path("/skip")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("editor")
+    @Transactional
+    @Operation(
+            summary = "Stop sending these records until their values change, in bulk: {learnerKeys:[...]} or"
+                    + " {status: \"quarantined\"}; idempotent")
+    public BulkResult skipAll(@PathParam("key") String key, BulkRequest request) {
+        return bulk(key, request, "skip", e -> {
+            if (RecordErrorEntity.SKIPPED.equals(e.status)) {
+                return false;
+            }
+            e.status = RecordErrorEntity.SKIPPED;
+            return true;
+        });
+    }
+
+    private BulkResult bulk(
+            String key, BulkRequest request, String action, java.util.function.Predicate<RecordErrorEntity> change) {
+        syncs.find(key);
+        if (request == null || (request.learnerKeys() == null && request.status() == null)) {
+            throw ApiException.badRequest(
+                    "invalid_selection",
+                    "Name the record errors: {\"learnerKeys\": [\"L1\", ...]} (at most " + MAX_BULK_KEYS
+                            + ") or {\"status\": \"quarantined\"}.");
+        }
+        checkStatus(request.status(), "status");
+        List<String> keys = request.learnerKeys();
+        if (keys != null && (keys.isEmpty() || keys.size() > MAX_BULK_KEYS || keys.contains(null))) {
+            throw ApiException.badRequest(
+                    "invalid_selection",
+                    "learnerKeys lists 1 to " + MAX_BULK_KEYS + " learner keys (split larger selections).");
+        }
+        StringBuilder where = new StringBuilder("syncKey = :key");
+        Parameters params = Parameters.with("key", key);
+        if (keys != null) {
+            where.append(" and learnerKey in :keys");
+            params.and("keys", keys);
+        }
+        if (request.status() != null) {
+            where.append(" and status = :status");
+            params.and("status", request.status());
+        }
+        List<RecordErrorEntity> selected =
+                RecordErrorEntity.list(where.toString(), Sort.ascending("learnerKey"), params);
+        List<String> changed = new java.util.ArrayList<>();
+        for (RecordErrorEntity e : selected) {
+            if (change.test(e)) {
+                changed.add(e.learnerKey);
+            }
+        }
+        List<String> notFound = List.of();
+        if (keys != null) {
+            java.util.Set<String> found = new java.util.HashSet<>();
+            selected.forEach(e -> found.add(e.learnerKey));
+            notFound = keys.stream().distinct().filter(k -> !found.contains(k)).toList();
+        }
+        BulkResult result = new BulkResult(action, selected.size(), changed.size(), notFound);
+        if (!changed.isEmpty()) {
+            audit.record(
+                    "record_error." + action + "_bulk",
+                    "sync",
+                    key,
+                    request,
+                    java.util.Map.of("changed", changed.size(), "learnerKeys", changed));
+        }
+        return result;
+    }
+
+    private static void checkStatus(String status, String name) {
+        if (status != null && !STATUSES.contains(status)) {
+            throw ApiException.badRequest("invalid_status", name + " must be retrying, quarantined or skipped");
+        }
+    }
+
+    /** Parsed here so that {@code ?limit=abc} is a 400 problem like other lists, not JAX-RS's 404. */
+    static int limit(String value) {
+        if (value == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1 && n <= MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.badRequest("invalid_limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
     }
 
     @POST

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  */
 public final class SyncDefinitionParser {
     private static final Pattern FIELD = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-]{0,199}");
-    private static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
+    /** The shortest interval between two scheduled runs, for {@code every} and {@code cron} alike. */
+    public static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
 
     /** What a definition is checked against. */
     public record Context(
@@ -60,6 +61,19 @@ public final class SyncDefinitionParser {
         SyncDefinitionParser p = new SyncDefinitionParser(context);
         SyncDefinition d = p.definition(body, keyFromPath);
         return new Result(p.errors.isEmpty() ? d : null, List.copyOf(p.errors));
+    }
+
+    /**
+     * The schedule of a stored definition alone, without checking the rest against the catalog: a sync whose
+     * segment or mapping no longer fits the warehouse keeps its schedule (its runs fail and say why).
+     */
+    public static Optional<SyncDefinition.Schedule> scheduleOf(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            return Optional.empty();
+        }
+        SyncDefinitionParser p = new SyncDefinitionParser(null);
+        Optional<SyncDefinition.Schedule> s = p.schedule(body.get("schedule"));
+        return p.errors.isEmpty() ? s : Optional.empty();
     }
 
     private SyncDefinition definition(JsonNode body, String keyFromPath) {
@@ -334,7 +348,7 @@ public final class SyncDefinitionParser {
             }
             return Optional.of(new SyncDefinition.Schedule(Optional.of(d), Optional.empty()));
         }
-        Optional<String> problem = CronSchedule.problem(cron);
+        Optional<String> problem = CronSchedule.problem(cron, MIN_INTERVAL);
         if (problem.isPresent()) {
             error("/schedule/cron", problem.get());
             return Optional.empty();

@@ -171,8 +171,10 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
         e.paused = paused;
         store.touch(e, actor);
         if (!paused) {
-            e.nextRunAt =
-                    nextRun(SyncDefinitionParser.parse(json, key, context()).definition(), clock.instant());
+            // from the schedule alone: a definition that no longer fits the catalog still runs (and says why it fails)
+            e.nextRunAt = SyncDefinitionParser.scheduleOf(json)
+                    .map(s -> nextRun(s, clock.instant()))
+                    .orElse(null);
         }
         return store.saved(e, before, paused ? "sync.pause" : "sync.resume");
     }
@@ -221,7 +223,11 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
         if (d == null || d.schedule().isEmpty()) {
             return null;
         }
-        SyncDefinition.Schedule s = d.schedule().get();
+        return nextRun(d.schedule().get(), after);
+    }
+
+    /** The next firing of a schedule strictly after {@code after} (null if a cron never fires again). */
+    public Instant nextRun(SyncDefinition.Schedule s, Instant after) {
         if (s.every().isPresent()) {
             return after.plus(s.every().get());
         }

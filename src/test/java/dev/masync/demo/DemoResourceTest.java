@@ -34,6 +34,14 @@ class DemoResourceTest {
                 .get("/api/v1/demo")
                 .then()
                 .body("anchor", equalTo(anchor.plusDays(1).toString()));
+        // who advanced the demo, by how much, and what it became, is audited
+        given().header("Authorization", ADMIN)
+                .get("/api/v1/audit?entityType=demo&limit=1")
+                .then()
+                .statusCode(200)
+                .body("items[0].action", equalTo("demo.advance"))
+                .body("items[0].before.days", equalTo(1))
+                .body("items[0].after.anchor", equalTo(anchor.plusDays(1).toString()));
     }
 
     @Test

@@ -180,7 +180,7 @@ class SyncApiTest {
                 .get("/api/v1/syncs/champions_api/record-errors")
                 .then()
                 .statusCode(200)
-                .body("size()", equalTo(0));
+                .body("items.size()", equalTo(0));
         String metrics =
                 given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics)

@@ -106,7 +106,7 @@ class WebhookSyncTest {
                 .statusCode(200)
                 .extract()
                 .jsonPath()
-                .getList("$");
+                .getList("items");
         assertThat(errors).hasSize((int) rejected).allSatisfy(e -> {
             assertThat(e).containsEntry("status", "quarantined").containsEntry("attempts", 5);
             assertThat(e).containsEntry("code", "invalid_email");
@@ -142,8 +142,8 @@ class WebhookSyncTest {
                 .get("/api/v1/syncs/paid_hook/record-errors?status=skipped")
                 .then()
                 .statusCode(200)
-                .body("size()", equalTo(1))
-                .body("[0].learnerKey", equalTo(two));
+                .body("items.size()", equalTo(1))
+                .body("items[0].learnerKey", equalTo(two));
     }
 
     @Test

@@ -83,9 +83,9 @@ public class RecordErrorLedger {
             rr.runId = runId;
             rr.learnerKey = r.learnerKey();
             rr.destinationKey = r.destinationKey();
-            rr.errorClass = r.errorClass();
-            rr.code = truncate(r.code(), 100);
-            rr.message = truncate(r.message(), 2000);
+            rr.errorClass = text(r.errorClass(), RunColumns.ERROR_CLASS);
+            rr.code = text(r.code(), RunColumns.CODE);
+            rr.message = text(r.message(), RunColumns.MESSAGE);
             rr.rejectedAt = now;
             rr.persist();
             RecordErrorEntity e = known.get(r.learnerKey());
@@ -99,7 +99,7 @@ public class RecordErrorLedger {
                 known.put(r.learnerKey(), e);
             }
             e.destinationKey = r.destinationKey();
-            e.errorClass = r.errorClass();
+            e.errorClass = rr.errorClass;
             e.code = rr.code;
             e.message = rr.message;
             e.attempts = e.attempts + 1;
@@ -128,7 +128,7 @@ public class RecordErrorLedger {
         return out;
     }
 
-    private static String truncate(String s, int max) {
-        return s == null ? "" : s.length() <= max ? s : s.substring(0, max);
+    private static String text(String s, int max) {
+        return s == null ? "" : RunColumns.truncate(s, max);
     }
 }

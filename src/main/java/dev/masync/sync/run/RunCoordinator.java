@@ -8,6 +8,7 @@ import dev.masync.warehouse.Warehouse;
 import dev.masync.warehouse.WarehouseException;
 import dev.masync.warehouse.WarehouseProvider;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,6 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class RunCoordinator {
     private static final Logger LOG = Logger.getLogger(RunCoordinator.class);
+    static final String SHUTDOWN_BEFORE_START =
+            "cancelled: the daemon began shutting down before the run started; start it again later";
 
     private final SyncConfig config;
     private final RunLeases leases;
@@ -93,7 +97,19 @@ public class RunCoordinator {
         }
         leases.track(syncKey, run.id);
         long id = run.id;
-        workers.submit(() -> execute(id, syncKey, trigger, options));
+        try {
+            workers.submit(() -> execute(id, syncKey, trigger, options));
+        } catch (RejectedExecutionException e) {
+            // shutdown began between the check above and here: the run never started
+            finish(
+                    id,
+                    syncKey,
+                    report(RunStatus.CANCELLED, SHUTDOWN_BEFORE_START),
+                    RunCost.ZERO,
+                    null,
+                    clock.instant());
+            throw RunException.unavailable("shutting_down", "The daemon is shutting down; start the run again later.");
+        }
         return run;
     }
 
@@ -129,12 +145,12 @@ public class RunCoordinator {
                 LOG.errorf(e, "sync %s run %d failed", syncKey, runId);
                 report = report(RunStatus.FAILED, e.getMessage());
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error from a connector or the engine ends the run too, and frees its lease
             LOG.errorf(e, "sync %s run %d failed", syncKey, runId);
-            report = report(RunStatus.FAILED, e.getMessage() == null ? e.toString() : e.getMessage());
+            report = report(RunStatus.FAILED, reason(e));
         }
         try {
-            finish(runId, syncKey, report, cost.snapshot(report.counts()), freshness, started);
+            finish(runId, syncKey, report, costOf(cost, report), freshness, started);
         } finally {
             metrics.ended();
         }
@@ -151,6 +167,29 @@ public class RunCoordinator {
                 preparation.job(run, runId, warehouse, asOf, options, () -> stopping || leases.isLost(syncKey));
         return new RunEngine(store, clock)
                 .run(job, new PersistingMonitor(runId, syncKey, run.openErrors().keySet(), ledger, clock, cost));
+    }
+
+    /** The reason of a run ended by an unexpected throwable, in words (never a Java type name). */
+    static String reason(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return "the daemon ran out of memory during this run; the next run sends what it had not confirmed"
+                    + " (give the container more memory or lower masync.sync.workers)";
+        }
+        if (e instanceof StackOverflowError) {
+            return "the run failed on a stack overflow (deeply nested data or a defect); see the daemon's log";
+        }
+        String message = e.getMessage();
+        return "the run failed on an internal error"
+                + (message == null || message.isBlank() ? "" : ": " + message)
+                + "; see the daemon's log, the next run sends what this one had not confirmed";
+    }
+
+    private static RunCost costOf(RunCostMeter cost, RunEngine.Report report) {
+        try {
+            return cost.snapshot(report.counts());
+        } catch (RuntimeException e) {
+            return RunCost.ZERO;
+        }
     }
 
     private static String overBudget(RunCostMeter cost, WarehouseException e) {
@@ -173,41 +212,105 @@ public class RunCoordinator {
         try {
             QuarkusTransaction.requiringNew().run(() -> {
                 SyncRunEntity run = SyncRunEntity.findById(runId);
+                if (RunStatus.CANCELLED.json().equals(run.status)) {
+                    // shutdown already ended it (see drain): keep that outcome, only free the lease
+                    leases.release(syncKey);
+                    return;
+                }
                 run.status = report.status().json();
                 run.finishedAt = now;
                 run.countsJson = RunJson.write(report.counts());
                 run.phasesJson = RunJson.write(phases);
                 run.costJson = RunJson.write(cost);
-                run.reason = report.reason();
+                run.reason = RunColumns.truncate(report.reason(), RunColumns.REASON);
                 run.freshness = freshness;
                 if (!report.samples().isEmpty()) {
-                    run.samplesJson = RunJson.write(report.samples());
+                    run.samplesJson = RunColumns.samplesJson(report.samples());
                 }
                 if (report.status() == RunStatus.SUCCEEDED && !run.dryRun && freshness != null) {
                     SyncEntity.update("lastFreshness = ?1 where key = ?2", freshness, syncKey);
                 }
                 leases.release(syncKey);
             });
+        } catch (RuntimeException e) {
+            // the outcome could not be written as it is: end the run failed and free the lease all the same
+            LOG.errorf(e, "sync %s run %d: outcome not recorded", syncKey, runId);
+            failAndRelease(runId, syncKey, now, "the run's outcome could not be recorded: " + e.getMessage());
         } finally {
             leases.forget(syncKey);
         }
         metrics.finished(runId, syncKey, report, cost, phases);
     }
 
+    private void failAndRelease(long runId, String syncKey, Instant now, String reason) {
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                SyncRunEntity.update(
+                        "status = ?1, finishedAt = ?2, reason = ?3 where id = ?4 and status = ?5",
+                        RunStatus.FAILED.json(),
+                        now,
+                        RunColumns.truncate(reason, RunColumns.REASON),
+                        runId,
+                        RunStatus.RUNNING.json());
+                leases.release(syncKey);
+            });
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "sync %s run %d: lease not released; it expires after masync.sync.lease", syncKey, runId);
+        }
+    }
+
+    /** Shutdown begins (with {@code quarkus.shutdown.delay}): no new runs from now on. */
+    void onShutdownBegins(@Observes ShutdownDelayInitiatedEvent event) {
+        stopping = true;
+    }
+
     /** Before the warehouse and the control DB close (lower priority values are notified first). */
     void onStop(@Observes @Priority(100) ShutdownEvent event) {
+        drain(config.shutdownGrace());
+    }
+
+    /**
+     * Stops accepting runs, lets running ones stop at their next batch (they end {@code cancelled}) for at most
+     * {@code grace}, then ends those still going {@code cancelled} and frees their leases. A batch in flight is left
+     * to the journal: the next run resolves it as uncertain. Returns how many runs had to be cancelled here.
+     */
+    public int drain(Duration grace) {
         stopping = true;
         workers.shutdown();
         try {
-            if (!workers.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warnf(
-                        "shutdown: %d run(s) still pushing after %s; their unconfirmed records are sent by the"
-                                + " next run",
-                        metrics.running(), config.shutdownGrace());
-                workers.shutdownNow();
+            if (workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                return 0;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        Map<String, Long> running = leases.running();
+        LOG.warnf(
+                "shutdown: %d run(s) still going after %s (masync.sync.shutdown-grace) are cancelled; the next run"
+                        + " sends what they had not confirmed",
+                running.size(), grace);
+        Instant now = clock.instant();
+        int cancelled = 0;
+        for (var run : running.entrySet()) {
+            try {
+                cancelled += QuarkusTransaction.requiringNew().call(() -> {
+                    int n = SyncRunEntity.update(
+                            "status = ?1, finishedAt = ?2, reason = ?3 where id = ?4 and status = ?5",
+                            RunStatus.CANCELLED.json(),
+                            now,
+                            "cancelled: the daemon shut down after waiting " + grace
+                                    + " (masync.sync.shutdown-grace); the next run sends what this one had not"
+                                    + " confirmed",
+                            run.getValue(),
+                            RunStatus.RUNNING.json());
+                    leases.release(run.getKey());
+                    return n;
+                });
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "shutdown: run %d of sync %s not marked cancelled", run.getValue(), run.getKey());
+            }
+        }
+        workers.shutdownNow();
+        return cancelled;
     }
 }

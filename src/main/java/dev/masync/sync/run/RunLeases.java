@@ -88,6 +88,31 @@ public class RunLeases {
         });
     }
 
+    /**
+     * Records a run that could not start as {@code failed} with its reason (its own transaction), without taking the
+     * lease; nothing if the sync is gone.
+     */
+    public void recordFailedStart(String syncKey, RunTrigger trigger, String actor, String reason) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            if (SyncEntity.findById(syncKey) == null) {
+                return;
+            }
+            Instant now = clock.instant();
+            SyncRunEntity run = new SyncRunEntity();
+            run.syncKey = syncKey;
+            run.trigger = trigger.json();
+            run.status = RunStatus.FAILED.json();
+            run.owner = instanceId;
+            run.createdBy = actor;
+            run.startedAt = now;
+            run.finishedAt = now;
+            run.reason = RunColumns.truncate(reason, RunColumns.REASON);
+            run.countsJson = RunJson.write(RunCounts.ZERO);
+            run.phasesJson = "{}";
+            run.persist();
+        });
+    }
+
     /** Releases the lease if this replica holds it, in the caller's transaction (or a new one). */
     public void release(String syncKey) {
         QuarkusTransaction.joiningExisting()
@@ -136,6 +161,11 @@ public class RunLeases {
     /** Whether the lease of a local run was taken by another replica. */
     public boolean isLost(String syncKey) {
         return lost.contains(syncKey);
+    }
+
+    /** The runs of this process: sync key to run id. */
+    Map<String, Long> running() {
+        return Map.copyOf(active);
     }
 
     void track(String syncKey, long runId) {

@@ -1,7 +1,9 @@
 package dev.masync.sync.run;
 
+import dev.masync.audit.AuditLog;
 import dev.masync.platform.problem.ApiException;
 import dev.masync.sync.SyncService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -30,13 +32,16 @@ public class SyncRunsResource {
     private final SyncService syncs;
     private final SecurityIdentity identity;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final AuditLog audit;
 
     SyncRunsResource(
             RunCoordinator coordinator,
             SyncService syncs,
             SecurityIdentity identity,
-            com.fasterxml.jackson.databind.ObjectMapper json) {
+            com.fasterxml.jackson.databind.ObjectMapper json,
+            AuditLog audit) {
         this.json = json;
+        this.audit = audit;
         this.coordinator = coordinator;
         this.syncs = syncs;
         this.identity = identity;
@@ -60,6 +65,11 @@ public class SyncRunsResource {
         RunRequest r = body == null || body.isBlank() ? new RunRequest(false, false, false) : parse(body);
         syncs.find(key);
         SyncRunEntity run = coordinator.start(key, RunTrigger.API, r.options(), actor());
+        if (r.options().force() || r.options().fullResync()) {
+            // these override the guard, the freshness gate or the state: who asked is kept
+            RunView started = RunView.of(run);
+            QuarkusTransaction.requiringNew().run(() -> audit.record("sync.run_start", "sync", key, null, started));
+        }
         return Response.accepted(RunView.of(run))
                 .location(URI.create("/api/v1/runs/" + run.id))
                 .build();
