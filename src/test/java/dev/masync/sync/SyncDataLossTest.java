@@ -182,7 +182,7 @@ class SyncDataLossTest {
                     .statusCode(200)
                     .extract()
                     .jsonPath()
-                    .getList("$");
+                    .getList("items");
             assertThat(errors)
                     .isNotEmpty()
                     .hasSizeLessThanOrEqualTo((int) members)
@@ -232,7 +232,7 @@ class SyncDataLossTest {
                             .statusCode(200)
                             .extract()
                             .jsonPath()
-                            .getList("learnerKey", String.class))
+                            .getList("items.learnerKey", String.class))
                     .hasSize(errors.size())
                     .doesNotContain("L_gone");
         }
@@ -242,7 +242,7 @@ class SyncDataLossTest {
     void aRunWhoseSecretIsMissingSendsNothingAndSaysSo() throws Exception {
         new SyncApiTest().segment();
         for (String ref :
-                List.of("env:MASYNC_DATALOSS_NOT_SET", "file:" + dir.resolve("no-such.secret"), "file:" + dir)) {
+                List.of("env:MASYNC_TEST_DATALOSS_NOT_SET", "file:" + dir.resolve("no-such.secret"), "file:" + dir)) {
             String dest = "nosecret_" + Math.abs(ref.hashCode());
             post("/api/v1/destinations", """
                     {"key": "%s", "name": "No secret", "type": "webhook",

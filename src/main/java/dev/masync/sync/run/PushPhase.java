@@ -276,7 +276,10 @@ final class PushPhase {
             return;
         } catch (RuntimeException e) {
             failed += learners.size();
-            abort = "connector error: " + e;
+            // a defect of the connector, not of the data: no Java type names in what the user reads
+            abort = "the " + job.connector().type() + " connector failed unexpectedly"
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")")
+                    + "; its records are sent again by the next run; the daemon log has the details";
             uncertain();
             LOG.errorf(
                     e,
