@@ -278,7 +278,7 @@ final class PushPhase {
             failed += learners.size();
             // a defect of the connector, not of the data: no Java type names in what the user reads
             abort = "the " + job.connector().type() + " connector failed unexpectedly"
-                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")")
+                    + (e.getMessage() == null ? "" : " (" + abbreviate(e.getMessage(), 300) + ")")
                     + "; its records are sent again by the next run; the daemon log has the details";
             uncertain();
             LOG.errorf(
@@ -375,5 +375,9 @@ final class PushPhase {
                     + (e.getValue() == null ? 4 : String.valueOf(e.getValue()).length());
         }
         return size;
+    }
+
+    private static String abbreviate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "…";
     }
 }
