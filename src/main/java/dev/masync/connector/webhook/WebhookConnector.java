@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.masync.connector.http.AddressPolicy;
+import dev.masync.connector.http.HttpExchange;
 import dev.masync.connector.http.HttpFailures;
-import dev.masync.connector.http.HttpReply;
 import dev.masync.connector.spi.Batch;
 import dev.masync.connector.spi.BatchLimits;
 import dev.masync.connector.spi.BatchResult;
@@ -25,8 +25,6 @@ import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import okhttp3.Response;
-import okio.BufferedSource;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -87,9 +85,8 @@ public final class WebhookConnector implements Destination, Probe {
         }
     }
 
-    private final OkHttpClient client;
+    private final HttpExchange http;
     private final Clock clock;
-    private final HttpFailures failures;
     private final Options options;
     private final ObjectMapper json = new ObjectMapper();
 
@@ -104,7 +101,7 @@ public final class WebhookConnector implements Destination, Probe {
     public WebhookConnector(OkHttpClient sharedClient, Clock clock, Options options) {
         this.options = Objects.requireNonNull(options, "options");
         OkHttpClient shared = Objects.requireNonNull(sharedClient, "sharedClient");
-        this.client = shared.newBuilder()
+        OkHttpClient client = shared.newBuilder()
                 .followRedirects(false) // Standard Webhooks: a 3xx is a failure
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(false) // the engine retries, with the same webhook-id
@@ -112,7 +109,7 @@ public final class WebhookConnector implements Destination, Probe {
                 .dns(options.addresses().dns(shared.dns())) // DNS may answer differently than when saved
                 .build();
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.failures = new HttpFailures(clock);
+        this.http = new HttpExchange(client, new HttpFailures(clock), options.maxResponseBytes());
     }
 
     @Override
@@ -183,24 +180,7 @@ public final class WebhookConnector implements Destination, Probe {
                 .header("webhook-signature", "v1," + sign(key, id + "." + timestamp + ".", body))
                 .post(RequestBody.create(body, JSON))
                 .build();
-        try (Response response = client.newCall(request).execute()) {
-            BufferedSource source = response.body().source();
-            // bounded: an endless body stops here, a slow one at the call timeout
-            boolean tooLarge = source.request(options.maxResponseBytes() + 1);
-            long take = Math.min(source.getBuffer().size(), options.maxResponseBytes());
-            HttpReply reply = new HttpReply(
-                    response.code(),
-                    response.header("Retry-After"),
-                    source.getBuffer().readUtf8(take));
-            failures.check(reply);
-            if (tooLarge) {
-                throw new RetryableException("malformed_response: the response body is larger than "
-                        + options.maxResponseBytes() + " bytes (masync.connectors.http.max-response-bytes)");
-            }
-            return reply.body();
-        } catch (IOException e) {
-            throw failures.ioFailure(e, url);
-        }
+        return http.execute(request).body();
     }
 
     /** The batch as UTF-8 JSON, written straight to bytes (no tree in between: this runs for every batch). */
