@@ -10,6 +10,7 @@ import dev.masync.connector.http.HttpFailures;
 import dev.masync.connector.spi.Batch;
 import dev.masync.connector.spi.BatchLimits;
 import dev.masync.connector.spi.BatchResult;
+import dev.masync.connector.spi.Capabilities;
 import dev.masync.connector.spi.Destination;
 import dev.masync.connector.spi.DestinationContext;
 import dev.masync.connector.spi.PermanentException;
@@ -36,6 +37,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,10 @@ import java.util.UUID;
  */
 public final class WebhookConnector implements Destination, Probe {
     public static final String TYPE = "webhook";
+    private static final Capabilities CAPABILITIES = new Capabilities(
+            Set.of(Capabilities.IdentityKind.ANY_STRING),
+            EnumSet.allOf(Capabilities.WriteMode.class),
+            Set.of(Capabilities.MembershipStyle.BOOLEAN, Capabilities.MembershipStyle.VALUE));
     /** The spec suggests small payloads; the envelope adds little to this. */
     private static final BatchLimits LIMITS = new BatchLimits(500, 1024 * 1024);
 
@@ -115,6 +121,15 @@ public final class WebhookConnector implements Destination, Probe {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    /**
+     * Any string as the key, every mode (leavers arrive as {@code REMOVE} records), membership as a boolean or value
+     * field written with the record; lists are not a concept here.
+     */
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
     }
 
     @Override
