@@ -224,6 +224,10 @@ public final class SyncDefinitionParser {
                     "destination '" + destination + "' does not take an " + given + "; it identifies records by "
                             + Capabilities.names(can.identityKinds()) + ": set identity.kind to one of them");
         }
+        boolean modeUnreadable = errors.stream().anyMatch(e -> "/mode".equals(e.pointer()));
+        if (modeUnreadable) {
+            return; // "use upsert, update or mirror" said already
+        }
         if (body.path("mode").isTextual() && !can.supports(mode.capability())) {
             error(
                     "/mode",

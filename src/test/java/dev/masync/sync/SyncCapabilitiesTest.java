@@ -93,6 +93,8 @@ class SyncCapabilitiesTest {
         ProblemError e = only(parse("crm", identity + ", \"mode\": \"update\""));
         assertThat(e.pointer()).isEqualTo("/mode");
         assertThat(e.message()).contains("does not support mode update", "mirror, upsert");
+        ProblemError unknown = only(parse("crm", identity + ", \"mode\": \"replace\""));
+        assertThat(unknown.message()).isEqualTo("use upsert, update or mirror"); // said once, not twice
     }
 
     @Test

@@ -74,6 +74,18 @@ class RedactionTest {
     }
 
     @Test
+    void failureMessagesQuoteVendorBodiesRedacted() {
+        HttpFailures failures = new HttpFailures(java.time.Clock.systemUTC());
+        String message = failures.classify(
+                        409,
+                        null,
+                        "{\"message\":\"Contact already exists: ada@example.com\",\"access_token\":\"tok-1\"}")
+                .orElseThrow()
+                .getMessage();
+        assertThat(message).contains("HTTP 409", "a***@example.com").doesNotContain("ada@", "tok-1");
+    }
+
+    @Test
     void theLogInterceptorNeverLogsCredentialsOrEmails() throws Exception {
         List<String> lines = new ArrayList<>();
         try (MockWebServer server = new MockWebServer()) {
