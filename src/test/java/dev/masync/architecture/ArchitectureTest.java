@@ -86,7 +86,7 @@ class ArchitectureTest {
                 .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage("dev.masync.connector.spi..")))
                 .and(DescribedPredicate.not(
                         JavaClass.Predicates.belongToAnyOf(Connectors.class, ConnectorsConfig.class)))
-                .as("connector internals (vendor packages, connector.http, producers)");
+                .as("are connector internals (vendor packages, connector.http, producers)");
         noClasses()
                 .that()
                 .resideInAnyPackage("dev.masync.destination..", "dev.masync.sync..")
