@@ -18,7 +18,7 @@ import java.util.Optional;
  *
  * @param key       the destination's stable identifier, {@code [a-z][a-z0-9_]{0,99}}
  * @param name      a human name
- * @param type      the connector type, a key of {@link Connectors}
+ * @param type      the connector type, a key of {@link dev.masync.connector.Connectors}
  * @param settings  the connector's settings as written (validated by the connector); ordered, immutable
  * @param batchSize the largest batch to send, when the definition narrows the connector's own limit
  * @param rateLimit how many requests the destination account accepts per period, shared by every sync using it

@@ -1,5 +1,6 @@
 package dev.masync.destination;
 
+import dev.masync.connector.ConnectorsConfig;
 import dev.masync.definition.DefinitionFiles;
 import dev.masync.definition.DefinitionFiles.DefinitionFile;
 import dev.masync.definition.DefinitionStore;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.masync.audit.AuditLog;
+import dev.masync.connector.Connectors;
 import dev.masync.connector.spi.Destination;
 import dev.masync.connector.spi.PermanentException;
 import dev.masync.connector.spi.Probe;

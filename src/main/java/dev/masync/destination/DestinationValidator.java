@@ -1,6 +1,7 @@
 package dev.masync.destination;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.masync.connector.Connectors;
 import dev.masync.connector.spi.Destination;
 import dev.masync.connector.spi.SecretPolicy;
 import dev.masync.connector.spi.SecretRef;

@@ -1,5 +1,9 @@
 package dev.masync.sync;
 
+import dev.masync.connector.spi.Capabilities;
+import dev.masync.connector.spi.Capabilities.IdentityKind;
+import dev.masync.connector.spi.MembershipTarget;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -49,19 +53,37 @@ public record SyncDefinition(
     public enum Mode {
         UPSERT,
         UPDATE,
-        MIRROR
+        MIRROR;
+
+        /** The connector capability this mode needs. */
+        public Capabilities.WriteMode capability() {
+            return Capabilities.WriteMode.valueOf(name());
+        }
     }
 
     /**
      * @param attribute warehouse attribute whose value identifies the learner at the destination (the learner key,
      *                  an e-mail column…)
      * @param field     the destination's name for that identity (e.g. {@code email}, {@code external_id})
+     * @param kind      what the identity is, checked against the destination connector's declared identity kinds;
+     *                  {@code any_string} (the default) for destinations that take any key
      */
-    public record Identity(String attribute, String field) {
+    public record Identity(String attribute, String field, IdentityKind kind) {
         public Identity {
             Objects.requireNonNull(attribute, "attribute");
             Objects.requireNonNull(field, "field");
+            Objects.requireNonNull(kind, "kind");
         }
+
+        /** An identity of kind {@code any_string}. */
+        public Identity(String attribute, String field) {
+            this(attribute, field, IdentityKind.ANY_STRING);
+        }
+    }
+
+    /** Where the membership goes, as batches carry it to the connector; empty without membership. */
+    public Optional<MembershipTarget> membershipTarget() {
+        return membership.map(m -> new MembershipTarget(m.style().capability(), m.field(), m.value()));
     }
 
     /** One catalog attribute sent as one destination field, optionally formatted. */
@@ -96,7 +118,12 @@ public record SyncDefinition(
         public enum Style {
             BOOLEAN,
             VALUE,
-            LIST
+            LIST;
+
+            /** The connector capability this style needs. */
+            public Capabilities.MembershipStyle capability() {
+                return Capabilities.MembershipStyle.valueOf(name());
+            }
         }
 
         public Membership {

@@ -3,6 +3,8 @@ package dev.masync.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.masync.catalog.Catalog;
 import dev.masync.catalog.CatalogColumn;
+import dev.masync.connector.spi.Capabilities;
+import dev.masync.connector.spi.Capabilities.IdentityKind;
 import dev.masync.definition.FieldLimit;
 import dev.masync.definition.JsonChecks;
 import dev.masync.platform.problem.ProblemError;
@@ -14,6 +16,7 @@ import dev.masync.warehouse.ColumnType;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +41,7 @@ public final class SyncDefinitionParser {
     public record Context(
             Catalog catalog,
             Predicate<String> segmentExists,
-            Function<String, Optional<Set<Membership.Style>>> destinationStyles) {}
+            Function<String, Optional<Capabilities>> destinationCapabilities) {}
 
     /** The definition, or the problems that prevent it. */
     public record Result(SyncDefinition definition, List<ProblemError> errors) {
@@ -116,10 +119,10 @@ public final class SyncDefinitionParser {
             error("/segment", "no segment '" + segment + "'; create it first or use a key from GET /api/v1/segments");
         }
         String destination = text(body, "destination", "", true);
-        Optional<Set<Membership.Style>> styles = Optional.empty();
+        Optional<Capabilities> capabilities = Optional.empty();
         if (destination != null) {
-            styles = context.destinationStyles().apply(destination);
-            if (styles.isEmpty()) {
+            capabilities = context.destinationCapabilities().apply(destination);
+            if (capabilities.isEmpty()) {
                 error(
                         "/destination",
                         "no destination '" + destination
@@ -128,8 +131,11 @@ public final class SyncDefinitionParser {
         }
         SyncDefinition.Identity identity = identity(body.get("identity"));
         List<FieldMapping> mapping = mapping(body.get("mapping"));
-        Optional<Membership> membership = membership(body.get("membership"), styles);
+        Optional<Membership> membership = membership(body.get("membership"), capabilities);
         SyncDefinition.Mode mode = mode(body.get("mode"));
+        if (capabilities.isPresent()) {
+            checkCapabilities(destination, capabilities.get(), body, identity, mode);
+        }
         Optional<SyncDefinition.Schedule> schedule = schedule(body.get("schedule"));
         boolean paused = bool(body, "paused", "");
         SyncDefinition.Guard guard = guard(body.get("guard"));
@@ -165,7 +171,16 @@ public final class SyncDefinitionParser {
             error("/identity", "identity is an object: {\"attribute\": \"email\", \"field\": \"email\"}");
             return null;
         }
-        allowOnly(node, "/identity", "attribute", "field");
+        allowOnly(node, "/identity", "attribute", "field", "kind");
+        IdentityKind kind = IdentityKind.ANY_STRING;
+        String kindText = text(node, "kind", "/identity", false);
+        if (kindText != null) {
+            try {
+                kind = IdentityKind.valueOf(kindText.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                error("/identity/kind", "use one of " + Capabilities.names(EnumSet.allOf(IdentityKind.class)));
+            }
+        }
         String attribute =
                 Optional.ofNullable(text(node, "attribute", "/identity", false)).orElse(keyColumn);
         Optional<CatalogColumn> column = context.catalog().learners().column(attribute);
@@ -179,13 +194,51 @@ public final class SyncDefinitionParser {
                     "/identity/attribute",
                     "'" + attribute + "' is " + column.get().type().jsonName()
                             + "; identify learners by a string or integer attribute");
+        } else if (kind == IdentityKind.EMAIL && column.get().type() != ColumnType.STRING) {
+            error(
+                    "/identity/attribute",
+                    "'" + attribute + "' is " + column.get().type().jsonName()
+                            + "; an email identity needs a string attribute holding the address");
         }
         String field =
                 Optional.ofNullable(text(node, "field", "/identity", false)).orElse(attribute);
         if (field != null && !FIELD.matcher(field).matches()) {
             error("/identity/field", "use a field name of letters, digits, _ . or -, starting with a letter or _");
         }
-        return new SyncDefinition.Identity(attribute, field);
+        return new SyncDefinition.Identity(attribute, field, kind);
+    }
+
+    /** The identity kind and the mode the sync asks for must be among what the destination's connector declares. */
+    private void checkCapabilities(
+            String destination,
+            Capabilities can,
+            JsonNode body,
+            SyncDefinition.Identity identity,
+            SyncDefinition.Mode mode) {
+        if (identity != null && !can.identifiesBy(identity.kind())) {
+            String given = body.path("identity").hasNonNull("kind")
+                    ? "identity kind " + Capabilities.name(identity.kind())
+                    : "identity without a kind (any_string)";
+            error(
+                    "/identity/kind",
+                    "destination '" + destination + "' does not take an " + given + "; it identifies records by "
+                            + Capabilities.names(can.identityKinds()) + ": set identity.kind to one of them");
+        }
+        boolean modeUnreadable = errors.stream().anyMatch(e -> "/mode".equals(e.pointer()));
+        if (modeUnreadable) {
+            return; // "use upsert, update or mirror" said already
+        }
+        if (body.path("mode").isTextual() && !can.supports(mode.capability())) {
+            error(
+                    "/mode",
+                    "destination '" + destination + "' does not support mode " + Capabilities.name(mode)
+                            + "; use one of " + Capabilities.names(can.modes()));
+        } else if (!body.hasNonNull("mode") && !can.supports(mode.capability())) {
+            error(
+                    "/mode",
+                    "destination '" + destination + "' does not support the default mode upsert; set mode to one of "
+                            + Capabilities.names(can.modes()));
+        }
     }
 
     private static boolean identityType(ColumnType type) {
@@ -265,7 +318,7 @@ public final class SyncDefinitionParser {
         };
     }
 
-    private Optional<Membership> membership(JsonNode node, Optional<Set<Membership.Style>> styles) {
+    private Optional<Membership> membership(JsonNode node, Optional<Capabilities> capabilities) {
         if (node == null || node.isNull()) {
             return Optional.empty();
         }
@@ -291,14 +344,14 @@ public final class SyncDefinitionParser {
         if (style != Membership.Style.VALUE && value != null) {
             error("/membership/value", "only style value takes a value; remove it");
         }
-        if (style != null && styles.isPresent() && !styles.get().contains(style)) {
+        if (style != null && capabilities.isPresent() && !capabilities.get().supports(style.capability())) {
+            Set<Capabilities.MembershipStyle> styles = capabilities.get().membershipStyles();
             error(
                     "/membership/style",
-                    "this destination does not support style " + styleText + "; use one of "
-                            + styles.get().stream()
-                                    .map(s -> s.name().toLowerCase(Locale.ROOT))
-                                    .sorted()
-                                    .toList());
+                    "this destination does not support style " + styleText
+                            + (styles.isEmpty()
+                                    ? "; it shows no membership: remove membership and map the fields instead"
+                                    : "; use one of " + Capabilities.names(styles)));
         }
         if (field != null && !FIELD.matcher(field).matches()) {
             error("/membership/field", "use a field or list name of letters, digits, _ . or -");

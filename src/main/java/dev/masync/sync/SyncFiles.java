@@ -1,9 +1,9 @@
 package dev.masync.sync;
 
 import dev.masync.catalog.CatalogService;
+import dev.masync.connector.ConnectorsConfig;
 import dev.masync.definition.DefinitionFiles;
 import dev.masync.definition.DefinitionFiles.DefinitionFile;
-import dev.masync.destination.ConnectorsConfig;
 import dev.masync.platform.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 

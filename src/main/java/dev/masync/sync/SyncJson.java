@@ -19,9 +19,12 @@ public final class SyncJson {
         o.put("name", d.name());
         o.put("segment", d.segment());
         o.put("destination", d.destination());
-        o.putObject("identity")
+        ObjectNode identity = o.putObject("identity")
                 .put("attribute", d.identity().attribute())
                 .put("field", d.identity().field());
+        if (d.identity().kind() != dev.masync.connector.spi.Capabilities.IdentityKind.ANY_STRING) {
+            identity.put("kind", d.identity().kind().name().toLowerCase(Locale.ROOT));
+        }
         ArrayNode mapping = o.putArray("mapping");
         for (SyncDefinition.FieldMapping m : d.mapping()) {
             mapping.addObject()

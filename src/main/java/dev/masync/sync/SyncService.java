@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.masync.audit.AuditLog;
 import dev.masync.catalog.CatalogService;
+import dev.masync.connector.Connectors;
+import dev.masync.connector.spi.Capabilities;
+import dev.masync.connector.spi.Destination;
 import dev.masync.definition.DefinitionKind;
 import dev.masync.definition.DefinitionStore;
 import dev.masync.definition.FieldLimit;
@@ -18,7 +21,6 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 
 /** Sync definitions: validated against catalog, segments and destinations; file-managed ones are read-only here. */
 @ApplicationScoped
@@ -27,6 +29,7 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
 
     private final CatalogService catalogs;
     private final DestinationService destinations;
+    private final Connectors connectors;
     private final DefinitionStore<SyncEntity, SyncView> store;
     private final Clock clock;
     private final MasyncConfig masync;
@@ -39,6 +42,7 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
     SyncService(
             CatalogService catalogs,
             DestinationService destinations,
+            Connectors connectors,
             AuditLog audit,
             Clock clock,
             MasyncConfig masync,
@@ -46,6 +50,7 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
         this.retired = retired;
         this.catalogs = catalogs;
         this.destinations = destinations;
+        this.connectors = connectors;
         this.store = new DefinitionStore<>(KIND, SyncEntity.class, this::view, clock, audit);
         this.clock = clock;
         this.masync = masync;
@@ -63,8 +68,10 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
                 key -> Segment.findById(key) != null,
                 key -> destinations
                         .find(key)
-                        .map(d -> Set.of(
-                                SyncDefinition.Membership.Style.BOOLEAN, SyncDefinition.Membership.Style.VALUE)));
+                        .map(d -> connectors
+                                .byType(d.type())
+                                .map(Destination::capabilities)
+                                .orElse(Capabilities.FIELDS_BY_ANY_KEY)));
     }
 
     /** Parses a definition or answers 422 with every problem. */

@@ -1,8 +1,12 @@
 package dev.masync.architecture;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.masync.connector.Connectors;
+import dev.masync.connector.ConnectorsConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +76,25 @@ class ArchitectureTest {
                 .resideInAnyPackage("jakarta..", "io.quarkus..", "okhttp3..", "okio..", "com.fasterxml.jackson..")
                 .because("the connector SPI is plain Java so connectors build and test without the application; "
                         + "keep HTTP in connector.http or the vendor package and wiring in the application")
+                .check(classes);
+    }
+
+    @Test
+    void destinationsAndSyncsReachConnectorsOnlyThroughTheSpiAndTheRegistry() {
+        DescribedPredicate<JavaClass> connectorInternals = JavaClass.Predicates.resideInAPackage(
+                        "dev.masync.connector..")
+                .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage("dev.masync.connector.spi..")))
+                .and(DescribedPredicate.not(
+                        JavaClass.Predicates.belongToAnyOf(Connectors.class, ConnectorsConfig.class)))
+                .as("are connector internals (vendor packages, connector.http, producers)");
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.masync.destination..", "dev.masync.sync..")
+                .should()
+                .dependOnClassesThat(connectorInternals)
+                .because("destinations and syncs work with any connector: ask the Connectors registry for a "
+                        + "Destination and use only connector.spi types (capabilities, batches, outcomes); a vendor's "
+                        + "classes and the HTTP helpers stay inside dev.masync.connector")
                 .check(classes);
     }
 

@@ -1,5 +1,6 @@
 package dev.masync.destination;
 
+import dev.masync.connector.Connectors;
 import dev.masync.security.ApiKeys;
 import dev.masync.security.Role;
 import io.quarkus.narayana.jta.QuarkusTransaction;

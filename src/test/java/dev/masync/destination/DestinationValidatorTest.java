@@ -2,6 +2,7 @@ package dev.masync.destination;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.masync.connector.Connectors;
 import dev.masync.connector.file.FileConnector;
 import dev.masync.connector.spi.BatchLimits;
 import dev.masync.connector.webhook.WebhookConnector;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.masync.catalog.Catalog;
 import dev.masync.catalog.CatalogColumn;
 import dev.masync.catalog.CatalogTable;
+import dev.masync.connector.spi.Capabilities;
 import dev.masync.platform.problem.ProblemError;
 import dev.masync.warehouse.ColumnType;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,10 +36,7 @@ class SyncDefinitionParserTest {
     static final SyncDefinitionParser.Context CONTEXT = new SyncDefinitionParser.Context(
             CATALOG,
             "vip"::equals,
-            d -> d.equals("crm")
-                    ? Optional.of(
-                            Set.of(SyncDefinition.Membership.Style.BOOLEAN, SyncDefinition.Membership.Style.VALUE))
-                    : Optional.empty());
+            d -> d.equals("crm") ? Optional.of(Capabilities.FIELDS_BY_ANY_KEY) : Optional.empty());
 
     static SyncDefinitionParser.Result parse(String json) throws Exception {
         JsonNode node = new ObjectMapper().readTree(json);

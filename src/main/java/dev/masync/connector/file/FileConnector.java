@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.masync.connector.spi.Batch;
 import dev.masync.connector.spi.BatchLimits;
 import dev.masync.connector.spi.BatchResult;
+import dev.masync.connector.spi.Capabilities;
 import dev.masync.connector.spi.Destination;
 import dev.masync.connector.spi.DestinationContext;
 import dev.masync.connector.spi.PermanentException;
@@ -28,6 +29,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,6 +51,10 @@ import java.util.regex.Pattern;
  */
 public final class FileConnector implements Destination, Probe {
     public static final String TYPE = "file";
+    private static final Capabilities CAPABILITIES = new Capabilities(
+            Set.of(Capabilities.IdentityKind.ANY_STRING),
+            EnumSet.allOf(Capabilities.WriteMode.class),
+            Set.of(Capabilities.MembershipStyle.BOOLEAN, Capabilities.MembershipStyle.VALUE));
     private static final BatchLimits LIMITS = new BatchLimits(10_000, 64L * 1024 * 1024);
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     private static final List<String> FIXED_COLUMNS = List.of("learnerKey", "destinationKey", "kind");
@@ -71,6 +77,15 @@ public final class FileConnector implements Destination, Probe {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    /**
+     * Any string as the key, every mode (leavers arrive as {@code REMOVE} records), membership as a boolean or value
+     * field written with the record; lists are not a concept here.
+     */
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
     }
 
     @Override

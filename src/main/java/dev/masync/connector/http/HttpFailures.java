@@ -29,6 +29,9 @@ import java.util.Optional;
  *   <li>any other 4xx (400, 413, 422…): {@link Code#INVALID_REQUEST}; the engine splits such a batch to find the
  *       records at fault</li>
  * </ul>
+ *
+ * <p>Messages quote the start of the response body through {@link Redaction}: credentials and e-mail addresses in a
+ * vendor's error never reach logs or run reports.
  */
 public final class HttpFailures {
     private static final int MAX_BODY_IN_MESSAGE = 300;
@@ -151,7 +154,8 @@ public final class HttpFailures {
 
     private static String describe(String body) {
         if (body == null || body.isBlank()) return "";
-        String oneLine = body.strip().replaceAll("\\s+", " ");
+        // the excerpt ends up in logs and run reasons: no credential, no e-mail address
+        String oneLine = Redaction.text(body.strip().replaceAll("\\s+", " "));
         return ": "
                 + (oneLine.length() > MAX_BODY_IN_MESSAGE ? oneLine.substring(0, MAX_BODY_IN_MESSAGE) + "…" : oneLine);
     }

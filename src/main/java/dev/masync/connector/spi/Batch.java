@@ -2,6 +2,7 @@ package dev.masync.connector.spi;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Record changes pushed together.
@@ -9,14 +10,27 @@ import java.util.Objects;
  * @param id      unique per batch and unchanged when the batch is sent again; connectors use it as an
  *                idempotency key
  * @param syncKey the sync the batch belongs to
- * @param records at most {@link Destination#limits()} changes, never empty
+ * @param records    at most {@link Destination#limits()} changes, never empty
+ * @param membership where the sync's membership goes (which list, which field), when the sync shows membership;
+ *                   the same for every batch of a sync
  */
-public record Batch(String id, String syncKey, List<RecordChange> records) {
+public record Batch(String id, String syncKey, List<RecordChange> records, Optional<MembershipTarget> membership) {
     public Batch {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(syncKey, "syncKey");
         records = List.copyOf(Objects.requireNonNull(records, "records"));
+        Objects.requireNonNull(membership, "membership");
         if (id.isBlank()) throw new IllegalArgumentException("batch id is blank");
         if (records.isEmpty()) throw new IllegalArgumentException("batch " + id + " has no records");
+    }
+
+    /** A batch of a sync without membership. */
+    public Batch(String id, String syncKey, List<RecordChange> records) {
+        this(id, syncKey, records, Optional.empty());
+    }
+
+    /** Part of this batch (when the engine splits it): same sync and membership target, its own id. */
+    public Batch part(String partId, List<RecordChange> partRecords) {
+        return new Batch(partId, syncKey, partRecords, membership);
     }
 }

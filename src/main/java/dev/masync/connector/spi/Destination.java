@@ -24,9 +24,11 @@ import java.util.Set;
  * The engine never sends a batch larger than {@link #limits()}, counting records and the approximate
  * serialized size of the changed fields. A connector may still split a batch into several vendor calls.
  *
- * <h2>Optional capabilities</h2>
- * A connector may also implement {@link Probe} (check a destination on demand). Capabilities are separate
- * interfaces so that a connector implements only what its vendor offers.
+ * <h2>Capabilities</h2>
+ * {@link #capabilities()} declares how records are identified, which sync modes and which membership styles the
+ * connector carries out; a sync asking for anything else is refused when it is saved, so {@link #push} only ever
+ * sees batches within them. A connector may also implement {@link Probe} (check a destination on demand); optional
+ * abilities are separate interfaces so that a connector implements only what its vendor offers.
  *
  * <h2>Failures</h2>
  * <ul>
@@ -81,6 +83,15 @@ public interface Destination {
      * @throws PermanentException when sending again cannot succeed until a human acts
      */
     BatchResult push(DestinationContext context, Batch batch);
+
+    /**
+     * What this connector can do; constant for an instance. The default is what the engine assumed of every
+     * connector before capabilities were declared ({@link Capabilities#FIELDS_BY_ANY_KEY}); a connector states its
+     * own.
+     */
+    default Capabilities capabilities() {
+        return Capabilities.FIELDS_BY_ANY_KEY;
+    }
 
     /** The largest batch this destination accepts; constant for an instance. */
     BatchLimits limits();

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.masync.connector.http.AddressPolicy;
+import dev.masync.connector.http.HttpExchange;
 import dev.masync.connector.http.HttpFailures;
-import dev.masync.connector.http.HttpReply;
 import dev.masync.connector.spi.Batch;
 import dev.masync.connector.spi.BatchLimits;
 import dev.masync.connector.spi.BatchResult;
+import dev.masync.connector.spi.Capabilities;
 import dev.masync.connector.spi.Destination;
 import dev.masync.connector.spi.DestinationContext;
 import dev.masync.connector.spi.PermanentException;
@@ -25,8 +26,6 @@ import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import okhttp3.Response;
-import okio.BufferedSource;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -38,6 +37,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +61,10 @@ import java.util.UUID;
  */
 public final class WebhookConnector implements Destination, Probe {
     public static final String TYPE = "webhook";
+    private static final Capabilities CAPABILITIES = new Capabilities(
+            Set.of(Capabilities.IdentityKind.ANY_STRING),
+            EnumSet.allOf(Capabilities.WriteMode.class),
+            Set.of(Capabilities.MembershipStyle.BOOLEAN, Capabilities.MembershipStyle.VALUE));
     /** The spec suggests small payloads; the envelope adds little to this. */
     private static final BatchLimits LIMITS = new BatchLimits(500, 1024 * 1024);
 
@@ -87,9 +91,8 @@ public final class WebhookConnector implements Destination, Probe {
         }
     }
 
-    private final OkHttpClient client;
+    private final HttpExchange http;
     private final Clock clock;
-    private final HttpFailures failures;
     private final Options options;
     private final ObjectMapper json = new ObjectMapper();
 
@@ -104,7 +107,7 @@ public final class WebhookConnector implements Destination, Probe {
     public WebhookConnector(OkHttpClient sharedClient, Clock clock, Options options) {
         this.options = Objects.requireNonNull(options, "options");
         OkHttpClient shared = Objects.requireNonNull(sharedClient, "sharedClient");
-        this.client = shared.newBuilder()
+        OkHttpClient client = shared.newBuilder()
                 .followRedirects(false) // Standard Webhooks: a 3xx is a failure
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(false) // the engine retries, with the same webhook-id
@@ -112,12 +115,21 @@ public final class WebhookConnector implements Destination, Probe {
                 .dns(options.addresses().dns(shared.dns())) // DNS may answer differently than when saved
                 .build();
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.failures = new HttpFailures(clock);
+        this.http = new HttpExchange(client, new HttpFailures(clock), options.maxResponseBytes());
     }
 
     @Override
     public String type() {
         return TYPE;
+    }
+
+    /**
+     * Any string as the key, every mode (leavers arrive as {@code REMOVE} records), membership as a boolean or value
+     * field written with the record; lists are not a concept here.
+     */
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
     }
 
     @Override
@@ -183,24 +195,7 @@ public final class WebhookConnector implements Destination, Probe {
                 .header("webhook-signature", "v1," + sign(key, id + "." + timestamp + ".", body))
                 .post(RequestBody.create(body, JSON))
                 .build();
-        try (Response response = client.newCall(request).execute()) {
-            BufferedSource source = response.body().source();
-            // bounded: an endless body stops here, a slow one at the call timeout
-            boolean tooLarge = source.request(options.maxResponseBytes() + 1);
-            long take = Math.min(source.getBuffer().size(), options.maxResponseBytes());
-            HttpReply reply = new HttpReply(
-                    response.code(),
-                    response.header("Retry-After"),
-                    source.getBuffer().readUtf8(take));
-            failures.check(reply);
-            if (tooLarge) {
-                throw new RetryableException("malformed_response: the response body is larger than "
-                        + options.maxResponseBytes() + " bytes (masync.connectors.http.max-response-bytes)");
-            }
-            return reply.body();
-        } catch (IOException e) {
-            throw failures.ioFailure(e, url);
-        }
+        return http.execute(request).body();
     }
 
     /** The batch as UTF-8 JSON, written straight to bytes (no tree in between: this runs for every batch). */

@@ -58,9 +58,9 @@ final class Bisection {
             }
             int half = split(records);
             List<RecordOutcome> outcomes = new ArrayList<>(records.size());
-            outcomes.addAll(push(new Batch(batch.id() + ".0", batch.syncKey(), records.subList(0, half)))
+            outcomes.addAll(push(batch.part(batch.id() + ".0", records.subList(0, half)))
                     .outcomes());
-            outcomes.addAll(push(new Batch(batch.id() + ".1", batch.syncKey(), records.subList(half, records.size())))
+            outcomes.addAll(push(batch.part(batch.id() + ".1", records.subList(half, records.size())))
                     .outcomes());
             return new BatchResult(outcomes);
         }

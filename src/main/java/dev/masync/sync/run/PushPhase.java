@@ -191,7 +191,11 @@ final class PushPhase {
     }
 
     private void pushBatch() {
-        Batch batch = new Batch(job.runId() + "-" + (++batchNo), job.sync().key(), changes);
+        Batch batch = new Batch(
+                job.runId() + "-" + (++batchNo),
+                job.sync().key(),
+                changes,
+                job.sync().membershipTarget());
         Set<String> learners = new HashSet<>();
         for (RecordChange c : changes) {
             learners.add(c.learnerKey());

@@ -1,11 +1,11 @@
 package dev.masync.sync.run;
 
 import dev.masync.catalog.CatalogService;
+import dev.masync.connector.Connectors;
 import dev.masync.connector.spi.Destination;
 import dev.masync.connector.spi.DestinationContext;
 import dev.masync.connector.spi.PermanentException;
 import dev.masync.connector.spi.SecretResolver;
-import dev.masync.destination.Connectors;
 import dev.masync.destination.DestinationDefinition;
 import dev.masync.destination.DestinationService;
 import dev.masync.platform.MasyncConfig;

@@ -1,6 +1,6 @@
 package dev.masync.testing.process;
 
-import dev.masync.destination.NoDelaySocketFactory;
+import dev.masync.connector.http.NoDelaySocketFactory;
 import dev.masync.testing.receiver.ReceiverStats;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;

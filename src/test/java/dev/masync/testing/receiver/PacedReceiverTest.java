@@ -2,6 +2,7 @@ package dev.masync.testing.receiver;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.masync.connector.http.NoDelaySocketFactory;
 import dev.masync.connector.spi.Batch;
 import dev.masync.connector.spi.BatchResult;
 import dev.masync.connector.spi.DestinationContext;
@@ -10,7 +11,6 @@ import dev.masync.connector.spi.RecordChange;
 import dev.masync.connector.spi.RecordOutcome;
 import dev.masync.connector.spi.SecretResolver;
 import dev.masync.connector.webhook.WebhookConnector;
-import dev.masync.destination.NoDelaySocketFactory;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;

@@ -1,4 +1,4 @@
-package dev.masync.destination;
+package dev.masync.connector;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;

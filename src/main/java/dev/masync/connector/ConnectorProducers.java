@@ -1,7 +1,8 @@
-package dev.masync.destination;
+package dev.masync.connector;
 
 import dev.masync.connector.file.FileConnector;
 import dev.masync.connector.http.AddressPolicy;
+import dev.masync.connector.http.NoDelaySocketFactory;
 import dev.masync.connector.spi.SecretPolicy;
 import dev.masync.connector.spi.SecretResolver;
 import dev.masync.connector.webhook.WebhookConnector;

@@ -1,4 +1,4 @@
-package dev.masync.destination;
+package dev.masync.connector;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

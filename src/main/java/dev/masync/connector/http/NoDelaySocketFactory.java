@@ -1,4 +1,4 @@
-package dev.masync.destination;
+package dev.masync.connector.http;
 
 import javax.net.SocketFactory;
 import java.io.IOException;

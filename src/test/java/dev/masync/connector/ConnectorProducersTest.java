@@ -1,5 +1,6 @@
-package dev.masync.destination;
+package dev.masync.connector;
 
+import dev.masync.connector.http.NoDelaySocketFactory;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import okhttp3.Call;

@@ -1,4 +1,4 @@
-package dev.masync.destination;
+package dev.masync.connector;
 
 import dev.masync.connector.file.FileConnector;
 import dev.masync.connector.spi.Batch;
