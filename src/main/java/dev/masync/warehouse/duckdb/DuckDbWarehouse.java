@@ -231,6 +231,8 @@ public final class DuckDbWarehouse implements Warehouse {
      * with {@link Kind#TIMED_OUT}, so the outcome depends on the limit and not on where the cancel landed.
      */
     private long query(BoundQuery query, RowConsumer consumer, java.time.Duration timeout) {
+        // measured here too: on a busy machine the canceller may run only after the query ended
+        long start = System.nanoTime();
         java.util.concurrent.atomic.AtomicBoolean late = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.ScheduledFuture<?> canceller = null;
         try (Connection c = connection();
@@ -250,17 +252,21 @@ public final class DuckDbWarehouse implements Warehouse {
                         java.util.concurrent.TimeUnit.NANOSECONDS);
             }
             long count = rows(c, ps, query, consumer, late);
-            if (late.get()) {
+            if (late.get() || pastDeadline(start, timeout)) {
                 throw timedOut(timeout, null);
             }
             return count;
         } catch (SQLException e) {
-            throw late.get() ? timedOut(timeout, e) : translate(e);
+            throw late.get() || pastDeadline(start, timeout) ? timedOut(timeout, e) : translate(e);
         } finally {
             if (canceller != null) {
                 canceller.cancel(false);
             }
         }
+    }
+
+    private static boolean pastDeadline(long start, java.time.Duration timeout) {
+        return timeout != null && System.nanoTime() - start >= timeout.toNanos();
     }
 
     private static WarehouseException timedOut(java.time.Duration timeout, Exception cause) {
