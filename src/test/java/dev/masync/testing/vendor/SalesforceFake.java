@@ -934,17 +934,19 @@ public final class SalesforceFake extends VendorFakeServer {
             return;
         }
         boolean allOrNone = root.path("allOrNone").asBoolean(false);
-        List<Object[]> planned = new ArrayList<>(); // {type, Checked}
+        // applied one by one, so a later record sees an earlier one (a second identical CampaignMember is a
+        // duplicate); with allOrNone a failure removes what was created
+        List<Object[]> done = new ArrayList<>(); // {type, id or null, errors}
         boolean anyFailed = false;
+        Instant now = clock.instant();
         for (JsonNode r : recs) {
             SObjectType t = types.get(r.path("attributes").path("type").asText());
             if (t == null || r.has("Id")) {
-                planned.add(new Object[] {
+                done.add(new Object[] {
                     null,
-                    new Checked(
-                            null,
-                            List.of(new SfError(
-                                    "INVALID_TYPE", "Each record needs a known attributes.type and no Id", List.of())))
+                    null,
+                    List.of(new SfError(
+                            "INVALID_TYPE", "Each record needs a known attributes.type and no Id", List.of()))
                 });
                 anyFailed = true;
                 continue;
@@ -954,29 +956,35 @@ public final class SalesforceFake extends VendorFakeServer {
                 if (!e.getKey().equals("attributes")) row.put(e.getKey(), e.getValue());
             });
             Checked c = check(t, row, true);
-            anyFailed |= !c.errors().isEmpty();
-            planned.add(new Object[] {t, c});
+            if (!c.errors().isEmpty()) {
+                anyFailed = true;
+                done.add(new Object[] {t, null, c.errors()});
+            } else {
+                done.add(new Object[] {t, create(t, c.values(), now), List.of()});
+            }
         }
         ArrayNode results = FakeExchange.JSON.createArrayNode();
-        for (Object[] p : planned) {
-            Checked c = (Checked) p[1];
+        for (Object[] d : done) {
+            @SuppressWarnings("unchecked")
+            List<SfError> errs = (List<SfError>) d[2];
             ObjectNode r = results.addObject();
-            if (!c.errors().isEmpty() || (allOrNone && anyFailed)) {
+            if (!errs.isEmpty() || (allOrNone && anyFailed)) {
+                if (d[1] != null) records.get(((SObjectType) d[0]).name()).remove((String) d[1]);
                 r.putNull("id");
                 r.put("success", false);
                 r.set(
                         "errors",
                         errorArray(
-                                c.errors().isEmpty()
+                                errs.isEmpty()
                                         ? List.of(new SfError(
                                                 "ALL_OR_NONE_OPERATION_ROLLED_BACK",
                                                 "Record rolled back because not all records were valid and the request was using "
                                                         + "AllOrNone header",
                                                 List.of()))
-                                        : c.errors()));
+                                        : errs));
                 continue;
             }
-            r.put("id", create((SObjectType) p[0], c.values(), clock.instant()));
+            r.put("id", (String) d[1]);
             r.put("success", true);
             r.putArray("errors");
         }
