@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -663,20 +662,33 @@ public final class HubSpotFake extends VendorFakeServer {
         if (config.reverseResults()) Collections.reverse(resultNodes);
         resultNodes.forEach(results::add);
         if (!errors.isEmpty()) {
-            body.put("numErrors", errors.size());
+            // one entry per failed input, holding each of its problems
+            Map<Integer, List<RecordError>> byInput = new LinkedHashMap<>();
+            errors.forEach(e ->
+                    byInput.computeIfAbsent(e.index(), k -> new ArrayList<>()).add(e));
+            body.put("numErrors", byInput.size());
             ArrayNode list = body.putArray("errors");
-            for (RecordError e : errors) {
+            for (Map.Entry<Integer, List<RecordError>> input : byInput.entrySet()) {
+                RecordError first = input.getValue().get(0);
                 ObjectNode item = list.addObject();
                 item.put("status", "error");
-                item.put("category", e.category());
-                item.put("message", e.message());
+                item.put("category", first.category());
+                item.put(
+                        "message",
+                        input.getValue().size() == 1
+                                ? first.message()
+                                : "Property values were not valid: "
+                                        + input.getValue().size() + " problems");
                 item.putObject("context")
                         .putArray("objectWriteTraceId")
-                        .add(plans.get(e.index()).traceId());
-                ObjectNode inner = item.putArray("errors").addObject();
-                inner.put("message", e.message());
-                if (e.code() != null) inner.put("code", e.code());
-                if (e.in() != null) inner.put("in", e.in());
+                        .add(plans.get(input.getKey()).traceId());
+                ArrayNode inner = item.putArray("errors");
+                for (RecordError e : input.getValue()) {
+                    ObjectNode n = inner.addObject();
+                    n.put("message", e.message());
+                    if (e.code() != null) n.put("code", e.code());
+                    if (e.in() != null) n.put("in", e.in());
+                }
             }
         }
         body.put("startedAt", TS.format(now));
@@ -1169,9 +1181,5 @@ public final class HubSpotFake extends VendorFakeServer {
 
     private static String textOrNull(JsonNode n) {
         return n == null || n.isNull() || n.isMissingNode() ? null : n.asText();
-    }
-
-    static Instant truncate(Instant i) {
-        return i.truncatedTo(ChronoUnit.MILLIS);
     }
 }

@@ -147,6 +147,22 @@ class HubSpotFakeTest {
     }
 
     @Test
+    void anInputWithSeveralProblemsIsOneErrorEntryListingEach() {
+        start(c -> c);
+        FakeClient.Answer a = client.json(
+                "POST",
+                UPSERT,
+                "{\"inputs\":[{\"idProperty\":\"email\",\"id\":\"bad\",\"objectWriteTraceId\":\"t1\","
+                        + "\"properties\":{\"nope\":\"1\",\"lifetime_value\":\"x\"}}]}");
+        assertThat(a.status()).isEqualTo(207);
+        assertThat(a.json().path("numErrors").asInt()).isEqualTo(1);
+        assertThat(a.json().path("errors")).hasSize(1);
+        assertThat(a.json().path("errors").get(0).path("errors").findValuesAsText("code"))
+                .containsExactlyInAnyOrder("INVALID_EMAIL", "PROPERTY_DOESNT_EXIST", "INVALID_INTEGER");
+        assertThat(a.json().path("results")).isEmpty();
+    }
+
+    @Test
     void upsertByANonUniquePropertyIsRefusedAndDuplicateKeysFollowThePolicy() {
         start(c -> c);
         FakeClient.Answer a = client.json(
