@@ -155,6 +155,7 @@ public final class SalesforceFake extends VendorFakeServer {
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final Deque<Instant> usage = new ArrayDeque<>();
     private int inFlight;
+    private int busyTokenRequests;
     private long idSeq = 1;
     private long tokenSeq;
 
@@ -225,6 +226,16 @@ public final class SalesforceFake extends VendorFakeServer {
             String clientId, String clientSecret, String runAsUser, Set<String> jwtUsers, PublicKey jwtKey) {
         synchronized (lock) {
             apps.put(clientId, new ConnectedApp(clientId, clientSecret, runAsUser, Set.copyOf(jwtUsers), jwtKey));
+        }
+    }
+
+    /**
+     * The next {@code count} token requests answer 400 {@code invalid_grant} "token request is already being
+     * processed", as when two callers refresh at once (retry it).
+     */
+    public void failNextTokenRequests(int count) {
+        synchronized (lock) {
+            busyTokenRequests = count;
         }
     }
 
@@ -416,6 +427,11 @@ public final class SalesforceFake extends VendorFakeServer {
     private void token(FakeExchange ex) {
         Map<String, String> form = ex.form();
         String grant = form.get("grant_type");
+        if (busyTokenRequests > 0) {
+            busyTokenRequests--;
+            ex.json(400, oauthError("invalid_grant", "token request is already being processed"));
+            return;
+        }
         if ("client_credentials".equals(grant)) {
             ConnectedApp app = apps.get(form.get("client_id"));
             if (app == null || !Objects.equals(app.secret(), form.get("client_secret"))) {

@@ -105,6 +105,21 @@ class SalesforceFakeTest {
     }
 
     @Test
+    void aConcurrentTokenRequestIsRefusedUntilRetried() {
+        start(c -> c);
+        fake.failNextTokenRequests(1);
+        FakeClient anon = new FakeClient(fake.url());
+        FakeClient.Answer busy =
+                anon.form("/services/oauth2/token", fixtures.text("token-client-credentials.request.txt"));
+        assertThat(busy.status()).isEqualTo(400);
+        assertThat(busy.json().path("error_description").asText())
+                .isEqualTo("token request is already being processed");
+        assertThat(anon.form("/services/oauth2/token", fixtures.text("token-client-credentials.request.txt"))
+                        .status())
+                .isEqualTo(200);
+    }
+
+    @Test
     void slidingSessionsLastWhileUsedAndRevokedOnesDoNot() {
         start(c -> c.withSession(Duration.ofMinutes(15), true));
         for (int i = 0; i < 4; i++) {
