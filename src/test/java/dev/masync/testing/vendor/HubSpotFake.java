@@ -614,7 +614,11 @@ public final class HubSpotFake extends VendorFakeServer {
         }
         if (!errors.isEmpty() && !traced) {
             RecordError first = errors.get(0);
-            int status = first.category().equals("CONFLICT") ? 409 : 400;
+            int status = switch (first.category()) {
+                case "CONFLICT" -> 409;
+                case "OBJECT_NOT_FOUND" -> 404;
+                default -> 400;
+            };
             ObjectNode body = error(first.category(), first.message(), null);
             ArrayNode list = body.putArray("errors");
             for (RecordError e : errors) {

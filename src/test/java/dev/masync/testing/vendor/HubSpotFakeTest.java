@@ -71,6 +71,39 @@ class HubSpotFakeTest {
     }
 
     @Test
+    void upsertByACustomUniquePropertyOrByRecordIdUpdatesTheSameContact() {
+        start(c -> c);
+        fake.defineProperty(Property.uniqueString("learner_id"));
+        String byLearner = "{\"inputs\":[{\"idProperty\":\"learner_id\",\"id\":\"L0001\","
+                + "\"properties\":{\"email\":\"l1@example.com\",\"plan_tier\":\"a\"}}]}";
+        assertThat(client.json("POST", UPSERT, byLearner)
+                        .json()
+                        .path("results")
+                        .get(0)
+                        .path("new")
+                        .asBoolean())
+                .isTrue();
+        assertThat(client.json("POST", UPSERT, byLearner)
+                        .json()
+                        .path("results")
+                        .get(0)
+                        .path("new")
+                        .asBoolean())
+                .isFalse();
+        FakeClient.Answer byId =
+                client.json("POST", UPSERT, "{\"inputs\":[{\"id\":\"5101\",\"properties\":{\"plan_tier\":\"b\"}}]}");
+        assertThat(byId.status()).isEqualTo(200);
+        assertThat(fake.contacts()).singleElement().satisfies(c -> {
+            assertThat(c.property("learner_id")).isEqualTo("L0001");
+            assertThat(c.property("plan_tier")).isEqualTo("b");
+        });
+        assertThat(client.json("POST", UPSERT, "{\"inputs\":[{\"id\":\"9999\",\"properties\":{}}]}")
+                        .status())
+                .as("an unknown record id")
+                .isEqualTo(404);
+    }
+
+    @Test
     void emailKeysAreMatchedWithoutCase() {
         start(c -> c);
         client.json("POST", UPSERT, inputs(1, false));
