@@ -1,0 +1,49 @@
+package dev.masync.testing.vendor;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class VendorFakeResourcesTest {
+    @Test
+    void hubSpotResourceStartsAFakeWithAWorkingTokenAndStopsIt() {
+        HubSpotFakeResource resource = new HubSpotFakeResource();
+        Map<String, String> config = resource.start();
+        try {
+            FakeClient client = new FakeClient(config.get("masync.test.hubspot.url"))
+                    .bearer(config.get("masync.test.hubspot.token"));
+            assertThat(client.get("/crm/v3/properties/contacts").status()).isEqualTo(200);
+            assertThat(HubSpotFakeResource.fake().calls()).hasSize(1);
+        } finally {
+            resource.stop();
+        }
+        assertThatThrownBy(HubSpotFakeResource::fake).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void salesforceResourceStartsAFakeWhoseAppMintsSessions() {
+        SalesforceFakeResource resource = new SalesforceFakeResource();
+        Map<String, String> config = resource.start();
+        try {
+            FakeClient anon = new FakeClient(config.get("masync.test.salesforce.url"));
+            FakeClient.Answer token = anon.form(
+                    "/services/oauth2/token",
+                    "grant_type=client_credentials&client_id="
+                            + config.get("masync.test.salesforce.client-id") + "&client_secret="
+                            + config.get("masync.test.salesforce.client-secret"));
+            assertThat(token.status()).isEqualTo(200);
+            FakeClient session = new FakeClient(
+                            token.json().path("instance_url").asText())
+                    .bearer(token.json().path("access_token").asText());
+            assertThat(session.get("/services/data/v62.0/sobjects/Contact/describe")
+                            .status())
+                    .isEqualTo(200);
+        } finally {
+            resource.stop();
+        }
+        assertThatThrownBy(SalesforceFakeResource::fake).isInstanceOf(IllegalStateException.class);
+    }
+}
