@@ -6,13 +6,28 @@ import java.util.Optional;
 
 /**
  * What a push may use besides the batch: the destination's validated settings and a way to resolve the
- * secrets those settings reference.
+ * secrets those settings reference, and the call budget of the account it writes to.
+ *
+ * @param calls the shared budget of the destination's account ({@link RateLimited}); {@link CallBudget#UNLIMITED}
+ *              for connectors without one
  */
-public record DestinationContext(String destinationName, Map<String, String> settings, SecretResolver secrets) {
+public record DestinationContext(
+        String destinationName, Map<String, String> settings, SecretResolver secrets, CallBudget calls) {
     public DestinationContext {
         Objects.requireNonNull(destinationName, "destinationName");
         settings = Map.copyOf(Objects.requireNonNull(settings, "settings"));
         Objects.requireNonNull(secrets, "secrets");
+        Objects.requireNonNull(calls, "calls");
+    }
+
+    /** A context without a call budget. */
+    public DestinationContext(String destinationName, Map<String, String> settings, SecretResolver secrets) {
+        this(destinationName, settings, secrets, CallBudget.UNLIMITED);
+    }
+
+    /** This context with the account's call budget. */
+    public DestinationContext withCalls(CallBudget budget) {
+        return new DestinationContext(destinationName, settings, secrets, budget);
     }
 
     public Optional<String> setting(String name) {
