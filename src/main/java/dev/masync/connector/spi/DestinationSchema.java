@@ -25,10 +25,18 @@ public record DestinationSchema(Map<String, Field> fields) {
 
     /**
      * @param writable  whether records' values for it can be set (not calculated, not read-only)
+     * @param unique    whether records can be found by it (HubSpot {@code email} or a unique-value property, a
+     *                  Salesforce external id), so a sync may use it as its identity
      * @param maxLength the longest text value, when the destination says
      * @param options   the allowed values of an {@link FieldType#ENUMERATION}; empty otherwise
      */
-    public record Field(String name, FieldType type, boolean writable, OptionalInt maxLength, List<String> options) {
+    public record Field(
+            String name,
+            FieldType type,
+            boolean writable,
+            boolean unique,
+            OptionalInt maxLength,
+            List<String> options) {
         public Field {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(type, "type");
