@@ -89,6 +89,18 @@ public class MappingCheck implements DestinationMappings {
         return List.of();
     }
 
+    /**
+     * For a run about to send: how the sync does not fit its destination's fields, when they can be read now (kept,
+     * or read waiting at most the read timeout); empty when it fits, when they cannot be read (the destination then
+     * answers record by record) or when the connector reads no fields.
+     */
+    public List<Misfit> beforeRun(SyncDefinition sync, DestinationDefinition destination) {
+        if (schemas.lookup(destination) instanceof DestinationSchemas.Found found) {
+            return MappingFit.check(sync, catalogs.current().learners(), found.schema(), label(destination));
+        }
+        return List.of();
+    }
+
     /** Every sync writing to the destination, checked against its schema (for the destination test). */
     @Override
     @Transactional

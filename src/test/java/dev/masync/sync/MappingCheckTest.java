@@ -281,6 +281,30 @@ class MappingCheckTest {
     }
 
     @Test
+    void aRunOfASyncThatNoLongerFitsFailsBeforeSendingAndSaysWhy() throws Exception {
+        destination("crm_run");
+        unreadable();
+        post("/api/v1/syncs", misfitting("misfit_run", "crm_run")).then().statusCode(201);
+
+        // the fields can be read again: the run stops before the diff and names every problem
+        SchemaConnector.schema = SchemaConnector::crm;
+        JsonPath failed = SyncApiTest.awaitRun(SyncApiTest.startRun("misfit_run", "{}"));
+        assertThat(failed.getString("status")).isEqualTo("failed");
+        assertThat(failed.getString("reason"))
+                .startsWith("nothing was sent: the sync does not fit destination 'crm_run': /mapping/0/target"
+                        + " mapping_field_missing: target 'strak_days' does not exist at HubSpot")
+                .contains("/membership/field membership_type_mismatch", "PUT /api/v1/syncs/misfit_run");
+        assertThat(failed.getLong("counts.sent")).isZero();
+
+        // while they cannot be read, the run goes ahead (the destination answers record by record)
+        unreadable();
+        schemas.invalidate("crm_run");
+        JsonPath ran = SyncApiTest.awaitRun(SyncApiTest.startRun("misfit_run", "{}"));
+        assertThat(ran.getString("status")).isEqualTo("succeeded");
+        assertThat(ran.getLong("counts.confirmed")).isPositive();
+    }
+
+    @Test
     void savesReuseARecentReadUntilTheDestinationChanges() {
         destination("crm_cached");
         post("/api/v1/syncs", fitting("fit_cached_a", "crm_cached")).then().statusCode(201);
