@@ -10,6 +10,7 @@ import dev.masync.connector.spi.Destination;
 import dev.masync.connector.spi.PermanentException;
 import dev.masync.connector.spi.Probe;
 import dev.masync.connector.spi.RetryableException;
+import dev.masync.connector.spi.SchemaReader;
 import dev.masync.connector.spi.SecretPolicy;
 import dev.masync.connector.spi.SecretRef;
 import dev.masync.connector.spi.SecretResolver;
@@ -55,10 +56,14 @@ public class DestinationService {
     private final SecretPolicy secretPolicy;
     private final ObjectMapper json;
     private final DefinitionStore<StoredDestination, DestinationView> store;
+    private final DestinationSchemas schemas;
+    private final DestinationMappings mappings;
 
     DestinationService(
             Connectors connectors,
             DestinationUsers users,
+            DestinationSchemas schemas,
+            DestinationMappings mappings,
             SecretResolver secrets,
             SecretPolicy secretPolicy,
             ObjectMapper json,
@@ -68,6 +73,8 @@ public class DestinationService {
         this.secretPolicy = secretPolicy;
         this.validator = new DestinationValidator(connectors, secretPolicy);
         this.users = users;
+        this.schemas = schemas;
+        this.mappings = mappings;
         this.secrets = secrets;
         this.json = json;
         this.store = new DefinitionStore<>(KIND, StoredDestination.class, this::view, clock, audit);
@@ -156,12 +163,15 @@ public class DestinationService {
                             + "; point those syncs elsewhere or delete them first.");
         }
         store.deleted(s);
+        schemas.invalidate(s.key);
     }
 
     /**
      * Checks a saved destination without sending records: its settings, every secret it references (reported
-     * missing or empty by reference, never by value) and, when its connector is a {@link Probe} and everything
-     * else is fine, the probe.
+     * missing or empty by reference, never by value), when its connector is a {@link Probe} and everything else is
+     * fine, the probe, and then, when its connector is a {@link SchemaReader}, every sync writing to it against the
+     * schema read now (fields that do not exist, are read-only or cannot take what is mapped to them; identities
+     * that cannot find records), each problem naming its sync.
      */
     public DestinationCheck test(String key) {
         DestinationDefinition d = find(key).orElseThrow(() -> KIND.notFound(key));
@@ -210,7 +220,25 @@ public class DestinationService {
         if (problems.isEmpty() && c instanceof Probe probe) {
             problems.addAll(probe(probe, d));
         }
+        if (problems.isEmpty() && c instanceof SchemaReader) {
+            problems.addAll(mappings(d));
+        }
         return DestinationCheck.of(problems);
+    }
+
+    private List<CheckProblem> mappings(DestinationDefinition d) {
+        DestinationSchemas.Lookup lookup = schemas.readNow(d);
+        if (lookup instanceof DestinationSchemas.Found found) {
+            return mappings.check(d, found.schema());
+        }
+        if (lookup instanceof DestinationSchemas.Unreadable u) {
+            return List.of(new CheckProblem(
+                    "",
+                    u.code(),
+                    "the fields of destination '" + d.key() + "' could not be read, so the syncs writing to it were"
+                            + " not checked: " + u.message()));
+        }
+        return List.of();
     }
 
     private List<CheckProblem> probe(Probe probe, DestinationDefinition d) {
@@ -273,6 +301,7 @@ public class DestinationService {
                             "the settings take " + settingsJson.length() + " characters as JSON; at most "
                                     + MAX_SETTINGS_JSON)));
         }
+        schemas.invalidate(s.key);
         s.name = d.name();
         s.type = d.type();
         s.settingsJson = settingsJson;

@@ -9,6 +9,7 @@ import dev.masync.connector.spi.SettingProblem;
 import dev.masync.definition.FieldLimit;
 import dev.masync.definition.JsonChecks;
 import dev.masync.destination.DestinationDefinition.RateLimit;
+import dev.masync.platform.NearNames;
 import dev.masync.platform.problem.ApiException;
 import dev.masync.platform.problem.ProblemError;
 
@@ -250,37 +251,10 @@ public final class DestinationValidator {
     static String unknownSetting(Destination connector, String name, Set<String> known) {
         String start = "unknown setting '" + abbreviate(name) + "' for a " + connector.type() + " destination";
         if (known.isEmpty()) return start + "; it takes no settings";
-        String lower = name.toLowerCase(java.util.Locale.ROOT);
-        int max = Math.max(2, name.length() / 3);
-        List<String> near = known.stream()
-                .filter(k -> distance(lower, k.toLowerCase(java.util.Locale.ROOT)) <= max)
-                .sorted(java.util.Comparator.comparingInt(
-                        (String k) -> distance(lower, k.toLowerCase(java.util.Locale.ROOT))))
-                .limit(3)
-                .toList();
+        List<String> near = NearNames.nearest(name, known);
         return near.isEmpty()
                 ? start + "; its settings are " + String.join(", ", known)
-                : start + "; did you mean "
-                        + String.join(
-                                " or ", near.stream().map(n -> "'" + n + "'").toList()) + "?";
-    }
-
-    private static int distance(String a, String b) {
-        if (a.length() > 200 || b.length() > 200) return Integer.MAX_VALUE;
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+                : start + "; " + NearNames.didYouMean(near);
     }
 
     /** Why a secret setting's value is not a reference the operator allows; never quotes the value. */

@@ -21,9 +21,11 @@ public class SyncFiles implements DefinitionFiles.Kind {
     private final ConnectorsConfig config;
     private final SyncService syncs;
     private final CatalogService catalogs;
+    private final MappingCheck mappings;
 
-    SyncFiles(ConnectorsConfig config, SyncService syncs, CatalogService catalogs) {
+    SyncFiles(ConnectorsConfig config, SyncService syncs, CatalogService catalogs, MappingCheck mappings) {
         this.config = config;
+        this.mappings = mappings;
         this.syncs = syncs;
         this.catalogs = catalogs;
     }
@@ -44,12 +46,16 @@ public class SyncFiles implements DefinitionFiles.Kind {
 
     @Override
     public boolean save(DefinitionFile file) {
-        SyncDefinitionParser.Result r = SyncDefinitionParser.parse(
-                file.node(), file.key(), syncs.context(catalogs.state().catalog()));
+        dev.masync.catalog.Catalog catalog = catalogs.state().catalog();
+        SyncDefinitionParser.Result r = SyncDefinitionParser.parse(file.node(), file.key(), syncs.context(catalog));
         if (!r.ok()) {
             throw ApiException.invalid(
                     "The sync definition has " + r.errors().size() + " problem(s); see errors.", r.errors());
         }
+        if (syncs.holdsFile(r.definition(), file.sourceFile())) {
+            return false; // unchanged: not checked against the destination again at every start
+        }
+        mappings.atSave(r.definition(), catalog); // refuses a misfit; an unreadable schema is logged
         return syncs.saveFile(r.definition(), file.sourceFile());
     }
 

@@ -14,7 +14,9 @@ import dev.masync.destination.DestinationService;
 import dev.masync.destination.DestinationUsers;
 import dev.masync.platform.MasyncConfig;
 import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.ProblemError;
 import dev.masync.segment.Segment;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -34,6 +36,7 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
     private final Clock clock;
     private final MasyncConfig masync;
     private final jakarta.enterprise.event.Event<StateRetired> retired;
+    private final MappingCheck mappings;
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     /** A state generation no sync uses any more; dropped from the warehouse once the transaction commits. */
@@ -46,8 +49,10 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
             AuditLog audit,
             Clock clock,
             MasyncConfig masync,
-            jakarta.enterprise.event.Event<StateRetired> retired) {
+            jakarta.enterprise.event.Event<StateRetired> retired,
+            MappingCheck mappings) {
         this.retired = retired;
+        this.mappings = mappings;
         this.catalogs = catalogs;
         this.destinations = destinations;
         this.connectors = connectors;
@@ -76,7 +81,11 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
 
     /** Parses a definition or answers 422 with every problem. */
     public SyncDefinition checked(JsonNode body, String keyFromPath) {
-        SyncDefinitionParser.Result r = SyncDefinitionParser.parse(body, keyFromPath, context());
+        return checked(body, keyFromPath, context());
+    }
+
+    private static SyncDefinition checked(JsonNode body, String keyFromPath, SyncDefinitionParser.Context context) {
+        SyncDefinitionParser.Result r = SyncDefinitionParser.parse(body, keyFromPath, context);
         if (!r.ok()) {
             throw ApiException.invalid(
                     "The sync definition has " + r.errors().size() + " problem(s); see errors"
@@ -105,25 +114,56 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
         return view(find(key));
     }
 
-    @Transactional
+    /**
+     * Creates a sync: 422 with every problem of the definition, then (outside the transaction, as it may wait for the
+     * destination) with every way its mapping does not fit the destination's schema when that can be read; the
+     * answer carries a {@code mapping_not_checked} warning when it could not.
+     */
     public SyncView create(JsonNode body, String actor) {
-        SyncDefinition d = checked(body, null);
-        store.requireAbsent(d.key());
-        SyncEntity e = store.newApiManaged(d.key(), actor, SyncEntity::new);
-        apply(e, d);
-        store.touch(e, actor);
-        return store.created(e);
+        List<ProblemError> warnings = fitsDestination(body, null);
+        SyncView created = QuarkusTransaction.joiningExisting().call(() -> {
+            SyncDefinition d = checked(body, null);
+            store.requireAbsent(d.key());
+            SyncEntity e = store.newApiManaged(d.key(), actor, SyncEntity::new);
+            apply(e, d);
+            store.touch(e, actor);
+            return store.created(e);
+        });
+        return created.withWarnings(warnings);
     }
 
-    @Transactional
+    /** Replaces a sync's definition; checked as {@link #create}, after the version ({@code If-Match}) is. */
     public SyncView update(String key, JsonNode body, Integer ifMatch, String actor) {
-        SyncEntity e = find(key);
-        store.requireWritable(e, ifMatch);
-        SyncDefinition d = checked(body, key);
-        SyncView before = view(e);
-        apply(e, d);
-        store.touch(e, actor);
-        return store.saved(e, before);
+        QuarkusTransaction.joiningExisting().run(() -> store.requireWritable(find(key), ifMatch));
+        List<ProblemError> warnings = fitsDestination(body, key);
+        SyncView saved = QuarkusTransaction.joiningExisting().call(() -> {
+            SyncEntity e = find(key);
+            store.requireWritable(e, ifMatch);
+            SyncDefinition d = checked(body, key);
+            SyncView before = view(e);
+            apply(e, d);
+            store.touch(e, actor);
+            return store.saved(e, before);
+        });
+        return saved.withWarnings(warnings);
+    }
+
+    /** The definition checked (422), then its mapping against the destination's schema (422, or a warning). */
+    private List<ProblemError> fitsDestination(JsonNode body, String key) {
+        SyncDefinitionParser.Context context = context();
+        SyncDefinition d = QuarkusTransaction.joiningExisting().call(() -> checked(body, key, context));
+        return mappings.atSave(d, context.catalog());
+    }
+
+    /**
+     * Whether a file's definition is what the sync already holds from that file (nothing to save, nothing to check
+     * against the destination again).
+     */
+    boolean holdsFile(SyncDefinition d, String sourceFile) {
+        SyncEntity e = SyncEntity.findById(d.key());
+        return e != null
+                && sourceFile.equals(e.sourceFile)
+                && SyncJson.write(d).toString().equals(e.definitionJson);
     }
 
     /**
@@ -255,7 +295,8 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
                 e.createdAt,
                 e.createdBy,
                 e.updatedAt,
-                e.updatedBy);
+                e.updatedBy,
+                List.of());
     }
 
     /** What a run reads of its sync: the stored definition re-checked against today's catalog, and its state. */

@@ -1,5 +1,7 @@
 package dev.masync.platform.problem;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.Objects;
 
 /**
@@ -7,10 +9,18 @@ import java.util.Objects;
  *
  * @param pointer JSON pointer (RFC 6901) to the offending node of the request body, e.g. {@code /rule/all/2/value}
  * @param message what is wrong and how to fix it
+ * @param code    a stable, machine-readable name of the kind of error (e.g. {@code mapping_field_missing}), where one
+ *                is defined; null (and left out of the JSON) otherwise
  */
-public record ProblemError(String pointer, String message) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ProblemError(String pointer, String message, String code) {
     public ProblemError {
         Objects.requireNonNull(pointer, "pointer");
         Objects.requireNonNull(message, "message");
+    }
+
+    /** An error without a code of its own. */
+    public ProblemError(String pointer, String message) {
+        this(pointer, message, null);
     }
 }

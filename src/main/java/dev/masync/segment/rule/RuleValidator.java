@@ -5,14 +5,13 @@ import dev.masync.catalog.Catalog;
 import dev.masync.catalog.CatalogColumn;
 import dev.masync.catalog.CatalogTable;
 import dev.masync.catalog.EventTable;
+import dev.masync.platform.NearNames;
 import dev.masync.platform.problem.ProblemError;
 import dev.masync.warehouse.ColumnType;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -410,53 +409,13 @@ public final class RuleValidator {
 
     /** "; did you mean x or y?" for near names, else where to look. */
     static String hint(String name, Collection<String> candidates, String what) {
-        List<String> near = nearest(name, candidates);
+        List<String> near = NearNames.nearest(name, candidates);
         if (!near.isEmpty()) {
-            return "; did you mean "
-                    + String.join(" or ", near.stream().map(n -> "'" + n + "'").toList()) + "?";
+            return "; " + NearNames.didYouMean(near);
         }
         return candidates.size() <= 12
                 ? "; known " + what + ": " + String.join(", ", candidates)
                 : "; see GET /api/v1/catalog for the known " + what;
-    }
-
-    /** Up to 3 candidates within an edit distance of a third of the name (at least 2), nearest first. */
-    static List<String> nearest(String name, Collection<String> candidates) {
-        if (name.length() > 200) {
-            return List.of();
-        }
-        int max = Math.max(2, name.length() / 3);
-        record Scored(String name, int distance) {}
-        return new LinkedHashSet<>(candidates)
-                .stream()
-                        .map(c -> new Scored(
-                                c,
-                                distance(
-                                        name.toLowerCase(java.util.Locale.ROOT), c.toLowerCase(java.util.Locale.ROOT))))
-                        .filter(s -> s.distance() <= max)
-                        .sorted(Comparator.comparingInt(Scored::distance).thenComparing(Scored::name))
-                        .limit(3)
-                        .map(Scored::name)
-                        .toList();
-    }
-
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private void error(String ptr, String message) {

@@ -12,6 +12,8 @@ import dev.masync.platform.MasyncConfig;
 import dev.masync.segment.SegmentService;
 import dev.masync.segment.rule.Parsed;
 import dev.masync.segment.rule.SegmentCompiler;
+import dev.masync.sync.MappingCheck;
+import dev.masync.sync.MappingFit;
 import dev.masync.sync.SyncDefinition;
 import dev.masync.sync.SyncService;
 import dev.masync.sync.state.SyncPlan;
@@ -21,7 +23,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 /**
  * Reads what a run needs from the sync, destination and segment services (one transaction) and turns it into the
@@ -39,6 +43,7 @@ public class RunPreparation {
     private final CatalogService catalogs;
     private final WarehouseConfig warehouseConfig;
     private final MasyncConfig masync;
+    private final MappingCheck mappings;
 
     RunPreparation(
             SyncService syncs,
@@ -50,7 +55,9 @@ public class RunPreparation {
             SecretResolver secrets,
             CatalogService catalogs,
             WarehouseConfig warehouseConfig,
-            MasyncConfig masync) {
+            MasyncConfig masync,
+            MappingCheck mappings) {
+        this.mappings = mappings;
         this.syncs = syncs;
         this.destinations = destinations;
         this.segments = segments;
@@ -137,6 +144,29 @@ public class RunPreparation {
         }
     }
 
+    /**
+     * Checks the sync against its destination's fields when they can be read (a field deleted or changed there since
+     * the sync was saved, or a sync saved while they could not be read), so such a run fails before the diff with the
+     * problems in words instead of every record being refused.
+     *
+     * @throws RunException {@code CONFLICT mapping_misfit}
+     */
+    private void fitsDestination(RunSnapshot run) {
+        List<MappingFit.Misfit> misfits = mappings.beforeRun(run.definition(), run.destination());
+        if (!misfits.isEmpty()) {
+            String key = run.syncKey();
+            throw RunException.conflict(
+                    "mapping_misfit",
+                    "nothing was sent: the sync does not fit destination '"
+                            + run.destination().key() + "': "
+                            + misfits.stream()
+                                    .map(m -> m.pointer() + " " + m.code() + ": " + m.message())
+                                    .collect(Collectors.joining("; "))
+                            + "; fix it with PUT /api/v1/syncs/" + key + " (POST /api/v1/destinations/"
+                            + run.destination().key() + "/test lists the problems of every sync writing there)");
+        }
+    }
+
     /** The engine's job for a prepared run evaluated at {@code asOf}. */
     RunEngine.Job job(
             RunSnapshot run,
@@ -150,6 +180,7 @@ public class RunPreparation {
         DestinationContext context = dest.context(secrets);
         if (!options.dryRun()) {
             secretsResolve(run, connector, context);
+            fitsDestination(run);
         }
         return new RunEngine.Job(
                 runId,
