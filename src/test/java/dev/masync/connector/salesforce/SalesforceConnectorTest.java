@@ -1,6 +1,7 @@
 package dev.masync.connector.salesforce;
 
 import dev.masync.connector.http.AddressPolicy;
+import dev.masync.connector.http.RedactingLogInterceptor;
 import dev.masync.connector.spi.Batch;
 import dev.masync.connector.spi.BatchResult;
 import dev.masync.connector.spi.Capabilities.MembershipStyle;
@@ -50,6 +51,7 @@ class SalesforceConnectorTest {
     final ManualClock clock = new ManualClock(Instant.parse("2026-03-04T11:00:00Z"));
     final List<Duration> pauses = new ArrayList<>();
     final CountingBudget budget = new CountingBudget();
+    final List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
     SalesforceFake fake;
     SalesforceConnector connector;
     Map<String, String> settings;
@@ -77,7 +79,8 @@ class SalesforceConnectorTest {
                         d -> {
                             pauses.add(d);
                             clock.advance(d);
-                        }));
+                        },
+                        new RedactingLogInterceptor(logged::add, true)));
         settings = new LinkedHashMap<>(Map.of(
                 "instanceUrl",
                 fake.url(),
@@ -452,7 +455,7 @@ class SalesforceConnectorTest {
     }
 
     @Test
-    void messagesAndRejectionsCarryNoTokenNoSecretAndNoEmailAddress() {
+    void logsMessagesAndRejectionsCarryNoTokenNoSecretAndNoEmailAddress() {
         start(c -> c.withSession(Duration.ofMinutes(15), false));
         BatchResult result = push(batch(List.of(contact("L-1", "A", "ada lovelace@example.com"))));
         String token = fake.calls().stream()
