@@ -309,6 +309,29 @@ class SalesforceConnectorTest {
     }
 
     @Test
+    void aFailedUploadAbortsItsJobAndTheRetryStartsANewOne() {
+        start(c -> c);
+        settings.put("bulkThreshold", "201");
+        List<RecordChange> records = IntStream.range(0, 250)
+                .mapToObj(i -> contact("L-" + i, "N" + i, null))
+                .toList();
+        Batch batch = new Batch("run-1-1", "math", records).withRun(EXT, 250);
+        fake.faults().next(Fault.slow(Duration.ZERO)).next(Fault.serverError(503)); // create passes, upload fails
+
+        assertThatThrownBy(() -> push(batch)).isInstanceOf(RetryableException.class);
+        List<FakeCall> jobsCreated = fake.calls("POST", "/services/data/v62.0/jobs/ingest");
+        assertThat(jobsCreated).hasSize(1);
+        FakeCall abort =
+                fake.calls("PATCH", "/services/data/v62.0/jobs/ingest/").get(0);
+        assertThat(abort.bodyText()).contains("Aborted");
+        String first = abort.path().substring(abort.path().lastIndexOf('/') + 1);
+
+        assertThat(push(batch).confirmed()).hasSize(250);
+        assertThat(fake.calls("POST", "/services/data/v62.0/jobs/ingest")).hasSize(2);
+        assertThat(fake.jobState(first)).isEqualTo("Aborted");
+    }
+
+    @Test
     void belowTheBulkThresholdARunStaysOnCollections() {
         start(c -> c);
         List<RecordChange> records = IntStream.range(0, 300)
