@@ -273,6 +273,8 @@ public final class AccountBudget implements CallBudget {
                     observedDayUsed = Math.max(observedDayUsed, max.getAsLong() - remaining);
                 }
                 dayRemaining = dayRemaining < 0 ? remaining : Math.min(dayRemaining, remaining);
+                // the vendor counts fewer calls left than this lease holds: keep only those
+                endSlot = Math.min(endSlot, nextSlot + Math.max(0, remaining) * intervalMicros);
             }
             if (o.windowRemaining().isPresent()) {
                 long remaining = o.windowRemaining().getAsLong();
