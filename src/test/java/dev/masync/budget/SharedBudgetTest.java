@@ -23,7 +23,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 
-import static dev.masync.budget.AccountBudgetTest.maxInWindow;
+import static dev.masync.budget.FakeTime.maxInWindow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
