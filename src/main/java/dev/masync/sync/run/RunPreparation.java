@@ -38,7 +38,7 @@ public class RunPreparation {
     private final SegmentService segments;
     private final Connectors connectors;
     private final RecordErrorLedger ledger;
-    private final PushPolicies pushes;
+    private final RunPacing pacing;
     private final SecretResolver secrets;
     private final CatalogService catalogs;
     private final WarehouseConfig warehouseConfig;
@@ -51,7 +51,7 @@ public class RunPreparation {
             SegmentService segments,
             Connectors connectors,
             RecordErrorLedger ledger,
-            PushPolicies pushes,
+            RunPacing pacing,
             SecretResolver secrets,
             CatalogService catalogs,
             WarehouseConfig warehouseConfig,
@@ -63,7 +63,7 @@ public class RunPreparation {
         this.segments = segments;
         this.connectors = connectors;
         this.ledger = ledger;
-        this.pushes = pushes;
+        this.pacing = pacing;
         this.secrets = secrets;
         this.catalogs = catalogs;
         this.warehouseConfig = warehouseConfig;
@@ -182,6 +182,8 @@ public class RunPreparation {
             secretsResolve(run, connector, context);
             fitsDestination(run);
         }
+        int batchSize = dest.effectiveBatchSize(connector.limits());
+        RunPacing.Paced paced = pacing.pace(dest, connector, context, batchSize);
         return new RunEngine.Job(
                 runId,
                 run.definition(),
@@ -191,12 +193,13 @@ public class RunPreparation {
                 asOf,
                 options,
                 connector,
-                context,
-                dest.effectiveBatchSize(connector.limits()),
+                paced.context(),
+                batchSize,
                 connector.limits().maxBytes(),
-                pushes.of(dest),
+                paced.push(),
                 run.openErrors(),
                 masync.timeZone(),
-                stopRequested);
+                stopRequested,
+                paced.forecast());
     }
 }
