@@ -102,7 +102,7 @@ public final class HubSpotConnector implements Destination, Probe, SchemaReader,
                 .retryOnConnectionFailure(false) // the engine retries
                 .callTimeout(options.callTimeout())
                 .dns(options.addresses().dns(shared.dns()))
-                .addInterceptor(options.callLog())
+                .addNetworkInterceptor(options.callLog()) // sees what is sent: the token (masked) and each resend
                 .build();
         this.auth = new HubSpotAuth(client, clock, options.maxResponseBytes());
         this.recordIds = new RecordIds(options.recordIdCache());
