@@ -144,6 +144,7 @@ class HubSpotSyncTest {
         // the connection test reads the account without writing
         Response test = given().header("Authorization", ADMIN).post("/api/v1/destinations/hubspot_crm/test");
         assertThat(test.statusCode()).as(test.asString()).isEqualTo(200);
+        assertThat(test.jsonPath().getBoolean("ok")).as(test.asString()).isTrue();
         assertThat(fake.contacts()).isEmpty();
 
         Response props = post("/api/v1/syncs", """
