@@ -33,12 +33,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestProfile(HubSpotSyncTest.Profile.class)
 class HubSpotSyncTest {
     static final String ADMIN = "Bearer test-admin-key";
+    static final Path DATA = Path.of("target/test-data-hubspot");
     static Path tokenFile;
 
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("masync.data-dir", "./target/test-data-hubspot");
+            // a fresh demo warehouse each time: the test advances it
+            try (var files = Files.exists(DATA) ? Files.walk(DATA) : java.util.stream.Stream.<Path>empty()) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return Map.of("masync.data-dir", "./" + DATA);
         }
 
         @Override
@@ -151,12 +159,14 @@ class HubSpotSyncTest {
                 {"key": "paid_to_hubspot", "segment": "hubspot_streakers", "destination": "hubspot_crm",
                  "identity": {"attribute": "email", "field": "email", "kind": "email"},
                  "mapping": [{"source": "plan", "target": "plan_tier"}, {"source": "streak_days", "target": "streak"}],
-                 "membership": {"style": "boolean", "field": "is_paid"}, "mode": "mirror"}""");
+                 "membership": {"style": "boolean", "field": "is_paid"}, "mode": "mirror",
+                 "guard": {"maxLeavePercent": 100, "maxChangePercent": 100}}""");
         assertThat(props.statusCode()).as(props.asString()).isEqualTo(201);
         Response list = post("/api/v1/syncs", """
                 {"key": "paid_list_hubspot", "segment": "hubspot_streakers", "destination": "hubspot_crm",
                  "identity": {"attribute": "email", "field": "email", "kind": "email"},
-                 "membership": {"style": "list", "field": "%s"}, "mode": "mirror"}""".formatted(listId));
+                 "membership": {"style": "list", "field": "%s"}, "mode": "mirror",
+                 "guard": {"maxLeavePercent": 100, "maxChangePercent": 100}}""".formatted(listId));
         assertThat(list.statusCode()).as(list.asString()).isEqualTo(201);
 
         // full; the demo holds a few malformed addresses, which HubSpot refuses one by one
@@ -185,13 +195,12 @@ class HubSpotSyncTest {
         after.keySet().removeAll(refusedNow);
         leavers.removeAll(refused);
         assertThat(incremental.getLong("counts.left")).isPositive();
-        // only the diff is sent (and the records refused last time, once more)
+        // only the diff is sent (records refused last time are not held, so they count as entering again)
         assertThat(incremental.getLong("counts.sent"))
                 .as(incremental.prettify())
                 .isEqualTo(incremental.getLong("counts.entered")
                         + incremental.getLong("counts.changed")
-                        + incremental.getLong("counts.left")
-                        + refused.size());
+                        + incremental.getLong("counts.left"));
         assertThat(incremental.getLong("counts.unchanged")).isPositive();
         assertMatches(fake, after, leavers, listId);
 
