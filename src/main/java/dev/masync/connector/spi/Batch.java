@@ -36,6 +36,19 @@ public record Batch(
         Objects.requireNonNull(runChanges, "runChanges");
         if (id.isBlank()) throw new IllegalArgumentException("batch id is blank");
         if (records.isEmpty()) throw new IllegalArgumentException("batch " + id + " has no records");
+        if (identityField.isPresent() && identityField.get().isBlank()) {
+            throw new IllegalArgumentException("batch " + id + " has a blank identity field");
+        }
+    }
+
+    /** A batch with the sync's identity field and no run hint. */
+    public Batch(
+            String id,
+            String syncKey,
+            List<RecordChange> records,
+            Optional<MembershipTarget> membership,
+            Optional<String> identityField) {
+        this(id, syncKey, records, membership, identityField, OptionalLong.empty());
     }
 
     /** A batch without the run's hints. */

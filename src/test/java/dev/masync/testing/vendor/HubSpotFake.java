@@ -131,6 +131,9 @@ public final class HubSpotFake extends VendorFakeServer {
     private final Map<String, String> refreshTokens = new HashMap<>(); // refresh token -> client id
     private final Map<String, Property> properties = new LinkedHashMap<>();
     private final Map<String, MutableContact> contacts = new LinkedHashMap<>();
+    /** property → value → ids of the contacts holding it, oldest first: lookups by key without scanning. */
+    private final Map<String, Map<String, java.util.TreeSet<Long>>> byValue = new HashMap<>();
+
     private final Map<String, HubSpotList> lists = new LinkedHashMap<>();
     private final Map<String, Map<String, Instant>> members = new HashMap<>();
     private final Map<String, Deque<Instant>> burstWindows = new HashMap<>();
@@ -648,8 +651,8 @@ public final class HubSpotFake extends VendorFakeServer {
             Map<String, String> written = new LinkedHashMap<>();
             for (Map.Entry<String, String> e : plan.props().entrySet()) {
                 String v = normalize(e.getKey(), e.getValue());
-                if (v.isEmpty()) c.props.remove(e.getKey());
-                else c.props.put(e.getKey(), v);
+                String before = v.isEmpty() ? c.props.remove(e.getKey()) : c.props.put(e.getKey(), v);
+                index(c, e.getKey(), before, v);
                 written.put(e.getKey(), v);
             }
             c.updatedAt = now;
@@ -798,10 +801,22 @@ public final class HubSpotFake extends VendorFakeServer {
         if (value == null) return null;
         if (property.equals("hs_object_id")) return contacts.get(value);
         String wanted = normalize(property, value);
-        for (MutableContact c : contacts.values()) {
-            if (wanted.equals(c.props.get(property))) return c;
+        java.util.TreeSet<Long> ids = byValue.getOrDefault(property, Map.of()).get(wanted);
+        return ids == null || ids.isEmpty() ? null : contacts.get(Long.toString(ids.first()));
+    }
+
+    private void index(MutableContact c, String property, String before, String after) {
+        Map<String, java.util.TreeSet<Long>> values = byValue.computeIfAbsent(property, k -> new HashMap<>());
+        long id = Long.parseLong(c.id);
+        if (before != null) {
+            java.util.TreeSet<Long> held = values.get(before);
+            if (held != null) {
+                held.remove(id);
+                if (held.isEmpty()) values.remove(before);
+            }
         }
-        return null;
+        if (!after.isEmpty())
+            values.computeIfAbsent(after, k -> new java.util.TreeSet<>()).add(id);
     }
 
     private void batchRead(FakeExchange ex) {
