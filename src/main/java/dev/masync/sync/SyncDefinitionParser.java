@@ -143,7 +143,7 @@ public final class SyncDefinitionParser {
         Optional<SyncDefinition.Freshness> freshness = freshness(body.get("freshness"));
         OptionalLong maxBytesBilled = maxBytesBilled(body.get("maxBytesBilled"));
         checkTargets(identity, mapping, membership);
-        checkSomethingToSend(body, mapping, membership);
+        checkSomethingToSend(body, mapping, membership, capabilities);
         if (!errors.isEmpty()) {
             return null;
         }
@@ -521,11 +521,15 @@ public final class SyncDefinitionParser {
     }
 
     /**
-     * A sync must write something besides the identity: a mapped field, or a membership field (a list membership
-     * writes no field of the record). Without either, a member would be remembered as held although nothing was
+     * A sync must write something besides the identity: a mapped field, a membership field, or a list membership
+     * for a connector that keeps lists (for any other a list membership writes no field of the record). Without either, a member would be remembered as held although nothing was
      * sent for it, so such a definition is refused rather than silently delivering nothing.
      */
-    private void checkSomethingToSend(JsonNode body, List<FieldMapping> mapping, Optional<Membership> membership) {
+    private void checkSomethingToSend(
+            JsonNode body,
+            List<FieldMapping> mapping,
+            Optional<Membership> membership,
+            Optional<Capabilities> capabilities) {
         boolean mappingGiven = body.hasNonNull("mapping");
         boolean membershipGiven = body.hasNonNull("membership");
         if (!mapping.isEmpty() || (mappingGiven && !body.get("mapping").isEmpty())) {
@@ -533,6 +537,12 @@ public final class SyncDefinitionParser {
         }
         if (membership.isPresent() && membership.get().style() != Membership.Style.LIST) {
             return;
+        }
+        if (membership.isPresent()
+                && capabilities
+                        .map(c -> c.supports(Capabilities.MembershipStyle.LIST))
+                        .orElse(false)) {
+            return; // the connector adds members to the list and removes leavers: that is something sent
         }
         if (membershipGiven && membership.isEmpty()) {
             return; // the membership has its own problems, reported already
