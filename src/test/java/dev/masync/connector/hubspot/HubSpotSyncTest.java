@@ -51,7 +51,7 @@ class HubSpotSyncTest {
 
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(Fake.class));
+            return List.of(new TestResourceEntry(HubSpotFakeResource.class));
         }
     }
 
@@ -59,14 +59,6 @@ class HubSpotSyncTest {
      * The fake, without its {@code masync.test.hubspot.*} config names (no application mapping reads them, and
      * unknown {@code masync.*} names fail start-up): the test reads the fake's URL itself.
      */
-    public static class Fake extends HubSpotFakeResource {
-        @Override
-        public Map<String, String> start() {
-            super.start();
-            return Map.of();
-        }
-    }
-
     @AfterAll
     static void removeToken() throws Exception {
         if (tokenFile != null) Files.deleteIfExists(tokenFile);

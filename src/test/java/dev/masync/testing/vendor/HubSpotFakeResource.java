@@ -5,9 +5,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
 /**
- * Runs a {@link HubSpotFake} for a {@code @QuarkusTest} with a private-app token holding every scope. The returned
- * config names are not read by the application yet; a HubSpot connector test maps them onto its settings. Tests
- * reach the running fake through {@link #fake()}.
+ * Runs a {@link HubSpotFake} for a {@code @QuarkusTest} with a private-app token ({@link #TOKEN}) holding every
+ * scope. It sets no application config (HubSpot is configured per destination, not per application): a test creates
+ * its destination with {@code baseUrl} = {@link #fake()}{@code .url()}.
  */
 public class HubSpotFakeResource implements QuarkusTestResourceLifecycleManager {
     public static final String TOKEN = "pat-na1-fake-token";
@@ -20,7 +20,7 @@ public class HubSpotFakeResource implements QuarkusTestResourceLifecycleManager 
         fake = HubSpotFake.start();
         fake.addPrivateAppToken(TOKEN, HubSpotFake.ALL_SCOPES);
         current = fake;
-        return Map.of("masync.test.hubspot.url", fake.url(), "masync.test.hubspot.token", TOKEN);
+        return Map.of();
     }
 
     @Override

@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Runs a {@link SalesforceFake} for a {@code @QuarkusTest} with one connected app for the client-credentials flow.
- * The returned config names are not read by the application yet; a Salesforce connector test maps them onto its
- * settings. Tests reach the running fake through {@link #fake()}.
+ * Runs a {@link SalesforceFake} for a {@code @QuarkusTest} with one connected app for the client-credentials flow
+ * ({@link #CLIENT_ID}, {@link #CLIENT_SECRET}). It sets no application config (Salesforce is configured per
+ * destination): a test creates its destination with {@code loginUrl} and {@code instanceUrl} = {@link #fake()}{@code
+ * .url()}.
  */
 public class SalesforceFakeResource implements QuarkusTestResourceLifecycleManager {
     public static final String CLIENT_ID = "fake-consumer-key";
@@ -23,10 +24,7 @@ public class SalesforceFakeResource implements QuarkusTestResourceLifecycleManag
         fake = SalesforceFake.start();
         fake.registerApp(CLIENT_ID, CLIENT_SECRET, USER, Set.of(USER), null);
         current = fake;
-        return Map.of(
-                "masync.test.salesforce.url", fake.url(),
-                "masync.test.salesforce.client-id", CLIENT_ID,
-                "masync.test.salesforce.client-secret", CLIENT_SECRET);
+        return Map.of();
     }
 
     @Override

@@ -2,8 +2,6 @@ package dev.masync.testing.vendor;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,10 +9,9 @@ class VendorFakeResourcesTest {
     @Test
     void hubSpotResourceStartsAFakeWithAWorkingTokenAndStopsIt() {
         HubSpotFakeResource resource = new HubSpotFakeResource();
-        Map<String, String> config = resource.start();
+        assertThat(resource.start()).as("no application config").isEmpty();
         try {
-            FakeClient client = new FakeClient(config.get("masync.test.hubspot.url"))
-                    .bearer(config.get("masync.test.hubspot.token"));
+            FakeClient client = new FakeClient(HubSpotFakeResource.fake().url()).bearer(HubSpotFakeResource.TOKEN);
             assertThat(client.get("/crm/v3/properties/contacts").status()).isEqualTo(200);
             assertThat(HubSpotFakeResource.fake().calls()).hasSize(1);
         } finally {
@@ -26,14 +23,14 @@ class VendorFakeResourcesTest {
     @Test
     void salesforceResourceStartsAFakeWhoseAppMintsSessions() {
         SalesforceFakeResource resource = new SalesforceFakeResource();
-        Map<String, String> config = resource.start();
+        assertThat(resource.start()).as("no application config").isEmpty();
         try {
-            FakeClient anon = new FakeClient(config.get("masync.test.salesforce.url"));
+            FakeClient anon = new FakeClient(SalesforceFakeResource.fake().url());
             FakeClient.Answer token = anon.form(
                     "/services/oauth2/token",
                     "grant_type=client_credentials&client_id="
-                            + config.get("masync.test.salesforce.client-id") + "&client_secret="
-                            + config.get("masync.test.salesforce.client-secret"));
+                            + SalesforceFakeResource.CLIENT_ID + "&client_secret="
+                            + SalesforceFakeResource.CLIENT_SECRET);
             assertThat(token.status()).isEqualTo(200);
             FakeClient session = new FakeClient(
                             token.json().path("instance_url").asText())
