@@ -328,7 +328,7 @@ class RestInputClassesTest {
         return List.of(
                 "/api/v1/segments/" + SEGMENT + "/members",
                 "/api/v1/syncs/" + SYNC + "/runs",
-                "/api/v1/runs/1/rejections",
+                "/api/v1/runs/2147483000/rejections",
                 "/api/v1/audit");
     }
 
