@@ -150,6 +150,15 @@ public final class MarketoFake extends VendorFakeServer {
         }
     }
 
+    /** Ends every token now: the next API call with one gets 602, the identity endpoint mints a new one. */
+    public void expireTokens() {
+        synchronized (lock) {
+            Instant now = clock.instant();
+            tokens.replaceAll((k, t) -> new Token(t.value(), t.clientId(), now));
+            currentToken.replaceAll((k, t) -> new Token(t.value(), t.clientId(), now));
+        }
+    }
+
     /** Forgets every token: the next API call with one gets 601. */
     public void revokeTokens() {
         synchronized (lock) {
@@ -311,15 +320,21 @@ public final class MarketoFake extends VendorFakeServer {
             identity(ex);
             return;
         }
-        if (ex.method.equals("POST") && !isJson(ex) && !ex.path.matches("^/rest/v1/lists/\\d+/leads\\.json$")) {
+        boolean postAsGet = ex.method.equals("POST") && "GET".equals(ex.query().get("_method"));
+        if (ex.method.equals("POST")
+                && !postAsGet
+                && !isJson(ex)
+                && !ex.path.matches("^/rest/v1/lists/\\d+/leads\\.json$")) {
             fail(ex, "612", "Invalid Content Type");
             return;
         }
         Matcher m;
-        if (ex.path.equals("/rest/v1/leads.json") && ex.method.equals("POST")) {
+        if (ex.path.equals("/rest/v1/leads.json") && postAsGet) {
+            getLeads(ex, ex.form());
+        } else if (ex.path.equals("/rest/v1/leads.json") && ex.method.equals("POST")) {
             syncLeads(ex);
         } else if (ex.path.equals("/rest/v1/leads.json") && ex.method.equals("GET")) {
-            getLeads(ex);
+            getLeads(ex, ex.query());
         } else if (ex.path.equals("/rest/v1/leads/describe2.json") && ex.method.equals("GET")) {
             describe2(ex);
         } else if (ex.path.equals("/rest/v1/leads/describe.json") && ex.method.equals("GET")) {
@@ -537,8 +552,8 @@ public final class MarketoFake extends VendorFakeServer {
         return out;
     }
 
-    private void getLeads(FakeExchange ex) {
-        Map<String, String> q = ex.query();
+    /** By query, or (a long filter) {@code POST ?_method=GET} with the parameters as a form body. */
+    private void getLeads(FakeExchange ex, Map<String, String> q) {
         String filterType = q.get("filterType");
         String filterValues = q.get("filterValues");
         if (filterType == null || filterValues == null) {
