@@ -13,10 +13,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Lead writes: {@code POST /rest/v1/leads.json} with {@code createOrUpdate} or {@code updateOnly} by the lookup field,
@@ -40,17 +46,23 @@ final class LeadWriter {
         this.lookupField = lookupField;
     }
 
-    /** Writes {@code records} in as many calls as the caps need. */
-    Written write(String action, List<RecordChange> records) {
-        List<RecordOutcome> outcomes = new ArrayList<>(records.size());
-        Map<String, Long> ids = new LinkedHashMap<>();
+    /**
+     * Writes {@code records} in as many calls as the caps need, up to {@code parallel} calls at once on {@code
+     * executor} (each still waits for its permit of the account's budget, which holds the instance's concurrency).
+     * When a call fails, the first failure is thrown after every call ended (the engine resends the batch; {@code
+     * createOrUpdate} and {@code updateOnly} replays are harmless).
+     */
+    Written write(String action, List<RecordChange> records, Executor executor, int parallel) {
+        List<List<RecordChange>> parts = new ArrayList<>();
+        List<List<byte[]>> encodedParts = new ArrayList<>();
         List<RecordChange> part = new ArrayList<>();
         List<byte[]> encoded = new ArrayList<>();
         int bytes = 0;
         for (RecordChange c : records) {
             byte[] one = encode(c);
             if (!part.isEmpty() && (part.size() == MAX_RECORDS || bytes + one.length + 1 > MAX_BYTES - 200)) {
-                send(action, part, encoded, outcomes, ids);
+                parts.add(part);
+                encodedParts.add(encoded);
                 part = new ArrayList<>();
                 encoded = new ArrayList<>();
                 bytes = 0;
@@ -59,8 +71,47 @@ final class LeadWriter {
             encoded.add(one);
             bytes += one.length + 1;
         }
-        if (!part.isEmpty()) send(action, part, encoded, outcomes, ids);
-        return new Written(outcomes, ids);
+        if (!part.isEmpty()) {
+            parts.add(part);
+            encodedParts.add(encoded);
+        }
+        List<RecordOutcome> outcomes = Collections.synchronizedList(new ArrayList<>(records.size()));
+        Map<String, Long> ids = new ConcurrentHashMap<>();
+        int workers = Math.max(1, Math.min(parallel, parts.size()));
+        if (workers == 1 || executor == null) {
+            for (int i = 0; i < parts.size(); i++) send(action, parts.get(i), encodedParts.get(i), outcomes, ids);
+            return new Written(List.copyOf(outcomes), Map.copyOf(ids));
+        }
+        AtomicInteger next = new AtomicInteger();
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            running.add(CompletableFuture.runAsync(
+                    () -> {
+                        for (int i = next.getAndIncrement(); i < parts.size(); i = next.getAndIncrement()) {
+                            send(action, parts.get(i), encodedParts.get(i), outcomes, ids);
+                        }
+                    },
+                    executor));
+        }
+        RuntimeException first = null;
+        for (CompletableFuture<Void> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                next.set(parts.size()); // the workers stop after their current call
+                throw new RetryableException("interrupted while writing leads to Marketo; the batch is sent again");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                RuntimeException failure = cause instanceof RuntimeException r
+                        ? r
+                        : new IllegalStateException("writing leads failed", cause);
+                if (first == null) first = failure;
+                next.set(parts.size());
+            }
+        }
+        if (first != null) throw first;
+        return new Written(List.copyOf(outcomes), Map.copyOf(ids));
     }
 
     private void send(

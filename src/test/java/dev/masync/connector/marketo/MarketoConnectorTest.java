@@ -49,7 +49,11 @@ class MarketoConnectorTest {
     Map<String, String> settings;
 
     void start(UnaryOperator<MarketoFakeConfig> config) {
-        fake = MarketoFake.start(config.apply(MarketoFakeConfig.defaults()), clock, d -> {});
+        start(config, d -> {});
+    }
+
+    void start(UnaryOperator<MarketoFakeConfig> config, dev.masync.testing.receiver.Sleeper sleeper) {
+        fake = MarketoFake.start(config.apply(MarketoFakeConfig.defaults()), clock, sleeper);
         fake.addField(MarketoFake.Field.string("planTier"));
         fake.addField(MarketoFake.Field.bool("inMathSlipping"));
         fake.addField(MarketoFake.Field.string("track"));
@@ -351,10 +355,44 @@ class MarketoConnectorTest {
         assertThat(fake.calls("POST", "/rest/v1/leads.json")).hasSize(3);
         assertThat(fake.calls("POST", "/rest/v1/lists/")).hasSize(3);
         assertThat(budget.taken.get()).isEqualTo(apiCalls().size()).isEqualTo(6);
-        assertThat(budget.maxOpen.get()).isEqualTo(1);
+        assertThat(budget.maxOpen.get()).isBetween(1, 10);
         assertThat(connector.callsFor(650, Optional.of(m))).isEqualTo(6);
         assertThat(connector.callsFor(650, Optional.empty())).isEqualTo(3);
         assertThat(fake.listMembers(list)).hasSize(650);
+    }
+
+    @Test
+    void theCallsOfOnePushRunSideBySideUpToMaxConcurrent() throws Exception {
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(3);
+        start(c -> c.withLatency(Duration.ofMillis(300)), d -> {
+            inside.countDown();
+            inside.await(5, java.util.concurrent.TimeUnit.SECONDS); // held until three calls are in flight
+        });
+        assertThat(push(batch(leads(900))).outcomes()).hasSize(900).allMatch(RecordOutcome::isConfirmed);
+        assertThat(inside.getCount()).as("three calls were in flight at once").isZero();
+        assertThat(budget.maxOpen.get()).isEqualTo(3);
+        assertThat(budget.open.get()).isZero();
+        assertThat(fake.leads()).hasSize(900);
+    }
+
+    @Test
+    void maxConcurrentOneSendsOneCallAtATime() {
+        List<Duration> waited = new java.util.concurrent.CopyOnWriteArrayList<>();
+        start(c -> c.withLatency(Duration.ofMillis(300)), waited::add);
+        settings.put("maxConcurrent", "1");
+        assertThat(push(batch(leads(900))).outcomes()).allMatch(RecordOutcome::isConfirmed);
+        assertThat(budget.maxOpen.get()).isEqualTo(1);
+        assertThat(waited).hasSize(3);
+    }
+
+    @Test
+    void oneFailedCallOfAParallelPushFailsThePushAfterTheOthersEnded() {
+        start(c -> c);
+        fake.faults().next(Fault.throttle("606"));
+        assertThatThrownBy(() -> push(batch(leads(900)))).isInstanceOf(RetryableException.class);
+        assertThat(budget.open.get()).isZero();
+        assertThat(push(batch(leads(900))).outcomes()).allMatch(RecordOutcome::isConfirmed);
+        assertThat(fake.leads()).hasSize(900);
     }
 
     @Test
