@@ -43,4 +43,26 @@ class VendorFakeResourcesTest {
         }
         assertThatThrownBy(SalesforceFakeResource::fake).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void marketoResourceStartsAFakeWhoseClientGetsTokens() {
+        MarketoFakeResource resource = new MarketoFakeResource();
+        assertThat(resource.start()).as("no application config").isEmpty();
+        try {
+            FakeClient anon = new FakeClient(MarketoFakeResource.fake().url());
+            FakeClient.Answer token = anon.get("/identity/oauth/token?grant_type=client_credentials&client_id="
+                    + MarketoFakeResource.CLIENT_ID + "&client_secret=" + MarketoFakeResource.CLIENT_SECRET);
+            assertThat(token.status()).isEqualTo(200);
+            FakeClient api = new FakeClient(MarketoFakeResource.fake().url())
+                    .bearer(token.json().path("access_token").asText());
+            assertThat(api.get("/rest/v1/leads/describe2.json")
+                            .json()
+                            .path("success")
+                            .asBoolean())
+                    .isTrue();
+        } finally {
+            resource.stop();
+        }
+        assertThatThrownBy(MarketoFakeResource::fake).isInstanceOf(IllegalStateException.class);
+    }
 }

@@ -123,6 +123,14 @@ public abstract class VendorFakeServer implements AutoCloseable {
     /** Headers the vendor puts on every API answer (rate headers), after the answer was decided. */
     protected void decorate(FakeExchange ex) {}
 
+    /**
+     * The vendor's own service time for an admitted API request (e.g. Marketo's ~300 ms), waited on the fake's
+     * {@link Sleeper} outside the lock while the request holds its concurrency slot. None by default.
+     */
+    protected java.time.Duration latency(FakeExchange ex) {
+        return java.time.Duration.ZERO;
+    }
+
     /** Called after an API request finished (e.g. to release a concurrency slot). */
     protected void release(FakeExchange ex) {}
 
@@ -189,13 +197,15 @@ public abstract class VendorFakeServer implements AutoCloseable {
                 return fault.label();
             }
         }
-        if (fault != null && fault.kind() == Fault.Kind.SLOW) {
+        java.time.Duration wait = latency(ex);
+        if (fault != null && fault.kind() == Fault.Kind.SLOW) wait = wait.plus(fault.delay());
+        if (!wait.isZero() && !wait.isNegative()) {
             try {
-                sleeper.sleep(fault.delay());
+                sleeper.sleep(wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 ex.drop = true;
-                return fault.label();
+                return fault == null ? null : fault.label();
             }
         }
         synchronized (lock) {
