@@ -163,7 +163,10 @@ public final class BrazeConnector implements Destination, RateLimited {
         return BrazeSettings.problems(settings, options.addresses());
     }
 
-    /** One attributes object and the batch records it stands for. */
+    /**
+     * One attributes object, the batch record it stands for, and the data points Braze bills for it when applied:
+     * every attribute key but the identifier and {@code _update_existing_only} (an array edit is one).
+     */
     private record Item(int record, ObjectNode object, long dataPoints) {}
 
     @Override
@@ -191,6 +194,7 @@ public final class BrazeConnector implements Destination, RateLimited {
             items.add(new Item(i, object, object.size() - 1 - (object.has(UPDATE_EXISTING_ONLY) ? 1 : 0)));
         }
 
+        long dataPoints = 0;
         if (!items.isEmpty()) {
             Track track = new Track(settings, context);
             int per = settings.objectsPerRequest();
@@ -200,13 +204,14 @@ public final class BrazeConnector implements Destination, RateLimited {
                 for (int j = 0; j < chunk.size(); j++) {
                     RecordChange change = records.get(chunk.get(j).record());
                     String error = errors.get(j);
+                    if (error == null) dataPoints += chunk.get(j).dataPoints();
                     outcomes[chunk.get(j).record()] = error == null
                             ? RecordOutcome.confirmed(change.destinationKey())
                             : RecordOutcome.rejected(change.destinationKey(), "braze_item_error", error);
                 }
             }
         }
-        return new BatchResult(List.of(outcomes));
+        return new BatchResult(List.of(outcomes)).withDataPoints(dataPoints);
     }
 
     private static String identityField(Batch batch) {

@@ -128,6 +128,8 @@ class BrazeConnectorTest {
                         upsert("u-2", "plan_tier", "free")));
         BatchResult result = push(b);
         assertThat(result.outcomes()).allMatch(RecordOutcome::isConfirmed).hasSize(2);
+        assertThat(result.dataPoints()).as("one per attribute key sent").hasValue(4);
+        assertThat(fake.dataPoints()).isEqualTo(4);
         assertThat(fake.user("u-1").attributes())
                 .containsEntry("plan_tier", "pro")
                 .containsEntry("ltv", new BigDecimal("1250.5"))
@@ -216,6 +218,7 @@ class BrazeConnectorTest {
         push(batch("m1", "math", math, List.of(upsert("u-1", "plan_tier", "pro"), upsert("u-2"))));
         push(batch("r1", "reading-sync", noValue, List.of(upsert("u-1"))));
         assertThat(fake.user("u-1").attribute("segments")).isEqualTo(List.of("math_slipping", "reading-sync"));
+        assertThat(fake.dataPoints()).as("plan_tier and three array edits").isEqualTo(4);
         assertThat(fake.user("u-1").attribute("plan_tier")).isEqualTo("pro");
 
         BatchResult left = push(batch("m2", "math", math, List.of(RecordChange.remove("l-u-1", "u-1"))));
@@ -251,6 +254,10 @@ class BrazeConnectorTest {
         assertThat(byKey.get("long").message()).contains("longer than 255");
         assertThat(fake.user("long")).isNull();
         assertThat(fake.user("ok-2").attribute("a")).isEqualTo("2");
+        assertThat(result.dataPoints())
+                .as("refused objects are not billed")
+                .hasValue(2)
+                .hasValue(fake.dataPoints());
     }
 
     @Test

@@ -164,8 +164,13 @@ class BrazeSyncTest {
                  "guard": {"maxLeavePercent": 100, "maxChangePercent": 100}}""");
 
         // full
+        long dataPoints = 0;
         for (String s : List.of("streakers_to_braze", "streakers_array", "long_streaks_array")) {
             JsonPath full = run(s);
+            dataPoints += full.getLong("cost.dataPoints");
+            long perMember = s.equals("streakers_to_braze") ? 3 : 1; // two mapped fields and the flag, or the key
+            assertThat(full.getLong("cost.fullUploadDataPoints"))
+                    .isEqualTo(full.getLong("counts.evaluated") * perMember);
             assertThat(full.getString("status")).as(full.prettify()).isEqualTo("succeeded");
             assertThat(full.getLong("counts.rejected")).as(full.prettify()).isZero();
             assertThat(full.getLong("counts.confirmed")).isEqualTo(full.getLong("counts.entered"));
@@ -186,6 +191,7 @@ class BrazeSyncTest {
         assertThat(leavers).isNotEmpty();
         for (String s : List.of("streakers_to_braze", "streakers_array", "long_streaks_array")) {
             JsonPath incremental = run(s);
+            dataPoints += incremental.getLong("cost.dataPoints");
             assertThat(incremental.getString("status"))
                     .as(incremental.prettify())
                     .isEqualTo("succeeded");
@@ -194,6 +200,14 @@ class BrazeSyncTest {
                     .isEqualTo(incremental.getLong("counts.entered")
                             + incremental.getLong("counts.changed")
                             + incremental.getLong("counts.left"));
+            if (s.equals("streakers_to_braze")) {
+                // a member sends at most its fields and flag, a leaver its flag (removals are no part of a full
+                // upload); after 10 days of churn the diff may cost more than a full upload, a quiet run is free
+                assertThat(incremental.getLong("cost.dataPoints"))
+                        .isPositive()
+                        .isLessThanOrEqualTo(
+                                incremental.getLong("cost.fullUploadDataPoints") + incremental.getLong("counts.left"));
+            }
             if (s.startsWith("streakers")) { // the big segment keeps most members; the small one may turn over
                 assertThat(incremental.getLong("counts.unchanged"))
                         .as(incremental.prettify())
@@ -201,12 +215,20 @@ class BrazeSyncTest {
             }
         }
         assertMatches(fake, streakersNow, longNow.keySet(), leavers);
+        assertThat(dataPoints)
+                .as("the runs' cost counts the data points Braze billed")
+                .isEqualTo(fake.dataPoints());
 
         // nothing changed: nothing sent
         int requests = fake.calls().size();
         JsonPath quiet = run("streakers_to_braze");
         assertThat(quiet.getLong("counts.sent")).as(quiet.prettify()).isZero();
         assertThat(fake.calls()).hasSize(requests);
+        assertThat(quiet.getLong("cost.dataPoints")).isZero();
+        assertThat(quiet.getLong("cost.fullUploadDataPoints"))
+                .as("a full upload would have written every member's values again")
+                .isEqualTo(quiet.getLong("counts.evaluated") * 3)
+                .isPositive();
     }
 
     private static void assertMatches(
