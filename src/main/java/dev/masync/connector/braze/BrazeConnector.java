@@ -26,6 +26,7 @@ import dev.masync.connector.spi.Destination;
 import dev.masync.connector.spi.DestinationContext;
 import dev.masync.connector.spi.MembershipTarget;
 import dev.masync.connector.spi.PermanentException;
+import dev.masync.connector.spi.Probe;
 import dev.masync.connector.spi.RateLimited;
 import dev.masync.connector.spi.RateLimits;
 import dev.masync.connector.spi.RecordChange;
@@ -65,7 +66,7 @@ import java.util.Set;
  * and removed from an array attribute, a permit from the workspace's shared budget for every call. Settings and
  * behaviour: README "Braze destination" and connectors/braze/NOTES.md.
  */
-public final class BrazeConnector implements Destination, RateLimited {
+public final class BrazeConnector implements Destination, Probe, RateLimited {
     public static final String TYPE = "braze";
 
     static final String TRACK = "users/track";
@@ -330,7 +331,7 @@ public final class BrazeConnector implements Destination, RateLimited {
                 if (e.code() == PermanentException.Code.INVALID_REQUEST && refused != null) {
                     Map<Integer, String> errors = itemErrors(BrazeSignals.tree(refused.body()), chunk.size());
                     // every object refused one by one: record outcomes, not a failed request
-                    if (errors.size() == chunk.size()) return errors;
+                    if (!chunk.isEmpty() && errors.size() == chunk.size()) return errors;
                 }
                 throw e;
             }
@@ -354,7 +355,7 @@ public final class BrazeConnector implements Destination, RateLimited {
             Map<Integer, String> errors = itemErrors(tree, chunk.size());
             String message = tree.path("message").asText("");
             if (message.equals("success")) return errors;
-            if (errors.size() == chunk.size()) return errors;
+            if (!chunk.isEmpty() && errors.size() == chunk.size()) return errors;
             if (message.equals("queued")) {
                 throw new RetryableException("queued: Braze answered HTTP " + reply.status()
                         + " \"queued\" (maintenance) instead of success; the records are not marked synced until"
@@ -364,6 +365,29 @@ public final class BrazeConnector implements Destination, RateLimited {
                     + " to /users/track without message \"success\""
                     + (message.isEmpty() ? "" : " (\"" + Redaction.text(message) + "\")")
                     + "; the outcome is unknown, so the batch is sent again");
+        }
+    }
+
+    /**
+     * Posts an empty {@code attributes} array to {@code /users/track}: Braze checks the key (401/403) and the
+     * endpoint (404, connection) and refuses the empty request with 400 "Valid data must be provided…", writing
+     * nothing. That 400 means usable; a 2xx (nothing written either) too.
+     */
+    @Override
+    public void probe(DestinationContext context) {
+        BrazeSettings settings = settings(context);
+        Track track = new Track(settings, context);
+        try {
+            track.send(List.of());
+        } catch (PermanentException e) {
+            HttpReply refused = track.signals.lastRefusal();
+            String message = refused == null ? null : BrazeSignals.message(refused.body());
+            if (e.code() == PermanentException.Code.INVALID_REQUEST
+                    && message != null
+                    && message.startsWith("Valid data must be provided")) {
+                return;
+            }
+            throw e;
         }
     }
 

@@ -408,6 +408,28 @@ class BrazeConnectorTest {
                 .isEqualTo(OptionalLong.of(100000));
     }
 
+    @Test
+    void theProbeChecksKeyAndEndpointWithAnEmptyTrackThatWritesNothing() {
+        start(c -> c);
+        connector.probe(context(settings()));
+        assertThat(fake.calls("POST", TRACK)).hasSize(1).allMatch(c -> c.status() == 400);
+        assertThat(fake.users()).isEmpty();
+        assertThat(budget.taken.get()).isEqualTo(1);
+
+        assertThatThrownBy(() -> connector.probe(context(settings("restEndpoint", fake.url("/v9")))))
+                .isInstanceOfSatisfying(
+                        PermanentException.class,
+                        e -> assertThat(e.code()).isEqualTo(PermanentException.Code.INVALID_CONFIG))
+                .hasMessageContaining("restEndpoint");
+        secrets.put("BRAZE_KEY", "revoked-key");
+        assertThatThrownBy(() -> connector.probe(context(settings())))
+                .isInstanceOfSatisfying(
+                        PermanentException.class, e -> assertThat(e.code()).isEqualTo(PermanentException.Code.AUTH));
+        secrets.put("BRAZE_KEY", KEY);
+        fake.faults().next(Fault.throttle());
+        assertThatThrownBy(() -> connector.probe(context(settings()))).isInstanceOf(RetryableException.class);
+    }
+
     static final class CountingBudget implements CallBudget {
         final AtomicInteger taken = new AtomicInteger();
         final AtomicInteger closed = new AtomicInteger();

@@ -145,6 +145,12 @@ class BrazeSyncTest {
                  "settings": {"restEndpoint": "%s", "apiKey": "file:%s"}}""".formatted(fake.url(), keyFile));
         assertThat(dest.statusCode()).as(dest.asString()).isEqualTo(201);
         assertThat(dest.asString()).doesNotContain(BrazeFakeResource.API_KEY);
+        // the connection test checks key and endpoint with an empty track that writes nothing
+        Response test = given().header("Authorization", ADMIN).post("/api/v1/destinations/braze_ws/test");
+        assertThat(test.statusCode()).as(test.asString()).isEqualTo(200);
+        assertThat(test.jsonPath().getBoolean("ok")).as(test.asString()).isTrue();
+        assertThat(fake.calls("POST", BrazeFake.TRACK)).hasSize(1);
+        assertThat(fake.users()).isEmpty();
 
         sync("""
                 {"key": "streakers_to_braze", "segment": "braze_streakers", "destination": "braze_ws",
