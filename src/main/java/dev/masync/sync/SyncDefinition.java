@@ -112,7 +112,9 @@ public record SyncDefinition(
     /**
      * How membership shows at the destination: a {@code boolean} field (true while a member, false after leaving
      * in mirror mode), a {@code value} field (set to {@code value} while a member, cleared after leaving) or a
-     * {@code list} (the record is added to the list and removed when leaving).
+     * {@code list} (the record is added to the list and removed when leaving). A list may name the item a member
+     * carries ({@code value}) for connectors that keep membership in an array attribute (Braze: {@code field} is the
+     * array, {@code value} the item; the sync's key when not given); list connectors ignore it.
      */
     public record Membership(Style style, String field, String value) {
         public enum Style {

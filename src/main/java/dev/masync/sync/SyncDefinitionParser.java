@@ -342,8 +342,8 @@ public final class SyncDefinitionParser {
         if (style == Membership.Style.VALUE && value == null) {
             error("/membership/value", "style value needs the value to set while a member, e.g. \"math_slipping\"");
         }
-        if (style != Membership.Style.VALUE && value != null) {
-            error("/membership/value", "only style value takes a value; remove it");
+        if (style == Membership.Style.BOOLEAN && value != null) {
+            error("/membership/value", "only styles value and list take a value; remove it");
         }
         if (style != null && capabilities.isPresent() && !capabilities.get().supports(style.capability())) {
             Set<Capabilities.MembershipStyle> styles = capabilities.get().membershipStyles();

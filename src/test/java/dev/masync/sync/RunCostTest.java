@@ -58,6 +58,8 @@ class RunCostTest {
         assertThat(run.getString("cost.maxBytesBilled")).isNull();
         // three entered members, each with its streak and its membership flag
         assertThat(run.getLong("cost.dataPoints")).isEqualTo(6);
+        // a full upload writes the same for every member now: nothing saved on a first run
+        assertThat(run.getLong("cost.fullUploadDataPoints")).isEqualTo(run.getLong("counts.evaluated") * 2);
     }
 
     @Test

@@ -74,6 +74,36 @@ class SyncDefinitionParserTest {
     }
 
     @Test
+    void aListMembershipMayNameTheItemAMemberCarriesAndABooleanMayNot() throws Exception {
+        Capabilities arrays = new Capabilities(
+                java.util.Set.of(Capabilities.IdentityKind.ANY_STRING),
+                java.util.EnumSet.allOf(Capabilities.WriteMode.class),
+                java.util.EnumSet.allOf(Capabilities.MembershipStyle.class));
+        SyncDefinitionParser.Context context =
+                new SyncDefinitionParser.Context(CATALOG, "vip"::equals, d -> Optional.of(arrays));
+        SyncDefinitionParser.Result list = SyncDefinitionParser.parse(
+                new ObjectMapper()
+                        .readTree("{\"key\": \"k\", \"segment\": \"vip\", \"destination\": \"braze\","
+                                + " \"membership\": {\"style\": \"list\", \"field\": \"segments\","
+                                + " \"value\": \"vip_members\"}}"),
+                null,
+                context);
+        assertThat(list.errors()).isEmpty();
+        assertThat(list.definition().membershipTarget().orElseThrow().value()).isEqualTo("vip_members");
+        assertThat(SyncDefinitionParser.parse(SyncJson.write(list.definition()), null, context)
+                        .definition())
+                .isEqualTo(list.definition());
+        SyncDefinitionParser.Result bool = SyncDefinitionParser.parse(
+                new ObjectMapper()
+                        .readTree("{\"key\": \"k\", \"segment\": \"vip\", \"destination\": \"braze\","
+                                + " \"membership\": {\"style\": \"boolean\", \"field\": \"vip\","
+                                + " \"value\": \"x\"}}"),
+                null,
+                context);
+        assertThat(bool.errors()).extracting(ProblemError::pointer).containsExactly("/membership/value");
+    }
+
+    @Test
     void everyProblemIsReportedWithItsPointer() throws Exception {
         SyncDefinitionParser.Result r = parse("""
                 {"key": "Bad Key", "segment": "gone", "destination": "nowhere",

@@ -8,7 +8,9 @@ import java.util.Objects;
  * membership values; list-style membership exists only here, so a list connector adds upserted records to
  * {@code name} and removes {@link RecordChange.Kind#REMOVE removed} ones from it.
  *
- * @param value the value set while a member, for {@link Capabilities.MembershipStyle#VALUE}; null otherwise
+ * @param value the value set while a member, for {@link Capabilities.MembershipStyle#VALUE}; for {@link
+ *     Capabilities.MembershipStyle#LIST}, optionally the item a member carries when the connector keeps membership in
+ *     an array attribute (Braze), else null; null for {@link Capabilities.MembershipStyle#BOOLEAN}
  */
 public record MembershipTarget(Capabilities.MembershipStyle style, String name, String value) {
     public MembershipTarget {

@@ -58,11 +58,16 @@ final class Bisection {
             }
             int half = split(records);
             List<RecordOutcome> outcomes = new ArrayList<>(records.size());
-            outcomes.addAll(push(batch.part(batch.id() + ".0", records.subList(0, half)))
-                    .outcomes());
-            outcomes.addAll(push(batch.part(batch.id() + ".1", records.subList(half, records.size())))
-                    .outcomes());
-            return new BatchResult(outcomes);
+            BatchResult first = push(batch.part(batch.id() + ".0", records.subList(0, half)));
+            BatchResult second = push(batch.part(batch.id() + ".1", records.subList(half, records.size())));
+            outcomes.addAll(first.outcomes());
+            outcomes.addAll(second.outcomes());
+            BatchResult whole = new BatchResult(outcomes);
+            // the parts' counts add up only when both parts reported one (else the engine estimates)
+            return first.dataPoints().isPresent() && second.dataPoints().isPresent()
+                    ? whole.withDataPoints(
+                            first.dataPoints().getAsLong() + second.dataPoints().getAsLong())
+                    : whole;
         }
     }
 

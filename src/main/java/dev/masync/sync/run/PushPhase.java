@@ -334,9 +334,13 @@ final class PushPhase {
         confirmed += ok.size();
         rejected += rejectedNow.size();
         long points = 0;
-        for (RecordChange c : changes) {
-            if (!rejectedNow.containsKey(c.learnerKey())) {
-                points += Math.max(1, c.fields().size()); // a removal writes one value: the membership
+        if (result.dataPoints().isPresent()) {
+            points = result.dataPoints().getAsLong(); // what the destination counts, as its connector knows it
+        } else {
+            for (RecordChange c : changes) {
+                if (!rejectedNow.containsKey(c.learnerKey())) {
+                    points += Math.max(1, c.fields().size()); // a removal writes one value: the membership
+                }
             }
         }
         monitor.dataPoints(points);

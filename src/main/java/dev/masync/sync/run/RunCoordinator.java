@@ -127,6 +127,8 @@ public class RunCoordinator {
         try {
             RunSnapshot run = preparation.prepare(syncKey);
             cost = new RunCostMeter(run.definition().maxBytesBilled());
+            cost.valuesPerMember(run.definition().mapping().size()
+                    + (run.definition().membership().isPresent() ? 1 : 0));
             Warehouse warehouse = warehouses.get().meteredBy(cost);
             FreshnessGate.Verdict verdict =
                     freshnessGate.check(warehouse, run, trigger == RunTrigger.SCHEDULE && !options.force());

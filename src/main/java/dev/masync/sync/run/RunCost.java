@@ -12,6 +12,9 @@ package dev.masync.sync.run;
  * @param dataPoints       values written at the destination: each sent field and each membership change counts one
  *                         (what vendors that bill per data point, such as Braze, count)
  * @param maxBytesBilled   the sync's budget of bytes billed for one run, or null for none
+ * @param fullUploadDataPoints the data points a full upload would have written instead of the diff: every member
+ *                         now ({@code counts.evaluated}) with each mapped field and its membership; {@code
+ *                         fullUploadDataPoints - dataPoints} is what sending only changes saved
  */
 public record RunCost(
         long warehouseQueries,
@@ -21,7 +24,26 @@ public record RunCost(
         long requests,
         long records,
         long dataPoints,
-        Long maxBytesBilled) {
+        Long maxBytesBilled,
+        long fullUploadDataPoints) {
 
-    public static final RunCost ZERO = new RunCost(0, 0, 0, 0, 0, 0, 0, null);
+    public static final RunCost ZERO = new RunCost(0, 0, 0, 0, 0, 0, 0, null, 0);
+
+    /** A cost without the full-upload comparison (runs that never reached the segment). */
+    public RunCost(
+            long warehouseQueries,
+            long bytesProcessed,
+            long bytesBilled,
+            long rowsRead,
+            long requests,
+            long records,
+            long dataPoints,
+            Long maxBytesBilled) {
+        this(warehouseQueries, bytesProcessed, bytesBilled, rowsRead, requests, records, dataPoints, maxBytesBilled, 0);
+    }
+
+    /** Data points the diff saved against a full upload (never negative: removals are not part of a full upload). */
+    public long dataPointsSaved() {
+        return Math.max(0, fullUploadDataPoints - dataPoints);
+    }
 }

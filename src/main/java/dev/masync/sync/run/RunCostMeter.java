@@ -18,6 +18,7 @@ public final class RunCostMeter implements QueryMeter {
     private final LongAdder billed = new LongAdder();
     private final LongAdder rows = new LongAdder();
     private final LongAdder dataPoints = new LongAdder();
+    private volatile long valuesPerMember;
 
     public RunCostMeter(OptionalLong maxBytesBilled) {
         this.maxBytesBilled = maxBytesBilled;
@@ -43,6 +44,15 @@ public final class RunCostMeter implements QueryMeter {
         dataPoints.add(n);
     }
 
+    /**
+     * How many values a full upload writes per member (mapped fields plus one for membership), so that the cost
+     * shows what the diff saved; 0 (the default) shows no comparison.
+     */
+    public void valuesPerMember(long n) {
+        if (n < 0) throw new IllegalArgumentException("valuesPerMember must not be negative");
+        valuesPerMember = n;
+    }
+
     /** The cost so far, with the destination's side taken from the run's counts. */
     public RunCost snapshot(RunCounts counts) {
         return new RunCost(
@@ -53,6 +63,7 @@ public final class RunCostMeter implements QueryMeter {
                 counts.requests(),
                 counts.sent(),
                 dataPoints.sum(),
-                maxBytesBilled.isPresent() ? maxBytesBilled.getAsLong() : null);
+                maxBytesBilled.isPresent() ? maxBytesBilled.getAsLong() : null,
+                counts.evaluated() * valuesPerMember);
     }
 }

@@ -56,6 +56,7 @@ public class RunMetrics {
         meters.counter("masync.sync.cost.bytes", "sync", syncKey, "what", "billed")
                 .increment(cost.bytesBilled());
         meters.counter("masync.sync.cost.data.points", "sync", syncKey).increment(cost.dataPoints());
+        meters.counter("masync.sync.cost.data.points.saved", "sync", syncKey).increment(cost.dataPointsSaved());
         phases.forEach(
                 (phase, ms) -> meters.timer("masync.sync.phase", "phase", phase).record(Duration.ofMillis(ms)));
         LOG.infof(

@@ -154,4 +154,43 @@ class BisectionTest {
         assertThat(result.rejected()).extracting(RecordOutcome::destinationKey).containsExactly("a", "a");
         assertThat(result.confirmed()).extracting(RecordOutcome::destinationKey).containsExactly("b", "c");
     }
+
+    @Test
+    void theDataPointsOfSplitPartsAddUpAndAreDroppedWhenAPartHasNone() throws Exception {
+        List<RecordChange> records = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            records.add(RecordChange.upsert("L" + i, "k" + i, Map.of("a", i, "b", i)));
+        }
+        PushPolicy direct = (b, attempt) -> attempt.call(b);
+        // refuses any batch holding k3 as a whole; counts two points per confirmed record
+        PushPolicy.Attempt counting = b -> {
+            if (b.records().size() > 1
+                    && b.records().stream().anyMatch(c -> c.destinationKey().equals("k3"))) {
+                throw new PermanentException(PermanentException.Code.INVALID_REQUEST, "bad k3");
+            }
+            List<RecordOutcome> outcomes = b.records().stream()
+                    .map(c -> c.destinationKey().equals("k3")
+                            ? RecordOutcome.rejected("k3", "bad", "bad")
+                            : RecordOutcome.confirmed(c.destinationKey()))
+                    .toList();
+            return new BatchResult(outcomes)
+                    .withDataPoints(2L
+                            * outcomes.stream()
+                                    .filter(RecordOutcome::isConfirmed)
+                                    .count());
+        };
+        BatchResult result = new Bisection(direct, counting).push(new Batch("run-1", "s", records));
+        assertThat(result.confirmed()).hasSize(3);
+        assertThat(result.dataPoints()).hasValue(6);
+
+        PushPolicy.Attempt silent = b -> {
+            BatchResult r = counting.call(b);
+            return b.records().get(0).destinationKey().equals("k0") ? new BatchResult(r.outcomes()) : r;
+        };
+        assertThat(new Bisection(direct, silent)
+                        .push(new Batch("run-2", "s", records))
+                        .dataPoints())
+                .as("one part without a count: the engine estimates")
+                .isEmpty();
+    }
 }

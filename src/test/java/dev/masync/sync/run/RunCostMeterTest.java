@@ -23,6 +23,23 @@ class RunCostMeterTest {
     }
 
     @Test
+    void aFullUploadWritesEveryMembersValuesAndTheDiffSavesTheRest() {
+        RunCostMeter meter = new RunCostMeter(OptionalLong.empty());
+        meter.valuesPerMember(3); // two mapped fields and the membership
+        meter.dataPoints(12);
+        RunCounts counts = new RunCounts(10, 4, 2, 1, 0, 7, 6, 6, 0, 2, 0, 0, 3);
+
+        RunCost cost = meter.snapshot(counts);
+
+        assertThat(cost.fullUploadDataPoints()).isEqualTo(30);
+        assertThat(cost.dataPointsSaved()).isEqualTo(18);
+        meter.dataPoints(40);
+        assertThat(meter.snapshot(counts).dataPointsSaved())
+                .as("never negative")
+                .isZero();
+    }
+
+    @Test
     void theRemainingBudgetShrinksWithWhatWasBilledAndNeverGoesNegative() {
         RunCostMeter meter = new RunCostMeter(OptionalLong.of(100));
         assertThat(meter.remainingBytesBilled()).hasValue(100);
