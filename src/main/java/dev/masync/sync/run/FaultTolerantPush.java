@@ -62,6 +62,11 @@ public final class FaultTolerantPush implements PushPolicy {
     }
 
     private static final Logger LOG = Logger.getLogger(FaultTolerantPush.class);
+    /**
+     * Retry-After waits (throttles) one attempt may honour before the answer counts as a failed attempt; a burst of
+     * throttles is waited out without spending retries, a destination that throttles forever still ends.
+     */
+    static final int MAX_WAITS_ASKED = 10;
 
     private final String destination;
     private final PushPace pacer;
@@ -149,19 +154,25 @@ public final class FaultTolerantPush implements PushPolicy {
         try {
             return guard.call(
                     () -> {
-                        try {
-                            pacer.acquire(); // an account budget refuses a wait longer than a run's like a Retry-After
-                            return attempt.call(batch);
-                        } catch (RetryableException e) {
-                            Duration after = e.retryAfter().orElse(Duration.ZERO);
-                            if (after.compareTo(settings.maxRetryAfter()) > 0) {
-                                // never pause the pacer for that long: the next run would park its worker on it
-                                Instant until = clock.instant().plus(after);
-                                String message = waitMessage(until);
-                                hold(until, message);
-                                throw new DeferredException(message, e);
+                        for (int waits = 0; ; waits++) {
+                            try {
+                                pacer.acquire(); // a budget refuses a wait longer than a run's like a Retry-After
+                                return attempt.call(batch);
+                            } catch (RetryableException e) {
+                                Duration after = e.retryAfter().orElse(Duration.ZERO);
+                                if (after.compareTo(settings.maxRetryAfter()) > 0) {
+                                    // never pause the pacer for that long: the next run would park its worker on it
+                                    Instant until = clock.instant().plus(after);
+                                    String message = waitMessage(until);
+                                    hold(until, message);
+                                    throw new DeferredException(message, e);
+                                }
+                                if (e.retryAfter().isEmpty() || waits >= MAX_WAITS_ASKED) throw e;
+                                // the destination said when to come back (a throttle): waiting is what it asked
+                                // for, not a failed attempt, so it spends no retry and does not count for the
+                                // circuit breaker
+                                pacer.pause(after);
                             }
-                            throw e;
                         }
                     },
                     BatchResult.class);

@@ -86,6 +86,30 @@ class FaultTolerantPushTest {
     }
 
     @Test
+    void aBurstOfThrottlesIsWaitedOutWithoutSpendingRetries() throws Exception {
+        Script script = new Script();
+        for (int i = 0; i < 5; i++) script.then(fail(new RetryableException("429", Duration.ofSeconds(2), null)));
+        script.then(fail(new RetryableException("503")))
+                .then(fail(new RetryableException("503")))
+                .then(fail(new RetryableException("503")))
+                .then(() -> BatchResult.allConfirmed(BATCH));
+        var start = time.now;
+        BatchResult result = policy("d8", 4).push(BATCH, script);
+        assertThat(result.confirmed()).hasSize(1);
+        // 5 throttles waited out, then 3 retries of 503s (max 3) still left: 9 calls
+        assertThat(script.calls).isEqualTo(9);
+        assertThat(Duration.between(start, time.now)).isGreaterThanOrEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aDestinationThatThrottlesForeverStillEnds() {
+        Script script = new Script().then(fail(new RetryableException("429", Duration.ofSeconds(1), null)));
+        assertThatThrownBy(() -> policy("d9", 100).push(BATCH, script)).isInstanceOf(RetryableException.class);
+        // each of the 1 + 3 attempts honours MAX_WAITS_ASKED waits before its answer counts as a failure
+        assertThat(script.calls).isEqualTo(4 * (FaultTolerantPush.MAX_WAITS_ASKED + 1));
+    }
+
+    @Test
     void givesUpAfterMaxRetriesWithTheLastFailure() {
         Script script = new Script().then(fail(new RetryableException("503")));
         assertThatThrownBy(() -> policy("d2", 20).push(BATCH, script)).isInstanceOf(RetryableException.class);
