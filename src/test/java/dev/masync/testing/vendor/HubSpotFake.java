@@ -134,6 +134,13 @@ public final class HubSpotFake extends VendorFakeServer {
     private final Map<String, HubSpotList> lists = new LinkedHashMap<>();
     private final Map<String, Map<String, Instant>> members = new HashMap<>();
     private final Map<String, Deque<Instant>> burstWindows = new HashMap<>();
+    /**
+     * Property name to value to the contacts that held it when it was written: a lookup index (a linear scan per input
+     * made a 100,000-contact benchmark quadratic). Entries may be stale; {@link #findBy} checks the contact's current
+     * value.
+     */
+    private final Map<String, Map<String, Set<MutableContact>>> index = new HashMap<>();
+
     private LocalDate dailyDate;
     private long dailyCount;
     private long nextRecordId;
@@ -345,6 +352,20 @@ public final class HubSpotFake extends VendorFakeServer {
         window.addLast(now);
         dailyCount++;
         return false;
+    }
+
+    @Override
+    protected boolean isThrottleAnswer(FakeExchange ex) {
+        return ex.status == 429;
+    }
+
+    @Override
+    protected Map<String, Object> heldCounts() {
+        Map<String, Object> held = new LinkedHashMap<>();
+        held.put("contacts", contacts.size());
+        held.put("lists", lists.size());
+        held.put("dailyUsed", dailyCount);
+        return held;
     }
 
     @Override
@@ -648,8 +669,7 @@ public final class HubSpotFake extends VendorFakeServer {
             Map<String, String> written = new LinkedHashMap<>();
             for (Map.Entry<String, String> e : plan.props().entrySet()) {
                 String v = normalize(e.getKey(), e.getValue());
-                if (v.isEmpty()) c.props.remove(e.getKey());
-                else c.props.put(e.getKey(), v);
+                put(c, e.getKey(), v);
                 written.put(e.getKey(), v);
             }
             c.updatedAt = now;
@@ -698,6 +718,7 @@ public final class HubSpotFake extends VendorFakeServer {
         body.put("startedAt", TS.format(now));
         body.put("completedAt", TS.format(now));
         ex.json(errors.isEmpty() ? (upsert ? 200 : 201) : 207, body);
+        countRecords(resultNodes.size());
     }
 
     private record Planned(
@@ -798,10 +819,49 @@ public final class HubSpotFake extends VendorFakeServer {
         if (value == null) return null;
         if (property.equals("hs_object_id")) return contacts.get(value);
         String wanted = normalize(property, value);
-        for (MutableContact c : contacts.values()) {
-            if (wanted.equals(c.props.get(property))) return c;
+        Set<MutableContact> candidates = indexOf(property).get(wanted);
+        if (candidates == null) return null;
+        MutableContact first = null;
+        for (MutableContact c : candidates) {
+            // the first in creation order, as the scan over contacts found it
+            if (wanted.equals(c.props.get(property))
+                    && (first == null || Long.parseLong(c.id) < Long.parseLong(first.id))) {
+                first = c;
+            }
         }
-        return null;
+        return first;
+    }
+
+    /** The index of one property, built from every contact on first use and kept up by {@link #put}. */
+    private Map<String, Set<MutableContact>> indexOf(String property) {
+        Map<String, Set<MutableContact>> byValue = index.get(property);
+        if (byValue == null) {
+            byValue = new HashMap<>();
+            for (MutableContact c : contacts.values()) {
+                String v = c.props.get(property);
+                if (v != null)
+                    byValue.computeIfAbsent(v, k -> new LinkedHashSet<>()).add(c);
+            }
+            index.put(property, byValue);
+        }
+        return byValue;
+    }
+
+    /** Writes one property of a contact (an empty value removes it), keeping the lookup index current. */
+    private void put(MutableContact c, String property, String value) {
+        Map<String, Set<MutableContact>> byValue = index.get(property);
+        String before = value.isEmpty() ? c.props.remove(property) : c.props.put(property, value);
+        if (byValue != null && !value.equals(before)) {
+            if (before != null) {
+                Set<MutableContact> old = byValue.get(before);
+                if (old != null) {
+                    old.remove(c);
+                    if (old.isEmpty()) byValue.remove(before);
+                }
+            }
+            if (!value.isEmpty())
+                byValue.computeIfAbsent(value, k -> new LinkedHashSet<>()).add(c);
+        }
     }
 
     private void batchRead(FakeExchange ex) {

@@ -154,6 +154,13 @@ public final class SalesforceFake extends VendorFakeServer {
     private final Map<String, ConnectedApp> apps = new HashMap<>();
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final Deque<Instant> usage = new ArrayDeque<>();
+    /**
+     * sObject to field to case-folded value to the ids that held it when it was written: the external id lookup (a
+     * linear scan per record made a 100,000-record benchmark quadratic). Entries may be stale (a record updated or
+     * deleted since); {@link #matching} checks each candidate's current value.
+     */
+    private final Map<String, Map<String, Map<String, Set<String>>>> index = new HashMap<>();
+
     private int inFlight;
     private int busyTokenRequests;
     private long idSeq = 1;
@@ -295,6 +302,23 @@ public final class SalesforceFake extends VendorFakeServer {
     }
 
     // ---- request pipeline ---------------------------------------------------------------------------------------
+
+    @Override
+    protected boolean isThrottleAnswer(FakeExchange ex) {
+        return ex.status == 403
+                && ex.responseBody.length > 0
+                && ex.bodyTextOfAnswer().contains("REQUEST_LIMIT_EXCEEDED");
+    }
+
+    @Override
+    protected Map<String, Object> heldCounts() {
+        Map<String, Object> held = new LinkedHashMap<>();
+        records.forEach((type, byId) -> held.put(type, byId.size()));
+        trimUsage();
+        held.put("apiUsage", usage.size());
+        held.put("bulkJobs", jobs.size());
+        return held;
+    }
 
     @Override
     protected boolean isApiCall(FakeExchange ex) {
@@ -556,6 +580,7 @@ public final class SalesforceFake extends VendorFakeServer {
         r.put("CreatedDate", TS.format(now));
         r.put("LastModifiedDate", TS.format(now));
         records.get(t.name()).put(id, r);
+        indexValues(t, id, r);
         return id;
     }
 
@@ -566,14 +591,60 @@ public final class SalesforceFake extends VendorFakeServer {
             else r.put(k, v);
         });
         r.put("LastModifiedDate", TS.format(now));
+        indexValues(t, id, values);
     }
 
     private List<String> matching(SObjectType t, String field, Object value) {
         List<String> ids = new ArrayList<>();
-        records.get(t.name()).forEach((id, r) -> {
-            if (value != null && value.toString().equalsIgnoreCase(String.valueOf(r.get(field)))) ids.add(id);
-        });
+        if (value == null) return ids;
+        Map<String, Map<String, Object>> held = records.get(t.name());
+        Set<String> candidates = indexOf(t, field).get(fold(value.toString()));
+        if (candidates == null) return ids;
+        for (String id : candidates) {
+            Map<String, Object> r = held.get(id);
+            if (r != null && value.toString().equalsIgnoreCase(String.valueOf(r.get(field)))) ids.add(id);
+        }
+        // in creation order, as a scan over the records finds them
+        ids.sort(java.util.Comparator.comparing((String id) -> id.length()).thenComparing(id -> id));
         return ids;
+    }
+
+    /** The index of one field, built from the held records on first use and kept up by {@link #indexValues}. */
+    private Map<String, Set<String>> indexOf(SObjectType t, String field) {
+        Map<String, Map<String, Set<String>>> fields = index.computeIfAbsent(t.name(), k -> new HashMap<>());
+        Map<String, Set<String>> byValue = fields.get(field);
+        if (byValue == null) {
+            byValue = new HashMap<>();
+            for (Map.Entry<String, Map<String, Object>> e :
+                    records.get(t.name()).entrySet()) {
+                Object v = e.getValue().get(field);
+                if (v != null) {
+                    byValue.computeIfAbsent(fold(String.valueOf(v)), k -> new java.util.LinkedHashSet<>())
+                            .add(e.getKey());
+                }
+            }
+            fields.put(field, byValue);
+        }
+        return byValue;
+    }
+
+    private void indexValues(SObjectType t, String id, Map<String, Object> values) {
+        Map<String, Map<String, Set<String>>> fields = index.get(t.name());
+        if (fields == null) return;
+        values.forEach((k, v) -> {
+            Map<String, Set<String>> byValue = fields.get(k);
+            if (byValue != null && v != null) {
+                byValue.computeIfAbsent(fold(String.valueOf(v)), x -> new java.util.LinkedHashSet<>())
+                        .add(id);
+            }
+        });
+    }
+
+    /** A key under which strings equal ignoring case ({@link String#equalsIgnoreCase}) meet. */
+    private static String fold(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) b.append(Character.toLowerCase(Character.toUpperCase(s.charAt(i))));
+        return b.toString();
     }
 
     /** Typed values of one input, or the errors that refuse it. Values come as JSON nodes or as CSV strings. */
@@ -844,6 +915,7 @@ public final class SalesforceFake extends VendorFakeServer {
         boolean anyFailed = outcomes.stream().anyMatch(o -> !o.errors().isEmpty());
         ArrayNode results = FakeExchange.JSON.createArrayNode();
         Instant now = clock.instant();
+        long written = 0;
         for (Outcome o : outcomes) {
             ObjectNode r = results.addObject();
             if (!o.errors().isEmpty() || (allOrNone && anyFailed)) {
@@ -871,8 +943,10 @@ public final class SalesforceFake extends VendorFakeServer {
             r.put("success", true);
             r.put("created", o.existingId() == null);
             r.putArray("errors");
+            written++;
         }
         ex.json(200, results);
+        countRecords(written);
     }
 
     private void singleUpsert(FakeExchange ex, double version, String sObject, String extField, String value) {
@@ -1388,6 +1462,7 @@ public final class SalesforceFake extends VendorFakeServer {
         }
         job.processed = outcomes.size();
         job.state = "JobComplete";
+        countRecords(job.successes.size());
     }
 
     private static void fail(Job job, String message, List<List<String>> unprocessed) {
