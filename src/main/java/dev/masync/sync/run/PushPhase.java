@@ -195,7 +195,8 @@ final class PushPhase {
                 job.runId() + "-" + (++batchNo),
                 job.sync().key(),
                 changes,
-                job.sync().membershipTarget());
+                job.sync().membershipTarget(),
+                java.util.Optional.of(job.sync().identity().field()));
         Set<String> learners = new HashSet<>();
         for (RecordChange c : changes) {
             learners.add(c.learnerKey());
