@@ -192,11 +192,11 @@ final class PushPhase {
 
     private void pushBatch() {
         Batch batch = new Batch(
-                job.runId() + "-" + (++batchNo),
-                job.sync().key(),
-                changes,
-                job.sync().membershipTarget(),
-                java.util.Optional.of(job.sync().identity().field()));
+                        job.runId() + "-" + (++batchNo),
+                        job.sync().key(),
+                        changes,
+                        job.sync().membershipTarget())
+                .withRun(job.sync().identity().field(), base.planned());
         Set<String> learners = new HashSet<>();
         for (RecordChange c : changes) {
             learners.add(c.learnerKey());

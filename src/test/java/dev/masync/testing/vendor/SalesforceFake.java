@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
 /**
  * A stateful fake of a Salesforce org's REST API, in Salesforce's own shapes (connectors/salesforce/NOTES.md;
  * recorded examples in connectors/salesforce/fixtures/): the OAuth token endpoint (client credentials and JWT bearer),
- * sObject Collections upsert by external id, create and delete, single-record upsert, describe, limits, a small SOQL
+ * sObject Collections upsert by external id, update by id, create and delete, single-record upsert, describe, limits, a small SOQL
  * subset, and Bulk API 2.0 ingest jobs whose progress follows the injected clock. It holds the records (Contact, Lead,
  * Campaign, CampaignMember and any added sObject).
  *
@@ -427,6 +427,8 @@ public final class SalesforceFake extends VendorFakeServer {
         if (p.length == 4 && p[0].equals("composite") && p[1].equals("sobjects") && method.equals("PATCH")) {
             if (version < 46.0) notFound(ex);
             else collectionUpsert(ex, p[2], p[3]);
+        } else if (p.length == 2 && p[0].equals("composite") && p[1].equals("sobjects") && method.equals("PATCH")) {
+            collectionUpdate(ex);
         } else if (p.length == 2 && p[0].equals("composite") && p[1].equals("sobjects") && method.equals("POST")) {
             collectionCreate(ex);
         } else if (p.length == 2 && p[0].equals("composite") && p[1].equals("sobjects") && method.equals("DELETE")) {
@@ -1074,6 +1076,89 @@ public final class SalesforceFake extends VendorFakeServer {
                                         : errs));
                 continue;
             }
+            r.put("id", (String) d[1]);
+            r.put("success", true);
+            r.putArray("errors");
+        }
+        ex.json(200, results);
+    }
+
+    /**
+     * sObject Collections update by {@code Id} ({@code PATCH /composite/sobjects}): never creates; an unknown or
+     * deleted id fails that record ({@code ENTITY_IS_DELETED} / {@code INVALID_CROSS_REFERENCE_KEY}).
+     */
+    private void collectionUpdate(FakeExchange ex) {
+        JsonNode root = ex.json();
+        JsonNode recs = root == null ? null : root.get("records");
+        if (recs == null || !recs.isArray()) {
+            ex.json(
+                    400,
+                    restErrors(
+                            "JSON_PARSER_ERROR", "The body must be {\"allOrNone\": ..., \"records\": [...]}.", null));
+            return;
+        }
+        if (recs.size() > config.maxCollectionRecords()) {
+            ex.json(
+                    400,
+                    restErrors(
+                            config.tooManyRecordsCode(),
+                            "Number of records exceeds the limit of " + config.maxCollectionRecords() + ": "
+                                    + recs.size(),
+                            null));
+            return;
+        }
+        boolean allOrNone = root.path("allOrNone").asBoolean(false);
+        List<Object[]> planned = new ArrayList<>(); // {type, id, values, errors}
+        boolean anyFailed = false;
+        for (JsonNode r : recs) {
+            SObjectType t = types.get(r.path("attributes").path("type").asText());
+            String id = r.path("Id").asText(null);
+            List<SfError> errs = new ArrayList<>();
+            Map<String, Object> values = null;
+            if (t == null || id == null) {
+                errs.add(new SfError("INVALID_TYPE", "Each record needs a known attributes.type and an Id", List.of()));
+            } else if (!records.get(t.name()).containsKey(id)) {
+                errs.add(
+                        deleted.contains(id)
+                                ? new SfError("ENTITY_IS_DELETED", "entity is deleted", List.of())
+                                : new SfError(
+                                        "INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", List.of("Id")));
+            } else {
+                Map<String, Object> row = new LinkedHashMap<>();
+                r.fields().forEachRemaining(e -> {
+                    if (!e.getKey().equals("attributes") && !e.getKey().equals("Id")) row.put(e.getKey(), e.getValue());
+                });
+                Checked c = check(t, row, false);
+                errs.addAll(c.errors());
+                values = c.values();
+            }
+            anyFailed |= !errs.isEmpty();
+            planned.add(new Object[] {t, id, values, errs});
+        }
+        ArrayNode results = FakeExchange.JSON.createArrayNode();
+        Instant now = clock.instant();
+        for (Object[] d : planned) {
+            @SuppressWarnings("unchecked")
+            List<SfError> errs = (List<SfError>) d[3];
+            ObjectNode r = results.addObject();
+            if (!errs.isEmpty() || (allOrNone && anyFailed)) {
+                r.putNull("id");
+                r.put("success", false);
+                r.set(
+                        "errors",
+                        errorArray(
+                                errs.isEmpty()
+                                        ? List.of(new SfError(
+                                                "ALL_OR_NONE_OPERATION_ROLLED_BACK",
+                                                "Record rolled back because not all records were valid and the request"
+                                                        + " was using AllOrNone header",
+                                                List.of()))
+                                        : errs));
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> values = (Map<String, Object>) d[2];
+            update((SObjectType) d[0], (String) d[1], values, now);
             r.put("id", (String) d[1]);
             r.put("success", true);
             r.putArray("errors");

@@ -72,6 +72,27 @@ public record SalesforceFakeConfig(
                 "DUPLICATE_EXTERNAL_ID");
     }
 
+    /** Records per sObject Collections request: lower it to provoke the over-cap 400 (a whole-request refusal). */
+    public SalesforceFakeConfig withMaxCollectionRecords(int max) {
+        return new SalesforceFakeConfig(
+                minApiVersion,
+                maxApiVersion,
+                max,
+                sessionTimeout,
+                slidingSession,
+                dailyApiLimit,
+                maxConcurrent,
+                jwtAudience,
+                jwtMaxAhead,
+                bulkQueueDelay,
+                bulkProcessingTime,
+                bulkMaxUploadBytes,
+                reverseBulkResults,
+                tooManyRecordsCode,
+                duplicateInRequestCode,
+                ambiguousCode);
+    }
+
     public SalesforceFakeConfig withSession(Duration timeout, boolean sliding) {
         return new SalesforceFakeConfig(
                 minApiVersion,
