@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Retry with exponential back-off and a circuit breaker (SmallRye Fault Tolerance), one per destination account,
  * around pacing and the connector call. A {@code Retry-After} up to {@code maxRetryAfter} pauses the account's
- * {@link Pacer} before the retry; a longer one puts the destination on {@link Hold hold} until the instant it named
+ * {@link PushPace} (a {@link Pacer} or the account's shared budget) before the retry; a longer one puts the destination on {@link Hold hold} until the instant it named
  * and defers the batch: the run ends at once with that instant, and every later push to the destination before
  * then ends the same way without calling it. No thread ever waits longer than {@code maxRetryAfter}.
  */
@@ -63,17 +63,17 @@ public final class FaultTolerantPush implements PushPolicy {
     private static final Logger LOG = Logger.getLogger(FaultTolerantPush.class);
 
     private final String destination;
-    private final Pacer pacer;
+    private final PushPace pacer;
     private final Settings settings;
     private final Clock clock;
     private final Hold hold;
     private final Guard guard;
 
-    public FaultTolerantPush(String destination, Pacer pacer, Settings settings) {
+    public FaultTolerantPush(String destination, PushPace pacer, Settings settings) {
         this(destination, pacer, settings, Clock.systemUTC(), Hold.inMemory());
     }
 
-    public FaultTolerantPush(String destination, Pacer pacer, Settings settings, Clock clock, Hold hold) {
+    public FaultTolerantPush(String destination, PushPace pacer, Settings settings, Clock clock, Hold hold) {
         this.destination = Objects.requireNonNull(destination, "destination");
         this.pacer = Objects.requireNonNull(pacer, "pacer");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -148,8 +148,8 @@ public final class FaultTolerantPush implements PushPolicy {
         try {
             return guard.call(
                     () -> {
-                        pacer.acquire();
                         try {
+                            pacer.acquire(); // an account budget refuses a wait longer than a run's like a Retry-After
                             return attempt.call(batch);
                         } catch (RetryableException e) {
                             Duration after = e.retryAfter().orElse(Duration.ZERO);

@@ -1,5 +1,7 @@
 package dev.masync.sync.run;
 
+import dev.masync.budget.Spacing;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +18,7 @@ import java.util.Objects;
  * {@code per} window still sees at most {@code requests - 1} starts. Without it, every late turn lowered the rate for
  * the rest of the run (a 1,900 records/s HubSpot push reached 94 % of the limit on a busy machine instead of 98 %).
  */
-public final class Pacer {
+public final class Pacer implements PushPace {
     /** Blocks the calling thread; replaced in tests. */
     @FunctionalInterface
     public interface Sleeper {
@@ -26,7 +28,7 @@ public final class Pacer {
     }
 
     /** Spread requests over 2 % more than the window, plus 20 ms, so clock and latency jitter cannot overrun it. */
-    static final double MARGIN = 1.02;
+    static final double MARGIN = Spacing.MARGIN;
 
     private final Clock clock;
     private final Sleeper sleeper;
@@ -41,16 +43,9 @@ public final class Pacer {
     }
 
     public static Pacer of(int requests, Duration per, Clock clock, Sleeper sleeper) {
-        if (requests < 1) {
-            throw new IllegalArgumentException("requests must be positive");
-        }
-        long nanos = (long) Math.ceil(per.toNanos() * MARGIN / requests)
-                + Duration.ofMillis(20).toNanos() / requests;
-        // Slots are at least one interval apart and a start is at most catchUp intervals after its slot, so a window
-        // of length per sees at most ceil(per / interval) + catchUp + 1 starts: keep that below the limit.
-        long even = (per.toNanos() + nanos - 1) / nanos;
-        int catchUp = (int) Math.max(0, requests - 2 - even);
-        return new Pacer(clock, sleeper, Duration.ofNanos(nanos), catchUp);
+        // the same spacing as the shared account budgets (dev.masync.budget), whose javadoc says why it is safe
+        Spacing spacing = Spacing.of(requests, per);
+        return new Pacer(clock, sleeper, spacing.interval(), spacing.catchUp());
     }
 
     private Pacer(Clock clock, Sleeper sleeper, Duration interval, int catchUp) {
@@ -66,6 +61,7 @@ public final class Pacer {
     }
 
     /** Waits for the next slot and takes it. */
+    @Override
     public void acquire() throws InterruptedException {
         Instant slot;
         synchronized (this) {
@@ -80,6 +76,7 @@ public final class Pacer {
     }
 
     /** The destination asked for a pause (Retry-After): no slot is given before {@code now + delay}. */
+    @Override
     public synchronized void pause(Duration delay) {
         Instant until = clock.instant().plus(delay);
         pausedUntil = max(pausedUntil, until);

@@ -60,6 +60,20 @@ final class PersistingMonitor implements RunMonitor {
     }
 
     @Override
+    public void projected(RunDrain drain) {
+        Long ms = drain.projectedDrain() == null
+                ? null
+                : java.time.Duration.parse(drain.projectedDrain()).toMillis();
+        QuarkusTransaction.requiringNew()
+                .run(() -> SyncRunEntity.update(
+                        "projectedCalls = ?1, projectedDrainMillis = ?2, drainJson = ?3 where id = ?4",
+                        drain.projectedCalls(),
+                        ms,
+                        RunJson.write(drain),
+                        runId));
+    }
+
+    @Override
     public void firstRequest() {
         LOG.infof("sync %s run %d: first request", syncKey, runId);
     }

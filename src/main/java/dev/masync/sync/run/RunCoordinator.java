@@ -224,6 +224,13 @@ public class RunCoordinator {
                 run.costJson = RunJson.write(cost);
                 run.reason = RunColumns.truncate(report.reason(), RunColumns.REASON);
                 run.freshness = freshness;
+                if (report.drain() != null) {
+                    run.projectedCalls = report.drain().projectedCalls();
+                    run.projectedDrainMillis = report.drain().projectedDrain() == null
+                            ? null
+                            : Duration.parse(report.drain().projectedDrain()).toMillis();
+                    run.drainJson = RunJson.write(report.drain());
+                }
                 if (!report.samples().isEmpty()) {
                     run.samplesJson = RunColumns.samplesJson(report.samples());
                 }

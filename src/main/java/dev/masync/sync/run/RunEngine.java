@@ -61,7 +61,48 @@ public final class RunEngine {
             PushPolicy push,
             Map<String, OpenError> openErrors,
             ZoneId zone,
-            BooleanSupplier stopRequested) {}
+            BooleanSupplier stopRequested,
+            DrainForecast forecast) {
+        public Job {
+            Objects.requireNonNull(forecast, "forecast");
+        }
+
+        /** A job whose drain is projected at one call per batch, without a limit. */
+        public Job(
+                long runId,
+                SyncDefinition sync,
+                SyncPlan plan,
+                SegmentCompiler compiler,
+                Rule rule,
+                Instant asOf,
+                Options options,
+                Destination connector,
+                DestinationContext context,
+                int batchSize,
+                long maxBytes,
+                PushPolicy push,
+                Map<String, OpenError> openErrors,
+                ZoneId zone,
+                BooleanSupplier stopRequested) {
+            this(
+                    runId,
+                    sync,
+                    plan,
+                    compiler,
+                    rule,
+                    asOf,
+                    options,
+                    connector,
+                    context,
+                    batchSize,
+                    maxBytes,
+                    push,
+                    openErrors,
+                    zone,
+                    stopRequested,
+                    DrainForecast.perBatch(batchSize));
+        }
+    }
 
     /** The outcome of a run. */
     public record Report(
@@ -69,7 +110,17 @@ public final class RunEngine {
             RunCounts counts,
             Map<String, Long> phasesMillis,
             String reason,
-            Map<String, List<Map<String, Object>>> samples) {}
+            Map<String, List<Map<String, Object>>> samples,
+            RunDrain drain) {
+        public Report(
+                RunStatus status,
+                RunCounts counts,
+                Map<String, Long> phasesMillis,
+                String reason,
+                Map<String, List<Map<String, Object>>> samples) {
+            this(status, counts, phasesMillis, reason, samples, null);
+        }
+    }
 
     private final StateStore store;
     private final Clock clock;
@@ -123,11 +174,13 @@ public final class RunEngine {
             store.discard(job.plan(), job.runId());
             return new Report(RunStatus.BLOCKED_BY_GUARD, base, phases, blocked, Map.of());
         }
+        RunDrain projected = project(job, diff, monitor);
         if (job.options().dryRun()) {
             Map<String, List<Map<String, Object>>> samples = samples(job);
             store.discard(job.plan(), job.runId());
-            return new Report(RunStatus.SUCCEEDED, base, phases, null, samples);
+            return new Report(RunStatus.SUCCEEDED, base, phases, null, samples, projected);
         }
+        long callsBefore = job.forecast().callsTaken();
         Instant l0 = clock.instant();
         store.load(job.plan(), job.runId());
         phases.put("load", Duration.between(l0, clock.instant()).toMillis());
@@ -181,7 +234,51 @@ public final class RunEngine {
                 reason = notSent(job, counts);
             }
         }
-        return new Report(status, counts, phases, reason, Map.of());
+        long taken = job.forecast().callsTaken();
+        RunDrain drain = projected == null
+                ? null
+                : projected.withActual(
+                        taken < 0 ? counts.requests() : taken - callsBefore, Duration.ofMillis(phases.get("push")));
+        if (drain != null) {
+            LOG.infof(
+                    "sync %s run %d: %d destination calls in %s (projected %d in %s)",
+                    job.sync().key(),
+                    job.runId(),
+                    drain.calls(),
+                    drain.drain(),
+                    drain.projectedCalls(),
+                    drain.projectedDrain() == null ? "an unlimited time" : drain.projectedDrain());
+        }
+        return new Report(status, counts, phases, reason, Map.of(), drain);
+    }
+
+    /**
+     * Projects the destination calls of the changes about to be sent and how long the account's budget takes to
+     * drain them; logs it and tells the monitor. A forecast that fails costs the projection, never the run.
+     */
+    private static RunDrain project(Job job, DiffCounts diff, RunMonitor monitor) {
+        long changes = diff.entered()
+                + diff.changed()
+                + diff.resent()
+                + (job.sync().mode() == SyncDefinition.Mode.MIRROR ? diff.left() : 0);
+        try {
+            DrainForecast.Projection p =
+                    job.forecast().project(changes, job.sync().membershipTarget());
+            RunDrain drain = RunDrain.projected(p);
+            LOG.infof(
+                    "sync %s run %d: %d changes take %d destination calls%s%s",
+                    job.sync().key(),
+                    job.runId(),
+                    changes,
+                    p.calls(),
+                    p.account().map(a -> " of account " + a).orElse(""),
+                    p.drain().map(d -> ", projected to drain in " + d).orElse(""));
+            monitor.projected(drain);
+            return drain;
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "sync %s run %d: no drain projection", job.sync().key(), job.runId());
+            return null;
+        }
     }
 
     /** What happened to the records that did not go through, each kind with what comes next for it. */

@@ -23,6 +23,9 @@ public interface RunMonitor {
      */
     default void dataPoints(long n) {}
 
+    /** The run's projected destination calls and drain time, before anything is sent. */
+    default void projected(RunDrain drain) {}
+
     /** The first request is about to be sent. */
     default void firstRequest() {}
 

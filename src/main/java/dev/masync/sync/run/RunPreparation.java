@@ -34,7 +34,7 @@ public class RunPreparation {
     private final SegmentService segments;
     private final Connectors connectors;
     private final RecordErrorLedger ledger;
-    private final PushPolicies pushes;
+    private final RunPacing pacing;
     private final SecretResolver secrets;
     private final CatalogService catalogs;
     private final WarehouseConfig warehouseConfig;
@@ -46,7 +46,7 @@ public class RunPreparation {
             SegmentService segments,
             Connectors connectors,
             RecordErrorLedger ledger,
-            PushPolicies pushes,
+            RunPacing pacing,
             SecretResolver secrets,
             CatalogService catalogs,
             WarehouseConfig warehouseConfig,
@@ -56,7 +56,7 @@ public class RunPreparation {
         this.segments = segments;
         this.connectors = connectors;
         this.ledger = ledger;
-        this.pushes = pushes;
+        this.pacing = pacing;
         this.secrets = secrets;
         this.catalogs = catalogs;
         this.warehouseConfig = warehouseConfig;
@@ -151,6 +151,8 @@ public class RunPreparation {
         if (!options.dryRun()) {
             secretsResolve(run, connector, context);
         }
+        int batchSize = dest.effectiveBatchSize(connector.limits());
+        RunPacing.Paced paced = pacing.pace(dest, connector, context, batchSize);
         return new RunEngine.Job(
                 runId,
                 run.definition(),
@@ -160,12 +162,13 @@ public class RunPreparation {
                 asOf,
                 options,
                 connector,
-                context,
-                dest.effectiveBatchSize(connector.limits()),
+                paced.context(),
+                batchSize,
                 connector.limits().maxBytes(),
-                pushes.of(dest),
+                paced.push(),
                 run.openErrors(),
                 masync.timeZone(),
-                stopRequested);
+                stopRequested,
+                paced.forecast());
     }
 }

@@ -2,9 +2,13 @@ package dev.masync.sync.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.time.Duration;
 import java.time.Instant;
 
-/** A run as the API shows it. */
+/**
+ * A run as the API shows it. {@code projectedCalls} and {@code projectedDrain} (ISO-8601) are what the run projected
+ * before pushing; {@code drain} holds them with the calls taken and the push's duration once it ended.
+ */
 public record RunView(
         long id,
         String sync,
@@ -24,7 +28,10 @@ public record RunView(
         JsonNode samples,
         String reason,
         String freshness,
-        JsonNode cost) {
+        JsonNode cost,
+        Long projectedCalls,
+        String projectedDrain,
+        JsonNode drain) {
 
     static RunView of(SyncRunEntity e) {
         return new RunView(
@@ -46,7 +53,12 @@ public record RunView(
                 tree(e.samplesJson),
                 e.reason,
                 e.freshness,
-                tree(e.costJson));
+                tree(e.costJson),
+                e.projectedCalls,
+                e.projectedDrainMillis == null
+                        ? null
+                        : Duration.ofMillis(e.projectedDrainMillis).toString(),
+                tree(e.drainJson));
     }
 
     private static JsonNode tree(String json) {

@@ -72,4 +72,16 @@ public class SyncRunEntity extends PanacheEntityBase {
 
     @Column(length = 64)
     public String freshness;
+
+    /** Destination calls projected before pushing; null for runs that did not project (V031). */
+    @Column(name = "projected_calls")
+    public Long projectedCalls;
+
+    /** How long draining them was projected to take; null without a limit. */
+    @Column(name = "projected_drain_ms")
+    public Long projectedDrainMillis;
+
+    /** {@link RunDrain} as JSON: projected against actual once the run ended. */
+    @Column(name = "drain_json", length = 1000)
+    public String drainJson;
 }

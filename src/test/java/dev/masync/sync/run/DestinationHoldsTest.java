@@ -41,6 +41,9 @@ class DestinationHoldsTest {
     Clock clock;
 
     @Inject
+    dev.masync.budget.RateBudgets budgets;
+
+    @Inject
     ObjectMapper json;
 
     DestinationDefinition destination(String key) throws Exception {
@@ -82,7 +85,8 @@ class DestinationHoldsTest {
                         .unwrap(io.smallrye.config.SmallRyeConfig.class)
                         .getConfigMapping(dev.masync.sync.SyncConfig.class),
                 clock,
-                holds);
+                holds,
+                budgets);
         PushPolicy.Attempt ok = b -> {
             calls.incrementAndGet();
             return BatchResult.allConfirmed(b);
