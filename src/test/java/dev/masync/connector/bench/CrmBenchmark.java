@@ -700,18 +700,20 @@ public final class CrmBenchmark {
                 String.format(
                         Locale.ROOT,
                         "%,d records in %.1f s from the first API request to the last answer = %,.0f/s (%.1f %%);"
-                                + " %d API requests; %,d held; runs %s",
+                                + " %d API requests, %d Bulk jobs; %,d held; runs %s",
                         o.records(),
                         o.drainMs() / 1000.0,
                         rate,
                         100 * rate / bulkRate,
                         o.requests(),
+                        o.stats().path("held").path("bulkJobs").asLong(),
                         v.held(o.stats()),
                         o.statuses()),
                 !Double.isNaN(rate)
                         && rate >= 0.95 * bulkRate
                         && o.allSucceeded()
-                        && v.held(o.stats()) == o.counts("confirmed")));
+                        && v.held(o.stats()) == o.counts("confirmed")
+                        && o.stats().path("held").path("bulkJobs").asLong() > 0));
     }
 
     // ------------------------------------------------------------------------------------------------- processes
