@@ -55,7 +55,7 @@ public final class AccountBudget implements CallBudget {
     private final RateLimits limits;
     private final Spacing spacing;
     private final long intervalMicros;
-    private final int blockSize;
+    private final int maxBlock;
     private final int concurrency;
     private final Clock clock;
     private final Sleeper sleeper;
@@ -68,6 +68,9 @@ public final class AccountBudget implements CallBudget {
     // the current lease: slots nextSlot, nextSlot + interval, … before endSlot (epoch micros); guarded by this
     private long nextSlot;
     private long endSlot;
+    private int leased;
+    private int used;
+    private int nextBlock = 1;
     private Instant pausedUntil = Instant.EPOCH;
     private String pauseReason = "";
     private long observedDayUsed;
@@ -93,7 +96,7 @@ public final class AccountBudget implements CallBudget {
         this.meters = Objects.requireNonNull(meters, "meters");
         this.spacing = Spacing.of(limits.callsPerWindow(), limits.window());
         this.intervalMicros = Math.max(1, (spacing.interval().toNanos() + 999) / 1000);
-        this.blockSize = (int) Math.max(
+        this.maxBlock = (int) Math.max(
                 1,
                 Math.min(
                         limits.callsPerWindow(),
@@ -176,6 +179,7 @@ public final class AccountBudget implements CallBudget {
                 long s = nextSlot;
                 nextSlot += intervalMicros;
                 if (s + late >= nowMicros && s >= paused) {
+                    used++;
                     return BudgetLedger.instant(s);
                 }
             }
@@ -208,12 +212,13 @@ public final class AccountBudget implements CallBudget {
                             now,
                             intervalMicros,
                             spacing.catchUp(),
-                            blockSize,
+                            nextBlock,
                             limits.callsPerDay(),
                             limits.dailyReset(),
                             pausedUntil,
                             now.plus(settings.maxWait()),
-                            observedDayUsed));
+                            observedDayUsed,
+                            leased - used));
         } catch (RuntimeException e) {
             // no budget, no call: an account shared by replicas must not be spent blindly
             LOG.warnf(e, "account %s: cannot lease calls; the push is retried", account);
@@ -223,6 +228,10 @@ public final class AccountBudget implements CallBudget {
                     e);
         }
         observedDayUsed = 0;
+        // the next block follows this replica's demand: twice what it used of the last one, up to the lease span
+        nextBlock = Math.max(1, Math.min(maxBlock, 2 * used));
+        leased = 0;
+        used = 0;
         dayReset = g.dayReset();
         g.dayRemaining().ifPresent(r -> dayRemaining = r);
         if (g.pausedUntil().isAfter(pausedUntil)) {
@@ -243,6 +252,7 @@ public final class AccountBudget implements CallBudget {
         }
         nextSlot = g.firstSlotMicros();
         endSlot = nextSlot + g.count() * intervalMicros;
+        leased = g.count();
     }
 
     @Override

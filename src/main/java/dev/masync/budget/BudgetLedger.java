@@ -15,7 +15,8 @@ import java.util.OptionalLong;
  * The state an account's budget shares across replicas: the next free call slot, a pause every caller honours, and
  * the calls spent today. A replica leases a block of consecutive slots at a time (and counts the block against the
  * daily quota), so it talks to the ledger once per block, not once per call; a replica that dies loses at most its
- * block. Slots are never handed out twice, and {@link #step} is the one place that decides a lease.
+ * block. Slots are never handed out twice, and {@link #step} is the one place that decides a lease. A lease counts
+ * its whole block against the daily quota until the replica's next lease gives back what it did not use.
  */
 public interface BudgetLedger {
 
@@ -31,6 +32,7 @@ public interface BudgetLedger {
      * @param notBefore      no slot before this (the replica's own pause)
      * @param refuseAfter    a pause or quota reset later than this refuses the lease instead of granting slots then
      * @param observedDayUsed calls the vendor said were spent today (0 when it did not say)
+     * @param returned       slots of the replica's previous lease it did not use: no longer counted today
      */
     record Request(
             Instant now,
@@ -41,7 +43,8 @@ public interface BudgetLedger {
             Optional<ZoneId> dailyReset,
             Instant notBefore,
             Instant refuseAfter,
-            long observedDayUsed) {
+            long observedDayUsed,
+            long returned) {
         public Request {
             Objects.requireNonNull(now, "now");
             Objects.requireNonNull(callsPerDay, "callsPerDay");
@@ -97,7 +100,7 @@ public interface BudgetLedger {
             dayStart = row.dayStart() == 0 || now >= row.dayStart() + DAY_MICROS ? now : row.dayStart();
             dayReset = dayStart + DAY_MICROS;
         }
-        long used = dayStart == row.dayStart() ? row.dayUsed() : 0;
+        long used = dayStart == row.dayStart() ? Math.max(0, row.dayUsed() - r.returned()) : 0;
         used = Math.max(used, r.observedDayUsed());
         Instant pausedUntil = instant(row.pausedUntil());
         Instant reset = instant(dayReset);

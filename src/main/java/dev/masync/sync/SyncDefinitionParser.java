@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
  */
 public final class SyncDefinitionParser {
     private static final Pattern FIELD = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-]{0,199}");
+    private static final Pattern LIST_ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]{0,199}");
     /** The shortest interval between two scheduled runs, for {@code every} and {@code cron} alike. */
     public static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
 
@@ -353,7 +354,10 @@ public final class SyncDefinitionParser {
                                     ? "; it shows no membership: remove membership and map the fields instead"
                                     : "; use one of " + Capabilities.names(styles)));
         }
-        if (field != null && !FIELD.matcher(field).matches()) {
+        // a list is named by the destination's id, which may start with a digit (HubSpot list 42, Salesforce campaign
+        // 701...); a field name may not
+        Pattern name = style == Membership.Style.LIST ? LIST_ID : FIELD;
+        if (field != null && !name.matcher(field).matches()) {
             error("/membership/field", "use a field or list name of letters, digits, _ . or -");
         }
         return style == null || field == null ? Optional.empty() : Optional.of(new Membership(style, field, value));

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
+import static dev.masync.budget.FakeTime.maxInWindow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,19 +34,6 @@ class AccountBudgetTest {
 
     AccountBudget budget(RateLimits limits, AccountBudget.Settings settings, BudgetLedger ledger) {
         return new AccountBudget("acct", limits, time, time.sleeper(), ledger, settings, BudgetMeters.NONE);
-    }
-
-    /** The most starts in any window of {@code window} (starts in order). */
-    static int maxInWindow(List<Instant> starts, Duration window) {
-        int max = 0;
-        int from = 0;
-        for (int to = 0; to < starts.size(); to++) {
-            while (!starts.get(from).plus(window).isAfter(starts.get(to))) {
-                from++;
-            }
-            max = Math.max(max, to - from + 1);
-        }
-        return max;
     }
 
     List<Instant> take(CallBudget b, int n) {

@@ -144,6 +144,19 @@ class KubernetesManifestsTest {
                 .isEqualTo("false");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void eachReplicaKnowsHowManyShareTheAccountsConcurrency(String overlay) throws IOException {
+        JsonNode patched =
+                yaml("overlays/" + overlay + "/deployment-patch.yaml").at("/spec/replicas");
+        int replicas = patched.isMissingNode()
+                ? yaml("base/deployment.yaml").at("/spec/replicas").asInt()
+                : patched.asInt();
+        assertThat(Integer.parseInt(config(overlay).getOrDefault("MASYNC_BUDGET_REPLICAS", "1")))
+                .as("masync.budget.replicas is the deployment's replicas")
+                .isEqualTo(replicas);
+    }
+
     @Test
     void theProductionImageDoesNotShipTheDemoDefinitions() throws IOException {
         String dockerfile = Files.readString(Path.of("src/main/docker/Dockerfile.jvm"));

@@ -83,11 +83,20 @@ final class BulkIngest {
     CollectionsWriter.Written upsert(String scope, String externalIdField, List<RecordChange> changes) {
         String key = ResumeMemo.digest("bulk|" + scope + "|" + object + "|" + externalIdField, changes);
         String jobId = jobs.get(key).orElse(null);
+        boolean resumed = jobId != null;
         if (jobId == null) {
             jobId = start(externalIdField, changes);
             jobs.put(key, jobId);
         }
-        JsonNode job = poll(jobId);
+        JsonNode job;
+        try {
+            job = poll(jobId);
+        } catch (PermanentException gone) {
+            if (!resumed) throw gone;
+            jobs.remove(key); // the remembered job is gone (deleted after 7 days, another org…): upload again
+            throw new RetryableException("the Salesforce Bulk job " + jobId + " cannot be read any more ("
+                    + gone.getMessage() + "); the batch is sent again as a new job");
+        }
         String state = job.path("state").asText("");
         if (state.equals("JobComplete")) {
             CollectionsWriter.Written results = results(jobId, externalIdField, changes);
@@ -120,14 +129,30 @@ final class BulkIngest {
         if (jobId == null || jobId.isBlank()) {
             throw new RetryableException("malformed_response: Salesforce created a Bulk job without an id; sent again");
         }
-        api.sendRaw(
-                "PUT",
-                api.url("jobs/ingest/" + jobId + "/batches").build(),
-                RequestBody.create(csv(externalIdField, changes), SalesforceApi.CSV_TYPE));
-        ObjectNode close = SalesforceApi.JSON.createObjectNode();
-        close.put("state", "UploadComplete");
-        api.send("PATCH", api.url("jobs/ingest/" + jobId).build(), close);
+        try {
+            api.sendRaw(
+                    "PUT",
+                    api.url("jobs/ingest/" + jobId + "/batches").build(),
+                    RequestBody.create(csv(externalIdField, changes), SalesforceApi.CSV_TYPE));
+            ObjectNode close = SalesforceApi.JSON.createObjectNode();
+            close.put("state", "UploadComplete");
+            api.send("PATCH", api.url("jobs/ingest/" + jobId).build(), close);
+        } catch (RuntimeException e) {
+            abort(jobId, e);
+            throw e;
+        }
         return jobId;
+    }
+
+    /** A job whose upload or close failed is aborted, so no half-uploaded job is left open; the retry starts anew. */
+    private void abort(String jobId, RuntimeException cause) {
+        ObjectNode state = SalesforceApi.JSON.createObjectNode();
+        state.put("state", "Aborted");
+        try {
+            api.send("PATCH", api.url("jobs/ingest/" + jobId).build(), state);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e); // it stays Open; Salesforce deletes it with its other jobs after 7 days
+        }
     }
 
     /** The job once it ended, or throws retryably when it still runs after {@link Options#maxWait}. */

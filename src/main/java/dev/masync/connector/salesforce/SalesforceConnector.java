@@ -78,6 +78,7 @@ public final class SalesforceConnector implements Destination, Probe, SchemaRead
      * @param maxResultBytes   the most of a Bulk result CSV read
      * @param bulk             how long a push polls a Bulk job
      * @param pause            how it waits between polls
+     * @param logging          logs each call through {@link dev.masync.connector.http.Redaction}
      */
     public record Options(
             AddressPolicy addresses,
@@ -85,12 +86,14 @@ public final class SalesforceConnector implements Destination, Probe, SchemaRead
             long maxResponseBytes,
             long maxResultBytes,
             BulkIngest.Options bulk,
-            BulkIngest.Pause pause) {
+            BulkIngest.Pause pause,
+            RedactingLogInterceptor logging) {
         public Options {
             Objects.requireNonNull(addresses, "addresses");
             Objects.requireNonNull(callTimeout, "callTimeout");
             Objects.requireNonNull(bulk, "bulk");
             Objects.requireNonNull(pause, "pause");
+            Objects.requireNonNull(logging, "logging");
         }
 
         /** Production limits with the given address policy and timeouts; polls wait for real. */
@@ -101,7 +104,8 @@ public final class SalesforceConnector implements Destination, Probe, SchemaRead
                     maxResponseBytes,
                     Math.max(maxResponseBytes, 64L * 1024 * 1024),
                     BulkIngest.Options.defaults(),
-                    BulkIngest.Pause.REAL);
+                    BulkIngest.Pause.REAL,
+                    new RedactingLogInterceptor());
         }
     }
 
@@ -124,7 +128,7 @@ public final class SalesforceConnector implements Destination, Probe, SchemaRead
                 .retryOnConnectionFailure(false) // the engine retries
                 .callTimeout(options.callTimeout())
                 .dns(options.addresses().dns(client.dns()))
-                .addInterceptor(new RedactingLogInterceptor())
+                .addInterceptor(options.logging())
                 .build();
         this.chunks = new ResumeMemo<>(clock, Duration.ofMinutes(30), 10_000);
         this.jobs = new ResumeMemo<>(clock, Duration.ofHours(24), 1_000);

@@ -1,6 +1,7 @@
 package dev.masync.sync.run;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -19,12 +20,17 @@ public record RunDrain(String account, long projectedCalls, String projectedDrai
         return new RunDrain(
                 p.account().orElse(null),
                 p.calls(),
-                p.drain().map(Duration::toString).orElse(null),
+                p.drain().map(d -> d.truncatedTo(ChronoUnit.MILLIS).toString()).orElse(null),
                 null,
                 null);
     }
 
     RunDrain withActual(long calls, Duration drain) {
-        return new RunDrain(account, projectedCalls, projectedDrain, calls, drain.toString());
+        return new RunDrain(
+                account,
+                projectedCalls,
+                projectedDrain,
+                calls,
+                drain.truncatedTo(ChronoUnit.MILLIS).toString());
     }
 }

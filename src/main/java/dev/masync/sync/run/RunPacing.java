@@ -36,22 +36,8 @@ public class RunPacing {
 
     Paced pace(DestinationDefinition d, Destination connector, DestinationContext context, int batchSize) {
         if (connector instanceof RateLimited limited) {
-            String account = limited.account(context);
-            AccountBudget budget = budgets.account(account, limits(limited.rateLimits(context), d));
-            Counting calls = new Counting(budget);
-            return new Paced(
-                    context.withCalls(calls), pushes.of(d, PushPolicies.Pacing.perCall(budget)), new DrainForecast() {
-                        @Override
-                        public Projection project(long changes, Optional<MembershipTarget> membership) {
-                            long n = limited.callsFor(changes, membership);
-                            return new Projection(Optional.of(account), n, Optional.of(budget.projectDrain(n)));
-                        }
-
-                        @Override
-                        public long callsTaken() {
-                            return calls.taken.sum();
-                        }
-                    });
+            AccountBudget budget = budgets.account(limited.account(context), limits(limited.rateLimits(context), d));
+            return budgeted(limited, context, budget, pushes.of(d, PushPolicies.Pacing.perCall(budget)));
         }
         PushPolicies.Pacing pacing = pushes.pacingOf(d);
         Optional<AccountBudget> budget = pacing.budget();
@@ -65,6 +51,26 @@ public class RunPacing {
             @Override
             public long callsTaken() {
                 return -1;
+            }
+        });
+    }
+
+    /**
+     * A run of a {@link RateLimited} connector: its context carries the account's budget (counting the calls this
+     * run takes), and its drain is projected from {@link RateLimited#callsFor} at that budget.
+     */
+    static Paced budgeted(RateLimited limited, DestinationContext context, AccountBudget budget, PushPolicy push) {
+        Counting calls = new Counting(budget);
+        return new Paced(context.withCalls(calls), push, new DrainForecast() {
+            @Override
+            public Projection project(long changes, Optional<MembershipTarget> membership) {
+                long n = limited.callsFor(changes, membership);
+                return new Projection(Optional.of(budget.account()), n, Optional.of(budget.projectDrain(n)));
+            }
+
+            @Override
+            public long callsTaken() {
+                return calls.taken.sum();
             }
         });
     }

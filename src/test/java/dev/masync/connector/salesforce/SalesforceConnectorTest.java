@@ -1,6 +1,7 @@
 package dev.masync.connector.salesforce;
 
 import dev.masync.connector.http.AddressPolicy;
+import dev.masync.connector.http.RedactingLogInterceptor;
 import dev.masync.connector.spi.Batch;
 import dev.masync.connector.spi.BatchResult;
 import dev.masync.connector.spi.Capabilities.MembershipStyle;
@@ -50,6 +51,7 @@ class SalesforceConnectorTest {
     final ManualClock clock = new ManualClock(Instant.parse("2026-03-04T11:00:00Z"));
     final List<Duration> pauses = new ArrayList<>();
     final CountingBudget budget = new CountingBudget();
+    final List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
     SalesforceFake fake;
     SalesforceConnector connector;
     Map<String, String> settings;
@@ -77,7 +79,8 @@ class SalesforceConnectorTest {
                         d -> {
                             pauses.add(d);
                             clock.advance(d);
-                        }));
+                        },
+                        new RedactingLogInterceptor(logged::add, true)));
         settings = new LinkedHashMap<>(Map.of(
                 "instanceUrl",
                 fake.url(),
@@ -306,6 +309,29 @@ class SalesforceConnectorTest {
     }
 
     @Test
+    void aFailedUploadAbortsItsJobAndTheRetryStartsANewOne() {
+        start(c -> c);
+        settings.put("bulkThreshold", "201");
+        List<RecordChange> records = IntStream.range(0, 250)
+                .mapToObj(i -> contact("L-" + i, "N" + i, null))
+                .toList();
+        Batch batch = new Batch("run-1-1", "math", records).withRun(EXT, 250);
+        fake.faults().next(Fault.slow(Duration.ZERO)).next(Fault.serverError(503)); // create passes, upload fails
+
+        assertThatThrownBy(() -> push(batch)).isInstanceOf(RetryableException.class);
+        List<FakeCall> jobsCreated = fake.calls("POST", "/services/data/v62.0/jobs/ingest");
+        assertThat(jobsCreated).hasSize(1);
+        FakeCall abort =
+                fake.calls("PATCH", "/services/data/v62.0/jobs/ingest/").get(0);
+        assertThat(abort.bodyText()).contains("Aborted");
+        String first = abort.path().substring(abort.path().lastIndexOf('/') + 1);
+
+        assertThat(push(batch).confirmed()).hasSize(250);
+        assertThat(fake.calls("POST", "/services/data/v62.0/jobs/ingest")).hasSize(2);
+        assertThat(fake.jobState(first)).isEqualTo("Aborted");
+    }
+
+    @Test
     void belowTheBulkThresholdARunStaysOnCollections() {
         start(c -> c);
         List<RecordChange> records = IntStream.range(0, 300)
@@ -452,7 +478,7 @@ class SalesforceConnectorTest {
     }
 
     @Test
-    void messagesAndRejectionsCarryNoTokenNoSecretAndNoEmailAddress() {
+    void logsMessagesAndRejectionsCarryNoTokenNoSecretAndNoEmailAddress() {
         start(c -> c.withSession(Duration.ofMinutes(15), false));
         BatchResult result = push(batch(List.of(contact("L-1", "A", "ada lovelace@example.com"))));
         String token = fake.calls().stream()

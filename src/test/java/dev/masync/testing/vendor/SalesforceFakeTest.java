@@ -105,6 +105,23 @@ class SalesforceFakeTest {
     }
 
     @Test
+    void collectionUpdateByIdNeverCreatesAndRefusesGoneIdsPerRecord() {
+        start(c -> c);
+        String id = fake.insert("Contact", Map.of("Customer_Key__c", "K-1", "LastName", "Lovelace"));
+        FakeClient.Answer answer = client.json("PATCH", V + "/composite/sobjects", """
+                {"allOrNone": false, "records": [
+                  {"attributes": {"type": "Contact"}, "Id": "%s", "Plan_Tier__c": "pro"},
+                  {"attributes": {"type": "Contact"}, "Id": "003FAKE00000099AAA", "Plan_Tier__c": "pro"}]}""".formatted(id));
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.json().get(0).path("success").asBoolean()).isTrue();
+        assertThat(answer.json().get(1).path("errors").get(0).path("statusCode").asText())
+                .isEqualTo("INVALID_CROSS_REFERENCE_KEY");
+        assertThat(fake.records("Contact")).hasSize(1);
+        assertThat(fake.find("Contact", "Customer_Key__c", "K-1")).containsEntry("Plan_Tier__c", "pro");
+    }
+
+    @Test
     void aConcurrentTokenRequestIsRefusedUntilRetried() {
         start(c -> c);
         fake.failNextTokenRequests(1);
