@@ -757,6 +757,8 @@ public final class CrmBenchmark {
                         pgUrl + (pgUrl.contains("?") ? "&" : "?") + "currentSchema=" + sharedSchema);
                 b.property("quarkus.flyway.schemas", sharedSchema);
                 b.property("quarkus.flyway.default-schema", sharedSchema);
+                // two daemons share the account's concurrency (README "Rate budgets")
+                b.property("masync.budget.replicas", "2");
             }
         }
         DaemonProcess daemon = b.start();
