@@ -56,7 +56,10 @@ import java.util.Set;
  * copied per daemon), {@code --work DIR} (default {@code /tmp/ma-sync-bench}), {@code --pg-url URL} (default {@code
  * jdbc:postgresql://127.0.0.1:5432/test}, user {@code --pg-user postgres}; {@code --control-db h2} to run on the
  * embedded H2 instead, which skips the two daemons), {@code --sf-rate N/PT1S}, {@code --bulk-rate N}, {@code
- * --retry-after S}, {@code --fault-rate F}, {@code --burst N}, {@code --cpu-mark N}, {@code --no-pin}. The daemon jar
+ * --retry-after S}, {@code --fault-rate F}, {@code --burst N}, {@code --cpu-mark N}, {@code --engine-batch N|connector}
+ * (the destinations' {@code batchSize}; default none, so the connector's own batch limit: HubSpot 500 records per
+ * engine batch in calls of 100, Salesforce 10,000 in calls of 200, which is also what lets a big run take the Bulk
+ * path), {@code --no-pin}. The daemon jar
  * must be the PostgreSQL flavour for the default control DB: {@code mvn -B package -DskipTests
  * -Dquarkus.datasource.db-kind=postgresql}. Never part of the test suite: it is a {@code main}.
  */
@@ -209,6 +212,9 @@ public final class CrmBenchmark {
     private final int bulkRate;
     private final int sfRequests;
     private final Duration sfPer;
+    /** The destinations' {@code batchSize} (records per engine batch), or empty for the connector's own limit. */
+    private final java.util.Optional<Integer> engineBatch;
+
     private final List<Row> table = new ArrayList<>();
     private final Map<String, Object> figures = new LinkedHashMap<>();
     private final List<String> loads = new ArrayList<>();
@@ -230,6 +236,9 @@ public final class CrmBenchmark {
         String[] rate = o.get("sf-rate").split("/", 2);
         this.sfRequests = Integer.parseInt(rate[0]);
         this.sfPer = Duration.parse(rate[1]);
+        this.engineBatch = o.get("engine-batch").equals("connector")
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(Integer.valueOf(o.get("engine-batch")));
     }
 
     public static void main(String[] args) throws Exception {
@@ -247,6 +256,7 @@ public final class CrmBenchmark {
         o.put("fault-rate", "0.01");
         o.put("burst", "5");
         o.put("cpu-mark", "20000");
+        o.put("engine-batch", "connector");
         boolean pin = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -856,7 +866,7 @@ public final class CrmBenchmark {
             s.put("portalId", account);
             s.put("token", "env:MASYNC_SECRET_BENCH_HUBSPOT_TOKEN");
             s.put("baseUrl", url);
-            d.put("batchSize", 100);
+            engineBatch.ifPresent(n -> d.put("batchSize", n));
             if (mode == Mode.UNTHROTTLED) {
                 s.put("callsPerDay", "1000000000");
                 d.putObject("rateLimit").put("requests", 100_000).put("per", "PT1S");
@@ -960,7 +970,7 @@ public final class CrmBenchmark {
             // only the bulk scenario goes through Bulk API 2.0 (its default threshold is 10,000)
             if (mode != Mode.BULK) s.put("bulkThreshold", "1000000000");
             s.put("callsPerDay", mode == Mode.UNTHROTTLED ? "1000000000" : "100000");
-            d.put("batchSize", 200);
+            engineBatch.ifPresent(n -> d.put("batchSize", n));
             if (mode == Mode.UNTHROTTLED) {
                 d.putObject("rateLimit").put("requests", 100_000).put("per", "PT1S");
             } else {
