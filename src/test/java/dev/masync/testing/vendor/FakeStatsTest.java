@@ -107,6 +107,50 @@ class FakeStatsTest {
     }
 
     @Test
+    void salesforceBulkJobsTakeTheirRowsAtTheConfiguredRate() {
+        try (SalesforceFake fake = SalesforceFake.start(
+                SalesforceFakeConfig.defaults().withBulkTiming(Duration.ZERO, Duration.ofSeconds(1)),
+                clock,
+                Sleeper.REAL)) {
+            fake.defineSObject("Contact", "003", SalesforceFake.Field.externalId("Key__c", 40));
+            fake.bulkRowsPerSecond(2);
+            FakeClient client = new FakeClient(fake.url()).bearer(fake.issueSession("bench"));
+            String jobs = "/services/data/v62.0/jobs/ingest";
+            String id = client.json(
+                            "POST",
+                            jobs,
+                            "{\"object\": \"Contact\", \"operation\": \"upsert\", \"externalIdFieldName\": \"Key__c\","
+                                    + " \"contentType\": \"CSV\"}")
+                    .json()
+                    .path("id")
+                    .asText();
+            assertEquals(
+                    201,
+                    client.send(
+                                    "PUT",
+                                    jobs + "/" + id + "/batches",
+                                    "text/csv",
+                                    "Key__c,LastName\nA,a\nB,b\nC,c\nD,d\n")
+                            .status());
+            assertEquals(
+                    200,
+                    client.json("PATCH", jobs + "/" + id, "{\"state\": \"UploadComplete\"}")
+                            .status());
+            clock.advance(Duration.ofMillis(2900)); // 1 s plus 4 rows at 2 per second: done at 3 s
+            assertEquals("InProgress", fake.jobState(id));
+            clock.advance(Duration.ofMillis(100));
+            assertEquals("JobComplete", fake.jobState(id));
+            assertEquals(
+                    4,
+                    new FakeClient(fake.url())
+                            .get("/__fake/stats")
+                            .json()
+                            .path("records")
+                            .asLong());
+        }
+    }
+
+    @Test
     void salesforceUpsertsFindRecordsByExternalIdIgnoringCase() {
         try (SalesforceFake fake = SalesforceFake.start(SalesforceFakeConfig.defaults(), clock, Sleeper.REAL)) {
             fake.defineSObject("Contact", "003", SalesforceFake.Field.externalId("Key__c", 40));

@@ -136,6 +136,8 @@ public final class SalesforceFake extends VendorFakeServer {
         final List<List<String>> failures = new ArrayList<>();
         final List<List<String>> unprocessed = new ArrayList<>();
         int processed;
+        /** CSV data rows uploaded, counted when the job is closed (for a per-row processing time). */
+        long rows;
 
         Job(String id, String object, String externalIdField, double apiVersion, Instant createdAt) {
             this.id = id;
@@ -147,6 +149,9 @@ public final class SalesforceFake extends VendorFakeServer {
     }
 
     private volatile SalesforceFakeConfig config;
+    /** Bulk rows processed per second on top of {@code bulkProcessingTime}, 0 for none (a benchmark's job rate). */
+    private volatile double bulkRowsPerSecond;
+
     private final Map<String, SObjectType> types = new LinkedHashMap<>();
     private final Map<String, Map<String, Map<String, Object>>> records = new HashMap<>(); // type -> id -> fields
     private final Set<String> deleted = new java.util.HashSet<>();
@@ -226,6 +231,15 @@ public final class SalesforceFake extends VendorFakeServer {
         synchronized (lock) {
             types.get(sObject).fields().put(field.name(), field);
         }
+    }
+
+    /**
+     * Bulk jobs take {@code bulkProcessingTime} plus their rows at this rate from UploadComplete to JobComplete (0: no
+     * per-row time), as a benchmark's model of the org's Bulk throughput.
+     */
+    public void bulkRowsPerSecond(double rate) {
+        if (rate < 0) throw new IllegalArgumentException("a rate is >= 0, got " + rate);
+        this.bulkRowsPerSecond = rate;
     }
 
     /** A connected app for the client-credentials flow (run as {@code runAsUser}) and the JWT bearer flow. */
@@ -1353,6 +1367,7 @@ public final class SalesforceFake extends VendorFakeServer {
             if ("UploadComplete".equals(state) && job.state.equals("Open")) {
                 job.state = "UploadComplete";
                 job.closedAt = clock.instant();
+                job.rows = bulkRowsPerSecond > 0 ? rowsOf(job.data.toString()) : 0;
                 advanceJobs();
                 ex.json(200, jobInfo(job, false));
             } else if ("Aborted".equals(state)
@@ -1475,6 +1490,14 @@ public final class SalesforceFake extends VendorFakeServer {
         return n;
     }
 
+    private static long rowsOf(String csv) {
+        try {
+            return Math.max(0, Csv.parse(csv).size() - 1);
+        } catch (IllegalArgumentException e) {
+            return 0; // the job fails when processed
+        }
+    }
+
     /** Moves closed jobs along the clock; a job's records are applied when it completes. */
     private void advanceJobs() {
         Instant now = clock.instant();
@@ -1482,6 +1505,7 @@ public final class SalesforceFake extends VendorFakeServer {
             if (job.closedAt == null || !Set.of("UploadComplete", "InProgress").contains(job.state)) continue;
             Instant start = job.closedAt.plus(config.bulkQueueDelay());
             Instant end = start.plus(config.bulkProcessingTime());
+            if (bulkRowsPerSecond > 0) end = end.plusMillis((long) Math.ceil(job.rows * 1000 / bulkRowsPerSecond));
             if (!now.isBefore(end)) process(job);
             else if (!now.isBefore(start)) job.state = "InProgress";
         }

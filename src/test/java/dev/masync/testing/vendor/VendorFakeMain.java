@@ -26,7 +26,8 @@ import java.util.concurrent.CountDownLatch;
  * --object Contact|Lead}, {@code --external-id Field__c}, {@code --field name:type} (repeatable; {@code string},
  * {@code number}, {@code date}, {@code datetime}, {@code bool}), {@code --daily N} (requests per rolling 24 h),
  * {@code --max-concurrent N}, {@code --bulk-queue PT0S},
- * {@code --bulk-processing PT5S} (a Bulk API 2.0 job's time from UploadComplete to JobComplete).
+ * {@code --bulk-processing PT5S} (a Bulk API 2.0 job's time from UploadComplete to JobComplete), {@code --bulk-rate
+ * N} (plus its rows at N per second).
  */
 public final class VendorFakeMain {
     private VendorFakeMain() {}
@@ -47,6 +48,7 @@ public final class VendorFakeMain {
         String externalId = "Learner_Key__c";
         Duration bulkQueue = Duration.ZERO;
         Duration bulkProcessing = Duration.ofSeconds(5);
+        double bulkRate = 0;
         List<String[]> fields = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -69,6 +71,7 @@ public final class VendorFakeMain {
                 case "--external-id" -> externalId = args[++i];
                 case "--bulk-queue" -> bulkQueue = Duration.parse(args[++i]);
                 case "--bulk-processing" -> bulkProcessing = Duration.parse(args[++i]);
+                case "--bulk-rate" -> bulkRate = Double.parseDouble(args[++i]);
                 case "--property", "--field" -> fields.add(args[++i].split(":", 2));
                 default -> {
                     System.err.println("unknown flag " + a + "; see the javadoc of " + VendorFakeMain.class.getName());
@@ -96,6 +99,7 @@ public final class VendorFakeMain {
                         maxConcurrent != null ? maxConcurrent : cfg.maxConcurrent());
             }
             SalesforceFake sf = SalesforceFake.start(cfg, Clock.systemUTC(), Sleeper.REAL);
+            sf.bulkRowsPerSecond(bulkRate);
             sf.registerApp(clientId, clientSecret, "bench-integration-user", Set.of(), null);
             List<SalesforceFake.Field> defs = new ArrayList<>();
             defs.add(SalesforceFake.Field.externalId(externalId, 80));
