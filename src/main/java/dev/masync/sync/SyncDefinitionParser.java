@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  */
 public final class SyncDefinitionParser {
     private static final Pattern FIELD = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-]{0,199}");
-    private static final Pattern LIST_ID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]{0,199}");
+    /** A list is often named by the destination's id (a HubSpot list id is a number, a Salesforce campaign id 701…). */
+    private static final Pattern LIST = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.\\-]{0,199}");
     /** The shortest interval between two scheduled runs, for {@code every} and {@code cron} alike. */
     public static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
 
@@ -143,7 +144,7 @@ public final class SyncDefinitionParser {
         Optional<SyncDefinition.Freshness> freshness = freshness(body.get("freshness"));
         OptionalLong maxBytesBilled = maxBytesBilled(body.get("maxBytesBilled"));
         checkTargets(identity, mapping, membership);
-        checkSomethingToSend(body, mapping, membership);
+        checkSomethingToSend(body, mapping, membership, capabilities);
         if (!errors.isEmpty()) {
             return null;
         }
@@ -354,10 +355,10 @@ public final class SyncDefinitionParser {
                                     ? "; it shows no membership: remove membership and map the fields instead"
                                     : "; use one of " + Capabilities.names(styles)));
         }
-        // a list is named by the destination's id, which may start with a digit (HubSpot list 42, Salesforce campaign
-        // 701...); a field name may not
-        Pattern name = style == Membership.Style.LIST ? LIST_ID : FIELD;
-        if (field != null && !name.matcher(field).matches()) {
+        if (field != null
+                && !(style == Membership.Style.LIST ? LIST : FIELD)
+                        .matcher(field)
+                        .matches()) {
             error("/membership/field", "use a field or list name of letters, digits, _ . or -");
         }
         return style == null || field == null ? Optional.empty() : Optional.of(new Membership(style, field, value));
@@ -521,11 +522,15 @@ public final class SyncDefinitionParser {
     }
 
     /**
-     * A sync must write something besides the identity: a mapped field, or a membership field (a list membership
-     * writes no field of the record). Without either, a member would be remembered as held although nothing was
+     * A sync must write something besides the identity: a mapped field, a membership field, or a list membership
+     * for a connector that keeps lists (for any other a list membership writes no field of the record). Without either, a member would be remembered as held although nothing was
      * sent for it, so such a definition is refused rather than silently delivering nothing.
      */
-    private void checkSomethingToSend(JsonNode body, List<FieldMapping> mapping, Optional<Membership> membership) {
+    private void checkSomethingToSend(
+            JsonNode body,
+            List<FieldMapping> mapping,
+            Optional<Membership> membership,
+            Optional<Capabilities> capabilities) {
         boolean mappingGiven = body.hasNonNull("mapping");
         boolean membershipGiven = body.hasNonNull("membership");
         if (!mapping.isEmpty() || (mappingGiven && !body.get("mapping").isEmpty())) {
@@ -533,6 +538,12 @@ public final class SyncDefinitionParser {
         }
         if (membership.isPresent() && membership.get().style() != Membership.Style.LIST) {
             return;
+        }
+        if (membership.isPresent()
+                && capabilities
+                        .map(c -> c.supports(Capabilities.MembershipStyle.LIST))
+                        .orElse(false)) {
+            return; // the connector adds members to the list and removes leavers: that is something sent
         }
         if (membershipGiven && membership.isEmpty()) {
             return; // the membership has its own problems, reported already

@@ -24,6 +24,9 @@ final class ContactTarget {
     final Map<String, String> properties = new LinkedHashMap<>();
 
     String recordId;
+    /** {@link #recordId} was remembered, not read now: it may be stale (the contact merged or deleted since). */
+    boolean remembered;
+
     boolean confirmed;
     /** HubSpot does not know the record (a write by record id, or a read that found nothing). */
     boolean notFound;

@@ -1,12 +1,14 @@
 package dev.masync.connector.hubspot;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.masync.connector.http.Redaction;
+import dev.masync.connector.spi.PermanentException;
 import dev.masync.connector.spi.RetryableException;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -31,6 +33,7 @@ import java.util.Objects;
 final class ContactWriter {
     static final int INPUTS_PER_CALL = 100;
     static final String UPSERT = "objects/contacts/batch/upsert";
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final HubSpotCalls calls;
     private final RecordIds ids;
@@ -61,24 +64,38 @@ final class ContactWriter {
         }
     }
 
-    private ObjectNode body(List<ContactTarget> chunk, boolean byId) {
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        ArrayNode inputs = root.putArray("inputs");
-        for (int i = 0; i < chunk.size(); i++) {
-            ContactTarget t = chunk.get(i);
-            ObjectNode in = inputs.addObject();
-            if (byId) {
-                in.put("id", t.recordId);
-            } else {
-                in.put("idProperty", idProperty);
-                in.put("id", t.key);
+    /** The call's body, written straight to bytes (no tree in between: this runs for every record). */
+    private byte[] body(List<ContactTarget> chunk, boolean byId) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128 + 160 * chunk.size());
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("inputs");
+            for (int i = 0; i < chunk.size(); i++) {
+                ContactTarget t = chunk.get(i);
+                g.writeStartObject();
+                if (byId) {
+                    g.writeStringField("id", t.recordId);
+                } else {
+                    g.writeStringField("idProperty", idProperty);
+                    g.writeStringField("id", t.key);
+                }
+                g.writeStringField("objectWriteTraceId", traceId(i));
+                g.writeObjectFieldStart("properties");
+                for (Map.Entry<String, String> p : t.properties.entrySet()) {
+                    if (!byId && p.getKey().equals(idProperty)) continue; // written once, below
+                    g.writeStringField(p.getKey(), p.getValue());
+                }
+                if (!byId) g.writeStringField(idProperty, t.key); // the key is a property of the record it creates
+                g.writeEndObject();
+                g.writeEndObject();
             }
-            in.put("objectWriteTraceId", traceId(i));
-            ObjectNode props = in.putObject("properties");
-            t.properties.forEach(props::put);
-            if (!byId) props.put(idProperty, t.key); // the key is a property of the record it creates
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new PermanentException(
+                    PermanentException.Code.INVALID_REQUEST, "cannot serialize a HubSpot contact batch", e);
         }
-        return root;
+        return out.toByteArray();
     }
 
     private static String traceId(int index) {

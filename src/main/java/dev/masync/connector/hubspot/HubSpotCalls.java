@@ -67,6 +67,14 @@ final class HubSpotCalls {
         return call(new Request.Builder().url(url(apiPath)).post(body(body)).build());
     }
 
+    /** Posts a body already serialized (the contact batches, written straight to bytes). */
+    JsonNode post(String apiPath, byte[] body) {
+        return call(new Request.Builder()
+                .url(url(apiPath))
+                .post(RequestBody.create(body, JSON_TYPE))
+                .build());
+    }
+
     JsonNode put(String apiPath, JsonNode body) {
         return call(new Request.Builder().url(url(apiPath)).put(body(body)).build());
     }

@@ -192,6 +192,21 @@ public final class HubSpotConnector implements Destination, Probe, SchemaReader,
             List<ContactTarget> known =
                     updates.values().stream().filter(t -> t.recordId != null).toList();
             if (!known.isEmpty()) writer.updateById(known);
+            // a remembered id HubSpot no longer knows (merged, deleted and re-created): read the key once more
+            List<ContactTarget> stale = updates.values().stream()
+                    .filter(t -> t.notFound && t.remembered)
+                    .toList();
+            if (!stale.isEmpty()) {
+                stale.forEach(t -> {
+                    t.notFound = false;
+                    t.remembered = false;
+                    t.recordId = null;
+                });
+                resolver.resolve(stale);
+                List<ContactTarget> found =
+                        stale.stream().filter(t -> t.recordId != null).toList();
+                if (!found.isEmpty()) writer.updateById(found);
+            }
         }
         if (list) {
             List<ContactTarget> adds = new ArrayList<>();

@@ -170,7 +170,7 @@ record HubSpotSettings(
         String zone = settings.get(TIME_ZONE);
         if (zone != null) {
             try {
-                ZoneId.of(zone);
+                ZoneId.of(zone.strip());
             } catch (DateTimeException e) {
                 problems.add(new SettingProblem(
                         TIME_ZONE,

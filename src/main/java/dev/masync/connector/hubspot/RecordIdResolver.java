@@ -37,7 +37,10 @@ final class RecordIdResolver {
                 .filter(t -> t.recordId == null && !t.notFound)
                 .filter(t -> {
                     Optional<String> known = ids.get(account, idProperty, t.key);
-                    known.ifPresent(id -> t.recordId = id);
+                    known.ifPresent(id -> {
+                        t.recordId = id;
+                        t.remembered = true;
+                    });
                     return known.isEmpty();
                 })
                 .toList();
@@ -65,6 +68,7 @@ final class RecordIdResolver {
             ContactTarget t = value == null ? null : byKey.get(ContactTarget.key(idProperty, value));
             if (t != null && recordId != null) {
                 t.recordId = recordId;
+                t.remembered = false;
                 ids.put(account, idProperty, t.key, recordId);
             }
         }

@@ -290,6 +290,53 @@ class HubSpotConnectorTest {
     }
 
     @Test
+    void aRememberedRecordIdHubSpotNoLongerKnowsIsLookedUpAgain() {
+        start(c -> c);
+        push(batch("seed", List.of(upsert("ada@example.com", "plan_tier", "basic")))); // remembers id 5101
+        // the same account now holds Ada under another id (merged): ids are never reused
+        HubSpotFakeConfig d = HubSpotFakeConfig.defaults();
+        try (HubSpotFake merged = HubSpotFake.start(
+                new HubSpotFakeConfig(
+                        d.burstMax(),
+                        d.burstInterval(),
+                        d.dailyMax(),
+                        d.accountZone(),
+                        d.maxBatchInputs(),
+                        d.accessTokenTtl(),
+                        d.privateAppTokenTtl(),
+                        d.retryAfterSeconds(),
+                        d.rateHeaders(),
+                        d.dailyHeadersForOAuth(),
+                        d.duplicateIds(),
+                        d.reverseResults(),
+                        d.caseInsensitiveEmails(),
+                        d.maxValueChars(),
+                        d.maxListIds(),
+                        d.authFailureCategory(),
+                        d.expiredCategory(),
+                        d.codes(),
+                        d.pathVersions(),
+                        9001),
+                clock,
+                x -> {})) {
+            merged.defineProperty(Property.string("plan_tier"));
+            merged.addPrivateAppToken(TOKEN, HubSpotFake.ALL_SCOPES);
+            Map<String, String> there = settings("baseUrl", merged.url());
+            newConnector().push(context(there), batch("elsewhere", List.of(upsert("ada@example.com"))));
+            BatchResult r = connector.push(
+                    context(there),
+                    batch("u1", List.of(RecordChange.update("L1", "ada@example.com", fields("plan_tier", "pro")))));
+            assertThat(r.outcomes()).allMatch(RecordOutcome::isConfirmed);
+            assertThat(merged.contactByEmail("ada@example.com").id()).isEqualTo("9001");
+            assertThat(merged.contactByEmail("ada@example.com").property("plan_tier"))
+                    .isEqualTo("pro");
+            assertThat(merged.contacts()).hasSize(1);
+            // tried the remembered id, read the key, wrote by the new id
+            assertThat(merged.calls().stream().skip(1).map(FakeCall::status)).containsExactly(207, 200, 200);
+        }
+    }
+
+    @Test
     void aLeaverWithFieldMembershipHasItsFieldClearedAndAnUnknownLeaverCreatesNothing() {
         start(c -> c);
         MembershipTarget champion = new MembershipTarget(MembershipStyle.BOOLEAN, "is_champion", null);

@@ -79,5 +79,12 @@ class CapabilitiesTest {
         assertThat(new Batch("b", "s", batch.records()).membership()).isEmpty();
         assertThatThrownBy(() -> new MembershipTarget(MembershipStyle.LIST, " ", null))
                 .isInstanceOf(IllegalArgumentException.class);
+        // the sync's identity field travels with the batch and its parts (a CRM upserts by it)
+        assertThat(part.identityField()).isEmpty();
+        Batch keyed = new Batch("k", "s", batch.records(), Optional.of(list), Optional.of("learner_id"));
+        assertThat(keyed.part("k.0", keyed.records().subList(0, 1)).identityField())
+                .contains("learner_id");
+        assertThatThrownBy(() -> new Batch("k", "s", batch.records(), Optional.empty(), Optional.of(" ")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

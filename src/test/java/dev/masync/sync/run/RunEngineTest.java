@@ -61,6 +61,9 @@ class RunEngineTest {
     static final class Receiver implements Destination {
         final Map<String, Map<String, Object>> records = new ConcurrentHashMap<>();
         final List<Integer> requestSizes = new ArrayList<>();
+        /** The identity fields batches named (a CRM upserts by it). */
+        final Set<String> identityFields = ConcurrentHashMap.newKeySet();
+
         Predicate<String> rejects = k -> false;
         /** Refuses a batch holding any rejected record as a whole (HTTP 422), applying nothing. */
         boolean rejectWhole;
@@ -93,6 +96,7 @@ class RunEngineTest {
                 throw e;
             }
             requestSizes.add(batch.records().size());
+            identityFields.add(batch.identityField().orElse("<none>"));
             beforePush.run();
             if (failNext > 0) {
                 failNext--;
@@ -280,6 +284,7 @@ class RunEngineTest {
         assertThat(r.counts().evaluated()).isEqualTo(500);
         assertThat(r.counts().entered()).isEqualTo(485);
         assertThat(r.counts().confirmed()).isEqualTo(485);
+        assertThat(receiver.identityFields).containsExactly("email"); // the sync's identity.field
         assertThat(r.counts().sent()).isEqualTo(485);
         assertThat(r.counts().rejected()).isZero();
         assertThat(r.reason())

@@ -131,15 +131,12 @@ public final class HubSpotFake extends VendorFakeServer {
     private final Map<String, String> refreshTokens = new HashMap<>(); // refresh token -> client id
     private final Map<String, Property> properties = new LinkedHashMap<>();
     private final Map<String, MutableContact> contacts = new LinkedHashMap<>();
+    /** property → value → ids of the contacts holding it, oldest first: lookups by key without scanning. */
+    private final Map<String, Map<String, java.util.TreeSet<Long>>> byValue = new HashMap<>();
+
     private final Map<String, HubSpotList> lists = new LinkedHashMap<>();
     private final Map<String, Map<String, Instant>> members = new HashMap<>();
     private final Map<String, Deque<Instant>> burstWindows = new HashMap<>();
-    /**
-     * Property name to value to the contacts that held it when it was written: a lookup index (a linear scan per input
-     * made a 100,000-contact benchmark quadratic). Entries may be stale; {@link #findBy} checks the contact's current
-     * value.
-     */
-    private final Map<String, Map<String, Set<MutableContact>>> index = new HashMap<>();
 
     private LocalDate dailyDate;
     private long dailyCount;
@@ -669,7 +666,8 @@ public final class HubSpotFake extends VendorFakeServer {
             Map<String, String> written = new LinkedHashMap<>();
             for (Map.Entry<String, String> e : plan.props().entrySet()) {
                 String v = normalize(e.getKey(), e.getValue());
-                put(c, e.getKey(), v);
+                String before = v.isEmpty() ? c.props.remove(e.getKey()) : c.props.put(e.getKey(), v);
+                index(c, e.getKey(), before, v);
                 written.put(e.getKey(), v);
             }
             c.updatedAt = now;
@@ -819,49 +817,22 @@ public final class HubSpotFake extends VendorFakeServer {
         if (value == null) return null;
         if (property.equals("hs_object_id")) return contacts.get(value);
         String wanted = normalize(property, value);
-        Set<MutableContact> candidates = indexOf(property).get(wanted);
-        if (candidates == null) return null;
-        MutableContact first = null;
-        for (MutableContact c : candidates) {
-            // the first in creation order, as the scan over contacts found it
-            if (wanted.equals(c.props.get(property))
-                    && (first == null || Long.parseLong(c.id) < Long.parseLong(first.id))) {
-                first = c;
-            }
-        }
-        return first;
+        java.util.TreeSet<Long> ids = byValue.getOrDefault(property, Map.of()).get(wanted);
+        return ids == null || ids.isEmpty() ? null : contacts.get(Long.toString(ids.first()));
     }
 
-    /** The index of one property, built from every contact on first use and kept up by {@link #put}. */
-    private Map<String, Set<MutableContact>> indexOf(String property) {
-        Map<String, Set<MutableContact>> byValue = index.get(property);
-        if (byValue == null) {
-            byValue = new HashMap<>();
-            for (MutableContact c : contacts.values()) {
-                String v = c.props.get(property);
-                if (v != null)
-                    byValue.computeIfAbsent(v, k -> new LinkedHashSet<>()).add(c);
+    private void index(MutableContact c, String property, String before, String after) {
+        Map<String, java.util.TreeSet<Long>> values = byValue.computeIfAbsent(property, k -> new HashMap<>());
+        long id = Long.parseLong(c.id);
+        if (before != null) {
+            java.util.TreeSet<Long> held = values.get(before);
+            if (held != null) {
+                held.remove(id);
+                if (held.isEmpty()) values.remove(before);
             }
-            index.put(property, byValue);
         }
-        return byValue;
-    }
-
-    /** Writes one property of a contact (an empty value removes it), keeping the lookup index current. */
-    private void put(MutableContact c, String property, String value) {
-        Map<String, Set<MutableContact>> byValue = index.get(property);
-        String before = value.isEmpty() ? c.props.remove(property) : c.props.put(property, value);
-        if (byValue != null && !value.equals(before)) {
-            if (before != null) {
-                Set<MutableContact> old = byValue.get(before);
-                if (old != null) {
-                    old.remove(c);
-                    if (old.isEmpty()) byValue.remove(before);
-                }
-            }
-            if (!value.isEmpty())
-                byValue.computeIfAbsent(value, k -> new LinkedHashSet<>()).add(c);
-        }
+        if (!after.isEmpty())
+            values.computeIfAbsent(after, k -> new java.util.TreeSet<>()).add(id);
     }
 
     private void batchRead(FakeExchange ex) {
