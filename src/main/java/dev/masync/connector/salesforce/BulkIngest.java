@@ -36,11 +36,11 @@ import java.util.Set;
  * <p>CSV cells: a field a change does not carry is empty (Salesforce leaves it unchanged); a {@code null} or empty
  * value is {@code #N/A} (Salesforce clears it).
  */
-final class BulkIngest {
+public final class BulkIngest {
 
     /** How a push waits between polls; tests inject one that advances a clock instead of sleeping. */
     @FunctionalInterface
-    interface Pause {
+    public interface Pause {
         void sleep(Duration duration) throws InterruptedException;
 
         Pause REAL = d -> Thread.sleep(d.toMillis());
@@ -50,14 +50,14 @@ final class BulkIngest {
      * @param maxWait       the longest one push polls a job before failing retryably (the job keeps running)
      * @param firstInterval the first wait between polls, doubled up to {@code maxInterval}
      */
-    record Options(Duration maxWait, Duration firstInterval, Duration maxInterval) {
-        Options {
+    public record Options(Duration maxWait, Duration firstInterval, Duration maxInterval) {
+        public Options {
             Objects.requireNonNull(maxWait, "maxWait");
             Objects.requireNonNull(firstInterval, "firstInterval");
             Objects.requireNonNull(maxInterval, "maxInterval");
         }
 
-        static Options defaults() {
+        public static Options defaults() {
             return new Options(Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofSeconds(10));
         }
     }

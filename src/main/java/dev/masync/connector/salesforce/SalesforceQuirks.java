@@ -43,8 +43,7 @@ final class SalesforceQuirks implements VendorQuirk {
     static final Duration DAILY_PAUSE = Duration.ofMinutes(15);
 
     /** Whole-request codes that say the object, a field or the external id field is wrong: fix the settings. */
-    private static final Set<String> CONFIG_CODES =
-            Set.of("INVALID_FIELD", "INVALID_TYPE", "NOT_FOUND", "INVALIDJOB", "INVALID_SESSION_ID");
+    private static final Set<String> CONFIG_CODES = Set.of("INVALID_FIELD", "INVALID_TYPE", "NOT_FOUND", "INVALIDJOB");
     /** Whole-request codes that pass by themselves. */
     private static final Set<String> TRANSIENT_CODES = Set.of("UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE");
 

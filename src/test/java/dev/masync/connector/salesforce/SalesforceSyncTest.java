@@ -70,6 +70,32 @@ class SalesforceSyncTest {
         post("/api/v1/destinations", """
                 {"key": "sf_org_bulk", "name": "Salesforce (bulk)", "type": "salesforce",
                  "settings": {%s, "bulkThreshold": "100"}}""".formatted(settings)).then().statusCode(201);
+        // the connection test mints a session and reads the describe; wrong credentials say what to check
+        given().header("Authorization", ADMIN)
+                .post("/api/v1/destinations/sf_org/test")
+                .then()
+                .statusCode(200)
+                .body("ok", org.hamcrest.Matchers.equalTo(true));
+        Path wrong = Files.createTempFile("masync-salesforce-wrong", ".secret");
+        Files.writeString(wrong, "not-the-secret");
+        post("/api/v1/destinations", """
+                {"key": "sf_wrong", "name": "Salesforce (wrong secret)", "type": "salesforce",
+                 "settings": {"instanceUrl": "%s", "loginUrl": "%s", "clientId": "%s", "clientSecret": "file:%s"}}""".formatted(fake.url(), fake.url(), CLIENT, wrong))
+                .then()
+                .statusCode(201);
+        JsonPath refused = given().header("Authorization", ADMIN)
+                .post("/api/v1/destinations/sf_wrong/test")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        Files.deleteIfExists(wrong);
+        assertThat(refused.getBoolean("ok")).isFalse();
+        assertThat(refused.getString("problems[0].code")).isEqualTo("auth");
+        assertThat(refused.getString("problems[0].message"))
+                .contains("check clientId and clientSecret")
+                .doesNotContain("not-the-secret");
+
         String identity = """
                 "identity": {"attribute": "learner_id", "field": "Learner_Id__c", "kind": "external_id"},
                 "mapping": [{"source": "learner_id", "target": "LastName"}, {"source": "plan", "target": "Plan__c"}],
