@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +75,7 @@ public final class AccountBudget implements CallBudget {
     private Instant pausedUntil = Instant.EPOCH;
     private String pauseReason = "";
     private long observedDayUsed;
+    private Instant observedDayAt = Instant.EPOCH;
     private long dayRemaining = -1;
     private Instant dayReset;
     private long windowRemaining = -1;
@@ -137,11 +139,20 @@ public final class AccountBudget implements CallBudget {
                     null);
         }
         try {
-            Instant at = nextStart();
-            Duration wait = Duration.between(clock.instant(), at);
-            if ((!wait.isNegative() && !wait.isZero())) {
-                meters.waited(wait);
-                sleeper.sleep(wait);
+            for (int turn = 0; ; turn++) {
+                Start next = nextStart();
+                Duration wait = Duration.between(clock.instant(), next.at());
+                if (!wait.isNegative() && !wait.isZero()) {
+                    meters.waited(wait);
+                    sleeper.sleep(wait);
+                }
+                if (next.slot()) break;
+                if (turn == 3) {
+                    throw new RetryableException(
+                            "account " + account + " still had no call to give after its pause",
+                            Duration.ofSeconds(1),
+                            null);
+                }
             }
             starts.add(clock.instant());
             meters.taken();
@@ -167,8 +178,11 @@ public final class AccountBudget implements CallBudget {
         }
     }
 
+    /** When to start: on a slot of a lease, or (not a slot) when to ask the ledger again after a short pause. */
+    private record Start(Instant at, boolean slot) {}
+
     /** The start of the next call: a slot of the current lease, or of a new one. */
-    private synchronized Instant nextStart() {
+    private synchronized Start nextStart() {
         Instant now = clock.instant();
         long nowMicros = BudgetLedger.micros(now);
         long late = spacing.catchUp() * intervalMicros;
@@ -180,7 +194,7 @@ public final class AccountBudget implements CallBudget {
                 nextSlot += intervalMicros;
                 if (s + late >= nowMicros && s >= paused) {
                     used++;
-                    return BudgetLedger.instant(s);
+                    return new Start(BudgetLedger.instant(s), true);
                 }
             }
             if (leases == 3) {
@@ -188,7 +202,10 @@ public final class AccountBudget implements CallBudget {
                 throw new RetryableException(
                         "could not lease a usable call slot of account " + account, Duration.ofSeconds(1), null);
             }
-            lease(now);
+            Optional<Instant> refusedUntil = lease(now);
+            if (refusedUntil.isPresent()) {
+                return new Start(refusedUntil.get(), false);
+            }
         }
     }
 
@@ -203,7 +220,8 @@ public final class AccountBudget implements CallBudget {
         }
     }
 
-    private void lease(Instant now) {
+    /** Leases slots; empty when granted, else until when the ledger refused (a wait short enough to sleep). */
+    private Optional<Instant> lease(Instant now) {
         BudgetLedger.Grant g;
         try {
             g = ledger.lease(
@@ -217,7 +235,7 @@ public final class AccountBudget implements CallBudget {
                             limits.dailyReset(),
                             pausedUntil,
                             now.plus(settings.maxWait()),
-                            observedDayUsed,
+                            observedToday(now),
                             leased - used));
         } catch (RuntimeException e) {
             // no budget, no call: an account shared by replicas must not be spent blindly
@@ -244,15 +262,18 @@ public final class AccountBudget implements CallBudget {
                 pauseReason = g.refusal().equals("paused") ? "is paused" : "spent its daily quota";
             }
             refuseLongPause(now);
-            Duration wait = Duration.between(now, g.retryAt());
-            throw new RetryableException(
-                    "account " + account + " " + g.refusal() + " until " + g.retryAt(),
-                    (!wait.isNegative() && !wait.isZero()) ? wait : Duration.ofMillis(1),
-                    null);
+            return Optional.of(g.retryAt());
         }
         nextSlot = g.firstSlotMicros();
         endSlot = nextSlot + g.count() * intervalMicros;
         leased = g.count();
+        return Optional.empty();
+    }
+
+    /** The vendor's count of calls spent today, unless it was seen before a reset that has passed since. */
+    private long observedToday(Instant now) {
+        boolean stale = dayReset != null && observedDayAt.isBefore(dayReset) && !now.isBefore(dayReset);
+        return stale ? 0 : observedDayUsed;
     }
 
     @Override
@@ -281,6 +302,7 @@ public final class AccountBudget implements CallBudget {
                 OptionalLong max = o.dayMax().isPresent() ? o.dayMax() : limits.callsPerDay();
                 if (max.isPresent()) {
                     observedDayUsed = Math.max(observedDayUsed, max.getAsLong() - remaining);
+                    observedDayAt = now;
                 }
                 dayRemaining = dayRemaining < 0 ? remaining : Math.min(dayRemaining, remaining);
                 // the vendor counts fewer calls left than this lease holds: keep only those

@@ -16,6 +16,8 @@ import java.util.Objects;
  */
 public final class JdbcBudgetLedger implements BudgetLedger {
     static final int MAX_ATTEMPTS = 50;
+    /** {@code rate_budgets.account}. */
+    static final int MAX_KEY = 500;
 
     private final DataSource dataSource;
 
@@ -25,8 +27,22 @@ public final class JdbcBudgetLedger implements BudgetLedger {
 
     private record Versioned(Row row, long version) {}
 
+    /** An account id as the row's key: ids longer than the column keep their start and a hash of the whole. */
+    static String key(String account) {
+        if (account.length() <= MAX_KEY) return account;
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(account.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return account.substring(0, MAX_KEY - 65) + "#"
+                    + java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
-    public Grant lease(String account, Request request) {
+    public Grant lease(String accountId, Request request) {
+        String account = key(accountId);
         try (Connection c = dataSource.getConnection()) {
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
                 Versioned current = read(c, account);
@@ -60,7 +76,8 @@ public final class JdbcBudgetLedger implements BudgetLedger {
     }
 
     @Override
-    public void pause(String account, Instant until) {
+    public void pause(String accountId, Instant until) {
+        String account = key(accountId);
         long at = BudgetLedger.micros(until);
         try (Connection c = dataSource.getConnection()) {
             for (int attempt = 0; attempt < 2; attempt++) {

@@ -110,6 +110,31 @@ class AccountBudgetTest {
     }
 
     @Test
+    void aResetCloserThanMaxWaitIsWaitedForInsideTheRun() {
+        time.now = Instant.parse("2026-11-02T23:59:30Z");
+        AccountBudget b = budget(
+                new RateLimits(190, Duration.ofSeconds(10), 10, OptionalLong.of(5), Optional.of(ZoneId.of("UTC"))));
+        take(b, 5);
+        b.take().close();
+        assertThat(time.now).isAfterOrEqualTo(Instant.parse("2026-11-03T00:00:00Z"));
+        assertThat(time.now).isBefore(Instant.parse("2026-11-03T00:00:01Z"));
+    }
+
+    @Test
+    void theVendorsDayCountFromBeforeTheResetIsNotCarriedIntoTheNewDay() {
+        time.now = Instant.parse("2026-11-02T23:59:59Z");
+        AccountBudget b = budget(
+                new RateLimits(190, Duration.ofSeconds(10), 10, OptionalLong.of(100), Optional.of(ZoneId.of("UTC"))));
+        b.take().close();
+        b.take().close(); // the second lease learns the day's reset
+        b.observe(new Observation(
+                OptionalLong.empty(), OptionalLong.of(1), OptionalLong.of(100), Optional.empty(), false));
+        time.now = Instant.parse("2026-11-03T00:00:05Z");
+        assertThat(take(b, 20)).hasSize(20);
+        assertThat(b.dayRemaining().orElseThrow()).isGreaterThan(50);
+    }
+
+    @Test
     void aRollingDailyQuotaFreesTwentyFourHoursAfterItsFirstCall() {
         AccountBudget b = budget(new RateLimits(100, Duration.ofSeconds(1), 10, OptionalLong.of(3), Optional.empty()));
         take(b, 3);

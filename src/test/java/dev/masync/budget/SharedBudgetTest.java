@@ -188,6 +188,29 @@ class SharedBudgetTest {
         assertThatThrownBy(() -> replica(db, LIMITS).take()).isInstanceOf(RetryableException.class);
     }
 
+    @org.junit.jupiter.api.Test
+    void anAccountIdLongerThanTheColumnIsKeyedByItsStartAndAHash() throws Exception {
+        DataSource db = controlDb("h2");
+        String longer = "salesforce:https://" + "x".repeat(600) + ".my.salesforce.com";
+        assertThat(JdbcBudgetLedger.key(longer)).hasSize(JdbcBudgetLedger.MAX_KEY);
+        assertThat(JdbcBudgetLedger.key(longer)).isNotEqualTo(JdbcBudgetLedger.key(longer + "2"));
+        AccountBudget b = new AccountBudget(
+                longer, LIMITS, time, time.sleeper(), new JdbcBudgetLedger(db), SETTINGS, BudgetMeters.NONE);
+        b.take().close();
+        b.observe(Observation.throttled(Duration.ofHours(1), false));
+        assertThatThrownBy(() -> new AccountBudget(
+                                longer,
+                                LIMITS,
+                                time,
+                                time.sleeper(),
+                                new JdbcBudgetLedger(db),
+                                SETTINGS,
+                                BudgetMeters.NONE)
+                        .take())
+                .isInstanceOf(RetryableException.class)
+                .hasMessageContaining("paused");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void theDailyQuotaIsSharedAcrossReplicas(String kind) throws Exception {

@@ -20,9 +20,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Retry with exponential back-off and a circuit breaker (SmallRye Fault Tolerance), one per destination account,
  * around pacing and the connector call. A {@code Retry-After} up to {@code maxRetryAfter} pauses the account's
- * {@link PushPace} (a {@link Pacer} or the account's shared budget) before the retry; a longer one puts the destination on {@link Hold hold} until the instant it named
- * and defers the batch: the run ends at once with that instant, and every later push to the destination before
- * then ends the same way without calling it. No thread ever waits longer than {@code maxRetryAfter}.
+ * {@link PushPace} (a {@link Pacer} or the account's shared budget) before the retry; a longer one, or a budget that
+ * would make the push wait longer, puts the destination on {@link Hold hold} until the instant it named and defers
+ * the batch: the run ends at once with that instant, and every later push to the destination before then ends the
+ * same way without calling it. No thread ever waits longer than {@code maxRetryAfter}.
  */
 public final class FaultTolerantPush implements PushPolicy {
 

@@ -241,13 +241,13 @@ public final class RunEngine {
                         taken < 0 ? counts.requests() : taken - callsBefore, Duration.ofMillis(phases.get("push")));
         if (drain != null) {
             LOG.infof(
-                    "sync %s run %d: %d destination calls in %s (projected %d in %s)",
+                    "sync %s run %d: %d destination calls in %s (projected %d%s)",
                     job.sync().key(),
                     job.runId(),
                     drain.calls(),
                     drain.drain(),
                     drain.projectedCalls(),
-                    drain.projectedDrain() == null ? "an unlimited time" : drain.projectedDrain());
+                    drain.projectedDrain() == null ? ", without a rate limit" : " in " + drain.projectedDrain());
         }
         return new Report(status, counts, phases, reason, Map.of(), drain);
     }
