@@ -11,7 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The arithmetic of {@link SyncBenchmark}, kept apart so that it is unit-tested. */
-final class BenchFigures {
+public final class BenchFigures {
 
     private BenchFigures() {}
 
@@ -91,7 +91,7 @@ final class BenchFigures {
     }
 
     /** One poll of the receiver's counters. */
-    record Sample(Instant at, long records, long requests, long tooManyRequests) {}
+    public record Sample(Instant at, long records, long requests, long tooManyRequests) {}
 
     /**
      * Records per second over the steady part of a push: from one rate-limit window after the first request to one
@@ -99,7 +99,7 @@ final class BenchFigures {
      * receiver's own counters and interpolated linearly between polls. NaN when the push is shorter than three
      * windows.
      */
-    static double steadyRate(List<Sample> samples, Instant first, Instant lastOk, Duration window) {
+    public static double steadyRate(List<Sample> samples, Instant first, Instant lastOk, Duration window) {
         Instant from = first.plus(window);
         Instant to = lastOk.minus(window);
         if (!to.isAfter(from)) {
@@ -110,7 +110,7 @@ final class BenchFigures {
     }
 
     /** The receiver's record count at {@code t}, interpolated between the polls around it. */
-    static double recordsAt(List<Sample> samples, Instant t) {
+    public static double recordsAt(List<Sample> samples, Instant t) {
         Sample prev = null;
         for (Sample s : samples) {
             if (!s.at().isBefore(t)) {
@@ -127,7 +127,7 @@ final class BenchFigures {
     }
 
     /** Requests a push of {@code records} needs at {@code batchSize} per request: ceil(records / batchSize). */
-    static long requestsFor(long records, int batchSize) {
+    public static long requestsFor(long records, int batchSize) {
         return (records + batchSize - 1) / batchSize;
     }
 
@@ -137,7 +137,7 @@ final class BenchFigures {
     }
 
     /** CPU-seconds per million records; NaN when no record was pushed. */
-    static double perMillion(double cpuSeconds, long records) {
+    public static double perMillion(double cpuSeconds, long records) {
         return records <= 0 ? Double.NaN : cpuSeconds * 1e6 / records;
     }
 
@@ -146,7 +146,7 @@ final class BenchFigures {
      * process spent from the mark to the end over the records pushed in that time, so the diff, start-up of the
      * push and most of the JIT warm-up are left out. NaN without a mark or without records after it.
      */
-    static double perMillionAfter(double cpuSeconds, double cpuAtMark, long records, long recordsAtMark) {
+    public static double perMillionAfter(double cpuSeconds, double cpuAtMark, long records, long recordsAtMark) {
         if (Double.isNaN(cpuAtMark) || recordsAtMark < 0 || records <= recordsAtMark) {
             return Double.NaN;
         }
@@ -154,7 +154,7 @@ final class BenchFigures {
     }
 
     /** The median; of an even count, the mean of the middle two. */
-    static double median(List<Long> values) {
+    public static double median(List<Long> values) {
         if (values.isEmpty()) {
             return Double.NaN;
         }
@@ -164,7 +164,7 @@ final class BenchFigures {
     }
 
     /** A figure, or "-" when it is NaN. */
-    static String fmt(String format, double value) {
+    public static String fmt(String format, double value) {
         return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, format, value);
     }
 

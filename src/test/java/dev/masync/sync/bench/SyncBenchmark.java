@@ -3,9 +3,7 @@ package dev.masync.sync.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.masync.demo.DemoSpec;
-import dev.masync.demo.DemoSummary;
-import dev.masync.demo.DemoWarehouse;
+import dev.masync.sync.bench.BenchSupport.Api;
 import dev.masync.testing.process.DaemonProcess;
 import dev.masync.testing.process.ReceiverProcess;
 import dev.masync.testing.receiver.ReceiverStats;
@@ -14,17 +12,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -37,6 +29,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
+
+import static dev.masync.sync.bench.BenchSupport.cpuSeconds;
+import static dev.masync.sync.bench.BenchSupport.exec;
+import static dev.masync.sync.bench.BenchSupport.fresh;
+import static dev.masync.sync.bench.BenchSupport.loadAverage;
+import static dev.masync.sync.bench.BenchSupport.vmHwm;
 
 /**
  * The sync engine's benchmark: the figures of the performance targets (performance.md 7: G1, G2, G3, G4, G6, G8,
@@ -265,7 +263,7 @@ public final class SyncBenchmark {
         Path cache = work.resolve("demo-" + learners + "-seed42-" + ANCHOR + ".duckdb");
         if (!Files.exists(cache)) {
             log("generating the demo warehouse %s (%,d learners; about 45 s per million)", cache, learners);
-            generateDemo(cache);
+            BenchSupport.generateDemo(cache, learners, ANCHOR, ZONE);
         }
         Path dir = fresh(work.resolve("demo-run"));
         Path warehouse = dir.resolve("warehouse.duckdb");
@@ -1227,27 +1225,6 @@ public final class SyncBenchmark {
 
     // ---------------------------------------------------------------------------------------------- warehouses
 
-    private static void generateDemo(Path file) throws Exception {
-        Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        Files.deleteIfExists(partial);
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + partial);
-                Statement s = c.createStatement()) {
-            DemoSummary g = DemoWarehouse.generate(c, new DemoSpec(42, learnersOf(file), ANCHOR, ZONE));
-            s.execute("CHECKPOINT");
-            System.out.printf(
-                    Locale.ROOT,
-                    "generated %,d learners, %,d events in %.1f s%n",
-                    g.learners(),
-                    g.lectureViews() + g.quizAttempts(),
-                    g.elapsed().toMillis() / 1000.0);
-        }
-        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static int learnersOf(Path demoFile) {
-        return Integer.parseInt(demoFile.getFileName().toString().split("-")[1]);
-    }
-
     // ---------------------------------------------------------------------------------------------- output
 
     private void printSummary() throws IOException {
@@ -1286,99 +1263,4 @@ public final class SyncBenchmark {
 
     // ---------------------------------------------------------------------------------------------- the OS
 
-    static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    /** utime + stime of a process, from {@code /proc/<pid>/stat} (clock ticks of 1/100 s). */
-    static double cpuSeconds(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
-    }
-
-    /** Peak resident set ({@code VmHWM}) of a process, in bytes. */
-    static long vmHwm(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        return -1;
-    }
-
-    private static void exec(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
-        }
-    }
-
-    private static Path fresh(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        return Files.createDirectories(dir);
-    }
-
-    /** The daemon's REST API with the admin key and generous timeouts (a demo advance takes seconds). */
-    private final class Api {
-        final DaemonProcess daemon;
-
-        Api(DaemonProcess daemon) {
-            this.daemon = daemon;
-        }
-
-        JsonNode get(String path) {
-            return call("GET", path, null);
-        }
-
-        JsonNode post(String path, String body) {
-            return call("POST", path, body);
-        }
-
-        private JsonNode call(String method, String path, String body) {
-            HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(daemon.baseUrl() + path))
-                    .timeout(Duration.ofMinutes(10))
-                    .header("Authorization", "Bearer " + daemon.adminKey())
-                    .method(
-                            method,
-                            body == null
-                                    ? HttpRequest.BodyPublishers.noBody()
-                                    : HttpRequest.BodyPublishers.ofString(body));
-            if (body != null) {
-                r.header("Content-Type", "application/json");
-            }
-            try {
-                HttpResponse<String> response = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() / 100 != 2) {
-                    throw new IllegalStateException(
-                            method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-                }
-                return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-            } catch (IOException e) {
-                throw new UncheckedIOException(method + " " + path, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
-    }
 }

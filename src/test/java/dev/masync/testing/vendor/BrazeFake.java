@@ -478,4 +478,14 @@ public final class BrazeFake extends VendorFakeServer {
             return out;
         }
     }
+
+    @Override
+    protected Map<String, Object> heldCounts() {
+        return Map.of("users", byExternalId.size());
+    }
+
+    @Override
+    protected boolean isThrottleAnswer(FakeExchange ex) {
+        return ex.status == 429;
+    }
 }

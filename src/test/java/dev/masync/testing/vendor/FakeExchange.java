@@ -43,6 +43,10 @@ final class FakeExchange {
         return headers.get(name.toLowerCase(java.util.Locale.ROOT));
     }
 
+    String bodyTextOfAnswer() {
+        return new String(responseBody, StandardCharsets.UTF_8);
+    }
+
     String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
     }

@@ -137,6 +137,7 @@ public final class HubSpotFake extends VendorFakeServer {
     private final Map<String, HubSpotList> lists = new LinkedHashMap<>();
     private final Map<String, Map<String, Instant>> members = new HashMap<>();
     private final Map<String, Deque<Instant>> burstWindows = new HashMap<>();
+
     private LocalDate dailyDate;
     private long dailyCount;
     private long nextRecordId;
@@ -348,6 +349,20 @@ public final class HubSpotFake extends VendorFakeServer {
         window.addLast(now);
         dailyCount++;
         return false;
+    }
+
+    @Override
+    protected boolean isThrottleAnswer(FakeExchange ex) {
+        return ex.status == 429;
+    }
+
+    @Override
+    protected Map<String, Object> heldCounts() {
+        Map<String, Object> held = new LinkedHashMap<>();
+        held.put("contacts", contacts.size());
+        held.put("lists", lists.size());
+        held.put("dailyUsed", dailyCount);
+        return held;
     }
 
     @Override
@@ -701,6 +716,7 @@ public final class HubSpotFake extends VendorFakeServer {
         body.put("startedAt", TS.format(now));
         body.put("completedAt", TS.format(now));
         ex.json(errors.isEmpty() ? (upsert ? 200 : 201) : 207, body);
+        countRecords(resultNodes.size());
     }
 
     private record Planned(

@@ -765,4 +765,17 @@ public final class MarketoFake extends VendorFakeServer {
         out.put("reasons", List.of(reason(code, message)));
         return out;
     }
+
+    @Override
+    protected Map<String, Object> heldCounts() {
+        return Map.of("leads", leads.size(), "lists", lists.size());
+    }
+
+    @Override
+    protected boolean isThrottleAnswer(FakeExchange ex) {
+        // Marketo throttles with HTTP 200 success:false and code 606 (rate), 607 (daily quota) or 615 (concurrency)
+        String body = new String(ex.responseBody, java.nio.charset.StandardCharsets.UTF_8);
+        return body.contains("\"success\":false")
+                && (body.contains("\"606\"") || body.contains("\"607\"") || body.contains("\"615\""));
+    }
 }

@@ -136,6 +136,8 @@ public final class SalesforceFake extends VendorFakeServer {
         final List<List<String>> failures = new ArrayList<>();
         final List<List<String>> unprocessed = new ArrayList<>();
         int processed;
+        /** CSV data rows uploaded, counted when the job is closed (for a per-row processing time). */
+        long rows;
 
         Job(String id, String object, String externalIdField, double apiVersion, Instant createdAt) {
             this.id = id;
@@ -147,6 +149,9 @@ public final class SalesforceFake extends VendorFakeServer {
     }
 
     private volatile SalesforceFakeConfig config;
+    /** Bulk rows processed per second on top of {@code bulkProcessingTime}, 0 for none (a benchmark's job rate). */
+    private volatile double bulkRowsPerSecond;
+
     private final Map<String, SObjectType> types = new LinkedHashMap<>();
     private final Map<String, Map<String, Map<String, Object>>> records = new HashMap<>(); // type -> id -> fields
     private final Set<String> deleted = new java.util.HashSet<>();
@@ -154,6 +159,13 @@ public final class SalesforceFake extends VendorFakeServer {
     private final Map<String, ConnectedApp> apps = new HashMap<>();
     private final Map<String, Job> jobs = new LinkedHashMap<>();
     private final Deque<Instant> usage = new ArrayDeque<>();
+    /**
+     * sObject to field to case-folded value to the ids that held it when it was written: the external id lookup (a
+     * linear scan per record made a 100,000-record benchmark quadratic). Entries may be stale (a record updated or
+     * deleted since); {@link #matching} checks each candidate's current value.
+     */
+    private final Map<String, Map<String, Map<String, Set<String>>>> index = new HashMap<>();
+
     private int inFlight;
     private int busyTokenRequests;
     private long idSeq = 1;
@@ -219,6 +231,15 @@ public final class SalesforceFake extends VendorFakeServer {
         synchronized (lock) {
             types.get(sObject).fields().put(field.name(), field);
         }
+    }
+
+    /**
+     * Bulk jobs take {@code bulkProcessingTime} plus their rows at this rate from UploadComplete to JobComplete (0: no
+     * per-row time), as a benchmark's model of the org's Bulk throughput.
+     */
+    public void bulkRowsPerSecond(double rate) {
+        if (rate < 0) throw new IllegalArgumentException("a rate is >= 0, got " + rate);
+        this.bulkRowsPerSecond = rate;
     }
 
     /** A connected app for the client-credentials flow (run as {@code runAsUser}) and the JWT bearer flow. */
@@ -295,6 +316,23 @@ public final class SalesforceFake extends VendorFakeServer {
     }
 
     // ---- request pipeline ---------------------------------------------------------------------------------------
+
+    @Override
+    protected boolean isThrottleAnswer(FakeExchange ex) {
+        return ex.status == 403
+                && ex.responseBody.length > 0
+                && ex.bodyTextOfAnswer().contains("REQUEST_LIMIT_EXCEEDED");
+    }
+
+    @Override
+    protected Map<String, Object> heldCounts() {
+        Map<String, Object> held = new LinkedHashMap<>();
+        records.forEach((type, byId) -> held.put(type, byId.size()));
+        trimUsage();
+        held.put("apiUsage", usage.size());
+        held.put("bulkJobs", jobs.size());
+        return held;
+    }
 
     @Override
     protected boolean isApiCall(FakeExchange ex) {
@@ -558,6 +596,7 @@ public final class SalesforceFake extends VendorFakeServer {
         r.put("CreatedDate", TS.format(now));
         r.put("LastModifiedDate", TS.format(now));
         records.get(t.name()).put(id, r);
+        indexValues(t, id, r);
         return id;
     }
 
@@ -568,14 +607,60 @@ public final class SalesforceFake extends VendorFakeServer {
             else r.put(k, v);
         });
         r.put("LastModifiedDate", TS.format(now));
+        indexValues(t, id, values);
     }
 
     private List<String> matching(SObjectType t, String field, Object value) {
         List<String> ids = new ArrayList<>();
-        records.get(t.name()).forEach((id, r) -> {
-            if (value != null && value.toString().equalsIgnoreCase(String.valueOf(r.get(field)))) ids.add(id);
-        });
+        if (value == null) return ids;
+        Map<String, Map<String, Object>> held = records.get(t.name());
+        Set<String> candidates = indexOf(t, field).get(fold(value.toString()));
+        if (candidates == null) return ids;
+        for (String id : candidates) {
+            Map<String, Object> r = held.get(id);
+            if (r != null && value.toString().equalsIgnoreCase(String.valueOf(r.get(field)))) ids.add(id);
+        }
+        // in creation order, as a scan over the records finds them
+        ids.sort(java.util.Comparator.comparing((String id) -> id.length()).thenComparing(id -> id));
         return ids;
+    }
+
+    /** The index of one field, built from the held records on first use and kept up by {@link #indexValues}. */
+    private Map<String, Set<String>> indexOf(SObjectType t, String field) {
+        Map<String, Map<String, Set<String>>> fields = index.computeIfAbsent(t.name(), k -> new HashMap<>());
+        Map<String, Set<String>> byValue = fields.get(field);
+        if (byValue == null) {
+            byValue = new HashMap<>();
+            for (Map.Entry<String, Map<String, Object>> e :
+                    records.get(t.name()).entrySet()) {
+                Object v = e.getValue().get(field);
+                if (v != null) {
+                    byValue.computeIfAbsent(fold(String.valueOf(v)), k -> new java.util.LinkedHashSet<>())
+                            .add(e.getKey());
+                }
+            }
+            fields.put(field, byValue);
+        }
+        return byValue;
+    }
+
+    private void indexValues(SObjectType t, String id, Map<String, Object> values) {
+        Map<String, Map<String, Set<String>>> fields = index.get(t.name());
+        if (fields == null) return;
+        values.forEach((k, v) -> {
+            Map<String, Set<String>> byValue = fields.get(k);
+            if (byValue != null && v != null) {
+                byValue.computeIfAbsent(fold(String.valueOf(v)), x -> new java.util.LinkedHashSet<>())
+                        .add(id);
+            }
+        });
+    }
+
+    /** A key under which strings equal ignoring case ({@link String#equalsIgnoreCase}) meet. */
+    private static String fold(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) b.append(Character.toLowerCase(Character.toUpperCase(s.charAt(i))));
+        return b.toString();
     }
 
     /** Typed values of one input, or the errors that refuse it. Values come as JSON nodes or as CSV strings. */
@@ -846,6 +931,7 @@ public final class SalesforceFake extends VendorFakeServer {
         boolean anyFailed = outcomes.stream().anyMatch(o -> !o.errors().isEmpty());
         ArrayNode results = FakeExchange.JSON.createArrayNode();
         Instant now = clock.instant();
+        long written = 0;
         for (Outcome o : outcomes) {
             ObjectNode r = results.addObject();
             if (!o.errors().isEmpty() || (allOrNone && anyFailed)) {
@@ -873,8 +959,10 @@ public final class SalesforceFake extends VendorFakeServer {
             r.put("success", true);
             r.put("created", o.existingId() == null);
             r.putArray("errors");
+            written++;
         }
         ex.json(200, results);
+        countRecords(written);
     }
 
     private void singleUpsert(FakeExchange ex, double version, String sObject, String extField, String value) {
@@ -1279,6 +1367,7 @@ public final class SalesforceFake extends VendorFakeServer {
             if ("UploadComplete".equals(state) && job.state.equals("Open")) {
                 job.state = "UploadComplete";
                 job.closedAt = clock.instant();
+                job.rows = bulkRowsPerSecond > 0 ? rowsOf(job.data.toString()) : 0;
                 advanceJobs();
                 ex.json(200, jobInfo(job, false));
             } else if ("Aborted".equals(state)
@@ -1401,6 +1490,14 @@ public final class SalesforceFake extends VendorFakeServer {
         return n;
     }
 
+    private static long rowsOf(String csv) {
+        try {
+            return Math.max(0, Csv.parse(csv).size() - 1);
+        } catch (IllegalArgumentException e) {
+            return 0; // the job fails when processed
+        }
+    }
+
     /** Moves closed jobs along the clock; a job's records are applied when it completes. */
     private void advanceJobs() {
         Instant now = clock.instant();
@@ -1408,6 +1505,7 @@ public final class SalesforceFake extends VendorFakeServer {
             if (job.closedAt == null || !Set.of("UploadComplete", "InProgress").contains(job.state)) continue;
             Instant start = job.closedAt.plus(config.bulkQueueDelay());
             Instant end = start.plus(config.bulkProcessingTime());
+            if (bulkRowsPerSecond > 0) end = end.plusMillis((long) Math.ceil(job.rows * 1000 / bulkRowsPerSecond));
             if (!now.isBefore(end)) process(job);
             else if (!now.isBefore(start)) job.state = "InProgress";
         }
@@ -1473,6 +1571,7 @@ public final class SalesforceFake extends VendorFakeServer {
         }
         job.processed = outcomes.size();
         job.state = "JobComplete";
+        countRecords(job.successes.size());
     }
 
     private static void fail(Job job, String message, List<List<String>> unprocessed) {

@@ -42,6 +42,9 @@ public abstract class VendorFakeServer implements AutoCloseable {
     /** Guards all vendor state. */
     protected final Object lock = new Object();
 
+    private final FakeStats stats = new FakeStats();
+    private volatile boolean keepLedger = true;
+
     protected VendorFakeServer(String name, Clock clock, Sleeper sleeper, long seed) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
@@ -77,6 +80,19 @@ public abstract class VendorFakeServer implements AutoCloseable {
 
     public FaultPlan faults() {
         return faults;
+    }
+
+    /**
+     * Counters of API requests, records written, throttle answers, 5xx and the waits the vendor asked for, also served
+     * as JSON at {@code GET /__fake/stats} (see {@link FakeStats}; {@code POST /__fake/reset} zeroes them).
+     */
+    public FakeStats stats() {
+        return stats;
+    }
+
+    /** Off: requests are no longer kept in {@link #calls()} (a long benchmark; the counters still count). */
+    public void keepLedger(boolean keep) {
+        this.keepLedger = keep;
     }
 
     /** Every request so far, in arrival order. */
@@ -134,9 +150,19 @@ public abstract class VendorFakeServer implements AutoCloseable {
     /** Called after an API request finished (e.g. to release a concurrency slot). */
     protected void release(FakeExchange ex) {}
 
+    /** Whether {@code ex}'s answer is the vendor's throttle (HubSpot 429, Salesforce 403 {@code REQUEST_LIMIT_EXCEEDED}). */
+    protected abstract boolean isThrottleAnswer(FakeExchange ex);
+
+    /** What the fake holds, for {@code GET /__fake/stats} (e.g. the number of contacts). */
+    protected abstract Map<String, Object> heldCounts();
+
+    /** Records a write applied ({@code n} records created or updated), for {@link #stats()}. Call under the lock. */
+    protected final void countRecords(long n) {
+        stats.records(n);
+    }
+
     private void serve(HttpExchange http) throws IOException {
         FakeExchange ex;
-        String faultLabel = null;
         try {
             Map<String, String> headers = new LinkedHashMap<>();
             http.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
@@ -147,13 +173,11 @@ public abstract class VendorFakeServer implements AutoCloseable {
                     http.getRequestURI().getRawQuery(),
                     headers,
                     body);
-            boolean api = isApiCall(ex);
-            try {
-                faultLabel = answer(ex, api);
-            } finally {
-                if (api) release(ex);
+            if (ex.path.startsWith(FakeStats.CONTROL_PREFIX)) {
+                control(ex);
+            } else {
+                answerAndCount(ex);
             }
-            record(ex, faultLabel);
             if (ex.drop) return; // closing without an answer drops the connection
             if (ex.contentType != null) http.getResponseHeaders().set("Content-Type", ex.contentType);
             ex.responseHeaders.forEach((k, v) -> http.getResponseHeaders().set(k, v));
@@ -174,6 +198,66 @@ public abstract class VendorFakeServer implements AutoCloseable {
             }
         } finally {
             http.close();
+        }
+    }
+
+    private void answerAndCount(FakeExchange ex) {
+        boolean api = isApiCall(ex);
+        long arrived = clock.millis();
+        if (api) stats.arrived(arrived, faults);
+        String faultLabel;
+        try {
+            faultLabel = answer(ex, api);
+        } finally {
+            if (api) release(ex);
+        }
+        if (api) {
+            boolean throttled = isThrottleAnswer(ex);
+            String retryAfter = ex.responseHeaders.get("Retry-After");
+            stats.answered(arrived, clock.millis(), ex.drop ? -1 : ex.status, throttled, retryAfter, faultLabel);
+        }
+        record(ex, faultLabel);
+    }
+
+    /** {@code GET /__fake/stats}, {@code POST /__fake/reset}, {@code POST /__fake/faults}: see {@link FakeStats}. */
+    private void control(FakeExchange ex) {
+        String what = ex.path.substring(FakeStats.CONTROL_PREFIX.length());
+        switch (ex.method + " " + what) {
+            case "GET stats" -> {
+                Map<String, Object> held;
+                synchronized (lock) {
+                    held = heldCounts();
+                }
+                long window = 10_000;
+                if (ex.rawQuery != null && ex.rawQuery.startsWith("window=")) {
+                    window = Long.parseLong(ex.rawQuery.substring("window=".length()));
+                }
+                ex.json(200, FakeExchange.JSON.valueToTree(stats.toMap(window, held)));
+            }
+            case "POST reset" -> {
+                stats.reset();
+                ex.empty(204);
+            }
+            case "POST faults" -> {
+                com.fasterxml.jackson.databind.JsonNode f = ex.json();
+                if (f == null) {
+                    ex.text(400, "text/plain", "a JSON body: {serverErrorRate, serverErrorStatus, burst, burstAt}");
+                    return;
+                }
+                faults.clear();
+                stats.clearScheduledBurst();
+                if (f.path("serverErrorRate").asDouble(0) > 0) {
+                    faults.serverErrorRate(
+                            f.path("serverErrorRate").asDouble(),
+                            f.path("serverErrorStatus").asInt(503));
+                }
+                if (f.path("burst").asInt(0) > 0) {
+                    stats.scheduleBurst(
+                            f.path("burstAt").asLong(0), f.path("burst").asInt(), Fault.throttle());
+                }
+                ex.empty(204);
+            }
+            default -> ex.text(404, "text/plain", "unknown control endpoint " + ex.method + " " + ex.path);
         }
     }
 
@@ -219,6 +303,7 @@ public abstract class VendorFakeServer implements AutoCloseable {
     }
 
     private void record(FakeExchange ex, String fault) {
+        if (!keepLedger) return;
         synchronized (ledger) {
             ledger.add(new FakeCall(
                     clock.instant(),
