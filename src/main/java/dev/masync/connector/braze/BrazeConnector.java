@@ -451,9 +451,17 @@ public final class BrazeConnector implements Destination, Probe, RateLimited {
     /** One call per 75 records (membership rides in the same objects); at the default objectsPerRequest. */
     @Override
     public long callsFor(long records, Optional<MembershipTarget> membership) {
-        if (records <= 0) return 0;
-        long per = BrazeSettings.DEFAULT_OBJECTS_PER_REQUEST;
-        return (records + per - 1) / per;
+        return callsFor(records, BrazeSettings.DEFAULT_OBJECTS_PER_REQUEST);
+    }
+
+    /** As {@link #callsFor(long, Optional)} with the destination's own {@code objectsPerRequest}. */
+    @Override
+    public long callsFor(DestinationContext context, long records, Optional<MembershipTarget> membership) {
+        return callsFor(records, settings(context).objectsPerRequest());
+    }
+
+    private static long callsFor(long records, long perCall) {
+        return records <= 0 ? 0 : (records + perCall - 1) / perCall;
     }
 
     private BrazeSettings settings(DestinationContext context) {

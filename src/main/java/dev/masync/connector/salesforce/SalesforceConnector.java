@@ -363,9 +363,20 @@ public final class SalesforceConnector implements Destination, Probe, SchemaRead
      */
     @Override
     public long callsFor(long records, Optional<MembershipTarget> membership) {
+        return callsFor(records, membership, SalesforceSettings.DEFAULT_BULK_THRESHOLD);
+    }
+
+    /** As {@link #callsFor(long, Optional)} with the destination's own {@code bulkThreshold}. */
+    @Override
+    public long callsFor(DestinationContext context, long records, Optional<MembershipTarget> membership) {
+        return callsFor(
+                records, membership, SalesforceSettings.of(context.settings()).bulkThreshold());
+    }
+
+    private static long callsFor(long records, Optional<MembershipTarget> membership, long bulkThreshold) {
         if (records <= 0) return 0;
         long perRequest = CollectionsWriter.MAX_RECORDS;
-        long calls = records >= SalesforceSettings.DEFAULT_BULK_THRESHOLD
+        long calls = records >= bulkThreshold
                 ? ceil(records, LIMITS.maxRecords()) * CALLS_PER_BULK_JOB
                 : ceil(records, perRequest);
         if (membership.filter(m -> m.style() == MembershipStyle.LIST).isPresent()) calls += ceil(records, perRequest);

@@ -27,4 +27,12 @@ public interface RateLimited {
      * run's drain time before it starts.
      */
     long callsFor(long records, Optional<MembershipTarget> membership);
+
+    /**
+     * Like {@link #callsFor(long, Optional)} for one destination, whose settings may change the count (a batch cap, a
+     * bulk threshold). The engine projects with this one; by default it ignores the settings.
+     */
+    default long callsFor(DestinationContext context, long records, Optional<MembershipTarget> membership) {
+        return callsFor(records, membership);
+    }
 }

@@ -64,7 +64,7 @@ public class RunPacing {
         return new Paced(context.withCalls(calls), push, new DrainForecast() {
             @Override
             public Projection project(long changes, Optional<MembershipTarget> membership) {
-                long n = limited.callsFor(changes, membership);
+                long n = limited.callsFor(context, changes, membership);
                 return new Projection(Optional.of(budget.account()), n, Optional.of(budget.projectDrain(n)));
             }
 

@@ -364,6 +364,11 @@ class BrazeConnectorTest {
         assertThat(connector.callsFor(75, Optional.of(new MembershipTarget(MembershipStyle.LIST, "s", null))))
                 .isEqualTo(1);
         assertThat(connector.callsFor(0, Optional.empty())).isZero();
+        // a destination's own cap counts for its projection
+        assertThat(connector.callsFor(context(settings("objectsPerRequest", "50")), 160, Optional.empty()))
+                .isEqualTo(4);
+        assertThat(connector.callsFor(context(settings()), 160, Optional.empty()))
+                .isEqualTo(3);
     }
 
     @Test

@@ -620,5 +620,10 @@ class SalesforceConnectorTest {
         assertThat(connector.callsFor(450, Optional.of(new MembershipTarget(MembershipStyle.LIST, "701x", null))))
                 .isEqualTo(6);
         assertThat(connector.callsFor(25_000, Optional.empty())).isEqualTo(3 * SalesforceConnector.CALLS_PER_BULK_JOB);
+        // a destination's own bulkThreshold counts: at the default, Bulk jobs; above 25,000, sObject Collections
+        assertThat(connector.callsFor(context(), 25_000, Optional.empty()))
+                .isEqualTo(3 * SalesforceConnector.CALLS_PER_BULK_JOB);
+        settings.put("bulkThreshold", "100000");
+        assertThat(connector.callsFor(context(), 25_000, Optional.empty())).isEqualTo(125);
     }
 }
