@@ -29,6 +29,8 @@ public class RunLeases {
     private final String instanceId;
     private final Map<String, Long> active = new ConcurrentHashMap<>();
     private final Set<String> lost = ConcurrentHashMap.newKeySet();
+    /** Local runs whose lease this replica released itself (the run is ending); their renewal failing is expected. */
+    private final Set<String> released = ConcurrentHashMap.newKeySet();
 
     RunLeases(SyncConfig config, Clock clock) {
         this.config = config;
@@ -115,6 +117,7 @@ public class RunLeases {
 
     /** Releases the lease if this replica holds it, in the caller's transaction (or a new one). */
     public void release(String syncKey) {
+        released.add(syncKey);
         QuarkusTransaction.joiningExisting()
                 .run(() -> SyncEntity.update(
                         "leaseOwner = null, leaseUntil = null where key = ?1 and leaseOwner = ?2",
@@ -134,7 +137,7 @@ public class RunLeases {
                         clock.instant().plus(config.lease()),
                         key,
                         instanceId);
-                if (renewed == 0 && lost.add(key)) {
+                if (renewed == 0 && !released.contains(key) && lost.add(key)) {
                     // another replica took the sync (this one was stalled past its lease): stop before the next batch
                     LOG.warnf("sync %s: lease lost to another replica; the run stops before its next batch", key);
                 }
@@ -169,11 +172,13 @@ public class RunLeases {
     }
 
     void track(String syncKey, long runId) {
+        released.remove(syncKey);
         active.put(syncKey, runId);
     }
 
     void forget(String syncKey) {
         active.remove(syncKey);
         lost.remove(syncKey);
+        released.remove(syncKey);
     }
 }
