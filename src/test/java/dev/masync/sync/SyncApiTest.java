@@ -29,7 +29,7 @@ import static org.hamcrest.Matchers.hasItems;
 
 /** Syncs through the API: definitions checked with pointers, runs to the file outbox, incremental reruns. */
 @QuarkusTest
-class SyncApiTest {
+public class SyncApiTest {
     static final String ADMIN = "Bearer test-admin-key";
 
     @Inject
@@ -66,8 +66,9 @@ class SyncApiTest {
         }
     }
 
+    /** Polls the run until it is no longer running (at most about a minute: connector runs push thousands). */
     public static JsonPath awaitRun(long id) throws InterruptedException {
-        for (int i = 0; i < 600; i++) {
+        for (int i = 0; i < 1200; i++) {
             JsonPath run = given().header("Authorization", ADMIN)
                     .get("/api/v1/runs/" + id)
                     .then()

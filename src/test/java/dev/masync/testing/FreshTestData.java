@@ -19,10 +19,15 @@ public class FreshTestData implements LauncherSessionListener {
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
-        if (!Files.exists(TEST_DATA)) {
+        deleteTree(TEST_DATA);
+    }
+
+    /** Deletes {@code dir} and everything in it, if it exists (a test profile's own data folder, for one). */
+    public static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(TEST_DATA)) {
+        try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
                     Files.delete(p);

@@ -1,5 +1,7 @@
 package dev.masync.connector.braze;
 
+import dev.masync.sync.SyncApiTest;
+import dev.masync.testing.FreshTestData;
 import dev.masync.testing.vendor.BrazeFake;
 import dev.masync.testing.vendor.BrazeFakeResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,12 +42,7 @@ class BrazeSyncTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             // a fresh demo warehouse each time: the test advances it
-            try (var files = Files.exists(DATA) ? Files.walk(DATA) : java.util.stream.Stream.<Path>empty()) {
-                files.sorted(java.util.Comparator.reverseOrder())
-                        .forEach(p -> p.toFile().delete());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            FreshTestData.deleteTree(DATA);
             return Map.of("masync.data-dir", "./" + DATA);
         }
 
@@ -74,17 +71,7 @@ class BrazeSyncTest {
                 .extract()
                 .jsonPath()
                 .getLong("id");
-        for (int i = 0; i < 1200; i++) {
-            JsonPath run = given().header("Authorization", ADMIN)
-                    .get("/api/v1/runs/" + id)
-                    .then()
-                    .statusCode(200)
-                    .extract()
-                    .jsonPath();
-            if (!"running".equals(run.getString("status"))) return run;
-            Thread.sleep(50); // waits for the worker thread, not for a clock
-        }
-        throw new AssertionError("run " + id + " did not finish");
+        return SyncApiTest.awaitRun(id);
     }
 
     /** A segment's members now: learner id → plan and streak (either may be null). */

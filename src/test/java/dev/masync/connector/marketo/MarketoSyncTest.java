@@ -1,5 +1,6 @@
 package dev.masync.connector.marketo;
 
+import dev.masync.sync.SyncApiTest;
 import dev.masync.testing.vendor.MarketoFake;
 import dev.masync.testing.vendor.MarketoFakeConfig;
 import io.quarkus.test.junit.QuarkusTest;
@@ -186,16 +187,6 @@ class MarketoSyncTest {
     }
 
     static JsonPath awaitRun(long id) throws InterruptedException {
-        for (int i = 0; i < 1200; i++) {
-            JsonPath run = given().header("Authorization", ADMIN)
-                    .get("/api/v1/runs/" + id)
-                    .then()
-                    .statusCode(200)
-                    .extract()
-                    .jsonPath();
-            if (!"running".equals(run.getString("status"))) return run;
-            Thread.sleep(50); // waits for the worker thread, not for a clock
-        }
-        throw new AssertionError("run " + id + " did not finish");
+        return SyncApiTest.awaitRun(id);
     }
 }

@@ -1,5 +1,6 @@
 package dev.masync.connector.salesforce;
 
+import dev.masync.sync.SyncApiTest;
 import dev.masync.testing.vendor.SalesforceFake;
 import dev.masync.testing.vendor.SalesforceFake.Field;
 import dev.masync.testing.vendor.SalesforceFakeConfig;
@@ -181,16 +182,6 @@ class SalesforceSyncTest {
     }
 
     static JsonPath awaitRun(long id) throws InterruptedException {
-        for (int i = 0; i < 1200; i++) {
-            JsonPath run = given().header("Authorization", ADMIN)
-                    .get("/api/v1/runs/" + id)
-                    .then()
-                    .statusCode(200)
-                    .extract()
-                    .jsonPath();
-            if (!"running".equals(run.getString("status"))) return run;
-            Thread.sleep(50); // waits for the worker thread, not for a clock
-        }
-        throw new AssertionError("run " + id + " did not finish");
+        return SyncApiTest.awaitRun(id);
     }
 }
