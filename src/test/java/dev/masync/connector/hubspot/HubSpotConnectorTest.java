@@ -4,7 +4,6 @@ import dev.masync.connector.http.AddressPolicy;
 import dev.masync.connector.http.RedactingLogInterceptor;
 import dev.masync.connector.spi.Batch;
 import dev.masync.connector.spi.BatchResult;
-import dev.masync.connector.spi.CallBudget;
 import dev.masync.connector.spi.Capabilities.MembershipStyle;
 import dev.masync.connector.spi.DestinationContext;
 import dev.masync.connector.spi.DestinationSchema;
@@ -17,6 +16,7 @@ import dev.masync.connector.spi.RetryableException;
 import dev.masync.connector.spi.Secret;
 import dev.masync.connector.spi.SecretResolver;
 import dev.masync.connector.spi.SettingProblem;
+import dev.masync.testing.CountingBudget;
 import dev.masync.testing.receiver.ManualClock;
 import dev.masync.testing.vendor.FakeCall;
 import dev.masync.testing.vendor.Fault;
@@ -39,7 +39,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
@@ -802,26 +801,4 @@ class HubSpotConnectorTest {
     }
 
     /** A budget that counts permits and keeps what it was told. */
-    static final class CountingBudget implements CallBudget {
-        final AtomicInteger taken = new AtomicInteger();
-        final AtomicInteger closed = new AtomicInteger();
-        final List<Observation> observations = Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public Permit take() {
-            taken.incrementAndGet();
-            boolean[] done = {false};
-            return () -> {
-                if (!done[0]) {
-                    done[0] = true;
-                    closed.incrementAndGet();
-                }
-            };
-        }
-
-        @Override
-        public void observe(Observation observation) {
-            observations.add(observation);
-        }
-    }
 }

@@ -14,6 +14,7 @@ import dev.masync.connector.spi.RecordChange;
 import dev.masync.connector.spi.RecordOutcome;
 import dev.masync.connector.spi.RetryableException;
 import dev.masync.connector.spi.SecretResolver;
+import dev.masync.testing.CountingBudget;
 import dev.masync.testing.receiver.ManualClock;
 import dev.masync.testing.vendor.FakeCall;
 import dev.masync.testing.vendor.Fault;
@@ -283,9 +284,9 @@ class MarketoConnectorTest {
                         RetryableException.class,
                         e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(20)));
         assertThatThrownBy(() -> push(batch(leads(1)))).isInstanceOf(RetryableException.class);
-        assertThat(budget.observed).hasSize(2);
-        assertThat(budget.observed.get(0).pause()).contains(Duration.ofSeconds(20));
-        assertThat(budget.observed).noneMatch(CallBudget.Observation::dailyExhausted);
+        assertThat(budget.observations).hasSize(2);
+        assertThat(budget.observations.get(0).pause()).contains(Duration.ofSeconds(20));
+        assertThat(budget.observations).noneMatch(CallBudget.Observation::dailyExhausted);
         assertThat(fake.leads()).isEmpty();
     }
 
@@ -298,7 +299,7 @@ class MarketoConnectorTest {
                         RetryableException.class,
                         e -> assertThat(e.retryAfter())
                                 .contains(Duration.between(clock.instant(), Instant.parse("2026-03-05T06:00:00Z"))));
-        assertThat(budget.observed).singleElement().satisfies(o -> {
+        assertThat(budget.observations).singleElement().satisfies(o -> {
             assertThat(o.dailyExhausted()).isTrue();
             assertThat(o.pause()).isPresent();
         });

@@ -13,6 +13,7 @@ import dev.masync.connector.spi.RecordChange;
 import dev.masync.connector.spi.RecordOutcome;
 import dev.masync.connector.spi.RetryableException;
 import dev.masync.connector.spi.SecretResolver;
+import dev.masync.testing.CountingBudget;
 import dev.masync.testing.receiver.ManualClock;
 import dev.masync.testing.vendor.FakeCall;
 import dev.masync.testing.vendor.Fault;
@@ -392,7 +393,7 @@ class SalesforceConnectorTest {
                         RetryableException.class,
                         e -> assertThat(e.retryAfter()).contains(SalesforceQuirks.BURST_PAUSE))
                 .hasMessageContaining("REQUEST_LIMIT_EXCEEDED");
-        assertThat(budget.observed).anySatisfy(o -> {
+        assertThat(budget.observations).anySatisfy(o -> {
             assertThat(o.pause()).contains(SalesforceQuirks.BURST_PAUSE);
             assertThat(o.dailyExhausted()).isFalse();
         });
@@ -408,7 +409,7 @@ class SalesforceConnectorTest {
                 .isInstanceOfSatisfying(
                         RetryableException.class,
                         e -> assertThat(e.retryAfter()).contains(SalesforceQuirks.DAILY_PAUSE));
-        assertThat(budget.observed)
+        assertThat(budget.observations)
                 .anySatisfy(o -> assertThat(o.dailyExhausted()).isTrue());
     }
 
@@ -418,7 +419,7 @@ class SalesforceConnectorTest {
         push(batch(List.of(contact("L-1", "A", null))));
         push(batch(List.of(contact("L-2", "B", null))));
 
-        assertThat(budget.observed)
+        assertThat(budget.observations)
                 .filteredOn(o -> o.dayMax().isPresent())
                 .extracting(o -> o.dayRemaining().getAsLong(), o -> o.dayMax().getAsLong())
                 .containsExactly(tuple(99_999L, 100_000L), tuple(99_998L, 100_000L));

@@ -400,7 +400,6 @@ class RestInputClassesTest {
                     .contentType("application/json")
                     .body((InputStream) new ByteArrayInputStream(big))
                     .post(path);
-            assertThat(chunked.header("Content-Length") == null || true).isTrue();
             assertProblem(chunked, "chunked " + path, 413);
             assertThat(chunked.jsonPath().getString("code")).isEqualTo("payload_too_large");
             Response sized = given().header("Authorization", ADMIN)
