@@ -186,6 +186,25 @@ class WebhookEventsResourceTest {
                 .isEqualTo("quarantined");
     }
 
+    @Test
+    void metricsAreExportedUnderTheDocumentedNames() {
+        String source = InboxFixtures.source();
+        List<Long> ids = claimed(source, 2);
+        inbox.accept(List.of(event(source, "e0")), T0);
+        inbox.processed(ids.get(0), "ok", T0);
+        quarantine(ids.get(1), source);
+
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+
+        for (String counter : List.of("accepted", "duplicates", "processed", "failed", "quarantined")) {
+            assertThat(metrics).contains("masync_webhooks_" + counter + "_total{source=\"" + source + "\"}");
+        }
+        assertThat(metrics)
+                .contains("masync_webhooks_inbox_depth ")
+                .contains("masync_webhooks_inbox_oldest_age_seconds ");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"999999999999", "0", "abc", "-1", "1.5", "99999999999999999999"})
     void anUnknownEventIsA404Problem(String id) {
