@@ -181,7 +181,7 @@ public class JdbcWebhookInbox implements WebhookInbox {
                 s.setObject(2, ts(now));
                 s.setInt(3, config.maxAttempts());
                 if (source != null) s.setString(4, source);
-                s.setMaxRows(max * 2); // some go to other replicas meanwhile
+                s.setMaxRows((int) Math.min(2L * max, 10_000)); // some go to other replicas meanwhile
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) candidates.add(r.getLong(1));
                 }

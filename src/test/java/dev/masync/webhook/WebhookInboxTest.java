@@ -23,6 +23,7 @@ import static dev.masync.webhook.InboxFixtures.LEASE;
 import static dev.masync.webhook.InboxFixtures.T0;
 import static dev.masync.webhook.InboxFixtures.event;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The inbox in the control DB: dedup, exclusive claims, leases, back-off, quarantine, retention. */
 @QuarkusTest
@@ -73,6 +74,30 @@ class WebhookInboxTest {
         assertThat(counter("masync.webhooks.accepted", source)).isEqualTo(3);
         assertThat(counter("masync.webhooks.duplicates", source)).isEqualTo(2);
         assertThat(inbox.accept(List.of(), T0)).isEqualTo(new WebhookInbox.Accepted(0, 0));
+    }
+
+    @Test
+    void aDeliveryWithAValueTooLongForItsColumnStoresNothing() {
+        String source = InboxFixtures.source();
+        InboundEvent ok = event(source, "fine");
+        InboundEvent tooLong = new InboundEvent(
+                source,
+                Optional.empty(),
+                "long",
+                InboundEvent.Kind.CREATED,
+                "contact",
+                Optional.of("9".repeat(1001)),
+                Map.of(),
+                Optional.empty(),
+                Optional.empty(),
+                T0,
+                "{}");
+
+        assertThatThrownBy(() -> inbox.accept(List.of(ok, tooLong), T0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("objectId");
+        assertThat(events.list(null, source, null, 10)).isEmpty();
+        assertThat(inbox.accept(List.of(ok), T0)).isEqualTo(new WebhookInbox.Accepted(1, 0));
     }
 
     @Test
