@@ -94,6 +94,19 @@ class MigrationTest {
                                     + " VALUES (CURRENT_TIMESTAMP, 'a.b', 't', 'k')"))
                     .as("an entry has an actor")
                     .isTrue();
+
+            String event = "INSERT INTO webhook_events (source, dedup_key, kind, object_type, identities_json,"
+                    + " occurred_at, received_at, payload, status, attempts, next_attempt_at) VALUES (%s, 'k1',"
+                    + " 'changed', 'contact', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '{}', %s, 0,"
+                    + " CURRENT_TIMESTAMP)";
+            s.execute(event.formatted("'hubspot'", "'pending'"));
+            assertThat(failsWithConstraint(s, event.formatted("'hubspot'", "'pending'")))
+                    .as("a webhook event is stored once per source and dedup key")
+                    .isTrue();
+            s.execute(event.formatted("'salesforce'", "'pending'"));
+            assertThat(failsWithConstraint(s, event.formatted("'generic:x'", "'done'")))
+                    .as("webhook event statuses are checked")
+                    .isTrue();
         }
         flyway.clean();
     }

@@ -329,7 +329,8 @@ class RestInputClassesTest {
                 "/api/v1/segments/" + SEGMENT + "/members",
                 "/api/v1/syncs/" + SYNC + "/runs",
                 "/api/v1/runs/2147483000/rejections",
-                "/api/v1/audit");
+                "/api/v1/audit",
+                "/api/v1/webhooks/events");
     }
 
     @TestFactory
