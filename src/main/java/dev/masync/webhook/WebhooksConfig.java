@@ -1,8 +1,6 @@
 package dev.masync.webhook;
 
-import dev.masync.connector.spi.SecretRef;
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
@@ -13,8 +11,8 @@ import java.util.Optional;
 /**
  * Inbound CRM webhooks ({@code /webhooks/*}). A sender is enabled when its credentials are configured and its
  * {@code enabled} flag is not off; any other sender's endpoint answers 404 {@code webhook_not_configured}. Secrets are
- * references ({@code env:NAME}, {@code file:/path}) resolved per delivery through the secret policy
- * ({@code masync.secrets.*}), so a rotated secret applies without a restart.
+ * references ({@code env:NAME}, {@code file:/path}), checked at start-up against the secret policy
+ * ({@code masync.secrets.*}) and resolved per delivery, so a rotated secret applies without a restart.
  */
 @ConfigMapping(prefix = "masync.webhooks")
 public interface WebhooksConfig {
@@ -47,8 +45,7 @@ public interface WebhooksConfig {
         boolean enabled();
 
         /** Reference to the HubSpot app's client secret. */
-        @WithConverter(SecretRefConverter.class)
-        Optional<SecretRef> clientSecret();
+        Optional<String> clientSecret();
     }
 
     /** {@code POST /webhooks/salesforce}: Outbound Messages of the listed organizations. */
@@ -63,8 +60,7 @@ public interface WebhooksConfig {
          * Optional reference to a token the endpoint URL must carry as {@code ?token=…} (Outbound Messages are not
          * signed; the organization id is not a secret).
          */
-        @WithConverter(SecretRefConverter.class)
-        Optional<SecretRef> token();
+        Optional<String> token();
     }
 
     /** {@code POST /webhooks/generic/<source>}: Standard Webhooks signatures. */
@@ -73,7 +69,6 @@ public interface WebhooksConfig {
         boolean enabled();
 
         /** References to the {@code whsec_…} secrets; every one is accepted (key rotation). */
-        @WithConverter(SecretRefConverter.class)
-        List<SecretRef> secrets();
+        List<String> secrets();
     }
 }

@@ -54,6 +54,9 @@ public final class GenericEvents {
         } catch (IOException e) {
             throw WebhookRefusal.badRequest("malformed_json", "The body is not valid JSON.");
         }
+        if (root == null || root.isMissingNode()) {
+            throw WebhookRefusal.badRequest("malformed_json", "The body is empty; send JSON.");
+        }
         if (root == null || !(root.isObject() || root.isArray())) {
             throw invalid("", "the body is an event object or an array of them");
         }

@@ -1,7 +1,6 @@
 package dev.masync.webhook.generic;
 
 import dev.masync.connector.spi.Secret;
-import dev.masync.connector.spi.SecretRef;
 import dev.masync.webhook.ProblemAnswers;
 import dev.masync.webhook.Receipts;
 import dev.masync.webhook.RequestBody;
@@ -70,9 +69,9 @@ public class GenericWebhookResource {
     }
 
     /** The keys of every readable secret; 503 when none is. */
-    private List<byte[]> keys(List<SecretRef> refs) {
+    private List<byte[]> keys(List<String> refs) {
         List<byte[]> keys = new ArrayList<>();
-        for (SecretRef ref : refs) {
+        for (String ref : refs) {
             Secret secret = secrets.resolveOrNull(ref);
             if (secret == null) {
                 continue;
@@ -85,7 +84,7 @@ public class GenericWebhookResource {
             }
         }
         if (keys.isEmpty()) {
-            throw WebhookSecrets.unavailable(refs.get(0));
+            throw WebhookSecrets.unavailable();
         }
         return keys;
     }

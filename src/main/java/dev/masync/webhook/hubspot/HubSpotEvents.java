@@ -47,6 +47,9 @@ public final class HubSpotEvents {
         } catch (IOException e) {
             throw WebhookRefusal.badRequest("malformed_json", "The body is not valid JSON.");
         }
+        if (root == null || root.isMissingNode()) {
+            throw WebhookRefusal.badRequest("malformed_json", "The body is empty; send JSON.");
+        }
         if (root == null || !root.isArray()) {
             throw invalid("", "HubSpot sends a JSON array of events");
         }
