@@ -132,7 +132,7 @@ public final class HubSpotEvents {
                 "contact",
                 Optional.of(objectId),
                 identities,
-                property,
+                kind.get() == Kind.CHANGED ? property : Optional.empty(),
                 kind.get() == Kind.CHANGED ? value : Optional.empty(),
                 occurredAt,
                 event.toString()));
