@@ -13,13 +13,20 @@ import java.util.Optional;
 /**
  * Refuses API bodies over {@link #MAX_BYTES} as a 413 problem: no definition a client sends needs more, and a 10 MB
  * body must not reach the JSON parser. A body with a {@code Content-Length} is refused before it is read; a body
- * without one (chunked transfer) is read through a counter that stops at the same limit.
+ * without one (chunked transfer) is read through a counter that stops at the same limit. Paths under
+ * {@link #OWN_LIMIT_PREFIXES} set and answer their own limit.
  */
 public class BodyLimitFilter {
     public static final long MAX_BYTES = 256 * 1024;
 
+    /** Paths whose resources enforce their own body limit, in their sender's error format (inbound webhooks). */
+    public static final List<String> OWN_LIMIT_PREFIXES = List.of("/webhooks/");
+
     @ServerRequestFilter(preMatching = true)
     public Optional<jakarta.ws.rs.core.Response> limit(ContainerRequestContext request) {
+        if (ownLimit(request.getUriInfo().getPath())) {
+            return Optional.empty();
+        }
         String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
         if (length == null) {
             if (request.getHeaderString("Transfer-Encoding") != null) {
@@ -38,6 +45,11 @@ public class BodyLimitFilter {
             return Optional.of(ProblemMappers.respond(tooLarge(bytes + " bytes")));
         }
         return Optional.empty();
+    }
+
+    /** Whether the path's resource enforces its own body limit. */
+    static boolean ownLimit(String path) {
+        return path != null && OWN_LIMIT_PREFIXES.stream().anyMatch(path::startsWith);
     }
 
     static ApiException tooLargeException() {

@@ -15,7 +15,8 @@ import java.util.Map;
  * What the HTTP layer refuses before any resource sees the request, answered as problems like every other error:
  * a URI over {@link #MAX_URI} characters (414 {@code uri_too_long}), headers over {@link #MAX_HEADER_BYTES} in all
  * (431 {@code headers_too_large}), a URI that is not valid percent-encoding (400 {@code invalid_uri}), a declared
- * body over {@link BodyLimitFilter#MAX_BYTES} (413 {@code payload_too_large}, before a byte of it is read).
+ * body over {@link BodyLimitFilter#MAX_BYTES} (413 {@code payload_too_large}, before a byte of it is read) except on
+ * paths that enforce their own limit ({@link BodyLimitFilter#OWN_LIMIT_PREFIXES}).
  *
  * <p>The codec's own limits ({@code quarkus.http.limits.max-initial-line-length} and {@code max-header-size}) are set
  * above these, so a request only meets the codec's bare answer when it is several times over.
@@ -112,7 +113,7 @@ public class HttpLayerProblems {
             return;
         }
         String length = request.getHeader("Content-Length");
-        if (length != null) {
+        if (length != null && !BodyLimitFilter.ownLimit(request.path())) {
             try {
                 long bytes = Long.parseLong(length.trim());
                 if (bytes > BodyLimitFilter.MAX_BYTES) {

@@ -1,0 +1,35 @@
+package dev.masync.webhook;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Meters of the receivers: {@code masync.webhooks.received{source}} counts deliveries that reached a receiver,
+ * {@code masync.webhooks.rejected{source,reason}} those refused (reason = the answer's stable code), and
+ * {@code masync.webhooks.ignored{source}} events of types we do not handle (accepted, not stored). Sources are the
+ * inbox's ({@code hubspot}, {@code salesforce}, {@code generic:<name>}); names no configuration knows count as
+ * {@code generic}, so a caller cannot create series.
+ */
+@ApplicationScoped
+public class WebhookMetrics {
+    private final MeterRegistry meters;
+
+    WebhookMetrics(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
+    public void received(String source) {
+        meters.counter("masync.webhooks.received", "source", source).increment();
+    }
+
+    public void rejected(String source, String reason) {
+        meters.counter("masync.webhooks.rejected", "source", source, "reason", reason)
+                .increment();
+    }
+
+    public void ignored(String source, int events) {
+        if (events > 0) {
+            meters.counter("masync.webhooks.ignored", "source", source).increment(events);
+        }
+    }
+}
