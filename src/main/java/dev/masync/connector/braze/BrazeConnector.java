@@ -24,6 +24,7 @@ import dev.masync.connector.spi.Capabilities.MembershipStyle;
 import dev.masync.connector.spi.Capabilities.WriteMode;
 import dev.masync.connector.spi.Destination;
 import dev.masync.connector.spi.DestinationContext;
+import dev.masync.connector.spi.ListCapacity;
 import dev.masync.connector.spi.MembershipTarget;
 import dev.masync.connector.spi.PermanentException;
 import dev.masync.connector.spi.Probe;
@@ -57,6 +58,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -66,7 +68,7 @@ import java.util.Set;
  * and removed from an array attribute, a permit from the workspace's shared budget for every call. Settings and
  * behaviour: README "Braze destination" and connectors/braze/NOTES.md.
  */
-public final class BrazeConnector implements Destination, Probe, RateLimited {
+public final class BrazeConnector implements Destination, Probe, RateLimited, ListCapacity {
     public static final String TYPE = "braze";
 
     static final String TRACK = "users/track";
@@ -389,6 +391,15 @@ public final class BrazeConnector implements Destination, Probe, RateLimited {
             }
             throw e;
         }
+    }
+
+    /**
+     * An array attribute holds {@code arrayMaxLength} items (25 unless raised in Braze); Braze keeps the newest and
+     * drops the oldest without an error, so the syncs sharing one array are bounded when saved.
+     */
+    @Override
+    public OptionalInt itemsPerRecord(Map<String, String> settings, String field) {
+        return OptionalInt.of(BrazeSettings.arrayMaxLength(settings));
     }
 
     /** Per-item errors of the {@code attributes} array by index, their texts redacted. */

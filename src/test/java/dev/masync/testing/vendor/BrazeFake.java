@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
  * removes, an array replaces, {@code {"add": […], "remove": […]}} edits an array (an added item moves to the end),
  * {@code {"inc": n}} adds to a number; {@code _update_existing_only: true} never creates a user (silently: Braze
  * reports nothing for an unknown user). Every attribute key sent counts one data point ({@link #dataPoints()}),
- * changed or not.
+ * changed or not. An array holds at most its {@linkplain #setArrayMaxLength maximum length} (25): beyond it the oldest
+ * items are dropped, silently, as Braze documents truncation.
  *
  * <p>Faults: {@link Fault.Kind#THROTTLE} is Braze's 429, {@link Fault.Kind#SERVER_ERROR} a 5xx
  * {@code {"message": …}}, {@link Fault.Kind#SILENT_NO_OP} the maintenance answer 202 {@code {"message":"queued"}}.
@@ -86,6 +87,7 @@ public final class BrazeFake extends VendorFakeServer {
     private int windowCount;
     private long dataPoints;
     private long objectsProcessed;
+    private final Map<String, Integer> arrayMaxLength = new HashMap<>();
 
     private BrazeFake(BrazeFakeConfig config, Clock clock, Sleeper sleeper, long seed) {
         super("braze-fake", clock, sleeper, seed);
@@ -135,6 +137,19 @@ public final class BrazeFake extends VendorFakeServer {
         synchronized (lock) {
             MutableUser u = byExternalId.computeIfAbsent(externalId, MutableUser::new);
             u.attributes.putAll(attributes);
+        }
+    }
+
+    /** Braze's default maximum length of an array attribute. */
+    public static final int DEFAULT_ARRAY_MAX_LENGTH = 25;
+
+    /**
+     * The maximum length of one array attribute, as raised in the dashboard (default {@value #DEFAULT_ARRAY_MAX_LENGTH}).
+     * Braze keeps an over-long array's newest items and drops the oldest, without an error.
+     */
+    public void setArrayMaxLength(String attribute, int max) {
+        synchronized (lock) {
+            arrayMaxLength.put(Objects.requireNonNull(attribute, "attribute"), max);
         }
     }
 
@@ -409,12 +424,19 @@ public final class BrazeFake extends VendorFakeServer {
                     values.remove(a.asText()); // an added item moves to the end
                     values.add(a.asText());
                 }
-                user.attributes.put(name, values);
+                user.attributes.put(name, capped(name, values));
             } else {
-                user.attributes.put(name, value(v));
+                Object value = value(v);
+                user.attributes.put(name, value instanceof List<?> l ? capped(name, l) : value);
             }
         }
         return null;
+    }
+
+    /** The newest {@code max} items: "arrays exceeding the maximum number of elements will be truncated". */
+    private List<?> capped(String attribute, List<?> values) {
+        int max = arrayMaxLength.getOrDefault(attribute, DEFAULT_ARRAY_MAX_LENGTH);
+        return values.size() <= max ? values : new ArrayList<>(values.subList(values.size() - max, values.size()));
     }
 
     private String applyEvent(JsonNode object, String nameField) {
