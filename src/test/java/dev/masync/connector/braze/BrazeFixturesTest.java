@@ -7,6 +7,8 @@ import dev.masync.connector.spi.Batch;
 import dev.masync.connector.spi.BatchResult;
 import dev.masync.connector.spi.Capabilities.MembershipStyle;
 import dev.masync.connector.spi.DestinationContext;
+import dev.masync.connector.spi.DestinationSchema;
+import dev.masync.connector.spi.DestinationSchema.FieldType;
 import dev.masync.connector.spi.MembershipTarget;
 import dev.masync.connector.spi.PermanentException;
 import dev.masync.connector.spi.RecordChange;
@@ -165,5 +167,61 @@ class BrazeFixturesTest {
         assertThatThrownBy(() -> connector.push(context(), membershipBatch()))
                 .isInstanceOfSatisfying(
                         PermanentException.class, e -> assertThat(e.code()).isEqualTo(PermanentException.Code.AUTH));
+    }
+
+    @Test
+    void theRecordedCustomAttributesBecomeASchemaThatCreatesFieldsFollowingTheNextLink() throws Exception {
+        server.enqueue(new MockResponse.Builder()
+                .code(200)
+                .setHeader("Link", "<" + server.url("/custom_attributes?cursor=c2tpcDo1MA") + ">; rel=\"next\"")
+                .body(fixtures.text("custom-attributes.response.json"))
+                .build());
+        server.enqueue(new MockResponse.Builder()
+                .code(200)
+                .body("{\"message\":\"success\",\"attributes\":[{\"name\":\"zz_last\",\"data_type\":\"Boolean\","
+                        + "\"status\":\"Active\",\"array_length\":null}]}")
+                .build());
+        DestinationSchema schema = connector.schema(context());
+        assertThat(schema.createsFields()).isTrue();
+        assertThat(schema.field("external_id").orElseThrow().unique()).isTrue();
+        assertThat(schema.field("email").orElseThrow().unique()).isTrue();
+        assertThat(schema.field("ltv").orElseThrow().type()).isEqualTo(FieldType.NUMBER);
+        assertThat(schema.field("plan_tier").orElseThrow().type()).isEqualTo(FieldType.STRING);
+        assertThat(schema.field("segments").orElseThrow().type()).isEqualTo(FieldType.OTHER);
+        assertThat(schema.field("legacy_score").orElseThrow().writable())
+                .as("blocklisted")
+                .isFalse();
+        assertThat(schema.field("zz_last").orElseThrow().type()).isEqualTo(FieldType.BOOLEAN);
+        RecordedRequest first = server.takeRequest();
+        assertThat(first.getMethod()).isEqualTo("GET");
+        assertThat(first.getUrl().encodedPath()).isEqualTo("/custom_attributes");
+        assertThat(first.getHeaders().get("Authorization")).isEqualTo("Bearer k-1");
+        assertThat(server.takeRequest().getUrl().queryParameter("cursor")).isEqualTo("c2tpcDo1MA");
+    }
+
+    @Test
+    void aNextLinkToAnotherHostIsNeverFollowedWithTheKey() {
+        server.enqueue(new MockResponse.Builder()
+                .code(200)
+                .setHeader("Link", "<https://elsewhere.example/custom_attributes?cursor=x>; rel=\"next\"")
+                .body(fixtures.text("custom-attributes.response.json"))
+                .build());
+        assertThatThrownBy(() -> connector.schema(context()))
+                .isInstanceOfSatisfying(
+                        PermanentException.class,
+                        e -> assertThat(e.code()).isEqualTo(PermanentException.Code.INVALID_CONFIG));
+        assertThat(server.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aKeyWithoutTheExportPermissionIsAPermissionFailureNamingIt() {
+        server.enqueue(new MockResponse.Builder()
+                .code(403)
+                .body("{\"message\":\"Forbidden\"}")
+                .build());
+        assertThatThrownBy(() -> connector.schema(context())).isInstanceOfSatisfying(PermanentException.class, e -> {
+            assertThat(e.code()).isEqualTo(PermanentException.Code.PERMISSION);
+            assertThat(e.getMessage()).contains("custom_attributes.get");
+        });
     }
 }

@@ -140,6 +140,9 @@ class BrazeSyncTest {
             assertThat(dest.statusCode()).as(dest.asString()).isEqualTo(201);
             sync(arraySync("cohort_a", "a"));
             sync(arraySync("cohort_b", null)); // its item is its key
+            assertThat(BrazeFakeResource.fake().calls("GET", BrazeFake.CUSTOM_ATTRIBUTES))
+                    .as("the mapping is checked against the workspace's custom attributes")
+                    .isNotEmpty();
 
             Response full = post("/api/v1/syncs", arraySync("cohort_c", "c"));
             assertThat(full.statusCode()).as(full.asString()).isEqualTo(422);

@@ -50,6 +50,7 @@ import java.util.regex.Pattern;
  */
 public final class BrazeFake extends VendorFakeServer {
     public static final String TRACK = "/users/track";
+    public static final String CUSTOM_ATTRIBUTES = "/custom_attributes";
 
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final Set<String> IDENTIFIERS = Set.of("external_id", "email", "braze_id", "user_alias", "phone");
@@ -88,6 +89,8 @@ public final class BrazeFake extends VendorFakeServer {
     private long dataPoints;
     private long objectsProcessed;
     private final Map<String, Integer> arrayMaxLength = new HashMap<>();
+    /** Custom attributes recorded: name → {data_type, status}, alphabetical as the export lists them. */
+    private final Map<String, String[]> customAttributes = new TreeMap<>();
 
     private BrazeFake(BrazeFakeConfig config, Clock clock, Sleeper sleeper, long seed) {
         super("braze-fake", clock, sleeper, seed);
@@ -150,6 +153,13 @@ public final class BrazeFake extends VendorFakeServer {
     public void setArrayMaxLength(String attribute, int max) {
         synchronized (lock) {
             arrayMaxLength.put(Objects.requireNonNull(attribute, "attribute"), max);
+        }
+    }
+
+    /** A custom attribute as the dashboard holds it, e.g. {@code ("legacy_score", "Number", "Blocklisted")}. */
+    public void defineAttribute(String name, String dataType, String status) {
+        synchronized (lock) {
+            customAttributes.put(name, new String[] {dataType, status});
         }
     }
 
@@ -287,6 +297,10 @@ public final class BrazeFake extends VendorFakeServer {
 
     @Override
     protected void route(FakeExchange ex) {
+        if (ex.path.equals(CUSTOM_ATTRIBUTES) && ex.method.equals("GET")) {
+            customAttributes(ex);
+            return;
+        }
         if (!ex.path.equals(TRACK)) {
             ex.json(404, message("Not Found: " + ex.path));
             return;
@@ -296,6 +310,47 @@ public final class BrazeFake extends VendorFakeServer {
             return;
         }
         track(ex);
+    }
+
+    /**
+     * {@code GET /custom_attributes}: 50 a page, alphabetical; {@code cursor} is base64 {@code skip:<n>} (as the
+     * documented example {@code c2tpcDow} is) and the next page is named by {@code Link: <…>; rel="next"}.
+     */
+    private void customAttributes(FakeExchange ex) {
+        int skip = 0;
+        String cursor = ex.query().get("cursor");
+        if (cursor != null) {
+            try {
+                String text = new String(
+                        java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
+                skip = Integer.parseInt(text.substring(text.indexOf(':') + 1));
+            } catch (RuntimeException e) {
+                ex.json(400, message("Invalid cursor"));
+                return;
+            }
+        }
+        List<Map.Entry<String, String[]>> all = new ArrayList<>(customAttributes.entrySet());
+        ObjectNode answer = message("success");
+        ArrayNode list = answer.putArray("attributes");
+        for (Map.Entry<String, String[]> a : all.subList(Math.min(skip, all.size()), Math.min(skip + 50, all.size()))) {
+            ObjectNode o = list.addObject();
+            if (a.getValue()[0].equals("Array")) {
+                o.put("array_length", arrayMaxLength.getOrDefault(a.getKey(), DEFAULT_ARRAY_MAX_LENGTH));
+            } else {
+                o.putNull("array_length");
+            }
+            o.put("data_type", a.getValue()[0]);
+            o.put("description", "");
+            o.put("name", a.getKey());
+            o.put("status", a.getValue()[1]);
+            o.putArray("tag_names");
+        }
+        if (skip + 50 < all.size()) {
+            String next = java.util.Base64.getUrlEncoder()
+                    .encodeToString(("skip:" + (skip + 50)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ex.responseHeaders.put("Link", "<" + url(CUSTOM_ATTRIBUTES) + "?cursor=" + next + ">; rel=\"next\"");
+        }
+        ex.json(200, answer);
     }
 
     private record ItemError(String type, String array, int index) {}
@@ -410,6 +465,9 @@ public final class BrazeFake extends VendorFakeServer {
             if (name.equals("external_id") || name.equals("_update_existing_only")) continue;
             dataPoints++;
             JsonNode v = f.getValue();
+            if (!IDENTIFIERS.contains(name) && !v.isNull()) {
+                customAttributes.computeIfAbsent(name, n -> new String[] {dataType(v), "Active"});
+            }
             if (v.isNull()) {
                 user.attributes.remove(name);
             } else if (v.isObject() && v.has("inc")) {
@@ -475,6 +533,14 @@ public final class BrazeFake extends VendorFakeServer {
     private static String text(JsonNode object, String field) {
         JsonNode v = object.get(field);
         return v == null || !v.isTextual() || v.asText().isBlank() ? null : v.asText();
+    }
+
+    /** The data type Braze records for an attribute first written with {@code v}. */
+    private static String dataType(JsonNode v) {
+        if (v.isBoolean()) return "Boolean";
+        if (v.isNumber() || (v.isObject() && v.has("inc"))) return "Number";
+        if (v.isArray() || v.isObject()) return "Array";
+        return "String";
     }
 
     private static Object value(JsonNode v) {

@@ -75,4 +75,25 @@ class BrazeFixturesTest {
         assertRecorded("invalid-key.response", other.json("POST", TRACK, fixtures.text("track.request.json")));
         assertThat(fake.users()).isEmpty();
     }
+
+    @Test
+    void customAttributesAreListedAlphabeticallyWithTheirTypesAndPagedByLinkHeader() {
+        client.json("POST", TRACK, fixtures.text("track.request.json"));
+        fake.defineAttribute("legacy_score", "Number", "Blocklisted");
+        FakeClient.Answer a = client.get(BrazeFake.CUSTOM_ATTRIBUTES);
+        assertRecorded("custom-attributes.response", a);
+        assertThat(a.header("link")).isNull();
+
+        for (int i = 0; i < 60; i++) fake.defineAttribute("z_attr_" + (100 + i), "String", "Active");
+        FakeClient.Answer first = client.get(BrazeFake.CUSTOM_ATTRIBUTES);
+        assertThat(first.json().path("attributes").size()).isEqualTo(50);
+        String next = first.header("link");
+        assertThat(next)
+                .startsWith("<" + fake.url(BrazeFake.CUSTOM_ATTRIBUTES) + "?cursor=")
+                .endsWith(">; rel=\"next\"");
+        FakeClient.Answer second =
+                client.get(next.substring(next.indexOf(BrazeFake.CUSTOM_ATTRIBUTES), next.indexOf('>')));
+        assertThat(second.json().path("attributes").size()).isEqualTo(14);
+        assertThat(second.header("link")).isNull();
+    }
 }
