@@ -45,6 +45,9 @@ import java.util.regex.Pattern;
  * changed or not. An array holds at most its {@linkplain #setArrayMaxLength maximum length} (25): beyond it the oldest
  * items are dropped, silently, as Braze documents truncation.
  *
+ * <p>{@code GET /custom_attributes}: the attributes written so far (or {@linkplain #defineAttribute defined}), 50 a
+ * page, alphabetical, the next page in {@code Link: <…>; rel="next"}.
+ *
  * <p>Faults: {@link Fault.Kind#THROTTLE} is Braze's 429, {@link Fault.Kind#SERVER_ERROR} a 5xx
  * {@code {"message": …}}, {@link Fault.Kind#SILENT_NO_OP} the maintenance answer 202 {@code {"message":"queued"}}.
  */
