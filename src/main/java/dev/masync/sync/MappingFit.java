@@ -40,7 +40,9 @@ import java.util.regex.Pattern;
  * milliseconds, a boolean field true/false, a date field a date or the epoch milliseconds of a date (midnight UTC), a
  * date-time field a date-time or epoch milliseconds, a pick-list text (checked against its options when the catalog
  * knows the attribute's values), a list, or true/false when its options are {@code true} and {@code false}; a field
- * of type {@code OTHER} takes anything.
+ * of type {@code OTHER} takes anything. At a destination that {@linkplain DestinationSchema#createsFields() creates
+ * fields} on first write, a mapped or membership field it does not list yet is fine; the identity field must still be
+ * listed.
  */
 public final class MappingFit {
     public static final String FIELD_MISSING = "mapping_field_missing";
@@ -121,6 +123,9 @@ public final class MappingFit {
     static Optional<Misfit> mapping(
             String pointer, FieldMapping m, Optional<CatalogColumn> source, DestinationSchema schema, String at) {
         Optional<Field> found = schema.field(m.target());
+        if (found.isEmpty() && schema.createsFields()) {
+            return Optional.empty(); // created by the first record that carries it
+        }
         if (found.isEmpty()) {
             return Optional.of(new Misfit(
                     pointer,
@@ -233,6 +238,9 @@ public final class MappingFit {
         }
         Optional<Field> found = schema.field(m.field());
         boolean bool = m.style() == Membership.Style.BOOLEAN;
+        if (found.isEmpty() && schema.createsFields()) {
+            return Optional.empty(); // created by the first record that carries it
+        }
         if (found.isEmpty()) {
             return Optional.of(new Misfit(
                     "/membership/field",

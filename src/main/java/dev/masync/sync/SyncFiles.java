@@ -22,9 +22,16 @@ public class SyncFiles implements DefinitionFiles.Kind {
     private final SyncService syncs;
     private final CatalogService catalogs;
     private final MappingCheck mappings;
+    private final ListCapacityCheck lists;
 
-    SyncFiles(ConnectorsConfig config, SyncService syncs, CatalogService catalogs, MappingCheck mappings) {
+    SyncFiles(
+            ConnectorsConfig config,
+            SyncService syncs,
+            CatalogService catalogs,
+            MappingCheck mappings,
+            ListCapacityCheck lists) {
         this.config = config;
+        this.lists = lists;
         this.mappings = mappings;
         this.syncs = syncs;
         this.catalogs = catalogs;
@@ -55,6 +62,7 @@ public class SyncFiles implements DefinitionFiles.Kind {
         if (syncs.holdsFile(r.definition(), file.sourceFile())) {
             return false; // unchanged: not checked against the destination again at every start
         }
+        lists.atSave(r.definition()); // refuses an item that does not fit beside the other syncs'
         mappings.atSave(r.definition(), catalog); // refuses a misfit; an unreadable schema is logged
         return syncs.saveFile(r.definition(), file.sourceFile());
     }

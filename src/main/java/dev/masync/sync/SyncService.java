@@ -37,6 +37,7 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
     private final MasyncConfig masync;
     private final jakarta.enterprise.event.Event<StateRetired> retired;
     private final MappingCheck mappings;
+    private final ListCapacityCheck lists;
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     /** A state generation no sync uses any more; dropped from the warehouse once the transaction commits. */
@@ -50,8 +51,10 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
             Clock clock,
             MasyncConfig masync,
             jakarta.enterprise.event.Event<StateRetired> retired,
-            MappingCheck mappings) {
+            MappingCheck mappings,
+            ListCapacityCheck lists) {
         this.retired = retired;
+        this.lists = lists;
         this.mappings = mappings;
         this.catalogs = catalogs;
         this.destinations = destinations;
@@ -148,10 +151,14 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
         return saved.withWarnings(warnings);
     }
 
-    /** The definition checked (422), then its mapping against the destination's schema (422, or a warning). */
+    /**
+     * The definition checked (422), then its list membership beside the destination's other syncs (422), then its
+     * mapping against the destination's schema (422, or a warning).
+     */
     private List<ProblemError> fitsDestination(JsonNode body, String key) {
         SyncDefinitionParser.Context context = context();
         SyncDefinition d = QuarkusTransaction.joiningExisting().call(() -> checked(body, key, context));
+        lists.atSave(d);
         return mappings.atSave(d, context.catalog());
     }
 

@@ -432,4 +432,25 @@ class MappingFitTest {
         for (int i = 0; i < 12; i++) many.add("o" + i);
         assertThat(MappingFit.listed(many)).endsWith("'o9', … (12 in all)").doesNotContain("o10");
     }
+
+    @Test
+    void aDestinationThatCreatesFieldsTakesUnlistedOnesButStillChecksTheListedOnesAndTheIdentity() {
+        DestinationSchema braze = new DestinationSchema(CRM.fields(), true);
+        SyncDefinition sync = sync(
+                List.of(
+                        new FieldMapping("streak_days", "brand_new_attribute", Format.AUTO),
+                        new FieldMapping("email_opt_in", "streak_days", Format.AUTO)),
+                BY_EMAIL,
+                new Membership(Membership.Style.BOOLEAN, "is_new_flag", null));
+        assertThat(MappingFit.check(sync, LEARNERS, braze, "Braze"))
+                .extracting(Misfit::code)
+                .containsExactly(MappingFit.TYPE_MISMATCH);
+        assertThat(MappingFit.check(sync, LEARNERS, CRM, "HubSpot"))
+                .extracting(Misfit::code)
+                .containsExactly(MappingFit.FIELD_MISSING, MappingFit.TYPE_MISMATCH, MappingFit.MEMBERSHIP_MISSING);
+        SyncDefinition.Identity unknown = new SyncDefinition.Identity("email", "no_such_id", IdentityKind.EMAIL);
+        assertThat(MappingFit.check(sync(List.of(), unknown, null), LEARNERS, braze, "Braze"))
+                .extracting(Misfit::code)
+                .containsExactly(MappingFit.IDENTITY_MISSING);
+    }
 }

@@ -24,6 +24,8 @@ import dev.masync.connector.spi.Capabilities.MembershipStyle;
 import dev.masync.connector.spi.Capabilities.WriteMode;
 import dev.masync.connector.spi.Destination;
 import dev.masync.connector.spi.DestinationContext;
+import dev.masync.connector.spi.DestinationSchema;
+import dev.masync.connector.spi.ListCapacity;
 import dev.masync.connector.spi.MembershipTarget;
 import dev.masync.connector.spi.PermanentException;
 import dev.masync.connector.spi.Probe;
@@ -32,6 +34,7 @@ import dev.masync.connector.spi.RateLimits;
 import dev.masync.connector.spi.RecordChange;
 import dev.masync.connector.spi.RecordOutcome;
 import dev.masync.connector.spi.RetryableException;
+import dev.masync.connector.spi.SchemaReader;
 import dev.masync.connector.spi.SettingProblem;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -57,6 +60,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -66,7 +70,7 @@ import java.util.Set;
  * and removed from an array attribute, a permit from the workspace's shared budget for every call. Settings and
  * behaviour: README "Braze destination" and connectors/braze/NOTES.md.
  */
-public final class BrazeConnector implements Destination, Probe, RateLimited {
+public final class BrazeConnector implements Destination, Probe, RateLimited, ListCapacity, SchemaReader {
     public static final String TYPE = "braze";
 
     static final String TRACK = "users/track";
@@ -389,6 +393,41 @@ public final class BrazeConnector implements Destination, Probe, RateLimited {
             }
             throw e;
         }
+    }
+
+    /**
+     * An array attribute holds {@code arrayMaxLength} items (25 unless raised in Braze); Braze keeps the newest and
+     * drops the oldest without an error, so the syncs sharing one array are bounded when saved.
+     */
+    @Override
+    public OptionalInt itemsPerRecord(Map<String, String> settings, String field) {
+        return OptionalInt.of(BrazeSettings.arrayMaxLength(settings));
+    }
+
+    /**
+     * The workspace's custom attributes ({@code GET /custom_attributes}, a key with {@code custom_attributes.get}).
+     * Not paced by the workspace's {@code /users/track} budget: the endpoint has its own hourly limit, and schemas are
+     * kept between reads. A key without the permission is a {@code PERMISSION} failure saying so (the sync is then saved
+     * with an unchecked-mapping warning).
+     */
+    @Override
+    public DestinationSchema schema(DestinationContext context) {
+        BrazeSettings settings = settings(context);
+        OkHttpClient authed = new BearerAuth(new StaticTokenProvider(
+                        () -> context.secrets().resolve(settings.apiKey()).reveal()))
+                .applyTo(client);
+        HttpExchange http = new HttpExchange(
+                authed,
+                new HttpFailures(clock)
+                        .withQuirk((reply, standard) -> reply.status() == 403
+                                ? Optional.of(
+                                        new PermanentException(
+                                                PermanentException.Code.PERMISSION,
+                                                "Braze refused to list the workspace's custom attributes (HTTP 403): give the REST"
+                                                        + " API key the custom_attributes.get permission to have mappings checked"))
+                                : Optional.empty()),
+                options.maxResponseBytes());
+        return BrazeSchema.read(http, settings.url(BrazeSchema.PATH));
     }
 
     /** Per-item errors of the {@code attributes} array by index, their texts redacted. */

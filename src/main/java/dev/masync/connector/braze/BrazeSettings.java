@@ -24,6 +24,8 @@ import java.util.Set;
  * @param maxConcurrent     the most calls in flight for the workspace
  * @param dailyQuota        a daily call quota, if the contract has one (UTC days)
  * @param workspace         names the shared call budget (a workspace id); without it a hash of the key does
+ * @param arrayMaxLength    items an array attribute of a user holds (Braze's default 25; raised per array in the
+ *                          dashboard, up to 100 as documented): bounds the list memberships kept in one array
  */
 record BrazeSettings(
         HttpUrl restEndpoint,
@@ -31,7 +33,8 @@ record BrazeSettings(
         int objectsPerRequest,
         int maxConcurrent,
         OptionalLong dailyQuota,
-        Optional<String> workspace) {
+        Optional<String> workspace,
+        int arrayMaxLength) {
 
     static final String REST_ENDPOINT = "restEndpoint";
     static final String API_KEY = "apiKey";
@@ -39,9 +42,10 @@ record BrazeSettings(
     static final String MAX_CONCURRENT = "maxConcurrent";
     static final String DAILY_QUOTA = "dailyQuota";
     static final String WORKSPACE = "workspace";
+    static final String ARRAY_MAX_LENGTH = "arrayMaxLength";
 
-    static final Set<String> NAMES =
-            Set.of(REST_ENDPOINT, API_KEY, OBJECTS_PER_REQUEST, MAX_CONCURRENT, DAILY_QUOTA, WORKSPACE);
+    static final Set<String> NAMES = Set.of(
+            REST_ENDPOINT, API_KEY, OBJECTS_PER_REQUEST, MAX_CONCURRENT, DAILY_QUOTA, WORKSPACE, ARRAY_MAX_LENGTH);
     static final Set<String> SECRETS = Set.of(API_KEY);
 
     /** Current plans: 75 objects per request, attributes, events and purchases counted together. */
@@ -52,6 +56,10 @@ record BrazeSettings(
     static final Duration WINDOW = Duration.ofSeconds(3);
     /** Braze documents no concurrency cap; this keeps one workspace from taking every connection. */
     static final int DEFAULT_MAX_CONCURRENT = 16;
+    /** "The maximum number of elements in custom attribute arrays defaults to 25" (user_attributes_object.md). */
+    static final int DEFAULT_ARRAY_MAX_LENGTH = 25;
+    /** "…can be increased up to 100 for an individual array" (same page). */
+    static final int MAX_ARRAY_MAX_LENGTH = 100;
 
     BrazeSettings {
         Objects.requireNonNull(restEndpoint, "restEndpoint");
@@ -74,6 +82,16 @@ record BrazeSettings(
             if (url == null) {
                 problems.add(new SettingProblem(
                         REST_ENDPOINT, "set restEndpoint to an https URL, e.g. https://rest.iad-01.braze.com"));
+            } else if (!url.encodedPath().equals("/") || url.query() != null) {
+                problems.add(new SettingProblem(
+                        REST_ENDPOINT,
+                        "set restEndpoint to the instance's REST endpoint alone, e.g. https://rest.iad-01.braze.com,"
+                                + " without a path (such as /users/track) or query"));
+            } else if (url.host().startsWith("dashboard")) {
+                problems.add(new SettingProblem(
+                        REST_ENDPOINT,
+                        "restEndpoint names the Braze dashboard; set it to the instance's REST endpoint, e.g."
+                                + " https://rest.iad-01.braze.com (Settings → APIs and Identifiers)"));
             } else {
                 addresses
                         .urlProblem(endpoint.strip())
@@ -107,6 +125,14 @@ record BrazeSettings(
             problems.add(new SettingProblem(
                     DAILY_QUOTA,
                     "set dailyQuota to the contract's calls per day (a positive whole number), or remove it"));
+        }
+        String arrays = settings.get(ARRAY_MAX_LENGTH);
+        if (arrays != null && !inRange(arrays, 1, MAX_ARRAY_MAX_LENGTH)) {
+            problems.add(new SettingProblem(
+                    ARRAY_MAX_LENGTH,
+                    "set arrayMaxLength to the maximum length of the workspace's array attributes, a whole number"
+                            + " from 1 to 100 (Braze's default is 25; Data Settings → Custom Attributes), or remove"
+                            + " it"));
         }
         String workspace = settings.get(WORKSPACE);
         if (workspace != null && (workspace.isBlank() || workspace.length() > 100)) {
@@ -155,7 +181,16 @@ record BrazeSettings(
                         ? OptionalLong.of(
                                 Long.parseLong(settings.get(DAILY_QUOTA).strip()))
                         : OptionalLong.empty(),
-                Optional.ofNullable(settings.get(WORKSPACE)).map(String::strip));
+                Optional.ofNullable(settings.get(WORKSPACE)).map(String::strip),
+                arrayMaxLength(settings));
+    }
+
+    /** {@code arrayMaxLength} of settings (validated, or the default when absent or unreadable). */
+    static int arrayMaxLength(Map<String, String> settings) {
+        String v = settings.get(ARRAY_MAX_LENGTH);
+        return v != null && inRange(v, 1, MAX_ARRAY_MAX_LENGTH)
+                ? Integer.parseInt(v.strip())
+                : DEFAULT_ARRAY_MAX_LENGTH;
     }
 
     /** {@code restEndpoint} with {@code path} (no leading slash). */

@@ -59,12 +59,16 @@ record MarketoSettings(HttpUrl baseUrl, String lookupField, long callsPerDay, in
         return baseUrl.newBuilder().encodedPath(path).build();
     }
 
-    /** Reads validated settings; a bad one is a configuration error (validation should have refused it). */
+    /** Reads validated settings; bad ones are a configuration error naming each (validation should have refused them). */
     static MarketoSettings of(Map<String, String> settings) {
         List<SettingProblem> problems = problems(settings, null);
         if (!problems.isEmpty()) {
-            SettingProblem p = problems.get(0);
-            throw new PermanentException(PermanentException.Code.INVALID_CONFIG, p.setting() + ": " + p.message());
+            StringBuilder message = new StringBuilder();
+            for (SettingProblem p : problems) {
+                if (message.length() > 0) message.append("; ");
+                message.append(p.setting()).append(": ").append(p.message());
+            }
+            throw new PermanentException(PermanentException.Code.INVALID_CONFIG, message.toString());
         }
         HttpUrl u = Objects.requireNonNull(HttpUrl.parse(settings.get(BASE_URL).trim()));
         HttpUrl base = new HttpUrl.Builder()

@@ -7,8 +7,13 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 
-/** The fields records have at a destination, by name (as a sync's mapping names them). */
-public record DestinationSchema(Map<String, Field> fields) {
+/**
+ * The fields records have at a destination, by name (as a sync's mapping names them).
+ *
+ * @param createsFields whether the destination creates a field the first time a record carries it (Braze custom
+ *     attributes): a name not listed is then not a mistake, only the listed fields are checked
+ */
+public record DestinationSchema(Map<String, Field> fields, boolean createsFields) {
 
     /** The kind of value a field takes. */
     public enum FieldType {
@@ -47,6 +52,11 @@ public record DestinationSchema(Map<String, Field> fields) {
 
     public DestinationSchema {
         fields = java.util.Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(fields, "fields")));
+    }
+
+    /** A destination whose records have only the listed fields. */
+    public DestinationSchema(Map<String, Field> fields) {
+        this(fields, false);
     }
 
     public Optional<Field> field(String name) {

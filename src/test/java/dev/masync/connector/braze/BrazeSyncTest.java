@@ -120,6 +120,61 @@ class BrazeSyncTest {
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
     }
 
+    static String arraySync(String key, String value) {
+        return """
+                {"key": "%s", "segment": "braze_streakers", "destination": "braze_small",
+                 "identity": {"attribute": "learner_id", "field": "external_id", "kind": "external_id"},
+                 "membership": {"style": "list", "field": "cohorts"%s}}""".formatted(key, value == null ? "" : ", \"value\": \"" + value + "\"");
+    }
+
+    @Test
+    void listMembershipsBeyondTheArraysMaximumLengthAreRefusedWhenSavedNamingTheOtherSyncs() throws Exception {
+        Path key = Files.createTempFile(Path.of("/tmp"), "masync-braze-small", ".key");
+        try {
+            Files.writeString(key, BrazeFakeResource.API_KEY + "\n");
+            segment("braze_streakers", 1);
+            Response dest = post("/api/v1/destinations", """
+                    {"key": "braze_small", "name": "Braze (short arrays)", "type": "braze",
+                     "settings": {"restEndpoint": "%s", "apiKey": "file:%s", "arrayMaxLength": "2"}}""".formatted(
+                            BrazeFakeResource.fake().url(), key));
+            assertThat(dest.statusCode()).as(dest.asString()).isEqualTo(201);
+            sync(arraySync("cohort_a", "a"));
+            sync(arraySync("cohort_b", null)); // its item is its key
+            assertThat(BrazeFakeResource.fake().calls("GET", BrazeFake.CUSTOM_ATTRIBUTES))
+                    .as("the mapping is checked against the workspace's custom attributes")
+                    .isNotEmpty();
+
+            Response full = post("/api/v1/syncs", arraySync("cohort_c", "c"));
+            assertThat(full.statusCode()).as(full.asString()).isEqualTo(422);
+            assertThat(full.contentType()).startsWith("application/problem+json");
+            assertThat(full.jsonPath().getString("errors[0].code")).isEqualTo("membership_list_full");
+            assertThat(full.jsonPath().getString("errors[0].pointer")).isEqualTo("/membership/field");
+            assertThat(full.jsonPath().getString("errors[0].message"))
+                    .contains("'cohorts'", "at most 2", "'cohort_a'", "'cohort_b'");
+
+            Response taken = post("/api/v1/syncs", arraySync("cohort_a2", "cohort_b"));
+            assertThat(taken.statusCode()).as(taken.asString()).isEqualTo(422);
+            assertThat(taken.jsonPath().getString("errors[0].code")).isEqualTo("membership_item_taken");
+            assertThat(taken.jsonPath().getString("errors[0].message")).contains("'cohort_b'");
+
+            // a sync's own item is not counted against it; another field of the same destination is free
+            Response resaved = given().header("Authorization", ADMIN)
+                    .header("If-Match", "\"1\"")
+                    .contentType("application/json")
+                    .body(arraySync("cohort_a", "a"))
+                    .put("/api/v1/syncs/cohort_a");
+            assertThat(resaved.statusCode()).as(resaved.asString()).isEqualTo(200);
+            sync(arraySync("cohort_c", "c").replace("\"cohorts\"", "\"other_cohorts\""));
+            assertThat(given().header("Authorization", ADMIN)
+                            .get("/api/v1/syncs/cohort_a2")
+                            .statusCode())
+                    .as("nothing saved")
+                    .isEqualTo(404);
+        } finally {
+            Files.deleteIfExists(key);
+        }
+    }
+
     @Test
     void demoSegmentsSyncFullyThenIncrementallyWithMirrorRemovalsAndArrayMembership() throws Exception {
         BrazeFake fake = BrazeFakeResource.fake();

@@ -1,5 +1,6 @@
 package dev.masync.connector.marketo;
 
+import dev.masync.connector.http.AddressPolicy;
 import dev.masync.connector.spi.PermanentException;
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +59,38 @@ class MarketoSettingsTest {
                         null))
                 .extracting(p -> p.setting())
                 .containsExactlyInAnyOrder("baseUrl", "callsPerDay");
+    }
+
+    @Test
+    void everyBadSettingIsNamedWithoutEchoingAPastedSecret() {
+        var problems = MarketoSettings.problems(
+                Map.of(
+                        "baseUrl", "https://123-ABC-456.mktorest.com/rest/v1",
+                        "clientId", "0f1e2d3c-pasted-id",
+                        "clientSecret", "pasted-secret-value",
+                        "lookupField", "e mail",
+                        "callsPerDay", "lots",
+                        "maxConcurrent", "11"),
+                AddressPolicy.publicOnly());
+        assertThat(problems)
+                .extracting(p -> p.setting())
+                .containsExactlyInAnyOrder(
+                        "baseUrl", "clientId", "clientSecret", "lookupField", "callsPerDay", "maxConcurrent");
+        assertThat(problems).map(p -> p.message()).noneMatch(m -> m.contains("pasted"));
+        for (String bad : new String[] {"https://x.mktorest.com/?access_token=t", "http://127.0.0.1:8080", " "}) {
+            assertThat(MarketoSettings.problems(
+                            Map.of("baseUrl", bad, "clientId", "env:A", "clientSecret", "env:B"),
+                            AddressPolicy.publicOnly()))
+                    .as(bad)
+                    .extracting(p -> p.setting())
+                    .containsExactly("baseUrl");
+        }
+        assertThatThrownBy(
+                        () -> MarketoSettings.of(Map.of("clientSecret", "pasted-secret-value", "maxConcurrent", "0")))
+                .isInstanceOfSatisfying(
+                        PermanentException.class,
+                        e -> assertThat(e.getMessage())
+                                .contains("baseUrl:", "clientId:", "clientSecret:", "maxConcurrent:")
+                                .doesNotContain("pasted-secret-value"));
     }
 }

@@ -42,13 +42,18 @@ import java.util.regex.Pattern;
  * removes, an array replaces, {@code {"add": […], "remove": […]}} edits an array (an added item moves to the end),
  * {@code {"inc": n}} adds to a number; {@code _update_existing_only: true} never creates a user (silently: Braze
  * reports nothing for an unknown user). Every attribute key sent counts one data point ({@link #dataPoints()}),
- * changed or not.
+ * changed or not. An array holds at most its {@linkplain #setArrayMaxLength maximum length} (25): beyond it the oldest
+ * items are dropped, silently, as Braze documents truncation.
+ *
+ * <p>{@code GET /custom_attributes}: the attributes written so far (or {@linkplain #defineAttribute defined}), 50 a
+ * page, alphabetical, the next page in {@code Link: <…>; rel="next"}.
  *
  * <p>Faults: {@link Fault.Kind#THROTTLE} is Braze's 429, {@link Fault.Kind#SERVER_ERROR} a 5xx
  * {@code {"message": …}}, {@link Fault.Kind#SILENT_NO_OP} the maintenance answer 202 {@code {"message":"queued"}}.
  */
 public final class BrazeFake extends VendorFakeServer {
     public static final String TRACK = "/users/track";
+    public static final String CUSTOM_ATTRIBUTES = "/custom_attributes";
 
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final Set<String> IDENTIFIERS = Set.of("external_id", "email", "braze_id", "user_alias", "phone");
@@ -86,6 +91,9 @@ public final class BrazeFake extends VendorFakeServer {
     private int windowCount;
     private long dataPoints;
     private long objectsProcessed;
+    private final Map<String, Integer> arrayMaxLength = new HashMap<>();
+    /** Custom attributes recorded: name → {data_type, status}, alphabetical as the export lists them. */
+    private final Map<String, String[]> customAttributes = new TreeMap<>();
 
     private BrazeFake(BrazeFakeConfig config, Clock clock, Sleeper sleeper, long seed) {
         super("braze-fake", clock, sleeper, seed);
@@ -135,6 +143,26 @@ public final class BrazeFake extends VendorFakeServer {
         synchronized (lock) {
             MutableUser u = byExternalId.computeIfAbsent(externalId, MutableUser::new);
             u.attributes.putAll(attributes);
+        }
+    }
+
+    /** Braze's default maximum length of an array attribute. */
+    public static final int DEFAULT_ARRAY_MAX_LENGTH = 25;
+
+    /**
+     * The maximum length of one array attribute, as raised in the dashboard (default {@value #DEFAULT_ARRAY_MAX_LENGTH}).
+     * Braze keeps an over-long array's newest items and drops the oldest, without an error.
+     */
+    public void setArrayMaxLength(String attribute, int max) {
+        synchronized (lock) {
+            arrayMaxLength.put(Objects.requireNonNull(attribute, "attribute"), max);
+        }
+    }
+
+    /** A custom attribute as the dashboard holds it, e.g. {@code ("legacy_score", "Number", "Blocklisted")}. */
+    public void defineAttribute(String name, String dataType, String status) {
+        synchronized (lock) {
+            customAttributes.put(name, new String[] {dataType, status});
         }
     }
 
@@ -272,6 +300,10 @@ public final class BrazeFake extends VendorFakeServer {
 
     @Override
     protected void route(FakeExchange ex) {
+        if (ex.path.equals(CUSTOM_ATTRIBUTES) && ex.method.equals("GET")) {
+            customAttributes(ex);
+            return;
+        }
         if (!ex.path.equals(TRACK)) {
             ex.json(404, message("Not Found: " + ex.path));
             return;
@@ -281,6 +313,47 @@ public final class BrazeFake extends VendorFakeServer {
             return;
         }
         track(ex);
+    }
+
+    /**
+     * {@code GET /custom_attributes}: 50 a page, alphabetical; {@code cursor} is base64 {@code skip:<n>} (as the
+     * documented example {@code c2tpcDow} is) and the next page is named by {@code Link: <…>; rel="next"}.
+     */
+    private void customAttributes(FakeExchange ex) {
+        int skip = 0;
+        String cursor = ex.query().get("cursor");
+        if (cursor != null) {
+            try {
+                String text = new String(
+                        java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
+                skip = Integer.parseInt(text.substring(text.indexOf(':') + 1));
+            } catch (RuntimeException e) {
+                ex.json(400, message("Invalid cursor"));
+                return;
+            }
+        }
+        List<Map.Entry<String, String[]>> all = new ArrayList<>(customAttributes.entrySet());
+        ObjectNode answer = message("success");
+        ArrayNode list = answer.putArray("attributes");
+        for (Map.Entry<String, String[]> a : all.subList(Math.min(skip, all.size()), Math.min(skip + 50, all.size()))) {
+            ObjectNode o = list.addObject();
+            if (a.getValue()[0].equals("Array")) {
+                o.put("array_length", arrayMaxLength.getOrDefault(a.getKey(), DEFAULT_ARRAY_MAX_LENGTH));
+            } else {
+                o.putNull("array_length");
+            }
+            o.put("data_type", a.getValue()[0]);
+            o.put("description", "");
+            o.put("name", a.getKey());
+            o.put("status", a.getValue()[1]);
+            o.putArray("tag_names");
+        }
+        if (skip + 50 < all.size()) {
+            String next = java.util.Base64.getUrlEncoder()
+                    .encodeToString(("skip:" + (skip + 50)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ex.responseHeaders.put("Link", "<" + url(CUSTOM_ATTRIBUTES) + "?cursor=" + next + ">; rel=\"next\"");
+        }
+        ex.json(200, answer);
     }
 
     private record ItemError(String type, String array, int index) {}
@@ -395,6 +468,9 @@ public final class BrazeFake extends VendorFakeServer {
             if (name.equals("external_id") || name.equals("_update_existing_only")) continue;
             dataPoints++;
             JsonNode v = f.getValue();
+            if (!IDENTIFIERS.contains(name) && !v.isNull()) {
+                customAttributes.computeIfAbsent(name, n -> new String[] {dataType(v), "Active"});
+            }
             if (v.isNull()) {
                 user.attributes.remove(name);
             } else if (v.isObject() && v.has("inc")) {
@@ -409,12 +485,19 @@ public final class BrazeFake extends VendorFakeServer {
                     values.remove(a.asText()); // an added item moves to the end
                     values.add(a.asText());
                 }
-                user.attributes.put(name, values);
+                user.attributes.put(name, capped(name, values));
             } else {
-                user.attributes.put(name, value(v));
+                Object value = value(v);
+                user.attributes.put(name, value instanceof List<?> l ? capped(name, l) : value);
             }
         }
         return null;
+    }
+
+    /** The newest {@code max} items: "arrays exceeding the maximum number of elements will be truncated". */
+    private List<?> capped(String attribute, List<?> values) {
+        int max = arrayMaxLength.getOrDefault(attribute, DEFAULT_ARRAY_MAX_LENGTH);
+        return values.size() <= max ? values : new ArrayList<>(values.subList(values.size() - max, values.size()));
     }
 
     private String applyEvent(JsonNode object, String nameField) {
@@ -453,6 +536,14 @@ public final class BrazeFake extends VendorFakeServer {
     private static String text(JsonNode object, String field) {
         JsonNode v = object.get(field);
         return v == null || !v.isTextual() || v.asText().isBlank() ? null : v.asText();
+    }
+
+    /** The data type Braze records for an attribute first written with {@code v}. */
+    private static String dataType(JsonNode v) {
+        if (v.isBoolean()) return "Boolean";
+        if (v.isNumber() || (v.isObject() && v.has("inc"))) return "Number";
+        if (v.isArray() || v.isObject()) return "Array";
+        return "String";
     }
 
     private static Object value(JsonNode v) {

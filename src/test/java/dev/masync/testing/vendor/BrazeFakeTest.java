@@ -248,4 +248,28 @@ class BrazeFakeTest {
             resource.stop();
         }
     }
+
+    @Test
+    void anArrayKeepsItsMaximumLengthDroppingTheOldestItemsWithoutAnError() {
+        start(c -> c);
+        StringBuilder items = new StringBuilder();
+        for (int i = 1; i <= 26; i++)
+            items.append(i > 1 ? "," : "").append("\"s").append(i).append('"');
+        FakeClient.Answer a = client.json(
+                "POST", TRACK, "{\"attributes\":[{\"external_id\":\"u-1\",\"segs\":{\"add\":[" + items + "]}}]}");
+        assertThat(a.status()).isEqualTo(201);
+        assertThat(a.json().has("errors")).as("Braze truncates silently").isFalse();
+        @SuppressWarnings("unchecked")
+        List<Object> kept = (List<Object>) fake.user("u-1").attribute("segs");
+        assertThat(kept)
+                .hasSize(BrazeFake.DEFAULT_ARRAY_MAX_LENGTH)
+                .startsWith("s2")
+                .endsWith("s26");
+
+        fake.setArrayMaxLength("tags", 2);
+        client.json("POST", TRACK, "{\"attributes\":[{\"external_id\":\"u-1\",\"tags\":[\"a\",\"b\",\"c\"]}]}");
+        assertThat(fake.user("u-1").attribute("tags")).isEqualTo(List.of("b", "c"));
+        client.json("POST", TRACK, "{\"attributes\":[{\"external_id\":\"u-1\",\"tags\":{\"add\":[\"b\",\"d\"]}}]}");
+        assertThat(fake.user("u-1").attribute("tags")).isEqualTo(List.of("b", "d"));
+    }
 }
