@@ -63,7 +63,7 @@ import java.util.Set;
  * (the destinations' {@code batchSize}; default none, so the connector's own batch limit: HubSpot 500 records per
  * engine batch in calls of 100, Salesforce 10,000 in calls of 200, which is also what lets a big run take the Bulk
  * path; Braze 75 per batch, Marketo 3,000 in calls of 300 side by side), {@code --braze-rate N/PT3S} (default
- * 120/PT3S), {@code --braze-latency PT0S}, {@code --marketo-latency PT0.3S} (the fakes' service time per request),
+ * 60/PT3S), {@code --braze-latency PT0S}, {@code --marketo-latency PT0.3S} (the fakes' service time per request),
  * {@code --no-pin}. The daemon jar
  * must be the PostgreSQL flavour for the default control DB: {@code mvn -B package -DskipTests
  * -Dquarkus.datasource.db-kind=postgresql}. Never part of the test suite: it is a {@code main}.
@@ -177,7 +177,7 @@ public final class CrmBenchmark {
         o.put("burst", "5");
         o.put("cpu-mark", "20000");
         o.put("engine-batch", "connector");
-        o.put("braze-rate", "120/PT3S");
+        o.put("braze-rate", "60/PT3S");
         o.put("braze-latency", "PT0S");
         o.put("marketo-latency", "PT0.3S");
         boolean pin = true;
