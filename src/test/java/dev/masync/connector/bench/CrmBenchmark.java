@@ -26,10 +26,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The CRM and MA connectors' benchmark (issues 10 and 11, "Targets"): the packaged daemon pushes the demo warehouse to a vendor fake
- * ({@link dev.masync.testing.vendor.VendorFakeMain}) configured at the vendor's real limits, each process pinned to
- * its own CPU (daemons on CPU 0, the fake on CPU 1), and every target is printed with its figure and met / not met;
- * all figures also go to {@code <work>/crm-bench-result.json}.
+ * The CRM and MA connectors' benchmark (issues 10 and 11, "Targets"): the packaged daemon pushes the demo warehouse
+ * to a vendor fake ({@link dev.masync.testing.vendor.VendorFakeMain}) configured at the vendor's limits, each process
+ * pinned to its own CPU (daemons on CPU 0, the fake on CPU 1), and every target is printed with its figure and met /
+ * not met; all figures also go to {@code <work>/crm-bench-result.json}.
  *
  * <p>Per vendor (what differs is a {@link Vendor}: {@link HubSpotVendor}, {@link SalesforceVendor}, {@link
  * BrazeVendor}, {@link MarketoVendor}, each with its limits and ceiling), one daemon runs, on a fresh fake each:
@@ -41,8 +41,8 @@ import java.util.Set;
  *       data points sent and saved, and those of a second, incremental run after the demo advanced one day;
  *   <li><b>two syncs</b>: two syncs of complementary segments to two destinations on the same account, run at once;
  *   <li><b>faults</b>: the steady push with 1 % of requests answered 503 (seeded) and one burst of throttle answers
- *       a third of the way in (in the vendor's shape: HubSpot 429 with {@code Retry-After}, {@code --retry-after}; Braze 429 with
- *       {@code X-RateLimit-*}; Marketo HTTP 200 {@code success:false} code 606); its drain time (first
+ *       a third of the way in (in the vendor's shape: HubSpot 429 with {@code Retry-After}, {@code --retry-after};
+ *       Braze 429 with {@code X-RateLimit-*}; Marketo HTTP 200 {@code success:false} code 606); its drain time (first
  *       request to last answer) against 1.10 × the steady run's plus the waits the vendor asked for;
  *   <li><b>cpu</b>: the push against an unthrottled fake (no window, the destination's limit lifted): daemon
  *       CPU-seconds per million pushed records, over the whole run and after the first {@code --cpu-mark} records;
@@ -54,7 +54,8 @@ import java.util.Set;
  * running one of the two complementary syncs to the same account at once.
  *
  * <p>Flags: {@code --vendor all|crm|ma|hubspot|salesforce|braze|marketo} (a comma list; {@code crm} is HubSpot and
- * Salesforce, {@code ma} Braze and Marketo; default all), {@code --scenarios steady,two-syncs,faults,cpu,bulk,two-daemons}
+ * Salesforce, {@code ma} Braze and Marketo; default all), {@code --scenarios
+ * steady,two-syncs,faults,cpu,bulk,two-daemons}
  * (default all), {@code --learners N} (default 100,000; the demo warehouse is generated once into the work dir and
  * copied per daemon), {@code --work DIR} (default {@code /tmp/ma-sync-bench}), {@code --pg-url URL} (default {@code
  * jdbc:postgresql://127.0.0.1:5432/test}, user {@code --pg-user postgres}; {@code --control-db h2} to run on the

@@ -13,10 +13,11 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A vendor fake as its own process, for benchmarks that pin it to a CPU of its own (the CRM connector benchmark):
- * starts a {@link HubSpotFake}, {@link SalesforceFake}, {@link BrazeFake} or {@link MarketoFake} on the real clock, sets up credentials and the destination's
- * schema from flags, turns the request ledger off (the counters of {@link FakeStats} still count), prints
- * {@code READY port=N}, and serves {@code GET /__fake/stats}, {@code POST /__fake/reset} and {@code POST
- * /__fake/faults} beside the vendor's API until SIGTERM, when it prints {@code FINAL <stats json>}.
+ * starts a {@link HubSpotFake}, {@link SalesforceFake}, {@link BrazeFake} or {@link MarketoFake} on the real clock,
+ * sets up credentials and the destination's schema from flags, turns the request ledger off (the counters of {@link
+ * FakeStats} still count), prints {@code READY port=N}, and serves {@code GET /__fake/stats}, {@code POST
+ * /__fake/reset} and {@code POST /__fake/faults} beside the vendor's API until SIGTERM, when it prints {@code FINAL
+ * <stats json>}.
  *
  * <p>Flags: {@code --vendor hubspot|salesforce|braze|marketo}. HubSpot: {@code --token T} (a private-app token
  * with every scope), {@code --burst 190/PT10S} (the {@code TEN_SECONDLY_ROLLING} window), {@code --daily N}, {@code
