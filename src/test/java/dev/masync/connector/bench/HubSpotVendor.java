@@ -11,6 +11,8 @@ import java.util.Map;
 /** HubSpot contacts keyed by e-mail: 100 inputs a call, 190 calls per 10 s (ceiling 1,900 records/s). */
 final class HubSpotVendor implements Vendor {
     static final String TOKEN = "bench-hubspot-private-app-token";
+    /** The daemon's environment variable the destination's token refers to. */
+    static final String TOKEN_ENV = "MASYNC_SECRET_BENCH_HUBSPOT_TOKEN";
 
     static final String MEMBERSHIP = "in_bench_segment";
 
@@ -71,7 +73,7 @@ final class HubSpotVendor implements Vendor {
         d.put("type", "hubspot");
         ObjectNode s = d.putObject("settings");
         s.put("portalId", account);
-        s.put("token", "env:MASYNC_SECRET_BENCH_TOKEN");
+        s.put("token", "env:" + TOKEN_ENV);
         s.put("baseUrl", url);
         options.engineBatch().ifPresent(n -> d.put("batchSize", n));
         if (mode == Mode.UNTHROTTLED) {
@@ -102,6 +104,6 @@ final class HubSpotVendor implements Vendor {
 
     @Override
     public Map<String, String> secrets() {
-        return Map.of("MASYNC_SECRET_BENCH_HUBSPOT_TOKEN", TOKEN);
+        return Map.of(TOKEN_ENV, TOKEN);
     }
 }

@@ -12,6 +12,8 @@ import java.util.Map;
 final class SalesforceVendor implements Vendor {
     static final String CLIENT_ID = "bench-client-id";
     static final String CLIENT_SECRET = "bench-client-secret";
+    static final String CLIENT_ID_ENV = "MASYNC_SECRET_BENCH_SF_CLIENT_ID";
+    static final String CLIENT_SECRET_ENV = "MASYNC_SECRET_BENCH_SF_CLIENT_SECRET";
 
     static final String MEMBERSHIP = "In_Bench_Segment__c";
     static final String EXTERNAL_ID = "Learner_Key__c";
@@ -97,8 +99,8 @@ final class SalesforceVendor implements Vendor {
         // the account is the instance URL: one fake per scenario
         s.put("instanceUrl", url);
         s.put("loginUrl", url);
-        s.put("clientId", "env:MASYNC_SECRET_BENCH_CLIENT_ID");
-        s.put("clientSecret", "env:MASYNC_SECRET_BENCH_CLIENT_SECRET");
+        s.put("clientId", "env:" + CLIENT_ID_ENV);
+        s.put("clientSecret", "env:" + CLIENT_SECRET_ENV);
         s.put("object", "Contact");
         // only the bulk scenario goes through Bulk API 2.0 (its default threshold is 10,000)
         if (mode != Mode.BULK) s.put("bulkThreshold", "1000000000");
@@ -136,7 +138,6 @@ final class SalesforceVendor implements Vendor {
 
     @Override
     public Map<String, String> secrets() {
-        return Map.of(
-                "MASYNC_SECRET_BENCH_SF_CLIENT_ID", CLIENT_ID, "MASYNC_SECRET_BENCH_SF_CLIENT_SECRET", CLIENT_SECRET);
+        return Map.of(CLIENT_ID_ENV, CLIENT_ID, CLIENT_SECRET_ENV, CLIENT_SECRET);
     }
 }
