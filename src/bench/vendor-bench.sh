@@ -10,7 +10,7 @@
 #                                  [--sf-rate N/PT1S] [--bulk-rate N] [--retry-after S] [--fault-rate F] [--burst N]
 #                                  [--braze-rate N/PT3S] [--braze-latency PT0S] [--marketo-latency PT0.3S]
 #                                  [--cpu-mark N] [--engine-batch N|connector] [--no-pin]
-# About 6 minutes per vendor at the default 100,000 learners on 2 cores.
+# About 6 (HubSpot, Braze) to 10 minutes (Marketo) per vendor at the default 100,000 learners on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f target/quarkus-app/quarkus-run.jar ] && [ -d target/test-classes/dev/masync/connector/bench ] \
