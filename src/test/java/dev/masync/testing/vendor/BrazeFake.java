@@ -94,6 +94,7 @@ public final class BrazeFake extends VendorFakeServer {
     private final Map<String, Integer> arrayMaxLength = new HashMap<>();
     /** Custom attributes recorded: name → {data_type, status}, alphabetical as the export lists them. */
     private final Map<String, String[]> customAttributes = new TreeMap<>();
+    private volatile java.time.Duration latency = java.time.Duration.ZERO;
 
     private BrazeFake(BrazeFakeConfig config, Clock clock, Sleeper sleeper, long seed) {
         super("braze-fake", clock, sleeper, seed);
@@ -117,6 +118,16 @@ public final class BrazeFake extends VendorFakeServer {
     }
 
     // ---- test-side setup and assertions -------------------------------------------------------------------------
+
+    /** The service time of every admitted request (none by default; a benchmark's round trip to Braze). */
+    public void latency(java.time.Duration latency) {
+        this.latency = Objects.requireNonNull(latency, "latency");
+    }
+
+    @Override
+    protected java.time.Duration latency(FakeExchange ex) {
+        return latency;
+    }
 
     /** A REST API key with the {@code users.track} permission. */
     public void addApiKey(String key) {
@@ -410,6 +421,7 @@ public final class BrazeFake extends VendorFakeServer {
             else errors.add(new ItemError(error, "purchases", i));
         }
         objectsProcessed += attributesOk + eventsOk + purchasesOk;
+        countRecords(attributesOk + eventsOk + purchasesOk);
         boolean allInvalid = attributesOk + eventsOk + purchasesOk == 0;
         ObjectNode answer = message(allInvalid ? NO_DATA : "success");
         if (attributes.size() > 0) answer.put("attributes_processed", attributesOk);
@@ -578,5 +590,14 @@ public final class BrazeFake extends VendorFakeServer {
     @Override
     protected boolean isThrottleAnswer(FakeExchange ex) {
         return ex.status == 429;
+    }
+
+    /** A 429 asks to wait until {@code X-RateLimit-Reset} (Braze sends no {@code Retry-After}). */
+    @Override
+    protected String askedWaitSeconds(FakeExchange ex) {
+        String reset = ex.responseHeaders.get("x-ratelimit-reset");
+        if (ex.status != 429 || reset == null) return super.askedWaitSeconds(ex);
+        long ms = Long.parseLong(reset) * 1000 - clock.millis();
+        return Long.toString(Math.max(0, (ms + 999) / 1000));
     }
 }

@@ -208,6 +208,13 @@ class BrazeFakeTest {
         FakeClient.Answer next = client.json("POST", TRACK, attributes(2));
         assertThat(next.status()).isEqualTo(201);
         assertThat(next.header("x-ratelimit-remaining")).isEqualTo("1");
+        FakeStats stats = fake.stats();
+        assertThat(stats.requests()).isEqualTo(4);
+        assertThat(stats.throttles()).isEqualTo(1);
+        assertThat(stats.records()).as("objects applied").isEqualTo(4);
+        assertThat(stats.toMap(3000, null))
+                .as("the 429 asked to wait until X-RateLimit-Reset, 2.5 s rounded up")
+                .containsEntry("askedWaitMs", 3000L);
     }
 
     @Test

@@ -80,6 +80,9 @@ public final class MarketoFake extends VendorFakeServer {
     private final Map<String, Token> currentToken = new HashMap<>();
     private final Map<String, Field> fields = new LinkedHashMap<>(); // lower-case name -> field
     private final Map<Integer, Map<String, Object>> leads = new TreeMap<>();
+    /** Leads by each unique field's value: lookups stay fast with 100,000+ leads (a benchmark's). */
+    private final MarketoLeadIndex index = new MarketoLeadIndex();
+
     private final Map<Integer, String> lists = new TreeMap<>();
     private final Map<Integer, Set<Integer>> members = new HashMap<>();
     private final Deque<Instant> window = new ArrayDeque<>();
@@ -129,7 +132,9 @@ public final class MarketoFake extends VendorFakeServer {
     /** Adds (or replaces) a lead field, e.g. a custom field or a custom dedupe field. */
     public void addField(Field field) {
         synchronized (lock) {
-            fields.put(field.name().toLowerCase(Locale.ROOT), field);
+            Field old = fields.put(field.name().toLowerCase(Locale.ROOT), field);
+            if (old != null) index.drop(old.name());
+            if (field.unique() && !field.name().equals("id")) index.index(field.name(), leads);
         }
     }
 
@@ -426,9 +431,13 @@ public final class MarketoFake extends VendorFakeServer {
         List<Object> result = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
         int seq = 0;
+        long written = 0;
         for (JsonNode rec : input) {
-            result.add(syncOne(seq++, rec, action, lf, seen));
+            Map<String, Object> one = syncOne(seq++, rec, action, lf, seen);
+            if (!"skipped".equals(one.get("status"))) written++;
+            result.add(one);
         }
+        countRecords(written);
         Map<String, Object> out = envelope(true);
         out.put("result", result);
         ex.json(200, out);
@@ -476,6 +485,7 @@ public final class MarketoFake extends VendorFakeServer {
             lead.put("createdAt", now.toString());
             lead.put("updatedAt", now.toString());
             leads.put(id, lead);
+            lead.forEach((k, v) -> index.changed(k, id, null, v));
             out.put("id", id);
             out.put("status", "created");
             return out;
@@ -485,8 +495,8 @@ public final class MarketoFake extends VendorFakeServer {
         Map<String, Object> lead = leads.get(id);
         values.forEach((k, v) -> {
             if (k.equals("id")) return;
-            if (v == null) lead.remove(k);
-            else lead.put(k, v);
+            Object before = v == null ? lead.remove(k) : lead.put(k, v);
+            index.changed(k, id, before, v);
         });
         lead.put("updatedAt", now.toString());
         out.put("id", id);
@@ -544,6 +554,15 @@ public final class MarketoFake extends VendorFakeServer {
     private List<Integer> matches(String field, String value) {
         Field f = fields.get(field.toLowerCase(Locale.ROOT));
         if (f == null) return List.of();
+        if (f.name().equals("id")) {
+            try {
+                int id = Integer.parseInt(value);
+                return leads.containsKey(id) && Integer.toString(id).equals(value) ? List.of(id) : List.of();
+            } catch (NumberFormatException e) {
+                return List.of();
+            }
+        }
+        if (index.covers(f.name())) return index.find(f.name(), value);
         List<Integer> out = new ArrayList<>();
         for (Map.Entry<Integer, Map<String, Object>> e : leads.entrySet()) {
             Object v = e.getValue().get(f.name());

@@ -367,4 +367,29 @@ class MarketoFakeTest {
                         .json()))
                 .isEqualTo("612");
     }
+
+    @Test
+    void lookupsFollowChangedKeysCaseInsensitivelyAndTheStatsCountWrittenLeads() {
+        start(c -> c);
+        client.json("POST", LEADS, """
+                {"action":"createOrUpdate","lookupField":"learnerKey","input":[
+                  {"learnerKey":"K-1","email":"a@example.test"},{"learnerKey":"K-2","email":"bad"}]}""");
+        // the e-mail changes through the learnerKey lookup: the old address no longer finds the lead, the new one does
+        JsonNode moved = client.json("POST", LEADS, """
+                        {"action":"createOrUpdate","lookupField":"learnerKey","input":[
+                          {"learnerKey":"k-1","email":"B@Example.test"}]}""").json();
+        assertThat(moved.path("result").path(0).path("status").asText()).isEqualTo("updated");
+        assertThat(fake.find("email", "a@example.test")).isEmpty();
+        assertThat(fake.find("email", "b@example.TEST")).hasSize(1);
+        assertThat(fake.find("learnerKey", "K-1")).hasSize(1);
+        JsonNode byEmail = client.json("POST", LEADS, """
+                        {"action":"updateOnly","lookupField":"email","input":[{"email":"b@example.test","planTier":"x"}]}""").json();
+        assertThat(byEmail.path("result").path(0).path("status").asText()).isEqualTo("updated");
+        // a field that becomes a dedupe field later finds the leads written before
+        fake.addField(MarketoFake.Field.unique("planTier"));
+        assertThat(fake.find("planTier", "X")).hasSize(1);
+        // written: K-1 created, moved, updated by e-mail (K-2's invalid e-mail was skipped)
+        assertThat(fake.stats().records()).isEqualTo(3);
+        assertThat(fake.stats().requests()).isEqualTo(3);
+    }
 }

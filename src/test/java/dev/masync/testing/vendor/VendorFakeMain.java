@@ -13,12 +13,13 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A vendor fake as its own process, for benchmarks that pin it to a CPU of its own (the CRM connector benchmark):
- * starts a {@link HubSpotFake} or {@link SalesforceFake} on the real clock, sets up credentials and the destination's
- * schema from flags, turns the request ledger off (the counters of {@link FakeStats} still count), prints
- * {@code READY port=N}, and serves {@code GET /__fake/stats}, {@code POST /__fake/reset} and {@code POST
- * /__fake/faults} beside the vendor's API until SIGTERM, when it prints {@code FINAL <stats json>}.
+ * starts a {@link HubSpotFake}, {@link SalesforceFake}, {@link BrazeFake} or {@link MarketoFake} on the real clock,
+ * sets up credentials and the destination's schema from flags, turns the request ledger off (the counters of {@link
+ * FakeStats} still count), prints {@code READY port=N}, and serves {@code GET /__fake/stats}, {@code POST
+ * /__fake/reset} and {@code POST /__fake/faults} beside the vendor's API until SIGTERM, when it prints {@code FINAL
+ * <stats json>}.
  *
- * <p>Flags: {@code --vendor hubspot|salesforce}. HubSpot: {@code --token T} (a private-app token
+ * <p>Flags: {@code --vendor hubspot|salesforce|braze|marketo}. HubSpot: {@code --token T} (a private-app token
  * with every scope), {@code --burst 190/PT10S} (the {@code TEN_SECONDLY_ROLLING} window), {@code --daily N}, {@code
  * --zone Z}, {@code --max-batch N} (inputs per call), {@code --retry-after S} (on 429s; none by default), {@code
  * --property name:type} (repeatable; {@code string}, {@code number}, {@code date}, {@code datetime}, {@code bool}).
@@ -27,7 +28,14 @@ import java.util.concurrent.CountDownLatch;
  * {@code number}, {@code date}, {@code datetime}, {@code bool}), {@code --daily N} (requests per rolling 24 h),
  * {@code --max-concurrent N}, {@code --bulk-queue PT0S},
  * {@code --bulk-processing PT5S} (a Bulk API 2.0 job's time from UploadComplete to JobComplete), {@code --bulk-rate
- * N} (plus its rows at N per second).
+ * N} (plus its rows at N per second). Braze: {@code --api-key K} (a REST API key with {@code users.track}), {@code
+ * --max-batch N} (objects per {@code /users/track} request, 75), {@code --rate 3000/PT3S} (requests per fixed window,
+ * whole seconds), {@code --latency PT0S} (service time of each admitted request). Marketo: {@code --client-id ID
+ * --client-secret S}, {@code --max-batch N} (leads per call, 300), {@code --rate 100/PT20S} (calls per rolling window),
+ * {@code --max-concurrent N} (10), {@code --daily N} (calls per day, 50,000), {@code --latency PT0.3S}, {@code
+ * --lookup-field learnerId} (adds a custom dedupe field; {@code email} is one already), {@code --field name:type}
+ * (repeatable; {@code string}, {@code integer}, {@code float}, {@code boolean}/{@code bool}, {@code date}, {@code
+ * datetime}, {@code email}).
  */
 public final class VendorFakeMain {
     private VendorFakeMain() {}
@@ -50,6 +58,11 @@ public final class VendorFakeMain {
         Duration bulkProcessing = Duration.ofSeconds(5);
         double bulkRate = 0;
         List<String[]> fields = new ArrayList<>();
+        String apiKey = "bench-key";
+        Integer rate = null;
+        Duration rateWindow = null;
+        Duration latency = Duration.ZERO;
+        String lookupField = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -73,6 +86,14 @@ public final class VendorFakeMain {
                 case "--bulk-processing" -> bulkProcessing = Duration.parse(args[++i]);
                 case "--bulk-rate" -> bulkRate = Double.parseDouble(args[++i]);
                 case "--property", "--field" -> fields.add(args[++i].split(":", 2));
+                case "--api-key" -> apiKey = args[++i];
+                case "--rate" -> {
+                    String[] p = args[++i].split("/", 2);
+                    rate = Integer.parseInt(p[0]);
+                    rateWindow = Duration.parse(p[1]);
+                }
+                case "--latency" -> latency = Duration.parse(args[++i]);
+                case "--lookup-field" -> lookupField = args[++i];
                 default -> {
                     System.err.println("unknown flag " + a + "; see the javadoc of " + VendorFakeMain.class.getName());
                     System.exit(2);
@@ -106,8 +127,36 @@ public final class VendorFakeMain {
             for (String[] f : fields) defs.add(salesforceField(f[0], f.length > 1 ? f[1] : "string"));
             sf.defineSObject(object, object.equals("Lead") ? "00Q" : "003", defs.toArray(SalesforceFake.Field[]::new));
             fake = sf;
+        } else if ("braze".equals(vendor)) {
+            BrazeFakeConfig cfg = BrazeFakeConfig.defaults();
+            if (maxBatch != null) cfg = cfg.withObjectsPerRequest(maxBatch, cfg.combinedCap());
+            if (rate != null) cfg = cfg.withRate(rate, rateWindow);
+            BrazeFake bz = BrazeFake.start(cfg, Clock.systemUTC(), Sleeper.REAL);
+            bz.addApiKey(apiKey);
+            bz.latency(latency);
+            fake = bz;
+        } else if ("marketo".equals(vendor)) {
+            MarketoFakeConfig d = MarketoFakeConfig.defaults();
+            MarketoFakeConfig cfg = new MarketoFakeConfig(
+                    maxBatch != null ? maxBatch : d.maxBatchRecords(),
+                    d.maxBodyBytes(),
+                    d.tokenLifetime(),
+                    rate != null ? rate : d.callsPerWindow(),
+                    rateWindow != null ? rateWindow : d.window(),
+                    maxConcurrent != null ? maxConcurrent : d.maxConcurrent(),
+                    daily != null ? daily : d.dailyQuota(),
+                    zone != null ? zone : d.dailyReset(),
+                    latency,
+                    d.overCapCode());
+            MarketoFake mk = MarketoFake.start(cfg, Clock.systemUTC(), Sleeper.REAL);
+            mk.registerClient(clientId, clientSecret);
+            if (lookupField != null && !lookupField.equalsIgnoreCase("email")) {
+                mk.addField(MarketoFake.Field.unique(lookupField));
+            }
+            for (String[] f : fields) mk.addField(marketoField(f[0], f.length > 1 ? f[1] : "string"));
+            fake = mk;
         } else {
-            System.err.println("--vendor hubspot|salesforce is required");
+            System.err.println("--vendor hubspot|salesforce|braze|marketo is required");
             System.exit(2);
             return;
         }
@@ -132,7 +181,10 @@ public final class VendorFakeMain {
     }
 
     private static long burstWindowMillis(VendorFakeServer fake) {
-        return fake instanceof HubSpotFake hs ? hs.config().burstInterval().toMillis() : 10_000;
+        if (fake instanceof HubSpotFake hs) return hs.config().burstInterval().toMillis();
+        if (fake instanceof BrazeFake bz) return bz.config().window().toMillis();
+        if (fake instanceof MarketoFake mk) return mk.config().window().toMillis();
+        return 10_000;
     }
 
     private static HubSpotFake.Property hubSpotProperty(String name, String type) {
@@ -143,6 +195,16 @@ public final class VendorFakeMain {
             case "datetime" -> HubSpotFake.Property.datetime(name);
             case "bool" -> HubSpotFake.Property.checkbox(name);
             default -> throw new IllegalArgumentException("property type " + type + " of " + name);
+        };
+    }
+
+    private static MarketoFake.Field marketoField(String name, String type) {
+        String t = type.toLowerCase(Locale.ROOT);
+        return switch (t) {
+            case "string", "email" -> new MarketoFake.Field(name, t, 255, false, false);
+            case "integer", "float", "date", "datetime" -> new MarketoFake.Field(name, t, 0, false, false);
+            case "bool", "boolean" -> MarketoFake.Field.bool(name);
+            default -> throw new IllegalArgumentException("field type " + type + " of " + name);
         };
     }
 

@@ -147,6 +147,15 @@ public abstract class VendorFakeServer implements AutoCloseable {
         return java.time.Duration.ZERO;
     }
 
+    /**
+     * The wait in whole seconds a throttle answer asks for, for {@link FakeStats}' {@code askedWaitMs}: its {@code
+     * Retry-After} by default (null without one); a vendor that says it otherwise (Braze's {@code X-RateLimit-Reset})
+     * overrides this.
+     */
+    protected String askedWaitSeconds(FakeExchange ex) {
+        return ex.responseHeaders.get("Retry-After");
+    }
+
     /** Called after an API request finished (e.g. to release a concurrency slot). */
     protected void release(FakeExchange ex) {}
 
@@ -213,7 +222,7 @@ public abstract class VendorFakeServer implements AutoCloseable {
         }
         if (api) {
             boolean throttled = isThrottleAnswer(ex);
-            String retryAfter = ex.responseHeaders.get("Retry-After");
+            String retryAfter = askedWaitSeconds(ex);
             stats.answered(arrived, clock.millis(), ex.drop ? -1 : ex.status, throttled, retryAfter, faultLabel);
         }
         record(ex, faultLabel);
