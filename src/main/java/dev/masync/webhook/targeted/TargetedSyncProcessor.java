@@ -187,7 +187,7 @@ public final class TargetedSyncProcessor {
                 if (gone.isEmpty()) {
                     continue;
                 }
-            } else {
+            } else if (!learners.isEmpty()) {
                 learners.forEach(l -> deletedLast.put(l, false));
                 evaluate.addAll(learners);
                 evaluating.add(e.id());
