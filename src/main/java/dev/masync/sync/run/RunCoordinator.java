@@ -3,6 +3,7 @@ package dev.masync.sync.run;
 import dev.masync.platform.DomainException;
 import dev.masync.sync.SyncConfig;
 import dev.masync.sync.SyncEntity;
+import dev.masync.sync.state.LearnerScope;
 import dev.masync.sync.state.StateStore;
 import dev.masync.warehouse.Warehouse;
 import dev.masync.warehouse.WarehouseException;
@@ -19,8 +20,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -129,8 +133,7 @@ public class RunCoordinator {
      *
      * @throws RunException {@code UNAVAILABLE shutting_down} while the daemon stops, {@code NOT_FOUND sync_not_found}
      */
-    public java.util.Optional<Targeted> runTargeted(
-            String syncKey, java.util.Set<String> keys, java.util.Set<String> forget, java.util.List<Long> events) {
+    public Optional<Targeted> runTargeted(String syncKey, Set<String> keys, Set<String> forget, List<Long> events) {
         if (stopping) {
             throw RunException.unavailable("shutting_down", "The daemon is shutting down; start the run again later.");
         }
@@ -138,23 +141,23 @@ public class RunCoordinator {
                 ? null
                 : leases.claim(syncKey, RunTrigger.WEBHOOK, RunEngine.Options.NORMAL, "webhook");
         if (run == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         leases.track(syncKey, run.id);
         long id = run.id;
-        Targeting targeting = new Targeting(dev.masync.sync.state.LearnerScope.only(keys), forget, eventsJson(events));
+        Targeting targeting = new Targeting(LearnerScope.only(keys), forget, eventsJson(events));
         Ended ended = execute(id, syncKey, RunTrigger.WEBHOOK, RunEngine.Options.NORMAL, targeting);
-        return java.util.Optional.of(new Targeted(id, ended.report(), ended.cost()));
+        return Optional.of(new Targeted(id, ended.report(), ended.cost()));
     }
 
     /** What a targeted run covers and records. */
-    private record Targeting(dev.masync.sync.state.LearnerScope scope, java.util.Set<String> forget, String events) {}
+    private record Targeting(LearnerScope scope, Set<String> forget, String events) {}
 
     private record Ended(RunEngine.Report report, RunCost cost) {}
 
     /** {"count": n, "ids": [the first 200]}: fits the column whatever the micro-batch's size. */
-    static String eventsJson(java.util.List<Long> events) {
-        java.util.Map<String, Object> json = new LinkedHashMap<>();
+    static String eventsJson(List<Long> events) {
+        Map<String, Object> json = new LinkedHashMap<>();
         json.put("count", events.size());
         json.put("ids", events.subList(0, Math.min(200, events.size())));
         return RunJson.write(json);
@@ -179,8 +182,10 @@ public class RunCoordinator {
             }
             RunSnapshot run = preparation.prepare(syncKey);
             cost = new RunCostMeter(run.definition().maxBytesBilled());
-            cost.valuesPerMember(run.definition().mapping().size()
-                    + (run.definition().membership().isPresent() ? 1 : 0));
+            if (targeting == null) { // a full upload is no comparison for a few learners
+                cost.valuesPerMember(run.definition().mapping().size()
+                        + (run.definition().membership().isPresent() ? 1 : 0));
+            }
             Warehouse warehouse = warehouses.get().meteredBy(cost);
             FreshnessGate.Verdict verdict = targeting != null
                     ? FreshnessGate.Verdict.NONE // a few learners: not worth a scan of the learners table
