@@ -20,6 +20,7 @@ import java.time.ZonedDateTime;
 import java.time.temporal.Temporal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -104,6 +105,101 @@ public final class SegmentCompiler {
         appendAttributes(f, attributes);
         f.add(q.from()).sql(" WHERE ").add(where);
         f.emit(out);
+    }
+
+    /**
+     * Like {@link #appendMembers}, but only the members among the listed learners and, if {@code sameAs} is given
+     * (an attribute of the learners table), the members whose value of it equals that of a listed learner: the
+     * segment is evaluated for those learners only (event aggregates and referenced segments read only their
+     * rows). The keys are one bound array parameter, never SQL text; keys that cannot be the learner key's type (text
+     * for an integer key) match no learner.
+     *
+     * @param keys   learner keys as text, as {@code CAST(key AS STRING)} renders them
+     * @param sameAs an attribute whose shared values widen the set (e.g. the identity, so that duplicates are seen)
+     */
+    public void appendMembersAmong(
+            SqlBuilder out, Rule rule, Instant asOf, List<String> attributes, Collection<String> keys, String sameAs) {
+        Objects.requireNonNull(keys, "keys");
+        Query q = new Query(asOf, null, rule);
+        q.among = among(keys, sameAs);
+        Frag where = q.predicate(rule);
+        Frag f = q.with().sql("SELECT ").add(q.key());
+        appendAttributes(f, attributes);
+        f.add(q.from()).sql(" WHERE ").add(where).sql(" AND ").add(q.among.apply("l"));
+        f.emit(out);
+    }
+
+    /**
+     * Appends to {@code out} a query of the learners whose {@code attribute}, as text, is one of {@code values}
+     * (one bound array parameter), whether members or not: columns {@code k} (the learner key as text) and
+     * {@code dk} (the attribute as text).
+     */
+    public void appendLearnersWith(SqlBuilder out, String attribute, Collection<String> values) {
+        String text = dialect.typeName(ColumnType.STRING);
+        String column = dialect.quoteIdentifier(catalog.learners()
+                .column(attribute)
+                .orElseThrow(() -> new IllegalArgumentException("unknown attribute " + attribute))
+                .name());
+        Frag f = Frag.of("SELECT CAST(l." + dialect.quoteIdentifier(catalog.learnerKey()) + " AS " + text
+                        + ") AS k, CAST(l." + column + " AS " + text + ") AS dk FROM "
+                        + dialect.table(catalog.learners().name()) + " AS l WHERE CAST(l." + column + " AS " + text
+                        + ") IN (")
+                .template(
+                        dialect.zipArrays(List.of("v")),
+                        new Frag()
+                                .param(new QueryParam(
+                                        "values",
+                                        ColumnType.ARRAY,
+                                        ColumnType.STRING,
+                                        List.copyOf(new java.util.TreeSet<>(values)))))
+                .sql(")");
+        f.emit(out);
+    }
+
+    /** The condition on a learners alias that {@link #appendMembersAmong} restricts to. */
+    private java.util.function.Function<String, Frag> among(Collection<String> keys, String sameAs) {
+        ColumnType type = catalog.learners()
+                .column(catalog.learnerKey())
+                .map(CatalogColumn::type)
+                .orElse(ColumnType.OTHER);
+        QueryParam array;
+        boolean cast = false;
+        if (type == ColumnType.INTEGER) {
+            List<Object> longs = new ArrayList<>();
+            for (String k : new java.util.TreeSet<>(keys)) {
+                try {
+                    longs.add(Long.parseLong(k));
+                } catch (NumberFormatException e) {
+                    // not an integer: matches no learner
+                }
+            }
+            array = new QueryParam("keys", ColumnType.ARRAY, ColumnType.INTEGER, List.copyOf(longs));
+        } else {
+            array = new QueryParam(
+                    "keys", ColumnType.ARRAY, ColumnType.STRING, List.copyOf(new java.util.TreeSet<>(keys)));
+            cast = type != ColumnType.STRING;
+        }
+        String keyColumn = dialect.quoteIdentifier(catalog.learnerKey());
+        String text = dialect.typeName(ColumnType.STRING);
+        boolean castKey = cast;
+        java.util.function.Function<String, Frag> listed = alias -> Frag.of(
+                        castKey ? "CAST(" + alias + "." + keyColumn + " AS " + text + ")" : alias + "." + keyColumn)
+                .sql(" IN (")
+                .template(dialect.zipArrays(List.of("k")), new Frag().param(array))
+                .sql(")");
+        if (sameAs == null || sameAs.equals(catalog.learnerKey())) {
+            return alias -> Frag.of("(").add(listed.apply(alias)).sql(")");
+        }
+        String same = dialect.quoteIdentifier(catalog.learners()
+                .column(sameAs)
+                .orElseThrow(() -> new IllegalArgumentException("unknown attribute " + sameAs))
+                .name());
+        return alias -> Frag.of("(")
+                .add(listed.apply(alias))
+                .sql(" OR " + alias + "." + same + " IN (SELECT w." + same + " FROM "
+                        + dialect.table(catalog.learners().name()) + " AS w WHERE ")
+                .add(listed.apply("w"))
+                .sql("))");
     }
 
     /** {@code , l.<column>} per attribute, each checked against the catalog and never the learner key. */
@@ -345,6 +441,8 @@ public final class SegmentCompiler {
         final Map<String, String> segmentCtes = new java.util.HashMap<>();
         /** LEFT JOINs of event CTEs to the learners {@code l} of the SELECT being compiled. */
         List<String> joins = new ArrayList<>();
+        /** A condition on a learners alias that every learner evaluated meets ({@link #appendMembersAmong}). */
+        java.util.function.Function<String, Frag> among;
         /** Attribute conditions all members meet; event CTEs may skip other learners. Empty: no restriction. */
         List<Rule.AttributeCondition> candidates = List.of();
         /** Segment CTEs the SELECT being compiled refers to, with their number in its {@code refN.ids}. */
@@ -529,6 +627,9 @@ public final class SegmentCompiler {
                         .add(where);
                 if (onlyLearner != null) {
                     cte.sql(" AND ").add(key()).sql(" = ").param(keyParam(onlyLearner));
+                }
+                if (among != null) {
+                    cte.sql(" AND ").add(among.apply("l"));
                 }
                 ctes.add(cte.sql(")"));
                 segmentCtes.put(key, name);
@@ -736,6 +837,15 @@ public final class SegmentCompiler {
             }
             if (onlyLearner != null) {
                 filters.add(Frag.of(key + " = ").param(keyParam(table, events.learnerKey(), onlyLearner)));
+            }
+            if (among != null) {
+                filters.add(Frag.of(key + " IN (SELECT l.")
+                        .sql(dialect.quoteIdentifier(catalog.learnerKey()))
+                        .sql(" FROM ")
+                        .sql(dialect.table(catalog.learners().name()))
+                        .sql(" AS l WHERE ")
+                        .add(among.apply("l"))
+                        .sql(")"));
             }
             if (!candidates.isEmpty() && holdsWithoutEvents(e)) {
                 Frag in = Frag.of(key + " IN (SELECT l.")

@@ -1,5 +1,6 @@
 package dev.masync.sync.run;
 
+import dev.masync.connector.spi.RecordChange;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import org.jboss.logging.Logger;
 
@@ -27,6 +28,7 @@ final class PersistingMonitor implements RunMonitor {
     private Instant lastProgress = Instant.MIN;
     private long quarantined;
     private final Instant started;
+    private SentValues sent;
 
     PersistingMonitor(
             long runId,
@@ -42,6 +44,19 @@ final class PersistingMonitor implements RunMonitor {
         this.clock = clock;
         this.cost = cost;
         this.started = clock.instant();
+    }
+
+    /** Where confirmed values are remembered for echo suppression (none: not remembered). */
+    PersistingMonitor remembering(SentValues sent) {
+        this.sent = sent;
+        return this;
+    }
+
+    @Override
+    public void confirmedChanges(List<RecordChange> changes) {
+        if (sent != null) {
+            sent.confirmed(syncKey, changes);
+        }
     }
 
     @Override

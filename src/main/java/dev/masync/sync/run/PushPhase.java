@@ -344,6 +344,13 @@ final class PushPhase {
             }
         }
         monitor.dataPoints(points);
+        List<RecordChange> applied = new ArrayList<>();
+        for (RecordChange c : changes) {
+            if (!rejectedNow.containsKey(c.learnerKey())) {
+                applied.add(c);
+            }
+        }
+        monitor.confirmedChanges(applied);
         List<RunMonitor.Rejection> all = new ArrayList<>(localRejections);
         all.addAll(rejectedNow.values());
         report(all, ok);

@@ -3,6 +3,7 @@ package dev.masync.sync.run;
 import dev.masync.platform.DomainException;
 import dev.masync.sync.SyncConfig;
 import dev.masync.sync.SyncEntity;
+import dev.masync.sync.state.LearnerScope;
 import dev.masync.sync.state.StateStore;
 import dev.masync.warehouse.Warehouse;
 import dev.masync.warehouse.WarehouseException;
@@ -19,8 +20,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -48,6 +52,7 @@ public class RunCoordinator {
     private final RunMetrics metrics;
     private final WarehouseProvider warehouses;
     private final Clock clock;
+    private final SentValues sent;
     private final ExecutorService workers;
     private volatile boolean stopping;
 
@@ -60,8 +65,10 @@ public class RunCoordinator {
             RunStateStores stores,
             RunMetrics metrics,
             WarehouseProvider warehouses,
-            Clock clock) {
+            Clock clock,
+            SentValues sent) {
         this.config = config;
+        this.sent = sent;
         this.leases = leases;
         this.preparation = preparation;
         this.freshnessGate = freshnessGate;
@@ -98,7 +105,7 @@ public class RunCoordinator {
         leases.track(syncKey, run.id);
         long id = run.id;
         try {
-            workers.submit(() -> execute(id, syncKey, trigger, options));
+            workers.submit(() -> execute(id, syncKey, trigger, options, null));
         } catch (RejectedExecutionException e) {
             // shutdown began between the check above and here: the run never started
             finish(
@@ -113,30 +120,81 @@ public class RunCoordinator {
         return run;
     }
 
+    /** A targeted run that ended: its id, its report and what it cost. */
+    public record Targeted(long runId, RunEngine.Report report, RunCost cost) {}
+
+    /**
+     * Runs a sync now for some learners only, on the calling thread (runs triggered by webhooks): takes the sync's
+     * lease like any run (so it never overlaps a scheduled or API run of the sync, on any replica), forgets the state
+     * of the learners in {@code forget} (their records were deleted at the destination), evaluates and pushes the
+     * learners of {@code keys} through the engine, and records the run with trigger {@code webhook} and the inbox
+     * {@code events} it handles. No freshness gate. Empty when the sync already runs somewhere: nothing was done,
+     * the caller tries again later.
+     *
+     * @throws RunException {@code UNAVAILABLE shutting_down} while the daemon stops, {@code NOT_FOUND sync_not_found}
+     */
+    public Optional<Targeted> runTargeted(String syncKey, Set<String> keys, Set<String> forget, List<Long> events) {
+        if (stopping) {
+            throw RunException.unavailable("shutting_down", "The daemon is shutting down; start the run again later.");
+        }
+        SyncRunEntity run = leases.isActive(syncKey)
+                ? null
+                : leases.claim(syncKey, RunTrigger.WEBHOOK, RunEngine.Options.NORMAL, "webhook");
+        if (run == null) {
+            return Optional.empty();
+        }
+        leases.track(syncKey, run.id);
+        long id = run.id;
+        Targeting targeting = new Targeting(LearnerScope.only(keys), forget, eventsJson(events));
+        Ended ended = execute(id, syncKey, RunTrigger.WEBHOOK, RunEngine.Options.NORMAL, targeting);
+        return Optional.of(new Targeted(id, ended.report(), ended.cost()));
+    }
+
+    /** What a targeted run covers and records. */
+    private record Targeting(LearnerScope scope, Set<String> forget, String events) {}
+
+    private record Ended(RunEngine.Report report, RunCost cost) {}
+
+    /** {"count": n, "ids": [the first 200]}: fits the column whatever the micro-batch's size. */
+    static String eventsJson(List<Long> events) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("count", events.size());
+        json.put("ids", events.subList(0, Math.min(200, events.size())));
+        return RunJson.write(json);
+    }
+
     /** Whether new runs may start (false once the daemon is stopping). */
     public boolean accepting() {
         return !stopping;
     }
 
-    private void execute(long runId, String syncKey, RunTrigger trigger, RunEngine.Options options) {
+    private Ended execute(
+            long runId, String syncKey, RunTrigger trigger, RunEngine.Options options, Targeting targeting) {
         metrics.started();
         Instant started = clock.instant();
         String freshness = null;
         RunEngine.Report report;
         RunCostMeter cost = new RunCostMeter(OptionalLong.empty());
         try {
+            if (targeting != null) {
+                QuarkusTransaction.requiringNew()
+                        .run(() -> SyncRunEntity.update("webhookEvents = ?1 where id = ?2", targeting.events(), runId));
+            }
             RunSnapshot run = preparation.prepare(syncKey);
             cost = new RunCostMeter(run.definition().maxBytesBilled());
-            cost.valuesPerMember(run.definition().mapping().size()
-                    + (run.definition().membership().isPresent() ? 1 : 0));
+            if (targeting == null) { // a full upload is no comparison for a few learners
+                cost.valuesPerMember(run.definition().mapping().size()
+                        + (run.definition().membership().isPresent() ? 1 : 0));
+            }
             Warehouse warehouse = warehouses.get().meteredBy(cost);
-            FreshnessGate.Verdict verdict =
-                    freshnessGate.check(warehouse, run, trigger == RunTrigger.SCHEDULE && !options.force());
+            FreshnessGate.Verdict verdict = targeting != null
+                    ? FreshnessGate.Verdict.NONE // a few learners: not worth a scan of the learners table
+                    : freshnessGate.check(warehouse, run, trigger == RunTrigger.SCHEDULE && !options.force());
             freshness = verdict.freshness();
             if (verdict.stale()) {
                 report = report(RunStatus.SKIPPED_STALE, verdict.staleReason());
             } else {
-                report = evaluateAndPush(runId, run, warehouse, options, cost);
+                report = evaluateAndPush(runId, run, warehouse, options, cost, targeting);
             }
         } catch (DomainException e) {
             report = report(RunStatus.FAILED, e.getMessage());
@@ -151,15 +209,22 @@ public class RunCoordinator {
             LOG.errorf(e, "sync %s run %d failed", syncKey, runId);
             report = report(RunStatus.FAILED, reason(e));
         }
+        RunCost spent = costOf(cost, report);
         try {
-            finish(runId, syncKey, report, costOf(cost, report), freshness, started);
+            finish(runId, syncKey, report, spent, freshness, started);
         } finally {
             metrics.ended();
         }
+        return new Ended(report, spent);
     }
 
     private RunEngine.Report evaluateAndPush(
-            long runId, RunSnapshot run, Warehouse warehouse, RunEngine.Options options, RunCostMeter cost) {
+            long runId,
+            RunSnapshot run,
+            Warehouse warehouse,
+            RunEngine.Options options,
+            RunCostMeter cost,
+            Targeting targeting) {
         StateStore store = stores.of(warehouse);
         Instant asOf = clock.instant();
         QuarkusTransaction.requiringNew()
@@ -167,8 +232,14 @@ public class RunCoordinator {
         String syncKey = run.syncKey();
         RunEngine.Job job =
                 preparation.job(run, runId, warehouse, asOf, options, () -> stopping || leases.isLost(syncKey));
+        if (targeting != null) {
+            job = job.targeted(targeting.scope(), targeting.forget());
+        }
         return new RunEngine(store, clock)
-                .run(job, new PersistingMonitor(runId, syncKey, run.openErrors().keySet(), ledger, clock, cost));
+                .run(
+                        job,
+                        new PersistingMonitor(runId, syncKey, run.openErrors().keySet(), ledger, clock, cost)
+                                .remembering(sent));
     }
 
     /** The reason of a run ended by an unexpected throwable, in words (never a Java type name). */

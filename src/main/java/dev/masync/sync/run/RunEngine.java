@@ -7,6 +7,7 @@ import dev.masync.segment.rule.Rule;
 import dev.masync.segment.rule.SegmentCompiler;
 import dev.masync.sync.SyncDefinition;
 import dev.masync.sync.state.DiffCounts;
+import dev.masync.sync.state.LearnerScope;
 import dev.masync.sync.state.StateFencedException;
 import dev.masync.sync.state.StateStore;
 import dev.masync.sync.state.SyncPlan;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -62,9 +64,78 @@ public final class RunEngine {
             Map<String, OpenError> openErrors,
             ZoneId zone,
             BooleanSupplier stopRequested,
-            DrainForecast forecast) {
+            DrainForecast forecast,
+            LearnerScope scope,
+            Set<String> forget) {
         public Job {
             Objects.requireNonNull(forecast, "forecast");
+            Objects.requireNonNull(scope, "scope");
+            forget = Set.copyOf(forget);
+        }
+
+        /** A job over every learner. */
+        public Job(
+                long runId,
+                SyncDefinition sync,
+                SyncPlan plan,
+                SegmentCompiler compiler,
+                Rule rule,
+                Instant asOf,
+                Options options,
+                Destination connector,
+                DestinationContext context,
+                int batchSize,
+                long maxBytes,
+                PushPolicy push,
+                Map<String, OpenError> openErrors,
+                ZoneId zone,
+                BooleanSupplier stopRequested,
+                DrainForecast forecast) {
+            this(
+                    runId,
+                    sync,
+                    plan,
+                    compiler,
+                    rule,
+                    asOf,
+                    options,
+                    connector,
+                    context,
+                    batchSize,
+                    maxBytes,
+                    push,
+                    openErrors,
+                    zone,
+                    stopRequested,
+                    forecast,
+                    LearnerScope.ALL,
+                    Set.of());
+        }
+
+        /**
+         * This job for the learners of {@code scope} only, after forgetting the state of the learners in
+         * {@code forget} (their records were deleted at the destination).
+         */
+        public Job targeted(LearnerScope scope, Set<String> forget) {
+            return new Job(
+                    runId,
+                    sync,
+                    plan,
+                    compiler,
+                    rule,
+                    asOf,
+                    options,
+                    connector,
+                    context,
+                    batchSize,
+                    maxBytes,
+                    push,
+                    openErrors,
+                    zone,
+                    stopRequested,
+                    forecast,
+                    scope,
+                    forget);
         }
 
         /** A job whose drain is projected at one call per batch, without a limit. */
@@ -134,13 +205,22 @@ public final class RunEngine {
         Map<String, Long> phases = new LinkedHashMap<>();
         Instant t0 = clock.instant();
         store.recover(job.plan(), job.runId());
+        if (!job.forget().isEmpty() && !job.options().dryRun()) {
+            store.forget(job.plan(), job.runId(), job.forget());
+        }
+        if (job.scope().keys().map(Set::isEmpty).orElse(false)) {
+            // nobody to evaluate (only forgotten learners): no warehouse query at all
+            phases.put("diff", Duration.between(t0, clock.instant()).toMillis());
+            return new Report(RunStatus.SUCCEEDED, RunCounts.ZERO, phases, null, Map.of());
+        }
         DiffCounts diff = store.diff(
                 job.plan(),
                 job.runId(),
                 job.compiler(),
                 job.rule(),
                 job.asOf(),
-                job.options().fullResync());
+                job.options().fullResync(),
+                job.scope());
         phases.put("diff", Duration.between(t0, clock.instant()).toMillis());
         LOG.infof(
                 "sync %s run %d: %d members, %d entered, %d changed, %d left (diff %d ms)",

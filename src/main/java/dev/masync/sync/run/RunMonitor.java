@@ -1,5 +1,7 @@
 package dev.masync.sync.run;
 
+import dev.masync.connector.spi.RecordChange;
+
 import java.util.Collection;
 import java.util.List;
 
@@ -22,6 +24,9 @@ public interface RunMonitor {
      * vendors that bill per data point count).
      */
     default void dataPoints(long n) {}
+
+    /** The changes of a batch the destination confirmed (rejected ones left out), as they were sent. */
+    default void confirmedChanges(List<RecordChange> changes) {}
 
     /** The run's projected destination calls and drain time, before anything is sent. */
     default void projected(RunDrain drain) {}

@@ -167,6 +167,16 @@ public class RunPreparation {
         }
     }
 
+    /** The state store's plan of a prepared run. */
+    SyncPlan plan(RunSnapshot run) {
+        return SyncPlan.of(run.definition(), warehouseConfig.learnerKey(), run.stateId());
+    }
+
+    /** The segment compiler of a prepared run on a warehouse. */
+    SegmentCompiler compiler(RunSnapshot run, Warehouse warehouse) {
+        return new SegmentCompiler(warehouse.dialect(), catalogs.current(), masync.timeZone(), run.segments());
+    }
+
     /** The engine's job for a prepared run evaluated at {@code asOf}. */
     RunEngine.Job job(
             RunSnapshot run,
@@ -187,8 +197,8 @@ public class RunPreparation {
         return new RunEngine.Job(
                 runId,
                 run.definition(),
-                SyncPlan.of(run.definition(), warehouseConfig.learnerKey(), run.stateId()),
-                new SegmentCompiler(warehouse.dialect(), catalogs.current(), masync.timeZone(), run.segments()),
+                plan(run),
+                compiler(run, warehouse),
                 run.rule(),
                 asOf,
                 options,

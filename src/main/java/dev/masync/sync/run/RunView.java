@@ -8,6 +8,7 @@ import java.time.Instant;
 /**
  * A run as the API shows it. {@code projectedCalls} and {@code projectedDrain} (ISO-8601) are what the run projected
  * before pushing; {@code drain} holds them with the calls taken and the push's duration once it ended.
+ * {@code events}: for a run triggered by webhooks, the inbox events it handled ({@code count}, {@code ids}).
  */
 public record RunView(
         long id,
@@ -31,7 +32,8 @@ public record RunView(
         JsonNode cost,
         Long projectedCalls,
         String projectedDrain,
-        JsonNode drain) {
+        JsonNode drain,
+        JsonNode events) {
 
     static RunView of(SyncRunEntity e) {
         return new RunView(
@@ -58,7 +60,8 @@ public record RunView(
                 e.projectedDrainMillis == null
                         ? null
                         : Duration.ofMillis(e.projectedDrainMillis).toString(),
-                tree(e.drainJson));
+                tree(e.drainJson),
+                tree(e.webhookEvents));
     }
 
     private static JsonNode tree(String json) {

@@ -84,4 +84,8 @@ public class SyncRunEntity extends PanacheEntityBase {
     /** {@link RunDrain} as JSON: projected against actual once the run ended. */
     @Column(name = "drain_json", length = 1000)
     public String drainJson;
+
+    /** For a targeted run (trigger webhook): the inbox events it handled, {"count": n, "ids": [...]} (V033). */
+    @Column(name = "webhook_events", length = 4000)
+    public String webhookEvents;
 }

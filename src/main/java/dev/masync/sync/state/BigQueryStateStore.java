@@ -225,6 +225,19 @@ public final class BigQueryStateStore extends JournaledStateStore {
         return sql.logUncertain(table("statelog", key), foldSource(key, run), part, run);
     }
 
+    /**
+     * A deletion row per learner in the state log (never a rewrite of the base table), after the owner check of
+     * {@link JournaledStateStore#commitFold}; the same window remains as for a fold (see the class comment).
+     */
+    @Override
+    void forgetStatement(String key, long run, LearnerScope scope) {
+        long owner = journal.owner(key);
+        if (owner != run) {
+            throw new StateFencedException(key, run, owner);
+        }
+        warehouse.execute(sql.logForget(table("statelog", key), scope, run).build());
+    }
+
     private void dropChanges(String key, long run) {
         warehouse.execute(sql.sql()
                 .sql(sql.dialect().dropTableIfExists(changes(key, run)))

@@ -134,6 +134,17 @@ public final class DuckDbStateStore extends JournaledStateStore {
                 table("state", key), foldSource(key, run), part, b -> ((DuckDbJournal) journal).owns(b, key, owner));
     }
 
+    /** Conditional on ownership in the statement itself: a run that lost the key deletes nothing. */
+    @Override
+    void forgetStatement(String key, long run, LearnerScope scope) {
+        DuckDbJournal journal = (DuckDbJournal) this.journal;
+        warehouse.execute(sql.forget(table("state", key), scope, b -> journal.owns(b, key, run))
+                .build());
+        if (journal.owner(key) != run) {
+            throw new StateFencedException(key, run, journal.owner(key));
+        }
+    }
+
     @Override
     void dropPending(String key) {
         super.dropPending(key);

@@ -159,7 +159,13 @@ abstract class JournaledStateStore implements StateStore {
 
     @Override
     public DiffCounts diff(
-            SyncPlan plan, long run, SegmentCompiler compiler, Rule rule, Instant asOf, boolean fullResync) {
+            SyncPlan plan,
+            long run,
+            SegmentCompiler compiler,
+            Rule rule,
+            Instant asOf,
+            boolean fullResync,
+            LearnerScope scope) {
         String key = key(plan.stateKey());
         owned(key, run);
         if (!journal.entries(key).isEmpty()) {
@@ -172,13 +178,13 @@ abstract class JournaledStateStore implements StateStore {
         diffs.remove(key);
         if (valuesInDiff()) {
             written = table("pending", key);
-            warehouse.execute(sql.diff(plan, state, written, compiler, rule, asOf, fullResync)
+            warehouse.execute(sql.diff(plan, state, written, compiler, rule, asOf, fullResync, scope)
                     .build());
             afterLoad(key);
             diffs.put(key, new Diffed(plan, run, compiler, true));
         } else {
             written = table("keys", key);
-            warehouse.execute(sql.diffKeys(plan, state, written, compiler, rule, asOf, fullResync)
+            warehouse.execute(sql.diffKeys(plan, state, written, compiler, rule, asOf, fullResync, scope)
                     .build());
             diffs.put(key, new Diffed(plan, run, compiler, false));
         }
@@ -188,6 +194,51 @@ abstract class JournaledStateStore implements StateStore {
             return true;
         });
         return counts[0];
+    }
+
+    @Override
+    public Map<String, java.util.Set<String>> learnersOf(
+            SyncPlan plan, SegmentCompiler compiler, Collection<String> destinationKeys) {
+        String key = key(plan.stateKey());
+        Map<String, java.util.Set<String>> out = new HashMap<>();
+        if (destinationKeys.isEmpty()) {
+            return out;
+        }
+        createTables(key);
+        warehouse.query(
+                sql.learnersOf(plan, stateRelation(key), compiler, destinationKeys)
+                        .build(),
+                row -> {
+                    String k = (String) row.values().get(0);
+                    String dk = (String) row.values().get(1);
+                    if (k != null && dk != null) {
+                        out.computeIfAbsent(dk, x -> new java.util.TreeSet<>()).add(k);
+                    }
+                    return true;
+                });
+        return out;
+    }
+
+    @Override
+    public void forget(SyncPlan plan, long run, Collection<String> learnerKeys) {
+        String key = key(plan.stateKey());
+        if (learnerKeys.isEmpty()) {
+            return;
+        }
+        if (!journal.entries(key).isEmpty()) {
+            throw new IllegalStateException("sync " + key + " has journal entries that are not folded into its state"
+                    + " yet; call recover() before forget()");
+        }
+        forgetStatement(key, run, LearnerScope.only(learnerKeys));
+    }
+
+    /**
+     * Forgets the scope's learners while {@code run} owns the key. This default checks the owner, then deletes from
+     * the state table; a store whose owners live beside its state makes the statement itself conditional.
+     */
+    void forgetStatement(String key, long run, LearnerScope scope) {
+        owned(key, run);
+        warehouse.execute(sql.forget(table("state", key), scope, null).build());
     }
 
     /**

@@ -69,13 +69,40 @@ final class StateSql {
             SegmentCompiler compiler,
             Rule rule,
             Instant asOf,
-            boolean fullResync) {
+            boolean fullResync,
+            LearnerScope scope) {
         SqlBuilder b = sql().sql(dialect.createOrReplaceTableAs(keys)).sql("WITH m AS (");
-        compiler.appendMembers(b, rule, asOf, plan.columns());
+        members(b, plan, compiler, rule, asOf, scope);
         b.sql("),\n");
-        hashed(b, plan, false, true);
+        hashed(b, plan, false, true, scope);
         b.sql("\n");
-        return changes(b, plan, state, fullResync, false);
+        return changes(b, plan, state, fullResync, false, scope);
+    }
+
+    /**
+     * The members, or with a restricted scope the members among the scope's learners and those sharing their
+     * destination key (so that a listed member whose identity another member shares is still found out).
+     */
+    private static void members(
+            SqlBuilder b, SyncPlan plan, SegmentCompiler compiler, Rule rule, Instant asOf, LearnerScope scope) {
+        if (scope.restricted()) {
+            compiler.appendMembersAmong(
+                    b, rule, asOf, plan.columns(), scope.keys().orElseThrow(), plan.identity());
+        } else {
+            compiler.appendMembers(b, rule, asOf, plan.columns());
+        }
+    }
+
+    /** {@code k IN (the scope's keys)}, for a restricted scope: one bound array parameter. */
+    private void inScope(SqlBuilder b, String column, LearnerScope scope) {
+        b.sql(column + " IN (");
+        template(
+                b,
+                dialect.zipArrays(List.of("k")),
+                x -> x.param(array(
+                        ColumnType.STRING,
+                        List.copyOf(new java.util.TreeSet<>(scope.keys().orElseThrow())))));
+        b.sql(")");
     }
 
     /**
@@ -90,7 +117,7 @@ final class StateSql {
                 .sql("WITH members AS (SELECT k FROM " + keys + " WHERE op IN ('E', 'C', 'U')),\nm AS (");
         compiler.appendLearners(b, "members", plan.columns());
         b.sql("),\n");
-        hashed(b, plan, true, false);
+        hashed(b, plan, true, false, LearnerScope.ALL);
         b.sql("\n");
         return pending(b, plan, keys, true);
     }
@@ -107,13 +134,14 @@ final class StateSql {
             SegmentCompiler compiler,
             Rule rule,
             Instant asOf,
-            boolean fullResync) {
+            boolean fullResync,
+            LearnerScope scope) {
         SqlBuilder b = sql().sql(dialect.createOrReplaceTableAs(pending)).sql("WITH m AS (");
-        compiler.appendMembers(b, rule, asOf, plan.columns());
+        members(b, plan, compiler, rule, asOf, scope);
         b.sql("),\n");
-        hashed(b, plan, true, true);
+        hashed(b, plan, true, true, scope);
         b.sql(",\nchanged AS (");
-        changes(b, plan, state, fullResync, true);
+        changes(b, plan, state, fullResync, true, scope);
         b.sql(")\n");
         return pending(b, plan, "changed", false);
     }
@@ -127,7 +155,7 @@ final class StateSql {
      * whose destination key is NULL, {@code 'D'} for one whose destination key another member shares, NULL for the
      * others. The learner key itself is unique, so a sync keyed on it only checks for NULL (no window to compute).
      */
-    private void hashed(SqlBuilder b, SyncPlan plan, boolean values, boolean identityCheck) {
+    private void hashed(SqlBuilder b, SyncPlan plan, boolean values, boolean identityCheck, LearnerScope scope) {
         int n = plan.fields().size();
         String text = dialect.typeName(ColumnType.STRING);
         b.sql("c AS (SELECT CAST(m.")
@@ -151,7 +179,7 @@ final class StateSql {
             }
             b.sql("]");
         }
-        b.sql(" AS fh FROM m),\nd AS (SELECT *, ");
+        b.sql(" AS fh FROM m),\n" + (scope.restricted() ? "dw" : "d") + " AS (SELECT *, ");
         template(b, dialect.rowHash(), x -> fingerprint(x, plan), x -> x.sql("dk"), x -> x.sql("fh"));
         b.sql(" AS h");
         if (identityCheck) {
@@ -162,6 +190,12 @@ final class StateSql {
             b.sql(" END AS bad");
         }
         b.sql(" FROM c)");
+        if (scope.restricted()) {
+            // the duplicates were counted over the widened members; only the scope's learners are diffed
+            b.sql(",\nd AS (SELECT * FROM dw WHERE ");
+            inScope(b, "k", scope);
+            b.sql(")");
+        }
     }
 
     /**
@@ -174,7 +208,8 @@ final class StateSql {
      * into the state (see {@link #selected}) and never a leaver, so a record the destination holds for it stays as
      * it is until its identity is unique again.
      */
-    private SqlBuilder changes(SqlBuilder b, SyncPlan plan, String state, boolean fullResync, boolean values) {
+    private SqlBuilder changes(
+            SqlBuilder b, SyncPlan plan, String state, boolean fullResync, boolean values, LearnerScope scope) {
         b.sql("SELECT CASE WHEN d.bad IS NOT NULL THEN d.bad WHEN s.k IS NULL THEN 'E' WHEN d.k IS NULL THEN 'L'"
                 + " WHEN d.h IS DISTINCT FROM s.h THEN 'C' ELSE 'U' END AS op, COALESCE(d.k, s.k) AS k, d.dk,"
                 + " s.dk AS old_dk, s.h AS old_h, s.fh AS old_fh, (s.fp IS DISTINCT FROM ");
@@ -186,9 +221,15 @@ final class StateSql {
                 b.sql(", d.v" + i);
             }
         }
-        return b.sql("\nFROM d FULL OUTER JOIN ")
-                .sql(state)
-                .sql(" AS s ON d.k = s.k\nWHERE d.h IS DISTINCT FROM s.h OR d.bad IS NOT NULL OR (CAST(")
+        b.sql("\nFROM d FULL OUTER JOIN ");
+        if (scope.restricted()) {
+            b.sql("(SELECT * FROM " + state + " AS t WHERE ");
+            inScope(b, "t.k", scope);
+            b.sql(")");
+        } else {
+            b.sql(state);
+        }
+        return b.sql(" AS s ON d.k = s.k\nWHERE d.h IS DISTINCT FROM s.h OR d.bad IS NOT NULL OR (CAST(")
                 .param(ColumnType.BOOLEAN, fullResync)
                 .sql(" AS " + dialect.typeName(ColumnType.BOOLEAN) + ") AND d.k IS NOT NULL)");
     }
@@ -396,6 +437,54 @@ final class StateSql {
                 .sql(", FALSE FROM (SELECT p.k, COALESCE(p.old_dk, p.dk) AS dk");
         selected(b, source, part);
         return b.sql(") AS c WHERE c.dk IS NOT NULL");
+    }
+
+    /**
+     * The learners whose destination key is one of {@code values}: those the warehouse has with that identity now,
+     * and those the state holds under it (k, dk; a learner may come twice).
+     */
+    SqlBuilder learnersOf(SyncPlan plan, String state, SegmentCompiler compiler, java.util.Collection<String> values) {
+        SqlBuilder b = sql().sql("SELECT k, dk FROM (");
+        compiler.appendLearnersWith(b, plan.identity(), values);
+        b.sql(") AS w UNION ALL SELECT k, dk FROM " + state + " AS s WHERE dk IN (");
+        template(
+                b,
+                dialect.zipArrays(List.of("v")),
+                x -> x.param(array(ColumnType.STRING, List.copyOf(new java.util.TreeSet<>(values)))));
+        return b.sql(")");
+    }
+
+    /**
+     * Forgets the state of the scope's learners: {@code DELETE} from the state table, only where the {@code guard}
+     * holds (a condition, e.g. on ownership, or null for none).
+     */
+    SqlBuilder forget(String state, LearnerScope scope, Consumer<SqlBuilder> guard) {
+        SqlBuilder b = sql().sql("DELETE FROM " + state + " WHERE ");
+        inScope(b, "k", scope);
+        if (guard != null) {
+            b.sql(" AND ");
+            guard.accept(b);
+        }
+        return b;
+    }
+
+    /** Forgets the state of the scope's learners in a state log: a deletion row per learner, as one new version. */
+    SqlBuilder logForget(String log, LearnerScope scope, long run) {
+        String text = dialect.typeName(ColumnType.STRING);
+        SqlBuilder b = sql().sql("INSERT INTO ")
+                .sql(log)
+                .sql(" (k, dk, h, fh, fp, v, run, del)\nSELECT z.k, CAST(NULL AS " + text + "), CAST(NULL AS "
+                        + dialect.hashType() + "), " + dialect.emptyArray(dialect.hashType()) + ", NULL, "
+                        + nextVersion(log) + ", ")
+                .param(ColumnType.INTEGER, run)
+                .sql(", TRUE FROM (");
+        template(
+                b,
+                dialect.zipArrays(List.of("k")),
+                x -> x.param(array(
+                        ColumnType.STRING,
+                        List.copyOf(new java.util.TreeSet<>(scope.keys().orElseThrow())))));
+        return b.sql(") AS z");
     }
 
     private static String nextVersion(String log) {

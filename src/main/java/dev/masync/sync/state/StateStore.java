@@ -50,7 +50,48 @@ public interface StateStore {
      * Evaluates {@code rule} at {@code asOf} and diffs it against the state; the changes stay pending. A store may
      * write only which learners changed and how (their keys), leaving their values to {@link #load}.
      */
-    DiffCounts diff(SyncPlan plan, long run, SegmentCompiler compiler, Rule rule, Instant asOf, boolean fullResync);
+    default DiffCounts diff(
+            SyncPlan plan, long run, SegmentCompiler compiler, Rule rule, Instant asOf, boolean fullResync) {
+        return diff(plan, run, compiler, rule, asOf, fullResync, LearnerScope.ALL);
+    }
+
+    /**
+     * {@link #diff} of the learners in {@code scope} only: the segment is evaluated for them (in one statement, their
+     * keys one bound parameter) and compared with their state only. A listed learner held but no longer a member is
+     * a leaver, one neither held nor a member is no row; learners outside the scope are neither read from the state
+     * nor changed, so the rest of the protocol (load, sending, confirm, finish) touches only the scope's learners.
+     * Members whose identity another member shares are still found out, whether that member is listed or not.
+     * {@link DiffCounts#previous()} counts the whole state.
+     */
+    DiffCounts diff(
+            SyncPlan plan,
+            long run,
+            SegmentCompiler compiler,
+            Rule rule,
+            Instant asOf,
+            boolean fullResync,
+            LearnerScope scope);
+
+    /**
+     * The learners whose destination key (the value of the sync's identity attribute, as text) is one of
+     * {@code destinationKeys}: those the warehouse has with that identity now and those the state holds under it
+     * (a learner whose identity changed since it was sent). One query; reads no state being written (any run may
+     * call it). Creates the state table if missing.
+     *
+     * @return destination key → learner keys, only for keys that matched
+     */
+    java.util.Map<String, java.util.Set<String>> learnersOf(
+            SyncPlan plan, SegmentCompiler compiler, java.util.Collection<String> destinationKeys);
+
+    /**
+     * Forgets what the destination held from us for these learners (the destination deleted their records): the
+     * next diff finds a member among them not held, and sends it in full. Durable when it returns; called by the run
+     * owning the state (after {@link #recover}, before {@link #diff}); a run that no longer owns it forgets nothing.
+     *
+     * @throws IllegalStateException when the state has journal entries not folded yet (call {@link #recover} first)
+     * @throws StateFencedException  when {@code run} does not own the sync's state
+     */
+    void forget(SyncPlan plan, long run, java.util.Collection<String> learnerKeys);
 
     /**
      * Reads the values to send for the changes {@link #diff} found in the same run (only theirs), ready to

@@ -153,8 +153,25 @@ class RunEngineTest {
 
         @Override
         public DiffCounts diff(
-                SyncPlan plan, long run, SegmentCompiler compiler, Rule rule, Instant asOf, boolean full) {
-            return delegate.diff(plan, run, compiler, rule, asOf, full);
+                SyncPlan plan,
+                long run,
+                SegmentCompiler compiler,
+                Rule rule,
+                Instant asOf,
+                boolean full,
+                dev.masync.sync.state.LearnerScope scope) {
+            return delegate.diff(plan, run, compiler, rule, asOf, full, scope);
+        }
+
+        @Override
+        public java.util.Map<String, java.util.Set<String>> learnersOf(
+                SyncPlan plan, SegmentCompiler compiler, java.util.Collection<String> destinationKeys) {
+            return delegate.learnersOf(plan, compiler, destinationKeys);
+        }
+
+        @Override
+        public void forget(SyncPlan plan, long run, java.util.Collection<String> learnerKeys) {
+            delegate.forget(plan, run, learnerKeys);
         }
 
         @Override

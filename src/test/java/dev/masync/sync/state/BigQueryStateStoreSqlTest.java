@@ -176,7 +176,26 @@ class BigQueryStateStoreSqlTest {
                                 compiler,
                                 rule,
                                 AS_OF,
-                                false)
+                                false,
+                                LearnerScope.ALL)
+                        .build()));
+    }
+
+    /** The learners' keys are one bound array, used for the members, their identities and the state alike. */
+    @Test
+    void aScopedDiffIsOneStatementMatchingTheGoldenFile() throws IOException {
+        assertGolden(
+                "state_diff_scoped",
+                render(new StateSql(warehouse.dialect)
+                        .diff(
+                                plan,
+                                "`test-project.masync_state.state__s1`",
+                                "`test-project.masync_state.pending__s1`",
+                                compiler,
+                                rule,
+                                AS_OF,
+                                false,
+                                LearnerScope.only(java.util.Set.of("7", "x'; DROP TABLE t; --")))
                         .build()));
     }
 

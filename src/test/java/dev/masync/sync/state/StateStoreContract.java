@@ -798,4 +798,94 @@ abstract class StateStoreContract {
             }
         }
     }
+
+    /** A whole run over the listed learners only, sending everything in one batch and confirming it. */
+    List<ChangeRow> runScoped(Set<String> keys) {
+        long run = ++runs;
+        store.recover(plan, run);
+        store.diff(plan, run, compiler, rule, AS_OF, false, LearnerScope.only(keys));
+        List<ChangeRow> rows = rows(plan);
+        if (!rows.isEmpty()) {
+            store.sending(
+                    plan, run, rows.get(0).seq(), rows.get(rows.size() - 1).seq(), List.of());
+            store.confirm(
+                    plan, run, rows.get(0).seq(), rows.get(rows.size() - 1).seq(), List.of());
+        }
+        store.finish(plan, run);
+        return rows;
+    }
+
+    @Test
+    void aScopedDiffFindsTheChangesOfTheListedLearnersOnlyAndLeavesTheOthersForTheNextFullRun() throws Exception {
+        run(plan, false, Set.of());
+        update("minutes = 7", "pid IN (5, 15)"); // changed, one listed
+        update("minutes = 1", "pid IN (6, 16)"); // left, one listed
+        update("minutes = 9", "pid = 3"); // entered, listed
+        // 8: a listed member with nothing new; 2: a listed learner neither held nor a member; "x": no such learner
+        long run = ++runs;
+        store.recover(plan, run);
+        DiffCounts counts = store.diff(
+                plan, run, compiler, rule, AS_OF, false, LearnerScope.only(Set.of("5", "6", "3", "8", "2", "x")));
+        assertThat(counts.entered()).isEqualTo(1);
+        assertThat(counts.changed()).isEqualTo(1);
+        assertThat(counts.left()).isEqualTo(1);
+        assertThat(counts.previous()).as("the whole state").isEqualTo(50);
+        List<ChangeRow> rows = rows(plan);
+        assertThat(ops(rows)).containsExactlyInAnyOrder("5:CHANGED", "6:LEFT", "3:ENTERED");
+        assertThat(of(rows, "3").allFields()).isTrue();
+        store.sending(plan, run, rows.get(0).seq(), rows.get(2).seq(), List.of());
+        store.confirm(plan, run, rows.get(0).seq(), rows.get(2).seq(), List.of());
+        store.finish(plan, run);
+        // the unlisted changes are still there for the next full run, the listed ones are not
+        assertThat(ops(run(plan, false, Set.of()))).containsExactlyInAnyOrder("15:CHANGED", "16:LEFT");
+        assertThat(run(plan, false, Set.of())).isEmpty();
+    }
+
+    @Test
+    void aScopedDiffStillSeesAnIdentitySharedWithAnUnlistedMember() throws Exception {
+        run(plan, false, Set.of());
+        update("mail = 'p9@x.test'", "pid = 8"); // 8 now shares 9's identity; only 8 is listed
+        assertThat(ops(runScoped(Set.of("8")))).containsExactly("8:IDENTITY_DUPLICATE");
+        update("mail = 'p8@x.test'", "pid = 8");
+        assertThat(runScoped(Set.of("8"))).isEmpty();
+    }
+
+    @Test
+    void forgottenLearnersAreSentInFullByTheNextDiffAndTheOthersStayHeld() {
+        run(plan, false, Set.of());
+        long run = ++runs;
+        store.recover(plan, run);
+        store.forget(plan, run, Set.of("5", "2", "x")); // 2 and x are not held: nothing to forget
+        store.finish(plan, run);
+        List<ChangeRow> rows = runScoped(Set.of("5", "6"));
+        assertThat(ops(rows)).containsExactly("5:ENTERED");
+        assertThat(rows.get(0).allFields()).isTrue();
+        assertThat(run(plan, false, Set.of())).isEmpty();
+    }
+
+    @Test
+    void onlyTheRunOwningTheStateForgets() {
+        run(plan, false, Set.of());
+        long stale = ++runs;
+        store.recover(plan, stale);
+        StateStore other = newStore();
+        long owner = ++runs;
+        other.recover(plan, owner);
+        assertThatExceptionOfType(StateFencedException.class).isThrownBy(() -> store.forget(plan, stale, Set.of("5")));
+        other.finish(plan, owner);
+        assertThat(run(plan, false, Set.of())).isEmpty();
+    }
+
+    @Test
+    void learnersAreFoundByTheirIdentityInTheWarehouseAndByTheDestinationKeyTheStateHolds() throws Exception {
+        run(plan, false, Set.of());
+        update("mail = 'new5@x.test'", "pid = 5"); // the state still holds p5@x.test for 5
+        java.util.Map<String, Set<String>> found =
+                store.learnersOf(plan, compiler, Set.of("p5@x.test", "new5@x.test", "p2@x.test", "nobody@x.test"));
+        assertThat(found)
+                .containsOnlyKeys("p5@x.test", "new5@x.test", "p2@x.test")
+                .containsEntry("p5@x.test", Set.of("5"))
+                .containsEntry("new5@x.test", Set.of("5"))
+                .containsEntry("p2@x.test", Set.of("2")); // not a member, but a learner
+    }
 }

@@ -94,6 +94,7 @@ public final class BrazeFake extends VendorFakeServer {
     private final Map<String, Integer> arrayMaxLength = new HashMap<>();
     /** Custom attributes recorded: name → {data_type, status}, alphabetical as the export lists them. */
     private final Map<String, String[]> customAttributes = new TreeMap<>();
+
     private volatile java.time.Duration latency = java.time.Duration.ZERO;
 
     private BrazeFake(BrazeFakeConfig config, Clock clock, Sleeper sleeper, long seed) {

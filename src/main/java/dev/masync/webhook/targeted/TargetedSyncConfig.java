@@ -1,0 +1,30 @@
+package dev.masync.webhook.targeted;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** How claimed webhook events become targeted runs ({@code masync.webhooks.targeted.*}). */
+@ConfigMapping(prefix = "masync.webhooks.targeted")
+public interface TargetedSyncConfig {
+
+    /** Whether this replica processes inbox events at all. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How often due events are claimed: each claim is one micro-batch. */
+    @WithDefault("1s")
+    Duration every();
+
+    /** Most events one micro-batch claims. */
+    @WithDefault("500")
+    int maxEvents();
+
+    /**
+     * How long a claim holds its events; events left unmarked (their sync was running, or the daemon stopped) are due
+     * again after it.
+     */
+    @WithDefault("30s")
+    Duration claimFor();
+}
