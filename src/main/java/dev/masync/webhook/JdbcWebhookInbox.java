@@ -265,6 +265,20 @@ public class JdbcWebhookInbox implements WebhookInbox {
     }
 
     @Override
+    public void postpone(long id, Instant until) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement u = c.prepareStatement("UPDATE webhook_events SET status = 'pending',"
+                        + " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, next_attempt_at = ?,"
+                        + " lease_owner = NULL, lease_until = NULL WHERE id = ? AND status = 'processing'")) {
+            u.setObject(1, ts(until));
+            u.setLong(2, id);
+            u.executeUpdate(); // 0 rows: reported already, or retried by an operator
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot postpone webhook event " + id, e);
+        }
+    }
+
+    @Override
     public void failed(long id, String error, Instant now) {
         Backoff backoff = config.backoff();
         try (Connection c = dataSource.getConnection()) {

@@ -37,6 +37,12 @@ public interface WebhookInbox {
     /** Handling failed; the event is retried after a back-off, or quarantined once it has failed too often. */
     void failed(long id, String error, Instant now);
 
+    /**
+     * Handling could not start (the sync runs elsewhere, the daemon is stopping): the event is due again at
+     * {@code until}, and this claim does not count as an attempt, so waiting never quarantines an event.
+     */
+    void postpone(long id, Instant until);
+
     /** A stored event with its processing state. */
     record InboxEvent(long id, InboundEvent event, Instant receivedAt, int attempts) {}
 }

@@ -52,6 +52,9 @@ public class RecordingInbox implements WebhookInbox {
     @Override
     public void failed(long id, String error, Instant now) {}
 
+    @Override
+    public void postpone(long id, Instant until) {}
+
     public synchronized List<InboundEvent> stored() {
         return List.copyOf(stored);
     }

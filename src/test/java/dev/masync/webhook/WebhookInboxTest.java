@@ -224,6 +224,26 @@ class WebhookInboxTest {
     }
 
     @Test
+    void aPostponedEventIsDueAtItsTimeAndWaitingCostsNoAttempt() {
+        String source = InboxFixtures.source();
+        inbox.accept(List.of(event(source, "x")), T0);
+        Instant now = T0;
+        long id = 0;
+        // far more postponements than max-attempts: waiting for a busy sync never quarantines
+        for (int i = 0; i < 20; i++) {
+            List<WebhookInbox.InboxEvent> got = claim(source, now);
+            assertThat(got).hasSize(1);
+            assertThat(got.get(0).attempts()).as("claim %d", i).isEqualTo(1);
+            id = got.get(0).id();
+            inbox.postpone(id, now.plusSeconds(5));
+            assertThat(claim(source, now.plusSeconds(4))).as("postponed").isEmpty();
+            now = now.plusSeconds(5);
+        }
+        inbox.processed(id, "synced", now);
+        assertThat(claim(source, now.plusSeconds(60))).isEmpty();
+    }
+
+    @Test
     void failuresBackOffExponentiallyThenQuarantine() {
         String source = InboxFixtures.source();
         inbox.accept(List.of(event(source, "bad")), T0);

@@ -28,7 +28,8 @@ import java.util.TreeSet;
  * One micro-batch of the targeted sync: claims the due inbox events, maps them to learners per concerned sync (one
  * warehouse lookup per sync), runs each sync once for all its learners of the batch ({@link TargetedRuns#run}: one
  * evaluation query, under the sync's lease), then marks each event processed with its outcome or failed with its
- * error. Events of a sync that was running elsewhere are left claimed: they are due again when the claim ends.
+ * error. Events of a sync that was running elsewhere are postponed by {@link #BUSY_RETRY}, which costs them no
+ * attempt: a long scheduled run never quarantines them.
  * Outcomes: {@code no learner}, {@code echo} (a property change that equals what we last sent, for every learner and
  * sync it maps to: no run), {@code deleted: ...} (learners forgotten), {@code synced: ...} (the runs).
  * Not thread-safe: one processor per replica, driven by {@link TargetedSyncScheduler} (tests call
@@ -36,6 +37,8 @@ import java.util.TreeSet;
  */
 public final class TargetedSyncProcessor {
     private static final Logger LOG = Logger.getLogger(TargetedSyncProcessor.class);
+    /** How long events of a sync that runs elsewhere wait before they are claimed again. */
+    static final java.time.Duration BUSY_RETRY = java.time.Duration.ofSeconds(5);
 
     /** What a micro-batch did; bytes are the warehouse's (BigQuery), lookups and runs together. */
     public record BatchReport(
@@ -105,6 +108,7 @@ public final class TargetedSyncProcessor {
         for (WebhookInbox.InboxEvent e : claimed) {
             Fate f = fates.get(e.id());
             if (f.waiting) {
+                inbox.postpone(e.id(), now.plus(BUSY_RETRY));
                 waiting++;
             } else if (f.error != null) {
                 inbox.failed(e.id(), f.error, now);

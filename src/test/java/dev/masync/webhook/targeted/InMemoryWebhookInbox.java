@@ -91,6 +91,13 @@ final class InMemoryWebhookInbox implements WebhookInbox {
         s.leasedUntil = null;
     }
 
+    @Override
+    public synchronized void postpone(long id, Instant until) {
+        Stored s = events.get(id);
+        s.attempts--;
+        s.leasedUntil = until;
+    }
+
     synchronized Stored get(long id) {
         return events.get(id);
     }

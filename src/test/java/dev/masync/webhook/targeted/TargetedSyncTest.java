@@ -15,6 +15,7 @@ import dev.masync.warehouse.Warehouse;
 import dev.masync.warehouse.WarehouseConfig;
 import dev.masync.warehouse.WarehouseProvider;
 import dev.masync.webhook.InboundEvent;
+import dev.masync.webhook.WebhookInbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -52,12 +53,34 @@ class TargetedSyncTest {
     static final Path DATA = Path.of("target/test-data-targeted");
     static final String SYNC = "streak_to_hubspot";
     static Path tokenFile;
+    static final String PUBLIC_URL = "https://sync.example.com";
+    static final String CLIENT_SECRET = "targeted-hubspot-client-secret";
+    static final Path CLIENT_SECRET_FILE = secretFile();
+
+    static Path secretFile() {
+        try {
+            Path f = Files.createTempFile(Path.of("/tmp"), "masync-targeted", ".secret");
+            Files.writeString(f, CLIENT_SECRET);
+            return f;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             FreshTestData.deleteTree(DATA);
-            return Map.of("masync.data-dir", "./" + DATA);
+            return Map.of(
+                    "masync.data-dir",
+                    "./" + DATA,
+                    // the test drives the processor itself
+                    "masync.webhooks.targeted.enabled",
+                    "false",
+                    "masync.webhooks.public-url",
+                    PUBLIC_URL,
+                    "masync.webhooks.hubspot.client-secret",
+                    "file:" + CLIENT_SECRET_FILE);
         }
 
         @Override
@@ -101,6 +124,9 @@ class TargetedSyncTest {
     @Inject
     RunLeases leases;
 
+    @Inject
+    WebhookInbox durable;
+
     final InMemoryWebhookInbox inbox = new InMemoryWebhookInbox();
     final MovingClock clock = new MovingClock();
     int events;
@@ -108,6 +134,7 @@ class TargetedSyncTest {
     @AfterAll
     static void removeToken() throws Exception {
         if (tokenFile != null) Files.deleteIfExists(tokenFile);
+        Files.deleteIfExists(CLIENT_SECRET_FILE);
     }
 
     static Response post(String path, String json) {
@@ -282,5 +309,47 @@ class TargetedSyncTest {
         assertThat(run(report.runs().get(0)).getLong("counts.sent")).isEqualTo(1);
         assertThat(fake.contactByEmail(b[1]).property("streak")).isEqualTo("503");
         assertThat(inbox.get(waiting).outcome).startsWith("synced:");
+
+        // through the front door: a delivery signed as HubSpot signs it, stored in the durable inbox, processed
+        setStreak(b[0], 504);
+        long occurred = System.currentTimeMillis();
+        String body = """
+                [{"eventId": 77001, "subscriptionId": 9100, "portalId": 4711, "appId": 1, "occurredAt": %d,
+                  "subscriptionType": "contact.propertyChange", "attemptNumber": 0, "objectId": 987654,
+                  "changeSource": "CRM_UI", "propertyName": "email", "propertyValue": "%s"}]""".formatted(occurred, b[1]);
+        String timestamp = Long.toString(System.currentTimeMillis());
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(
+                CLIENT_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        String signature = java.util.Base64.getEncoder()
+                .encodeToString(mac.doFinal(("POST" + PUBLIC_URL + "/webhooks/hubspot" + body + timestamp)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        for (int delivery = 0; delivery < 2; delivery++) { // HubSpot retries: the second delivery is a duplicate
+            given().contentType("application/json")
+                    .header("X-HubSpot-Signature-v3", signature)
+                    .header("X-HubSpot-Request-Timestamp", timestamp)
+                    .body(body)
+                    .post("/webhooks/hubspot")
+                    .then()
+                    .statusCode(200);
+        }
+        report = new TargetedSyncProcessor(durable, runs, config, Clock.systemUTC()).processDue();
+        assertThat(report.claimed()).as("one event stored once").isEqualTo(1);
+        assertThat(report.processed()).isEqualTo(1);
+        JsonPath frontDoor = run(report.runs().get(0));
+        assertThat(frontDoor.getString("trigger")).isEqualTo("webhook");
+        assertThat(frontDoor.getLong("counts.sent")).as(frontDoor.prettify()).isEqualTo(1);
+        assertThat(fake.contactByEmail(b[1]).property("streak")).isEqualTo("504");
+        long eventId = report.runs().isEmpty()
+                ? -1
+                : frontDoor.getList("events.ids", Long.class).get(0);
+        JsonPath stored = given().header("Authorization", ADMIN)
+                .get("/api/v1/webhooks/events/" + eventId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(stored.getString("status")).isEqualTo("processed");
+        assertThat(stored.getString("outcome")).startsWith("synced: " + SYNC);
     }
 }
