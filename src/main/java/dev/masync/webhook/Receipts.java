@@ -21,11 +21,13 @@ public class Receipts {
     private final WebhookInbox inbox;
     private final WebhookMetrics metrics;
     private final Clock clock;
+    private final Arrivals arrivals;
 
-    Receipts(WebhookInbox inbox, WebhookMetrics metrics, Clock clock) {
+    Receipts(WebhookInbox inbox, WebhookMetrics metrics, Clock clock, Arrivals arrivals) {
         this.inbox = inbox;
         this.metrics = metrics;
         this.clock = clock;
+        this.arrivals = arrivals;
     }
 
     /**
@@ -48,6 +50,17 @@ public class Receipts {
             accepted = delivery.events().isEmpty()
                     ? new WebhookInbox.Accepted(0, 0)
                     : inbox.accept(delivery.events(), now);
+        } catch (IllegalArgumentException e) {
+            // a value longer than the inbox keeps: the sender's input, so a 4xx (a 5xx would be retried forever)
+            return refuse(
+                    source,
+                    answers,
+                    request,
+                    new WebhookRefusal(
+                            400,
+                            "event_value_too_long",
+                            "An event of the delivery is too large to keep (" + e.getMessage()
+                                    + "); nothing was stored. Send the event with shorter values."));
         } catch (RuntimeException e) {
             LOG.errorf(
                     e,
@@ -63,6 +76,7 @@ public class Receipts {
                             "inbox_unavailable",
                             "The events could not be stored right now; nothing was kept. Retry the delivery."));
         }
+        if (accepted.stored() > 0) arrivals.arrived();
         metrics.ignored(source, delivery.ignored());
         return answers.accepted(delivery, accepted);
     }

@@ -13,9 +13,19 @@ public interface TargetedSyncConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** How often due events are claimed: each claim is one micro-batch. */
+    /**
+     * How often due events are looked for without a signal (events of other replicas, retries after a back-off,
+     * postponed events).
+     */
     @WithDefault("1s")
     Duration every();
+
+    /**
+     * How long a micro-batch gathers events after the first arrival before it claims them: longer means fewer
+     * warehouse queries (each scans the learners on BigQuery), shorter means a faster push.
+     */
+    @WithDefault("300ms")
+    Duration gather();
 
     /** Most events one micro-batch claims. */
     @WithDefault("500")

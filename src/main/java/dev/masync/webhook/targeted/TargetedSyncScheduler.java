@@ -2,17 +2,22 @@ package dev.masync.webhook.targeted;
 
 import dev.masync.sync.run.RunCoordinator;
 import dev.masync.sync.run.TargetedRuns;
+import dev.masync.webhook.Arrivals;
 import dev.masync.webhook.WebhookInbox;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
 
 /**
- * Runs a micro-batch of the targeted sync every {@code masync.webhooks.targeted.every} (default 1 s), with the
- * application's {@link WebhookInbox}; does nothing while none is installed, while disabled, or while the daemon stops.
+ * Runs the targeted sync's micro-batches on a thread of its own, with the application's {@link WebhookInbox}: a
+ * batch starts {@code masync.webhooks.targeted.gather} after a receiver stored events ({@link Arrivals}), and at the
+ * latest every {@code masync.webhooks.targeted.every} (events of other replicas, retries, postponed events). Does
+ * nothing while no inbox is installed, while disabled, or while the daemon stops.
  */
 @ApplicationScoped
 public class TargetedSyncScheduler {
@@ -23,27 +28,55 @@ public class TargetedSyncScheduler {
     private final RunCoordinator coordinator;
     private final TargetedSyncConfig config;
     private final Clock clock;
+    private final Arrivals arrivals;
     private volatile TargetedSyncProcessor processor;
+    private volatile boolean running;
+    private Thread loop;
 
     TargetedSyncScheduler(
             Instance<WebhookInbox> inboxes,
             TargetedRuns runs,
             RunCoordinator coordinator,
             TargetedSyncConfig config,
-            Clock clock) {
+            Clock clock,
+            Arrivals arrivals) {
         this.inboxes = inboxes;
         this.runs = runs;
         this.coordinator = coordinator;
         this.config = config;
         this.clock = clock;
+        this.arrivals = arrivals;
     }
 
-    @Scheduled(
-            every = "${masync.webhooks.targeted.every:1s}",
-            delayed = "${masync.webhooks.targeted.every:1s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void start(@Observes StartupEvent event) {
+        if (!config.enabled()) return;
+        running = true;
+        loop = new Thread(this::loop, "webhook-targeted-sync");
+        loop.setDaemon(true);
+        loop.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        running = false;
+        arrivals.arrived(); // wakes the loop; a batch under way ends on its own (runs stop with the coordinator)
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                if (arrivals.await(config.every()) && running) {
+                    Thread.sleep(config.gather().toMillis()); // gather the events of the next moments too
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (running) tick();
+        }
+    }
+
     void tick() {
-        if (!config.enabled() || !coordinator.accepting() || !inboxes.isResolvable()) {
+        if (!coordinator.accepting() || !inboxes.isResolvable()) {
             return;
         }
         if (processor == null) {

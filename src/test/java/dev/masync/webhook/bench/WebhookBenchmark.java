@@ -74,6 +74,9 @@ public final class WebhookBenchmark {
         {"grade", "grade", "string"}, {"plan", "plan", "string"}, {"streak_days", "streak_days", "number"},
     };
 
+    /** Object ids of the events: this plus the event id, so a scenario's events are told apart in the inbox. */
+    static final long OBJECT_BASE = 90_000_000_000L;
+
     record Row(String target, String measured, Boolean met) {}
 
     private final Map<String, String> o;
@@ -264,6 +267,7 @@ public final class WebhookBenchmark {
 
     private void burst(DaemonProcess daemon, Api api, List<String> emails) throws Exception {
         int events = emails.size();
+        long firstObject = OBJECT_BASE + eventIds.get() + 1; // the burst's events only, not the latency scenario's
         double dup = Double.parseDouble(o.get("dup"));
         double bad = Double.parseDouble(o.get("bad"));
         Random random = new Random(7);
@@ -324,10 +328,10 @@ public final class WebhookBenchmark {
         log("burst: every delivery answered; waiting for the inbox to drain");
         // every valid event processed: poll the inbox until nothing is pending (bounded)
         Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
-        JsonNode counts = inboxCounts(api);
+        JsonNode counts = inboxCounts(api, firstObject);
         while (counts.path("pending").asLong() > 0 && Instant.now().isBefore(deadline)) {
             Thread.sleep(1000);
-            counts = inboxCounts(api);
+            counts = inboxCounts(api, firstObject);
         }
         figures.put("burstInbox", counts);
         long stored = counts.path("total").asLong();
@@ -393,7 +397,7 @@ public final class WebhookBenchmark {
     }
 
     /** Counts of the inbox's HubSpot events by status, through the inbox API (every page). */
-    private JsonNode inboxCounts(Api api) {
+    private JsonNode inboxCounts(Api api, long firstObject) {
         Map<String, Long> counts = new LinkedHashMap<>();
         counts.put("total", 0L);
         for (String status : List.of("pending", "processed", "quarantined")) counts.put(status, 0L);
@@ -402,6 +406,7 @@ public final class WebhookBenchmark {
             JsonNode page = api.get(
                     "/api/v1/webhooks/events?source=hubspot&limit=500" + (cursor == null ? "" : "&before=" + cursor));
             for (JsonNode e : page.path("items")) {
+                if (Long.parseLong(e.path("objectId").asText("0")) < firstObject) continue;
                 counts.merge("total", 1L, Long::sum);
                 String s = e.path("status").asText();
                 counts.merge(s.equals("processing") || s.equals("failed") ? "pending" : s, 1L, Long::sum);
@@ -424,7 +429,7 @@ public final class WebhookBenchmark {
         e.put("occurredAt", System.currentTimeMillis());
         e.put("subscriptionType", type);
         e.put("attemptNumber", 0);
-        e.put("objectId", 90_000_000_000L + id);
+        e.put("objectId", OBJECT_BASE + id);
         e.put("changeSource", "CRM_UI");
         e.put("propertyName", "email");
         e.put("propertyValue", email);
@@ -528,7 +533,7 @@ public final class WebhookBenchmark {
     /** Learners' e-mails that a CRM would hold (well-formed), read from the demo warehouse before the daemon starts. */
     private static List<String> emails(Path demo) throws Exception {
         List<String> out = new ArrayList<>();
-        try (var c = DriverManager.getConnection("jdbc:duckdb:" + demo + "?access_mode=READ_ONLY");
+        try (var c = DriverManager.getConnection("jdbc:duckdb:" + demo, readOnly());
                 var rs = c.createStatement().executeQuery("SELECT email FROM learner_status WHERE email IS NOT NULL")) {
             while (rs.next()) {
                 String e = rs.getString(1);
@@ -536,6 +541,12 @@ public final class WebhookBenchmark {
             }
         }
         return out;
+    }
+
+    private static java.util.Properties readOnly() {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("duckdb.read_only", "true");
+        return p;
     }
 
     private static int freePort() throws Exception {

@@ -228,4 +228,13 @@ class HubSpotWebhookTest {
         signed(BATCH).post(PATH).then().statusCode(503).body("code", equalTo("inbox_unavailable"));
         assertThat(inbox.stored()).isEmpty();
     }
+
+    @Test
+    void anEventTooLargeForTheInboxIs400NotARetriedServerError() {
+        // what the durable inbox throws for a value longer than its column (JdbcWebhookInbox)
+        inbox.failWith(new IllegalArgumentException("webhook event value has 1000001 characters, at most 1000000"));
+
+        signed(BATCH).post(PATH).then().statusCode(400).body("code", equalTo("event_value_too_long"));
+        assertThat(inbox.stored()).isEmpty();
+    }
 }

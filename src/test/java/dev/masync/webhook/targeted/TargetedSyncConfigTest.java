@@ -28,6 +28,7 @@ class TargetedSyncConfigTest {
         TargetedSyncConfig c = config(Map.of());
         assertThat(c.enabled()).isTrue();
         assertThat(c.every()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.gather()).isEqualTo(Duration.ofMillis(300));
         assertThat(c.maxEvents()).isEqualTo(500);
         assertThat(c.claimFor()).isEqualTo(Duration.ofSeconds(30));
     }
@@ -37,10 +38,12 @@ class TargetedSyncConfigTest {
         TargetedSyncConfig c = config(Map.of(
                 "masync.webhooks.targeted.enabled", "false",
                 "masync.webhooks.targeted.every", "250ms",
+                "masync.webhooks.targeted.gather", "1s",
                 "masync.webhooks.targeted.max-events", "50",
                 "masync.webhooks.targeted.claim-for", "2m"));
         assertThat(c.enabled()).isFalse();
         assertThat(c.every()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.gather()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.maxEvents()).isEqualTo(50);
         assertThat(c.claimFor()).isEqualTo(Duration.ofMinutes(2));
     }
