@@ -57,7 +57,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       it stored.
  * </ul>
  *
- * <p>Flags: {@code --learners N} (100,000; the demo warehouse is generated once into {@code --work}, default {@code
+ * <p>Flags: {@code --warmup S} (10: deliveries at the same rate before the measured ones, not measured), {@code --learners N} (100,000; the demo warehouse is generated once into {@code --work}, default {@code
  * /tmp/ma-sync-webhook-bench}), {@code --scenarios latency,burst}, {@code --rate}, {@code --seconds}, {@code
  * --burst-events}, {@code --burst-seconds}, {@code --dup}, {@code --bad}. A {@code main}, never part of the suite;
  * build first with {@code mvn -B package -DskipTests}.
@@ -101,6 +101,7 @@ public final class WebhookBenchmark {
         o.put("scenarios", "latency,burst");
         o.put("rate", "50");
         o.put("seconds", "60");
+        o.put("warmup", "10");
         o.put("burst-events", "10000");
         o.put("burst-seconds", "60");
         o.put("dup", "0.05");
@@ -144,8 +145,19 @@ public final class WebhookBenchmark {
                 int used = 0;
                 if (o.get("scenarios").contains("latency")) {
                     int n = Integer.parseInt(o.get("rate")) * Integer.parseInt(o.get("seconds"));
-                    latency(daemon, fake, emails.subList(0, n));
-                    used = n;
+                    int warm = Integer.parseInt(o.get("rate")) * Integer.parseInt(o.get("warmup"));
+                    if (warm > 0) {
+                        // the same load, not measured: a daemon in service runs warm (JIT, pools, caches)
+                        log("warm-up: %d s at the same rate", warm / Integer.parseInt(o.get("rate")));
+                        send(
+                                daemon,
+                                emails.subList(0, warm),
+                                new ConcurrentHashMap<>(),
+                                new ArrayList<>(),
+                                Collections.synchronizedList(new ArrayList<>()));
+                    }
+                    latency(daemon, fake, emails.subList(warm, warm + n));
+                    used = warm + n;
                 }
                 if (o.get("scenarios").contains("burst")) {
                     int n = Integer.parseInt(o.get("burst-events"));
@@ -167,22 +179,7 @@ public final class WebhookBenchmark {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         List<CompletableFuture<Long>> answers = new ArrayList<>();
         List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
-        long t0 = System.nanoTime();
-        long periodNs = 1_000_000_000L / rate;
-        for (int i = 0; i < emails.size(); i++) {
-            long due = t0 + i * periodNs;
-            long wait = due - System.nanoTime();
-            if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            String email = emails.get(i);
-            String body = "[" + event(email, "contact.propertyChange") + "]";
-            sentAt.put(email, System.currentTimeMillis());
-            long s0 = System.nanoTime();
-            answers.add(http.sendAsync(signed(daemon, body, true), HttpResponse.BodyHandlers.discarding())
-                    .thenApply(r -> {
-                        statuses.add(r.statusCode());
-                        return System.nanoTime() - s0;
-                    }));
-        }
+        send(daemon, emails, sentAt, answers, statuses);
         List<Double> answerMs = new ArrayList<>();
         for (CompletableFuture<Long> f : answers) answerMs.add(f.get() / 1e6);
         long ok = statuses.stream().filter(s -> s / 100 == 2).count();
@@ -226,6 +223,33 @@ public final class WebhookBenchmark {
         figures.put("latencyAnswerMs", summary(answerMs));
         figures.put("latencyPushMs", summary(pushMs));
         figures.put("latencyDaemonRuns", new Api(daemon).get("/api/v1/syncs/wh_hubspot/runs?limit=5"));
+    }
+
+    /** One delivery per learner at {@code --rate}, answers awaited. */
+    private void send(
+            DaemonProcess daemon,
+            List<String> emails,
+            Map<String, Long> sentAt,
+            List<CompletableFuture<Long>> answers,
+            List<Integer> statuses)
+            throws Exception {
+        int rate = Integer.parseInt(o.get("rate"));
+        long t0 = System.nanoTime();
+        long periodNs = 1_000_000_000L / rate;
+        for (int i = 0; i < emails.size(); i++) {
+            long wait = t0 + i * periodNs - System.nanoTime();
+            if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            String email = emails.get(i);
+            String body = "[" + event(email, "contact.propertyChange") + "]";
+            sentAt.put(email, System.currentTimeMillis());
+            long s0 = System.nanoTime();
+            answers.add(http.sendAsync(signed(daemon, body, true), HttpResponse.BodyHandlers.discarding())
+                    .thenApply(r -> {
+                        statuses.add(r.statusCode());
+                        return System.nanoTime() - s0;
+                    }));
+        }
+        for (CompletableFuture<Long> f : answers) f.join();
     }
 
     /** {@code lastmodifieddate} of each contact the fake holds, by e-mail, through its batch-read API. */
