@@ -50,6 +50,11 @@ public class InboxGauges {
         return b == null ? Double.NaN : b.oldestAgeSeconds(clock.instant());
     }
 
+    /** The next read measures again instead of reusing the last measurement (tests). */
+    synchronized void measureAgain() {
+        measuredAt = null;
+    }
+
     private synchronized InboxEvents.Backlog backlog() {
         Instant now = clock.instant();
         if (last != null
