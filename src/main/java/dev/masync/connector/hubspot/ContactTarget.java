@@ -26,6 +26,11 @@ final class ContactTarget {
     String recordId;
     /** {@link #recordId} was remembered, not read now: it may be stale (the contact merged or deleted since). */
     boolean remembered;
+    /**
+     * The record id HubSpot's write answer named for this contact ({@code results[].id} matched by key or id), null
+     * when the answer confirmed it without one; what the push reports, never a remembered or looked-up id.
+     */
+    String answeredId;
 
     boolean confirmed;
     /** HubSpot does not know the record (a write by record id, or a read that found nothing). */

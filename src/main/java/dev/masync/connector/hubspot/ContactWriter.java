@@ -27,8 +27,10 @@ import java.util.Objects;
  *       contact is never created (update mode, clearing a membership field).</li>
  * </ul>
  *
- * Results are matched to inputs by key or id, not by position (HubSpot's result order is unconfirmed); record ids
- * from the results are remembered in {@link RecordIds}.
+ * Results are matched to inputs by key or id, not by position (HubSpot's result order is unconfirmed); the record id
+ * of each matched result is remembered in {@link RecordIds} and kept as the contact's {@link ContactTarget#answeredId}
+ * (reported with its outcome). An input confirmed only by the count of unmatched results gets no id: which result is
+ * its own is unknown.
  */
 final class ContactWriter {
     static final int INPUTS_PER_CALL = 100;
@@ -144,7 +146,8 @@ final class ContactWriter {
         }
         int unmatchedResults = 0;
         for (JsonNode result : results) {
-            String recordId = result.path("id").asText(null);
+            JsonNode id = result.path("id");
+            String recordId = id.isTextual() || id.isIntegralNumber() ? id.asText() : null;
             ContactTarget t = byId
                     ? byMatch.get(recordId)
                     : match(byMatch, result.path("properties").path(idProperty).asText(null));
@@ -153,8 +156,9 @@ final class ContactWriter {
                 continue;
             }
             t.confirmed = true;
-            if (recordId != null) {
+            if (recordId != null && !recordId.isBlank()) {
                 t.recordId = recordId;
+                t.answeredId = recordId;
                 ids.put(account, idProperty, t.key, recordId);
             }
         }

@@ -251,7 +251,12 @@ public final class HubSpotConnector implements Destination, Probe, SchemaReader,
     private static RecordOutcome outcome(RecordChange change, ContactTarget t, String idProperty) {
         String key = change.destinationKey();
         if (t.rejected()) return RecordOutcome.rejected(key, t.rejectCode, t.rejectMessage);
-        if (t.confirmed) return RecordOutcome.confirmed(key);
+        if (t.confirmed) {
+            // a written contact reports the id HubSpot answered (webhooks name contacts by it); a leaver, none
+            return change.kind() == RecordChange.Kind.REMOVE
+                    ? RecordOutcome.confirmed(key)
+                    : RecordOutcome.confirmed(key, t.answeredId);
+        }
         if (t.notFound) {
             if (change.kind() == RecordChange.Kind.UPDATE) {
                 return RecordOutcome.rejected(

@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Lead writes: {@code POST /rest/v1/leads.json} with {@code createOrUpdate} or {@code updateOnly} by the lookup field,
  * at most {@link #MAX_RECORDS} records and {@link #MAX_BYTES} per call, and lead ids by lookup value. Results come
- * in input order; {@code created}/{@code updated} confirm a record, {@code skipped} rejects it with its first
- * reason's code; a result list that does not answer every input confirms nothing (retryable).
+ * in input order; {@code created}/{@code updated} confirm a record (with the lead {@code id} the result names),
+ * {@code skipped} rejects it with its first reason's code; a result list that does not answer every input confirms
+ * nothing (retryable).
  */
 final class LeadWriter {
     static final int MAX_RECORDS = 300;
@@ -146,8 +147,12 @@ final class LeadWriter {
             RecordChange c = part.get(seq >= 0 && seq < part.size() ? seq : i);
             String status = r.path("status").asText("");
             if (status.equals("created") || status.equals("updated")) {
-                outcomes.add(RecordOutcome.confirmed(c.destinationKey()));
-                if (r.has("id")) ids.put(c.destinationKey(), r.path("id").asLong());
+                JsonNode id = r.path("id");
+                boolean named =
+                        id.isIntegralNumber() || (id.isTextual() && !id.asText().isBlank());
+                // the lead id as Marketo answers it (the same id on every later update of the lead)
+                outcomes.add(RecordOutcome.confirmed(c.destinationKey(), named ? id.asText() : null));
+                if (named && id.asText().matches("\\d{1,18}")) ids.put(c.destinationKey(), id.asLong());
             } else {
                 outcomes.add(rejection(c.destinationKey(), r));
             }

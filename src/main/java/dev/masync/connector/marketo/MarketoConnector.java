@@ -233,8 +233,10 @@ public final class MarketoConnector implements Destination, Probe, SchemaReader,
                 .toList();
         for (RecordOutcome o :
                 writer.write("updateOnly", updates, callThreads, parallel).outcomes()) {
+            // a lead gone is done; a leaver reports no lead id (only written leads do)
             outcomes.put(
-                    o.destinationKey(), "not_found".equals(o.code()) ? RecordOutcome.confirmed(o.destinationKey()) : o);
+                    o.destinationKey(),
+                    o.isConfirmed() || "not_found".equals(o.code()) ? RecordOutcome.confirmed(o.destinationKey()) : o);
         }
     }
 

@@ -26,7 +26,7 @@ import java.util.Set;
  * Upserts many records by external id through one Bulk API 2.0 ingest job: create ({@code POST jobs/ingest}), upload
  * the CSV ({@code PUT …/batches}), close ({@code PATCH state=UploadComplete}), poll the job, then read
  * {@code successfulResults}, {@code failedResults} and {@code unprocessedrecords} (rows in any order, matched by the
- * external id column).
+ * external id column). A confirmed outcome carries its row's {@code sf__Id}, the record id as Salesforce gives it.
  *
  * <p>Polling waits through the injected {@link Pause}, at most {@link Options#maxWait} per push: a job still running
  * then is remembered (by a digest of its changes) and the push fails retryably; the engine's retry resumes polling
@@ -190,8 +190,8 @@ public final class BulkIngest {
         for (List<String> row :
                 rows(api.getText(api.url(base + "successfulResults").build()), externalIdField)) {
             String key = row.get(2);
-            byKey.put(key.toLowerCase(Locale.ROOT), RecordOutcome.confirmed(key));
-            if (!row.get(0).isEmpty()) ids.put(key.toLowerCase(Locale.ROOT), row.get(0));
+            byKey.put(key.toLowerCase(Locale.ROOT), RecordOutcome.confirmed(key, row.get(0)));
+            if (!row.get(0).isBlank()) ids.put(key.toLowerCase(Locale.ROOT), row.get(0));
         }
         for (List<String> row : rows(api.getText(api.url(base + "failedResults").build()), externalIdField)) {
             String key = row.get(2);
@@ -214,10 +214,7 @@ public final class BulkIngest {
                         "the Salesforce Bulk job " + jobId + " did not process this record; the next run sends it"));
                 continue;
             }
-            outcomes.add(
-                    o.isConfirmed()
-                            ? RecordOutcome.confirmed(c.destinationKey())
-                            : new RecordOutcome(c.destinationKey(), o.status(), o.code(), o.message()));
+            outcomes.add(new RecordOutcome(c.destinationKey(), o.status(), o.code(), o.message(), o.recordId()));
             if (ids.containsKey(lower)) written.put(c.destinationKey(), ids.get(lower));
         }
         return new CollectionsWriter.Written(outcomes, written);

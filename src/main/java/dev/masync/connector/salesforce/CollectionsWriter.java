@@ -22,7 +22,7 @@ import java.util.Set;
  * Writes records through sObject Collections, at most {@link #MAX_RECORDS} per call, {@code allOrNone=false}, results
  * read in input order: upserts by external id ({@code PATCH composite/sobjects/{object}/{field}}) and updates that
  * never create (the ids found by a SOQL query on the external id, then {@code PATCH composite/sobjects} by id; a
- * record not found is refused as {@code not_found}).
+ * record not found is refused as {@code not_found}). A confirmed outcome carries the record id its result names.
  */
 final class CollectionsWriter {
     static final int MAX_RECORDS = 200;
@@ -151,9 +151,9 @@ final class CollectionsWriter {
             String key = sent.get(i).destinationKey();
             JsonNode result = answer.get(i);
             if (result.path("success").asBoolean(false)) {
-                outcomes.add(RecordOutcome.confirmed(key));
-                String id = result.path("id").asText(null);
-                if (id == null) id = knownIds.get(key);
+                String answered = id(result);
+                outcomes.add(RecordOutcome.confirmed(key, answered)); // the id exactly as answered (18 characters)
+                String id = answered != null ? answered : knownIds.get(key);
                 if (id != null) ids.put(key, id);
                 continue;
             }
@@ -169,6 +169,12 @@ final class CollectionsWriter {
                     + "); the batch is sent again");
         }
         return new Written(outcomes, ids);
+    }
+
+    /** The record's Salesforce id in one result, or null when the result names none. */
+    private static String id(JsonNode result) {
+        JsonNode id = result.path("id");
+        return id.isTextual() && !id.asText().isBlank() ? id.asText() : null;
     }
 
     /** Every error of one record: {@code "message [Field]; …"}, without e-mail addresses. */

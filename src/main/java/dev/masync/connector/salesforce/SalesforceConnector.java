@@ -258,7 +258,8 @@ public final class SalesforceConnector implements Destination, Probe, SchemaRead
                 .map(c -> RecordChange.update(c.learnerKey(), c.destinationKey(), cleared))
                 .toList();
         for (RecordOutcome o : writer.update(field, updates).outcomes()) {
-            out.add("not_found".equals(o.code()) ? RecordOutcome.confirmed(o.destinationKey()) : o);
+            // a record gone is done; a leaver reports no record id (only written records do)
+            out.add(o.isConfirmed() || "not_found".equals(o.code()) ? RecordOutcome.confirmed(o.destinationKey()) : o);
         }
         return out;
     }

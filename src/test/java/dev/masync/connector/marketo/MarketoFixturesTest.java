@@ -123,6 +123,10 @@ class MarketoFixturesTest {
         serve("identity-token.response.json", "leads-sync.response.json", "list-add.response.json");
         BatchResult result = connector.push(context(), batch(ADA_AND_BOB, LIST));
         assertThat(result.outcomes()).allMatch(RecordOutcome::isConfirmed).hasSize(2);
+        assertThat(result.outcomes())
+                .as("the recorded lead ids")
+                .map(RecordOutcome::recordId)
+                .containsExactly(Optional.of("1001"), Optional.of("1002"));
         assertToken(server.takeRequest());
         assertJsonBody(server.takeRequest(), "/rest/v1/leads.json", "leads-sync.request.json");
         RecordedRequest add = server.takeRequest();
@@ -147,6 +151,9 @@ class MarketoFixturesTest {
         server.takeRequest();
         assertJsonBody(server.takeRequest(), "/rest/v1/leads.json", "leads-sync-skipped.request.json");
         assertThat(result.outcomes()).extracting(RecordOutcome::isConfirmed).containsExactly(true, false, false);
+        assertThat(result.outcomes())
+                .map(RecordOutcome::recordId)
+                .containsExactly(Optional.of("1001"), Optional.empty(), Optional.empty());
         assertThat(result.outcomes().get(1).message()).contains("1006");
         assertThat(result.outcomes().get(2).message()).contains("1001");
     }
