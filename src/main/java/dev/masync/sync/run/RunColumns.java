@@ -60,4 +60,12 @@ public final class RunColumns {
             }
         }
     }
+
+    /** {@code sync_runs.webhook_events}: {"count": n, "ids": [the first 200]}, whatever the micro-batch's size. */
+    static String eventsJson(List<Long> events) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("count", events.size());
+        json.put("ids", events.subList(0, Math.min(200, events.size())));
+        return RunJson.write(json);
+    }
 }

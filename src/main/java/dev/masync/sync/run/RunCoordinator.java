@@ -54,6 +54,7 @@ public class RunCoordinator {
     private final Clock clock;
     private final SentValues sent;
     private final ExecutorService workers;
+    private final RunCompletions completions = new RunCompletions();
     private volatile boolean stopping;
 
     RunCoordinator(
@@ -104,6 +105,7 @@ public class RunCoordinator {
         }
         leases.track(syncKey, run.id);
         long id = run.id;
+        completions.started(id);
         try {
             workers.submit(() -> execute(id, syncKey, trigger, options, null));
         } catch (RejectedExecutionException e) {
@@ -115,9 +117,20 @@ public class RunCoordinator {
                     RunCost.ZERO,
                     null,
                     clock.instant());
+            completions.ended(id);
             throw RunException.unavailable("shutting_down", "The daemon is shutting down; start the run again later.");
         }
         return run;
+    }
+
+    /**
+     * Waits at most {@code timeout} for a run started here by {@link #start} to end (its outcome recorded), on the
+     * run's own signal rather than by polling.
+     *
+     * @return true if the run ended or does not run in this process, false if it still runs after {@code timeout}
+     */
+    public boolean awaitEnd(long runId, Duration timeout) {
+        return completions.await(runId, timeout);
     }
 
     /** A targeted run that ended: its id, its report and what it cost. */
@@ -145,7 +158,7 @@ public class RunCoordinator {
         }
         leases.track(syncKey, run.id);
         long id = run.id;
-        Targeting targeting = new Targeting(LearnerScope.only(keys), forget, eventsJson(events));
+        Targeting targeting = new Targeting(LearnerScope.only(keys), forget, RunColumns.eventsJson(events));
         Ended ended = execute(id, syncKey, RunTrigger.WEBHOOK, RunEngine.Options.NORMAL, targeting);
         return Optional.of(new Targeted(id, ended.report(), ended.cost()));
     }
@@ -154,14 +167,6 @@ public class RunCoordinator {
     private record Targeting(LearnerScope scope, Set<String> forget, String events) {}
 
     private record Ended(RunEngine.Report report, RunCost cost) {}
-
-    /** {"count": n, "ids": [the first 200]}: fits the column whatever the micro-batch's size. */
-    static String eventsJson(List<Long> events) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("count", events.size());
-        json.put("ids", events.subList(0, Math.min(200, events.size())));
-        return RunJson.write(json);
-    }
 
     /** Whether new runs may start (false once the daemon is stopping). */
     public boolean accepting() {
@@ -214,6 +219,7 @@ public class RunCoordinator {
             finish(runId, syncKey, report, spent, freshness, started);
         } finally {
             metrics.ended();
+            completions.ended(runId);
         }
         return new Ended(report, spent);
     }
@@ -389,6 +395,7 @@ public class RunCoordinator {
             } catch (RuntimeException e) {
                 LOG.errorf(e, "shutdown: run %d of sync %s not marked cancelled", run.getValue(), run.getKey());
             }
+            completions.ended(run.getValue());
         }
         workers.shutdownNow();
         return cancelled;
