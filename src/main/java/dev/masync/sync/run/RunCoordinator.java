@@ -113,6 +113,7 @@ public class RunCoordinator {
             finish(
                     id,
                     syncKey,
+                    options.dryRun(),
                     report(RunStatus.CANCELLED, SHUTDOWN_BEFORE_START),
                     RunCost.ZERO,
                     null,
@@ -216,7 +217,7 @@ public class RunCoordinator {
         }
         RunCost spent = costOf(cost, report);
         try {
-            finish(runId, syncKey, report, spent, freshness, started);
+            finish(runId, syncKey, options.dryRun(), report, spent, freshness, started);
         } finally {
             metrics.ended();
             completions.ended(runId);
@@ -284,7 +285,13 @@ public class RunCoordinator {
 
     /** Records the outcome and releases the lease in one transaction, then counts the run. */
     private void finish(
-            long runId, String syncKey, RunEngine.Report report, RunCost cost, String freshness, Instant started) {
+            long runId,
+            String syncKey,
+            boolean dryRun,
+            RunEngine.Report report,
+            RunCost cost,
+            String freshness,
+            Instant started) {
         Instant now = clock.instant();
         Map<String, Long> phases = new LinkedHashMap<>(report.phasesMillis());
         phases.put("total", Duration.between(started, now).toMillis());
@@ -325,7 +332,7 @@ public class RunCoordinator {
         } finally {
             leases.forget(syncKey);
         }
-        metrics.finished(runId, syncKey, report, cost, phases);
+        metrics.finished(runId, syncKey, dryRun, report, cost, phases);
     }
 
     private void failAndRelease(long runId, String syncKey, Instant now, String reason) {
