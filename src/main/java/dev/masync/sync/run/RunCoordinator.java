@@ -213,7 +213,7 @@ public class RunCoordinator {
             }
         } catch (Throwable e) { // an Error from a connector or the engine ends the run too, and frees its lease
             LOG.errorf(e, "sync %s run %d failed", syncKey, runId);
-            report = report(RunStatus.FAILED, reason(e));
+            report = report(RunStatus.FAILED, RunColumns.reason(e));
         }
         RunCost spent = costOf(cost, report);
         try {
@@ -247,21 +247,6 @@ public class RunCoordinator {
                         job,
                         new PersistingMonitor(runId, syncKey, run.openErrors().keySet(), ledger, clock, cost)
                                 .remembering(sent));
-    }
-
-    /** The reason of a run ended by an unexpected throwable, in words (never a Java type name). */
-    static String reason(Throwable e) {
-        if (e instanceof OutOfMemoryError) {
-            return "the daemon ran out of memory during this run; the next run sends what it had not confirmed"
-                    + " (give the container more memory or lower masync.sync.workers)";
-        }
-        if (e instanceof StackOverflowError) {
-            return "the run failed on a stack overflow (deeply nested data or a defect); see the daemon's log";
-        }
-        String message = e.getMessage();
-        return "the run failed on an internal error"
-                + (message == null || message.isBlank() ? "" : ": " + message)
-                + "; see the daemon's log, the next run sends what this one had not confirmed";
     }
 
     private static RunCost costOf(RunCostMeter cost, RunEngine.Report report) {

@@ -18,6 +18,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
@@ -66,7 +67,14 @@ public class SyncRunsResource {
             summary = "Start a run now (body optional) → 202 with the run (a dry run's answer says where its samples"
                     + " appear); with wait=N (seconds, at most 30) 200 with the ended run if it ends within N seconds;"
                     + " 409 run_in_progress if it runs already")
-    public Response start(@PathParam("key") String key, @QueryParam("wait") String waitParam, String body)
+    public Response start(
+            @PathParam("key") String key,
+            @Parameter(
+                            description = "Seconds (0 to 30, default 0) to wait for the run to end; if it ends in"
+                                    + " time the answer is 200 with the ended run")
+                    @QueryParam("wait")
+                    String waitParam,
+            String body)
             throws com.fasterxml.jackson.core.JsonProcessingException {
         Duration wait = wait(waitParam);
         // the body is optional (curl -X POST …/runs), so it is read here rather than by a JSON-only reader
