@@ -27,6 +27,12 @@ class MetricsHelpTest {
     @Inject
     SyncGauges gauges;
 
+    @Inject
+    dev.masync.webhook.WebhookMetrics webhooks;
+
+    @Inject
+    dev.masync.budget.RateBudgets budgets;
+
     /** Families named masync_* whose HELP is missing, empty or only repeats the name; empty when all are fine. */
     static List<String> withoutHelp(String metrics) {
         Map<String, String> help = new HashMap<>();
@@ -69,6 +75,11 @@ class MetricsHelpTest {
                     .statusCode(200);
         }
         gauges.refresh();
+        // meters that appear with traffic: webhook receivers and an account's rate budget
+        webhooks.received("generic");
+        webhooks.rejected("generic", "help_test");
+        webhooks.ignored("generic", 1);
+        budgets.destination("help_test_destination", 10, java.time.Duration.ofSeconds(1));
         String metrics =
                 given().get("/q/metrics").then().statusCode(200).extract().asString();
 
@@ -78,6 +89,8 @@ class MetricsHelpTest {
                         "masync_sync_phase_seconds",
                         "masync_warehouse_calls_seconds",
                         "masync_sync_members_held",
+                        "masync_webhooks_rejected_total",
+                        "masync_budget_window_remaining",
                         "masync_catalog_ready");
         assertThat(withoutHelp(metrics)).isEmpty();
     }
