@@ -9,7 +9,7 @@ import java.util.Objects;
 /**
  * A column segments may refer to.
  *
- * @param knownValues for low-cardinality string columns, their distinct values (sorted); empty otherwise
+ * @param knownValues for low-cardinality string columns, their distinct non-NULL values (sorted); empty otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record CatalogColumn(
@@ -18,6 +18,16 @@ public record CatalogColumn(
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         knownValues = knownValues == null ? List.of() : List.copyOf(knownValues);
+    }
+
+    /**
+     * Whether {@link #knownValues()} lists every value the column had when the catalog read it: the reader keeps
+     * them only when there are at most {@code masync.warehouse.known-values-limit} of them, so a non-empty list is
+     * complete. Empty for high-cardinality columns, non-strings and columns with only NULLs.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean knownValuesComplete() {
+        return !knownValues.isEmpty();
     }
 
     /** Operators valid for this column's type. */

@@ -77,7 +77,10 @@ public class DemoService {
             }
             // Only a complete warehouse gets the real name: a crash mid-generation leaves no half-built file behind.
             Files.move(partial, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            meters.timer("masync.demo.generate").record(summary.elapsed());
+            io.micrometer.core.instrument.Timer.builder("masync.demo.generate")
+                    .description("time taken to generate the demo warehouse")
+                    .register(meters)
+                    .record(summary.elapsed());
             LOG.infof(
                     "demo warehouse ready: %,d learners, %,d lecture views, %,d quiz attempts in %d ms",
                     summary.learners(),
@@ -114,7 +117,10 @@ public class DemoService {
             } catch (DemoWarehouse.OutdatedDemoException e) {
                 throw ApiException.conflict("demo_outdated", e.getMessage());
             }
-            meters.timer("masync.demo.advance").record(summary.elapsed());
+            io.micrometer.core.instrument.Timer.builder("masync.demo.advance")
+                    .description("time taken to advance the demo warehouse by some days")
+                    .register(meters)
+                    .record(summary.elapsed());
             LOG.infof("demo advanced %d day(s) to %s: %,d learners", days, summary.anchor(), summary.learners());
             return summary;
         } catch (SQLException e) {

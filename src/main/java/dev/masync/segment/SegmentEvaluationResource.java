@@ -42,13 +42,16 @@ public class SegmentEvaluationResource {
     @Path("/preview")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed("viewer")
-    @Operation(summary = "Evaluate an unsaved rule: member count, a sample with chosen attributes, the compiled SQL")
+    @Operation(
+            summary = "Evaluate an unsaved rule: member count, a sample with chosen attributes, the compiled SQL, and"
+                    + " warnings for string values no learner has")
     public SegmentQueries.Preview preview(PreviewRequest request) {
         PreviewRequest r = request == null ? new PreviewRequest(null, null, null, null) : request;
         Rule rule = segments.checkedRule(r.rule(), "/rule", null, List.of());
         Instant asOf = queries.asOf(r.asOf(), "/asOf");
         int sample = SegmentQueries.limit(r.sampleSize(), DEFAULT_SAMPLE, "/sampleSize");
-        return queries.preview(rule, asOf, r.attributes(), Math.min(sample, MAX_SAMPLE));
+        return queries.preview(rule, asOf, r.attributes(), Math.min(sample, MAX_SAMPLE))
+                .withWarnings(segments.warnings(rule));
     }
 
     /** A proposed definition to compare with the saved one. */
@@ -65,7 +68,8 @@ public class SegmentEvaluationResource {
         Rule proposed = segments.checkedRule(r.rule(), "/rule", key, List.of());
         Rule saved = segments.checkedRule(segments.readRule(s.ruleJson), "/rule", key, List.of());
         int sample = SegmentQueries.limit(r.sampleSize(), DEFAULT_SAMPLE, "/sampleSize");
-        return queries.change(saved, proposed, queries.asOf(r.asOf(), "/asOf"), Math.min(sample, MAX_SAMPLE));
+        return queries.change(saved, proposed, queries.asOf(r.asOf(), "/asOf"), Math.min(sample, MAX_SAMPLE))
+                .withWarnings(segments.warnings(proposed));
     }
 
     @GET

@@ -8,7 +8,11 @@ import dev.masync.definition.DefinitionStore;
 import dev.masync.definition.JsonChecks;
 import dev.masync.platform.problem.ApiException;
 import dev.masync.platform.problem.ProblemError;
+import dev.masync.segment.rule.Rule;
+import dev.masync.segment.rule.RuleWarning;
+import dev.masync.segment.rule.UnknownValues;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,10 +25,11 @@ import java.util.Objects;
 /**
  * Loads {@code segments/*.yaml} as file-managed segments (read-only through REST), the way
  * {@link DefinitionFiles} loads every definition folder. A file may also carry {@code fixtures} and {@code expected}
- * members for tests; the loader ignores them.
+ * members for tests; the loader ignores them. Warnings about a rule's values (see {@link UnknownValues}) are logged.
  */
 @ApplicationScoped
 public class SegmentFiles implements DefinitionFiles.Kind {
+    private static final Logger LOG = Logger.getLogger(SegmentFiles.class);
     static final List<String> FIELDS = List.of("key", "name", "description", "rule", "fixtures", "expected");
 
     private final SegmentsConfig config;
@@ -76,8 +81,11 @@ public class SegmentFiles implements DefinitionFiles.Kind {
         if (description != null && !description.isNull() && !description.isTextual()) {
             errors.add(new ProblemError("/description", "must be a string"));
         }
-        segments.checkedRule(
-                node.get("rule"), "/rule", file.key(), errors, catalogs.state().catalog());
+        dev.masync.catalog.Catalog catalog = catalogs.state().catalog();
+        Rule rule = segments.checkedRule(node.get("rule"), "/rule", file.key(), errors, catalog);
+        for (RuleWarning w : UnknownValues.of(rule, catalog)) {
+            LOG.warnf("segment file %s, %s: %s", file.sourceFile(), w.pointer(), w.message());
+        }
         SegmentRequest request = new SegmentRequest(
                 file.key(), name.textValue(), description == null ? null : description.textValue(), node.get("rule"));
 

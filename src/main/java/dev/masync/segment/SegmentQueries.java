@@ -65,11 +65,25 @@ public class SegmentQueries {
         }
     }
 
-    public record Preview(long count, List<Member> sample, CompiledSql sql, Instant asOf, Long bytesProcessed) {}
+    /** A rule's evaluation; {@code warnings}: its values that probably select nobody (never errors). */
+    public record Preview(
+            long count,
+            List<Member> sample,
+            CompiledSql sql,
+            Instant asOf,
+            Long bytesProcessed,
+            List<dev.masync.segment.rule.RuleWarning> warnings) {
+        Preview withWarnings(List<dev.masync.segment.rule.RuleWarning> w) {
+            return new Preview(count, sample, sql, asOf, bytesProcessed, List.copyOf(w));
+        }
+    }
 
     public record MembersPage(List<Member> members, String nextAfter, Instant asOf) {}
 
-    /** How a proposed definition would change membership compared with the saved one. */
+    /**
+     * How a proposed definition would change membership compared with the saved one; {@code warnings}: values of the
+     * proposed rule that probably select nobody.
+     */
     public record Change(
             long entering,
             long leaving,
@@ -77,7 +91,13 @@ public class SegmentQueries {
             List<String> enteringSample,
             List<String> leavingSample,
             List<String> stayingSample,
-            Instant asOf) {}
+            Instant asOf,
+            List<dev.masync.segment.rule.RuleWarning> warnings) {
+        Change withWarnings(List<dev.masync.segment.rule.RuleWarning> w) {
+            return new Change(
+                    entering, leaving, staying, enteringSample, leavingSample, stayingSample, asOf, List.copyOf(w));
+        }
+    }
 
     /** One node of the rule and whether it held for the learner, with the value it looked at. */
     public record ConditionResult(
@@ -112,7 +132,7 @@ public class SegmentQueries {
         List<Member> sample = members(compiler.members(rule, asOf, attrs, null, sampleSize), attrs);
         java.util.OptionalLong estimate = warehouse().estimateBytes(count);
         Long bytes = estimate.isPresent() ? estimate.getAsLong() : null;
-        return new Preview(n, sample, CompiledSql.of(warehouse().kind(), count), asOf, bytes);
+        return new Preview(n, sample, CompiledSql.of(warehouse().kind(), count), asOf, bytes, List.of());
     }
 
     public MembersPage members(Rule rule, Instant asOf, List<String> attributes, String after, int limit) {
@@ -135,7 +155,8 @@ public class SegmentQueries {
                     keys(row.get("entering_sample")),
                     keys(row.get("leaving_sample")),
                     keys(row.get("staying_sample")),
-                    asOf);
+                    asOf,
+                    List.of());
             return false;
         });
         return out[0];

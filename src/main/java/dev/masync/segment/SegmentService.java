@@ -15,7 +15,9 @@ import dev.masync.segment.rule.Parsed;
 import dev.masync.segment.rule.Rule;
 import dev.masync.segment.rule.RuleParser;
 import dev.masync.segment.rule.RuleValidator;
+import dev.masync.segment.rule.RuleWarning;
 import dev.masync.segment.rule.SegmentLookup;
+import dev.masync.segment.rule.UnknownValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -125,6 +127,11 @@ public class SegmentService {
         return parsed;
     }
 
+    /** What a checked rule probably did not mean, against the current catalog (see {@link UnknownValues}). */
+    public List<RuleWarning> warnings(Rule rule) {
+        return UnknownValues.of(rule, catalogs.current());
+    }
+
     /** Every string of a rule, and every member name, within {@link FieldLimit#VALUE}. */
     private static void oversizeStrings(JsonNode node, String at, List<ProblemError> errors) {
         if (node == null) {
@@ -152,7 +159,7 @@ public class SegmentService {
     @Transactional
     public SegmentView create(SegmentRequest request, String actor) {
         List<ProblemError> errors = fieldErrors(request, true);
-        checkedRule(request.rule(), "/rule", request.key(), errors);
+        Rule rule = checkedRule(request.rule(), "/rule", request.key(), errors);
         store.requireAbsent(request.key());
         Segment s = store.newApiManaged(request.key(), actor, Segment::new);
         s.version = nextVersion(s.key);
@@ -160,7 +167,7 @@ public class SegmentService {
         store.touch(s, actor);
         SegmentView created = store.created(s);
         writeVersion(s, s.version, "create", actor);
-        return created;
+        return created.withWarnings(warnings(rule));
     }
 
     @Transactional
@@ -173,13 +180,13 @@ public class SegmentService {
                     List.of(new ProblemError("/key", "must be '" + key + "' (the key in the path) or omitted")));
         }
         List<ProblemError> errors = fieldErrors(request, false);
-        checkedRule(request.rule(), "/rule", key, errors);
+        Rule rule = checkedRule(request.rule(), "/rule", key, errors);
         SegmentView before = view(s);
         apply(s, request);
         store.touch(s, actor);
         SegmentView after = store.saved(s, before);
         writeVersion(s, s.version, "update", actor);
-        return after;
+        return after.withWarnings(warnings(rule));
     }
 
     @Transactional
@@ -317,7 +324,8 @@ public class SegmentService {
                 s.createdAt,
                 s.createdBy,
                 s.updatedAt,
-                s.updatedBy);
+                s.updatedBy,
+                null);
     }
 
     JsonNode readRule(String ruleJson) {

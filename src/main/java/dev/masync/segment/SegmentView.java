@@ -2,10 +2,15 @@ package dev.masync.segment;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.masync.segment.rule.RuleWarning;
 
 import java.time.Instant;
+import java.util.List;
 
-/** A saved segment as the API returns it. */
+/**
+ * A saved segment as the API returns it. {@code warnings} is set only in the answers of create and update: values of
+ * the saved rule that probably select nobody (see {@link dev.masync.segment.rule.UnknownValues}).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SegmentView(
         String key,
@@ -18,4 +23,23 @@ public record SegmentView(
         Instant createdAt,
         String createdBy,
         Instant updatedAt,
-        String updatedBy) {}
+        String updatedBy,
+        List<RuleWarning> warnings) {
+
+    /** The same view with the save's warnings. */
+    public SegmentView withWarnings(List<RuleWarning> w) {
+        return new SegmentView(
+                key,
+                name,
+                description,
+                rule,
+                version,
+                source,
+                sourceFile,
+                createdAt,
+                createdBy,
+                updatedAt,
+                updatedBy,
+                List.copyOf(w));
+    }
+}

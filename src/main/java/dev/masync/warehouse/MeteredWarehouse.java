@@ -1,5 +1,6 @@
 package dev.masync.warehouse;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -45,7 +46,11 @@ final class MeteredWarehouse implements Warehouse {
     @Override
     public long query(BoundQuery query, RowConsumer consumer, QueryMeter meter) {
         long rows = timed("query", () -> delegate.query(query, consumer, counted(meter)));
-        meters.counter("masync.warehouse.rows.read", "kind", kind()).increment(rows);
+        Counter.builder("masync.warehouse.rows.read")
+                .description("rows the warehouse returned to ma-sync, by warehouse kind")
+                .tag("kind", kind())
+                .register(meters)
+                .increment(rows);
         return rows;
     }
 
@@ -65,12 +70,10 @@ final class MeteredWarehouse implements Warehouse {
             @Override
             public void record(String call, QueryCost cost) {
                 if (cost.bytesProcessed() > 0) {
-                    meters.counter("masync.warehouse.bytes", "kind", kind(), "what", "processed")
-                            .increment(cost.bytesProcessed());
+                    bytes("processed").increment(cost.bytesProcessed());
                 }
                 if (cost.bytesBilled() > 0) {
-                    meters.counter("masync.warehouse.bytes", "kind", kind(), "what", "billed")
-                            .increment(cost.bytesBilled());
+                    bytes("billed").increment(cost.bytesBilled());
                 }
                 meter.record(call, cost);
             }
@@ -85,6 +88,13 @@ final class MeteredWarehouse implements Warehouse {
                 return meter.timeout();
             }
         };
+    }
+
+    private Counter bytes(String what) {
+        return Counter.builder("masync.warehouse.bytes")
+                .description("bytes the warehouse processed or billed for ma-sync's queries (what), by warehouse kind")
+                .tags("kind", kind(), "what", what)
+                .register(meters);
     }
 
     @Override

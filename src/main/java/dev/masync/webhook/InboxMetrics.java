@@ -1,5 +1,6 @@
 package dev.masync.webhook;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,24 +14,36 @@ public class InboxMetrics {
     }
 
     void accepted(String source, int n) {
-        if (n > 0) meters.counter("masync.webhooks.accepted", "source", source).increment(n);
+        if (n > 0)
+            counter("masync.webhooks.accepted", "webhook events stored in the inbox", source)
+                    .increment(n);
     }
 
     void duplicates(String source, int n) {
         if (n > 0)
-            meters.counter("masync.webhooks.duplicates", "source", source).increment(n);
+            counter("masync.webhooks.duplicates", "webhook events dropped as duplicates of stored ones", source)
+                    .increment(n);
     }
 
     void processed(String source) {
-        meters.counter("masync.webhooks.processed", "source", source).increment();
+        counter("masync.webhooks.processed", "inbox events processed", source).increment();
     }
 
     /** A failed attempt (retried or quarantined). */
     void failed(String source) {
-        meters.counter("masync.webhooks.failed", "source", source).increment();
+        counter("masync.webhooks.failed", "failed attempts to process an inbox event (retried or quarantined)", source)
+                .increment();
     }
 
     void quarantined(String source) {
-        meters.counter("masync.webhooks.quarantined", "source", source).increment();
+        counter("masync.webhooks.quarantined", "inbox events quarantined after their last attempt", source)
+                .increment();
+    }
+
+    private Counter counter(String name, String description, String source) {
+        return Counter.builder(name)
+                .description(description + ", by source")
+                .tag("source", source)
+                .register(meters);
     }
 }

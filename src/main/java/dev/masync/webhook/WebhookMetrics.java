@@ -1,5 +1,6 @@
 package dev.masync.webhook;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,17 +20,28 @@ public class WebhookMetrics {
     }
 
     public void received(String source) {
-        meters.counter("masync.webhooks.received", "source", source).increment();
+        Counter.builder("masync.webhooks.received")
+                .description("webhook deliveries that reached a receiver, by source")
+                .tag("source", source)
+                .register(meters)
+                .increment();
     }
 
     public void rejected(String source, String reason) {
-        meters.counter("masync.webhooks.rejected", "source", source, "reason", reason)
+        Counter.builder("masync.webhooks.rejected")
+                .description("webhook deliveries refused, by source and the answer's code (reason)")
+                .tags("source", source, "reason", reason)
+                .register(meters)
                 .increment();
     }
 
     public void ignored(String source, int events) {
         if (events > 0) {
-            meters.counter("masync.webhooks.ignored", "source", source).increment(events);
+            Counter.builder("masync.webhooks.ignored")
+                    .description("webhook events of types ma-sync does not handle (accepted, not stored)")
+                    .tag("source", source)
+                    .register(meters)
+                    .increment(events);
         }
     }
 }

@@ -60,4 +60,27 @@ public final class RunColumns {
             }
         }
     }
+
+    /** {@code sync_runs.webhook_events}: {"count": n, "ids": [the first 200]}, whatever the micro-batch's size. */
+    static String eventsJson(List<Long> events) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("count", events.size());
+        json.put("ids", events.subList(0, Math.min(200, events.size())));
+        return RunJson.write(json);
+    }
+
+    /** The reason of a run ended by an unexpected throwable, in words (never a Java type name). */
+    static String reason(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return "the daemon ran out of memory during this run; the next run sends what it had not confirmed"
+                    + " (give the container more memory or lower masync.sync.workers)";
+        }
+        if (e instanceof StackOverflowError) {
+            return "the run failed on a stack overflow (deeply nested data or a defect); see the daemon's log";
+        }
+        String message = e.getMessage();
+        return "the run failed on an internal error"
+                + (message == null || message.isBlank() ? "" : ": " + message)
+                + "; see the daemon's log, the next run sends what this one had not confirmed";
+    }
 }

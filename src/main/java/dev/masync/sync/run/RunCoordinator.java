@@ -54,6 +54,7 @@ public class RunCoordinator {
     private final Clock clock;
     private final SentValues sent;
     private final ExecutorService workers;
+    private final RunCompletions completions = new RunCompletions();
     private volatile boolean stopping;
 
     RunCoordinator(
@@ -104,6 +105,7 @@ public class RunCoordinator {
         }
         leases.track(syncKey, run.id);
         long id = run.id;
+        completions.started(id);
         try {
             workers.submit(() -> execute(id, syncKey, trigger, options, null));
         } catch (RejectedExecutionException e) {
@@ -111,13 +113,25 @@ public class RunCoordinator {
             finish(
                     id,
                     syncKey,
+                    options.dryRun(),
                     report(RunStatus.CANCELLED, SHUTDOWN_BEFORE_START),
                     RunCost.ZERO,
                     null,
                     clock.instant());
+            completions.ended(id);
             throw RunException.unavailable("shutting_down", "The daemon is shutting down; start the run again later.");
         }
         return run;
+    }
+
+    /**
+     * Waits at most {@code timeout} for a run started here by {@link #start} to end (its outcome recorded), on the
+     * run's own signal rather than by polling.
+     *
+     * @return true if the run ended or does not run in this process, false if it still runs after {@code timeout}
+     */
+    public boolean awaitEnd(long runId, Duration timeout) {
+        return completions.await(runId, timeout);
     }
 
     /** A targeted run that ended: its id, its report and what it cost. */
@@ -145,7 +159,7 @@ public class RunCoordinator {
         }
         leases.track(syncKey, run.id);
         long id = run.id;
-        Targeting targeting = new Targeting(LearnerScope.only(keys), forget, eventsJson(events));
+        Targeting targeting = new Targeting(LearnerScope.only(keys), forget, RunColumns.eventsJson(events));
         Ended ended = execute(id, syncKey, RunTrigger.WEBHOOK, RunEngine.Options.NORMAL, targeting);
         return Optional.of(new Targeted(id, ended.report(), ended.cost()));
     }
@@ -154,14 +168,6 @@ public class RunCoordinator {
     private record Targeting(LearnerScope scope, Set<String> forget, String events) {}
 
     private record Ended(RunEngine.Report report, RunCost cost) {}
-
-    /** {"count": n, "ids": [the first 200]}: fits the column whatever the micro-batch's size. */
-    static String eventsJson(List<Long> events) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("count", events.size());
-        json.put("ids", events.subList(0, Math.min(200, events.size())));
-        return RunJson.write(json);
-    }
 
     /** Whether new runs may start (false once the daemon is stopping). */
     public boolean accepting() {
@@ -207,13 +213,14 @@ public class RunCoordinator {
             }
         } catch (Throwable e) { // an Error from a connector or the engine ends the run too, and frees its lease
             LOG.errorf(e, "sync %s run %d failed", syncKey, runId);
-            report = report(RunStatus.FAILED, reason(e));
+            report = report(RunStatus.FAILED, RunColumns.reason(e));
         }
         RunCost spent = costOf(cost, report);
         try {
-            finish(runId, syncKey, report, spent, freshness, started);
+            finish(runId, syncKey, options.dryRun(), report, spent, freshness, started);
         } finally {
             metrics.ended();
+            completions.ended(runId);
         }
         return new Ended(report, spent);
     }
@@ -242,21 +249,6 @@ public class RunCoordinator {
                                 .remembering(sent));
     }
 
-    /** The reason of a run ended by an unexpected throwable, in words (never a Java type name). */
-    static String reason(Throwable e) {
-        if (e instanceof OutOfMemoryError) {
-            return "the daemon ran out of memory during this run; the next run sends what it had not confirmed"
-                    + " (give the container more memory or lower masync.sync.workers)";
-        }
-        if (e instanceof StackOverflowError) {
-            return "the run failed on a stack overflow (deeply nested data or a defect); see the daemon's log";
-        }
-        String message = e.getMessage();
-        return "the run failed on an internal error"
-                + (message == null || message.isBlank() ? "" : ": " + message)
-                + "; see the daemon's log, the next run sends what this one had not confirmed";
-    }
-
     private static RunCost costOf(RunCostMeter cost, RunEngine.Report report) {
         try {
             return cost.snapshot(report.counts());
@@ -278,7 +270,13 @@ public class RunCoordinator {
 
     /** Records the outcome and releases the lease in one transaction, then counts the run. */
     private void finish(
-            long runId, String syncKey, RunEngine.Report report, RunCost cost, String freshness, Instant started) {
+            long runId,
+            String syncKey,
+            boolean dryRun,
+            RunEngine.Report report,
+            RunCost cost,
+            String freshness,
+            Instant started) {
         Instant now = clock.instant();
         Map<String, Long> phases = new LinkedHashMap<>(report.phasesMillis());
         phases.put("total", Duration.between(started, now).toMillis());
@@ -319,7 +317,7 @@ public class RunCoordinator {
         } finally {
             leases.forget(syncKey);
         }
-        metrics.finished(runId, syncKey, report, cost, phases);
+        metrics.finished(runId, syncKey, dryRun, report, cost, phases);
     }
 
     private void failAndRelease(long runId, String syncKey, Instant now, String reason) {
@@ -389,6 +387,7 @@ public class RunCoordinator {
             } catch (RuntimeException e) {
                 LOG.errorf(e, "shutdown: run %d of sync %s not marked cancelled", run.getValue(), run.getKey());
             }
+            completions.ended(run.getValue());
         }
         workers.shutdownNow();
         return cancelled;

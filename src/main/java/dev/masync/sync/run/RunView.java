@@ -1,5 +1,6 @@
 package dev.masync.sync.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.time.Instant;
  * A run as the API shows it. {@code projectedCalls} and {@code projectedDrain} (ISO-8601) are what the run projected
  * before pushing; {@code drain} holds them with the calls taken and the push's duration once it ended.
  * {@code events}: for a run triggered by webhooks, the inbox events it handled ({@code count}, {@code ids}).
+ * {@code samplesAt}: only in the answer that starts a dry run, where its samples appear.
  */
 public record RunView(
         long id,
@@ -33,7 +35,55 @@ public record RunView(
         Long projectedCalls,
         String projectedDrain,
         JsonNode drain,
-        JsonNode events) {
+        JsonNode events,
+        @JsonInclude(JsonInclude.Include.NON_NULL) SamplesAt samplesAt) {
+
+    /**
+     * Where a dry run's samples appear: in the field {@code field} of the run at {@code url}, once its status is no
+     * longer {@code running} ({@code POST …/runs?wait=} answers the ended run itself).
+     */
+    public record SamplesAt(String url, String field) {
+        static SamplesAt of(long runId) {
+            return new SamplesAt(RunView.url(runId), "samples");
+        }
+    }
+
+    /** The run's own address. */
+    static String url(long runId) {
+        return "/api/v1/runs/" + runId;
+    }
+
+    /** The same view with where its samples appear (dry runs) or as it is. */
+    RunView withSamplesAt() {
+        if (!dryRun) {
+            return this;
+        }
+        return new RunView(
+                id,
+                sync,
+                trigger,
+                status,
+                dryRun,
+                fullResync,
+                force,
+                createdBy,
+                owner,
+                startedAt,
+                finishedAt,
+                evaluatedAt,
+                counts,
+                phasesMillis,
+                progress,
+                samples,
+                reason,
+                freshness,
+                cost,
+                projectedCalls,
+                projectedDrain,
+                drain,
+                events,
+                SamplesAt.of(id));
+    }
 
     static RunView of(SyncRunEntity e) {
         return new RunView(
@@ -61,7 +111,8 @@ public record RunView(
                         ? null
                         : Duration.ofMillis(e.projectedDrainMillis).toString(),
                 tree(e.drainJson),
-                tree(e.webhookEvents));
+                tree(e.webhookEvents),
+                null);
     }
 
     private static JsonNode tree(String json) {

@@ -18,9 +18,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 /** Starting a sync's runs and reading its run history. */
@@ -55,12 +57,26 @@ public class SyncRunsResource {
         }
     }
 
+    /** The longest {@code wait} a start may ask for. */
+    static final Duration MAX_WAIT = Duration.ofSeconds(30);
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed("editor")
-    @Operation(summary = "Start a run now (body optional) → 202 with the run; 409 run_in_progress if it runs already")
-    public Response start(@PathParam("key") String key, String body)
+    @Operation(
+            summary = "Start a run now (body optional) → 202 with the run (a dry run's answer says where its samples"
+                    + " appear); with wait=N (seconds, at most 30) 200 with the ended run if it ends within N seconds;"
+                    + " 409 run_in_progress if it runs already")
+    public Response start(
+            @PathParam("key") String key,
+            @Parameter(
+                            description = "Seconds (0 to 30, default 0) to wait for the run to end; if it ends in"
+                                    + " time the answer is 200 with the ended run")
+                    @QueryParam("wait")
+                    String waitParam,
+            String body)
             throws com.fasterxml.jackson.core.JsonProcessingException {
+        Duration wait = wait(waitParam);
         // the body is optional (curl -X POST …/runs), so it is read here rather than by a JSON-only reader
         RunRequest r = body == null || body.isBlank() ? new RunRequest(false, false, false) : parse(body);
         syncs.find(key);
@@ -70,9 +86,33 @@ public class SyncRunsResource {
             RunView started = RunView.of(run);
             QuarkusTransaction.requiringNew().run(() -> audit.record("sync.run_start", "sync", key, null, started));
         }
-        return Response.accepted(RunView.of(run))
-                .location(URI.create("/api/v1/runs/" + run.id))
+        URI location = URI.create(RunView.url(run.id));
+        if (!wait.isZero() && coordinator.awaitEnd(run.id, wait)) {
+            long id = run.id;
+            RunView now = QuarkusTransaction.requiringNew().call(() -> RunView.of(SyncRunEntity.findById(id)));
+            if (!RunStatus.RUNNING.json().equals(now.status())) {
+                return Response.ok(now.withSamplesAt()).location(location).build();
+            }
+        }
+        return Response.accepted(RunView.of(run).withSamplesAt())
+                .location(location)
                 .build();
+    }
+
+    /** {@code wait}: whole seconds from 0 to {@link #MAX_WAIT}; absent is 0 (answer at once). */
+    static Duration wait(String raw) {
+        if (raw == null) {
+            return Duration.ZERO;
+        }
+        String v = raw.trim();
+        if (v.matches("\\d{1,9}") && Long.parseLong(v) <= MAX_WAIT.toSeconds()) {
+            return Duration.ofSeconds(Long.parseLong(v));
+        }
+        throw ApiException.badRequest(
+                "invalid_wait",
+                "Query parameter 'wait' must be a whole number of seconds from 0 to " + MAX_WAIT.toSeconds()
+                        + " (how long to wait for the run to end; default 0); got '"
+                        + (raw.length() > 40 ? raw.substring(0, 40) + "…" : raw) + "'.");
     }
 
     @GET
