@@ -53,6 +53,7 @@ public class RunCoordinator {
     private final WarehouseProvider warehouses;
     private final Clock clock;
     private final SentValues sent;
+    private final RecordIds recordIds;
     private final ExecutorService workers;
     private volatile boolean stopping;
 
@@ -66,9 +67,11 @@ public class RunCoordinator {
             RunMetrics metrics,
             WarehouseProvider warehouses,
             Clock clock,
-            SentValues sent) {
+            SentValues sent,
+            RecordIds recordIds) {
         this.config = config;
         this.sent = sent;
+        this.recordIds = recordIds;
         this.leases = leases;
         this.preparation = preparation;
         this.freshnessGate = freshnessGate;
@@ -239,7 +242,8 @@ public class RunCoordinator {
                 .run(
                         job,
                         new PersistingMonitor(runId, syncKey, run.openErrors().keySet(), ledger, clock, cost)
-                                .remembering(sent));
+                                .remembering(sent)
+                                .rememberingIds(recordIds, job.plan().stateKey(), metrics));
     }
 
     /** The reason of a run ended by an unexpected throwable, in words (never a Java type name). */
