@@ -131,8 +131,8 @@ public final class SegmentCompiler {
 
     /**
      * Appends to {@code out} a query of the learners whose {@code attribute}, as text, is one of {@code values}
-     * (one bound array parameter), whether members or not: columns {@code k} (the learner key as text) and
-     * {@code dk} (the attribute as text).
+     * without regard to case (one bound array parameter, of the values in lower case), whether members or not:
+     * columns {@code k} (the learner key as text) and {@code dk} (the attribute as text, as the warehouse has it).
      */
     public void appendLearnersWith(SqlBuilder out, String attribute, Collection<String> values) {
         String text = dialect.typeName(ColumnType.STRING);
@@ -142,18 +142,22 @@ public final class SegmentCompiler {
                 .name());
         Frag f = Frag.of("SELECT CAST(l." + dialect.quoteIdentifier(catalog.learnerKey()) + " AS " + text
                         + ") AS k, CAST(l." + column + " AS " + text + ") AS dk FROM "
-                        + dialect.table(catalog.learners().name()) + " AS l WHERE CAST(l." + column + " AS " + text
-                        + ") IN (")
+                        + dialect.table(catalog.learners().name()) + " AS l WHERE LOWER(CAST(l." + column + " AS "
+                        + text + ")) IN (")
                 .template(
                         dialect.zipArrays(List.of("v")),
                         new Frag()
                                 .param(new QueryParam(
-                                        "values",
-                                        ColumnType.ARRAY,
-                                        ColumnType.STRING,
-                                        List.copyOf(new java.util.TreeSet<>(values)))))
+                                        "values", ColumnType.ARRAY, ColumnType.STRING, lowerCase(values))))
                 .sql(")");
         f.emit(out);
+    }
+
+    /** The distinct values in lower case, sorted: what case-insensitive lookups bind. */
+    public static List<String> lowerCase(Collection<String> values) {
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
+        values.forEach(v -> out.add(v.toLowerCase(java.util.Locale.ROOT)));
+        return List.copyOf(out);
     }
 
     /** The condition on a learners alias that {@link #appendMembersAmong} restricts to. */

@@ -29,6 +29,9 @@ final class PersistingMonitor implements RunMonitor {
     private long quarantined;
     private final Instant started;
     private SentValues sent;
+    private RecordIds ids;
+    private String stateKey;
+    private RunMetrics metrics;
 
     PersistingMonitor(
             long runId,
@@ -50,6 +53,45 @@ final class PersistingMonitor implements RunMonitor {
     PersistingMonitor remembering(SentValues sent) {
         this.sent = sent;
         return this;
+    }
+
+    /** Where the destination's record ids are remembered, under the run's state generation (none: not remembered). */
+    PersistingMonitor rememberingIds(RecordIds ids, String stateKey, RunMetrics metrics) {
+        this.ids = ids;
+        this.stateKey = stateKey;
+        this.metrics = metrics;
+        return this;
+    }
+
+    @Override
+    public void recordIds(List<RecordIds.Entry> entries) {
+        if (ids == null) {
+            return;
+        }
+        try {
+            ids.remember(syncKey, stateKey, entries);
+        } catch (RuntimeException e) {
+            // an index, not the truth: the confirmations stand, events naming these ids map by identity only
+            LOG.warnf(
+                    "sync %s run %d: %d record ids not remembered: %s", syncKey, runId, entries.size(), e.getMessage());
+            metrics.recordIdsNotWritten(syncKey, "remember");
+        }
+    }
+
+    @Override
+    public void forgotten(Collection<String> learnerKeys) {
+        if (ids == null) {
+            return;
+        }
+        try {
+            ids.forget(syncKey, learnerKeys);
+        } catch (RuntimeException e) {
+            // a stale id maps a later event to its former learner: one extra evaluation
+            LOG.warnf(
+                    "sync %s run %d: record ids of %d forgotten learners not dropped: %s",
+                    syncKey, runId, learnerKeys.size(), e.getMessage());
+            metrics.recordIdsNotWritten(syncKey, "forget");
+        }
     }
 
     @Override

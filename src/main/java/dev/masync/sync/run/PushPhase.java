@@ -351,6 +351,10 @@ final class PushPhase {
             }
         }
         monitor.confirmedChanges(applied);
+        List<RecordIds.Entry> ids = RecordIds.confirmed(applied, byKey);
+        if (!ids.isEmpty()) {
+            monitor.recordIds(ids);
+        }
         List<RunMonitor.Rejection> all = new ArrayList<>(localRejections);
         all.addAll(rejectedNow.values());
         report(all, ok);

@@ -53,6 +53,7 @@ public class RunCoordinator {
     private final WarehouseProvider warehouses;
     private final Clock clock;
     private final SentValues sent;
+    private final RecordIds recordIds;
     private final ExecutorService workers;
     private final RunCompletions completions = new RunCompletions();
     private volatile boolean stopping;
@@ -67,9 +68,11 @@ public class RunCoordinator {
             RunMetrics metrics,
             WarehouseProvider warehouses,
             Clock clock,
-            SentValues sent) {
+            SentValues sent,
+            RecordIds recordIds) {
         this.config = config;
         this.sent = sent;
+        this.recordIds = recordIds;
         this.leases = leases;
         this.preparation = preparation;
         this.freshnessGate = freshnessGate;
@@ -246,7 +249,8 @@ public class RunCoordinator {
                 .run(
                         job,
                         new PersistingMonitor(runId, syncKey, run.openErrors().keySet(), ledger, clock, cost)
-                                .remembering(sent));
+                                .remembering(sent)
+                                .rememberingIds(recordIds, job.plan().stateKey(), metrics));
     }
 
     private static RunCost costOf(RunCostMeter cost, RunEngine.Report report) {

@@ -207,6 +207,7 @@ public final class RunEngine {
         store.recover(job.plan(), job.runId());
         if (!job.forget().isEmpty() && !job.options().dryRun()) {
             store.forget(job.plan(), job.runId(), job.forget());
+            monitor.forgotten(job.forget());
         }
         if (job.scope().keys().map(Set::isEmpty).orElse(false)) {
             // nobody to evaluate (only forgotten learners): no warehouse query at all

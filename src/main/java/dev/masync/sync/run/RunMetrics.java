@@ -43,6 +43,17 @@ public class RunMetrics {
         return running.get();
     }
 
+    /** Record ids a run could not remember or drop ({@code op}: remember, forget); its confirmations stand. */
+    void recordIdsNotWritten(String syncKey, String op) {
+        io.micrometer.core.instrument.Counter.builder("masync.sync.record.ids.failed")
+                .description("Batches whose destination record ids could not be written to the control DB (the"
+                        + " run's confirmations stand; webhooks naming those ids map by identity only)")
+                .tag("sync", syncKey)
+                .tag("op", op)
+                .register(meters)
+                .increment();
+    }
+
     void finished(
             long runId,
             String syncKey,

@@ -28,6 +28,16 @@ public interface RunMonitor {
     /** The changes of a batch the destination confirmed (rejected ones left out), as they were sent. */
     default void confirmedChanges(List<RecordChange> changes) {}
 
+    /**
+     * The destination's ids of the records it confirmed in a batch, for the outcomes that carry one (see
+     * {@link RecordIds}); called once per batch after its confirmation, never for a batch without ids. Must not
+     * throw: the confirmation stands whatever happens to the ids.
+     */
+    default void recordIds(List<RecordIds.Entry> entries) {}
+
+    /** The state of these learners was forgotten (their records were deleted at the destination). Must not throw. */
+    default void forgotten(Collection<String> learnerKeys) {}
+
     /** The run's projected destination calls and drain time, before anything is sent. */
     default void projected(RunDrain drain) {}
 

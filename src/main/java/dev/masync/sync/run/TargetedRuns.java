@@ -7,6 +7,7 @@ import dev.masync.sync.SyncDefinitionParser;
 import dev.masync.sync.SyncEntity;
 import dev.masync.sync.SyncService;
 import dev.masync.sync.state.StateStore;
+import dev.masync.sync.state.SyncPlan;
 import dev.masync.warehouse.Warehouse;
 import dev.masync.warehouse.WarehouseProvider;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -14,11 +15,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What the targeted sync (webhooks) needs of the sync engine: the syncs that may run, the learners behind
@@ -34,6 +37,7 @@ public class TargetedRuns {
     private final WarehouseProvider warehouses;
     private final RunCoordinator coordinator;
     private final SentValues sent;
+    private final RecordIds recordIds;
 
     TargetedRuns(
             SyncService syncs,
@@ -42,7 +46,8 @@ public class TargetedRuns {
             RunStateStores stores,
             WarehouseProvider warehouses,
             RunCoordinator coordinator,
-            SentValues sent) {
+            SentValues sent,
+            RecordIds recordIds) {
         this.syncs = syncs;
         this.destinations = destinations;
         this.preparation = preparation;
@@ -50,6 +55,7 @@ public class TargetedRuns {
         this.warehouses = warehouses;
         this.coordinator = coordinator;
         this.sent = sent;
+        this.recordIds = recordIds;
     }
 
     /** An enabled sync (not paused, fitting today's catalog) with the destination it writes to. */
@@ -74,20 +80,34 @@ public class TargetedRuns {
     }
 
     /**
-     * The learners whose destination key for the sync is one of {@code destinationKeys}, in the warehouse now or in
-     * the sync's state (see {@link StateStore#learnersOf}): one warehouse query.
+     * The learners an event's values name for the sync: those whose destination key is one of {@code values}, in the
+     * warehouse now or in the sync's state, compared without regard to case (see {@link StateStore#learnersOf}: one
+     * warehouse query), and those whose record the destination knows under one of them as its own id (remembered
+     * from earlier pushes, see {@link RecordIds}: one control-DB query).
+     *
+     * @return value → learner keys, only for values that matched
      */
-    public Lookup learnersOf(String syncKey, Collection<String> destinationKeys) {
+    public Lookup learnersOf(String syncKey, Collection<String> values) {
         RunSnapshot run = preparation.prepare(syncKey);
         RunCostMeter meter = new RunCostMeter(OptionalLong.empty());
         Warehouse warehouse = warehouses.get().meteredBy(meter);
         StateStore store = stores.of(warehouse);
-        Map<String, Set<String>> found =
-                store.learnersOf(preparation.plan(run), preparation.compiler(run, warehouse), destinationKeys);
+        SyncPlan plan = preparation.plan(run);
+        Map<String, Set<String>> found = new HashMap<>();
+        store.learnersOf(plan, preparation.compiler(run, warehouse), values)
+                .forEach(
+                        (k, v) -> found.computeIfAbsent(k, x -> new TreeSet<>()).addAll(v));
+        recordIds
+                .learnersOf(syncKey, plan.stateKey(), values)
+                .forEach(
+                        (k, v) -> found.computeIfAbsent(k, x -> new TreeSet<>()).addAll(v));
         return new Lookup(found, meter.snapshot(RunCounts.ZERO));
     }
 
-    /** See {@link RunCoordinator#runTargeted}; the forgotten learners' remembered values go first. */
+    /**
+     * See {@link RunCoordinator#runTargeted}; the forgotten learners' remembered values go first, their record ids
+     * when the run forgot their state.
+     */
     public Optional<RunCoordinator.Targeted> run(
             String syncKey, Set<String> keys, Set<String> forget, List<Long> events) {
         sent.forget(syncKey, forget); // first: the run may send some of them again

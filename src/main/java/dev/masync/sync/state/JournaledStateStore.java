@@ -205,6 +205,12 @@ abstract class JournaledStateStore implements StateStore {
             return out;
         }
         createTables(key);
+        // the keys asked for, by their lower case: a row answers each key that differs from it in case only
+        Map<String, java.util.Set<String>> asked = new HashMap<>();
+        for (String dk : destinationKeys) {
+            asked.computeIfAbsent(dk.toLowerCase(java.util.Locale.ROOT), x -> new java.util.TreeSet<>())
+                    .add(dk);
+        }
         warehouse.query(
                 sql.learnersOf(plan, stateRelation(key), compiler, destinationKeys)
                         .build(),
@@ -212,7 +218,11 @@ abstract class JournaledStateStore implements StateStore {
                     String k = (String) row.values().get(0);
                     String dk = (String) row.values().get(1);
                     if (k != null && dk != null) {
-                        out.computeIfAbsent(dk, x -> new java.util.TreeSet<>()).add(k);
+                        for (String value :
+                                asked.getOrDefault(dk.toLowerCase(java.util.Locale.ROOT), java.util.Set.of())) {
+                            out.computeIfAbsent(value, x -> new java.util.TreeSet<>())
+                                    .add(k);
+                        }
                     }
                     return true;
                 });

@@ -440,17 +440,17 @@ final class StateSql {
     }
 
     /**
-     * The learners whose destination key is one of {@code values}: those the warehouse has with that identity now,
-     * and those the state holds under it (k, dk; a learner may come twice).
+     * The learners whose destination key is one of {@code values} without regard to case: those the warehouse has
+     * with that identity now, and those the state holds under it (k, dk as found; a learner may come twice).
      */
     SqlBuilder learnersOf(SyncPlan plan, String state, SegmentCompiler compiler, java.util.Collection<String> values) {
         SqlBuilder b = sql().sql("SELECT k, dk FROM (");
         compiler.appendLearnersWith(b, plan.identity(), values);
-        b.sql(") AS w UNION ALL SELECT k, dk FROM " + state + " AS s WHERE dk IN (");
+        b.sql(") AS w UNION ALL SELECT k, dk FROM " + state + " AS s WHERE LOWER(dk) IN (");
         template(
                 b,
                 dialect.zipArrays(List.of("v")),
-                x -> x.param(array(ColumnType.STRING, List.copyOf(new java.util.TreeSet<>(values)))));
+                x -> x.param(array(ColumnType.STRING, SegmentCompiler.lowerCase(values))));
         return b.sql(")");
     }
 

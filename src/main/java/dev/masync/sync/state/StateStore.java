@@ -74,11 +74,12 @@ public interface StateStore {
 
     /**
      * The learners whose destination key (the value of the sync's identity attribute, as text) is one of
-     * {@code destinationKeys}: those the warehouse has with that identity now and those the state holds under it
-     * (a learner whose identity changed since it was sent). One query; reads no state being written (any run may
-     * call it). Creates the state table if missing.
+     * {@code destinationKeys}, compared without regard to case (CRMs lower-case e-mail addresses; a learner matched
+     * too many only costs an evaluation): those the warehouse has with that identity now and those the state holds
+     * under it (a learner whose identity changed since it was sent). One query; reads no state being written (any
+     * run may call it). Creates the state table if missing.
      *
-     * @return destination key → learner keys, only for keys that matched
+     * @return destination key as asked for → learner keys, only for keys that matched
      */
     java.util.Map<String, java.util.Set<String>> learnersOf(
             SyncPlan plan, SegmentCompiler compiler, java.util.Collection<String> destinationKeys);

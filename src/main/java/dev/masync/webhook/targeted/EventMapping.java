@@ -44,9 +44,11 @@ public final class EventMapping {
     }
 
     /**
-     * The destination keys under which the event's record may be known for a sync: the value of the sync's identity
-     * field among the event's identities (matched without regard to case), and the CRM record id, which is the
-     * destination key of syncs keyed on it. For a merge, only the surviving record.
+     * The values under which the event's record may be known for a sync: the value of the sync's identity field
+     * among the event's identities (the field's name matched without regard to case; the value is matched so too,
+     * see {@link dev.masync.sync.state.StateStore#learnersOf}), and the CRM record id, which is the destination key of
+     * syncs keyed on it and, for the others, the id the destination answered an earlier push with (remembered, see
+     * {@link dev.masync.sync.run.RecordIds}). For a merge, only the surviving record.
      */
     public static Set<String> keys(SyncDefinition sync, InboundEvent event) {
         Set<String> out = new LinkedHashSet<>();

@@ -26,7 +26,8 @@ import java.util.TreeSet;
 
 /**
  * One micro-batch of the targeted sync: claims the due inbox events, maps them to learners per concerned sync (one
- * warehouse lookup per sync), runs each sync once for all its learners of the batch ({@link TargetedRuns#run}: one
+ * warehouse lookup by identity and one control-DB lookup of remembered record ids per sync, see
+ * {@link TargetedRuns#learnersOf}), runs each sync once for all its learners of the batch ({@link TargetedRuns#run}: one
  * evaluation query, under the sync's lease), then marks each event processed with its outcome or failed with its
  * error. Events of a sync that was running elsewhere are postponed by {@link #BUSY_RETRY}, which costs them no
  * attempt: a long scheduled run never quarantines them.
@@ -40,7 +41,10 @@ public final class TargetedSyncProcessor {
     /** How long events of a sync that runs elsewhere wait before they are claimed again. */
     static final java.time.Duration BUSY_RETRY = java.time.Duration.ofSeconds(5);
 
-    /** What a micro-batch did; bytes are the warehouse's (BigQuery), lookups and runs together. */
+    /**
+     * What a micro-batch did; bytes are the warehouse's (BigQuery), lookups and runs together; learners are those
+     * handed to runs (evaluated or forgotten), counted once per sync.
+     */
     public record BatchReport(
             int claimed,
             int processed,
@@ -48,8 +52,9 @@ public final class TargetedSyncProcessor {
             int waiting,
             List<Long> runs,
             long bytesProcessed,
-            long bytesBilled) {
-        static final BatchReport EMPTY = new BatchReport(0, 0, 0, 0, List.of(), 0, 0);
+            long bytesBilled,
+            int learners) {
+        static final BatchReport EMPTY = new BatchReport(0, 0, 0, 0, List.of(), 0, 0, 0);
     }
 
     private final WebhookInbox inbox;
@@ -83,12 +88,13 @@ public final class TargetedSyncProcessor {
         claimed.forEach(e -> fates.put(e.id(), new Fate()));
         long[] bytes = new long[2];
         List<Long> runIds = new ArrayList<>();
+        int learners = 0;
         List<TargetedRuns.Target> targets;
         try {
             targets = runs.targets();
         } catch (RuntimeException e) {
             LOG.errorf(e, "webhook micro-batch: syncs not read; %d events due again later", claimed.size());
-            return new BatchReport(claimed.size(), 0, 0, claimed.size(), List.of(), 0, 0);
+            return new BatchReport(claimed.size(), 0, 0, claimed.size(), List.of(), 0, 0, 0);
         }
         for (TargetedRuns.Target target : targets) {
             List<WebhookInbox.InboxEvent> concerned = claimed.stream()
@@ -98,7 +104,7 @@ public final class TargetedSyncProcessor {
                             .thenComparingLong(WebhookInbox.InboxEvent::id))
                     .toList();
             if (!concerned.isEmpty()) {
-                sync(target.sync(), concerned, fates, bytes, runIds);
+                learners += sync(target.sync(), concerned, fates, bytes, runIds);
             }
         }
         int processed = 0;
@@ -119,10 +125,11 @@ public final class TargetedSyncProcessor {
             }
         }
         LOG.infof(
-                "webhook micro-batch: %d events (%d processed, %d failed, %d waiting), %d targeted runs, %d warehouse"
-                        + " bytes processed, %d billed",
-                claimed.size(), processed, failed, waiting, runIds.size(), bytes[0], bytes[1]);
-        return new BatchReport(claimed.size(), processed, failed, waiting, List.copyOf(runIds), bytes[0], bytes[1]);
+                "webhook micro-batch: %d events (%d processed, %d failed, %d waiting), %d learners, %d targeted runs,"
+                        + " %d warehouse bytes processed, %d billed",
+                claimed.size(), processed, failed, waiting, learners, runIds.size(), bytes[0], bytes[1]);
+        return new BatchReport(
+                claimed.size(), processed, failed, waiting, List.copyOf(runIds), bytes[0], bytes[1], learners);
     }
 
     static String outcome(Fate f) {
@@ -139,8 +146,11 @@ public final class TargetedSyncProcessor {
         return String.join("; ", parts);
     }
 
-    /** Maps the events to the sync's learners, then runs it once for all of them. */
-    private void sync(
+    /**
+     * Maps the events to the sync's learners (by identity and by remembered record ids, in one lookup), then runs it
+     * once for all of them; the number of learners handed to a run that ran.
+     */
+    private int sync(
             SyncDefinition sync,
             List<WebhookInbox.InboxEvent> events,
             Map<Long, Fate> fates,
@@ -161,7 +171,7 @@ public final class TargetedSyncProcessor {
             String error = "sync " + key + ": learners not looked up: " + ex.getMessage();
             LOG.warnf("webhook micro-batch: %s", error);
             events.forEach(e -> fates.get(e.id()).error = error);
-            return;
+            return 0;
         }
         Set<String> evaluate = new LinkedHashSet<>();
         Set<String> forget = new LinkedHashSet<>();
@@ -200,7 +210,7 @@ public final class TargetedSyncProcessor {
         }
         evaluate.removeIf(l -> deletedLast.getOrDefault(l, false));
         if (evaluate.isEmpty() && forget.isEmpty()) {
-            return;
+            return 0;
         }
         Optional<RunCoordinator.Targeted> ran;
         try {
@@ -214,12 +224,12 @@ public final class TargetedSyncProcessor {
                     fates.get(id).error = "sync " + key + ": " + ex.getMessage();
                 }
             }
-            return;
+            return 0;
         }
         if (ran.isEmpty()) {
             LOG.debugf("sync %s runs elsewhere: %d webhook events wait for a later claim", key, ids.size());
             ids.forEach(id -> fates.get(id).waiting = true);
-            return;
+            return 0;
         }
         RunCoordinator.Targeted run = ran.get();
         runIds.add(run.runId());
@@ -242,6 +252,9 @@ public final class TargetedSyncProcessor {
                 }
             }
         }
+        Set<String> handed = new java.util.HashSet<>(evaluate);
+        handed.addAll(forget);
+        return handed.size();
     }
 
     /** Whether a property change equals, for every learner, what this process last had confirmed for the field. */

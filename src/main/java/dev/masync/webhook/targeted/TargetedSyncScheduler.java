@@ -29,6 +29,7 @@ public class TargetedSyncScheduler {
     private final TargetedSyncConfig config;
     private final Clock clock;
     private final Arrivals arrivals;
+    private final MicroBatchMetrics metrics;
     private volatile TargetedSyncProcessor processor;
     private volatile boolean running;
     private Thread loop;
@@ -39,13 +40,15 @@ public class TargetedSyncScheduler {
             RunCoordinator coordinator,
             TargetedSyncConfig config,
             Clock clock,
-            Arrivals arrivals) {
+            Arrivals arrivals,
+            MicroBatchMetrics metrics) {
         this.inboxes = inboxes;
         this.runs = runs;
         this.coordinator = coordinator;
         this.config = config;
         this.clock = clock;
         this.arrivals = arrivals;
+        this.metrics = metrics;
     }
 
     void start(@Observes StartupEvent event) {
@@ -83,7 +86,9 @@ public class TargetedSyncScheduler {
             processor = new TargetedSyncProcessor(inboxes.get(), runs, config, clock);
         }
         try {
-            processor.processDue();
+            java.time.Instant started = clock.instant();
+            TargetedSyncProcessor.BatchReport report = processor.processDue();
+            metrics.record(report, java.time.Duration.between(started, clock.instant()));
         } catch (RuntimeException e) {
             LOG.errorf(e, "webhook micro-batch failed; its events are due again when their claim ends");
         }

@@ -77,6 +77,8 @@ class RunEngineTest {
         RuntimeException refuseNext;
         /** Applies this many more batches normally, then applies the next one and the process "dies". */
         int dieAfter = -1;
+        /** Answers each confirmed record with an id of its own ({@code id-} and the key), as CRMs do. */
+        boolean withIds;
 
         @Override
         public String type() {
@@ -116,7 +118,10 @@ class RunEngineTest {
                 }
                 Map<String, Object> r = records.computeIfAbsent(c.destinationKey(), k -> new HashMap<>());
                 r.putAll(c.fields());
-                out.add(RecordOutcome.confirmed(c.destinationKey()));
+                out.add(
+                        withIds
+                                ? RecordOutcome.confirmed(c.destinationKey(), "id-" + c.destinationKey())
+                                : RecordOutcome.confirmed(c.destinationKey()));
             }
             if (die) {
                 throw new ProcessDied();
@@ -479,7 +484,47 @@ class RunEngineTest {
             public long quarantined() {
                 return quarantinedByLedger;
             }
+
+            @Override
+            public void recordIds(List<RecordIds.Entry> entries) {
+                idBatches.add(List.copyOf(entries));
+            }
         });
+    }
+
+    /** The record ids the engine handed over, one list per batch. */
+    final List<List<RecordIds.Entry>> idBatches = new ArrayList<>();
+
+    @Test
+    void theIdsOfConfirmedRecordsAreHandedOverOncePerBatchAndNotThoseOfRejectedOrUndeliveredOnes() {
+        SyncDefinition mirror = sync(SyncDefinition.Mode.MIRROR, SyncDefinition.Guard.DEFAULT);
+        receiver.withIds = true;
+        receiver.rejects = k -> k.equals("p7@x.test");
+        receiver.failNext = 4; // the first batch fails after all retries: nothing confirmed, no ids
+        RunEngine.Report r = run(mirror, RunEngine.Options.NORMAL, 100);
+        assertThat(r.counts().failed()).isEqualTo(100);
+        assertThat(r.counts().confirmed()).isGreaterThanOrEqualTo(399);
+        assertThat(idBatches)
+                .as("one call per confirmed batch")
+                .hasSize(4)
+                .allSatisfy(b -> assertThat(b).isNotEmpty());
+        List<RecordIds.Entry> all = idBatches.stream().flatMap(List::stream).toList();
+        assertThat(all).hasSize((int) r.counts().confirmed());
+        assertThat(all).allSatisfy(e -> assertThat(e.recordId()).isEqualTo("id-" + e.destinationKey()));
+        assertThat(all).extracting(RecordIds.Entry::destinationKey).doesNotContain("p7@x.test");
+        assertThat(all).extracting(RecordIds.Entry::learnerKey).doesNotHaveDuplicates();
+        // exactly the records the destination applied and confirmed (the failed batch was never applied)
+        assertThat(all)
+                .extracting(RecordIds.Entry::destinationKey)
+                .containsExactlyInAnyOrderElementsOf(receiver.records.keySet());
+
+        // a destination whose answers carry no ids: nothing handed over at all
+        idBatches.clear();
+        receiver.withIds = false;
+        receiver.rejects = k -> false;
+        assertThat(run(mirror, RunEngine.Options.NORMAL, 100).counts().confirmed())
+                .isPositive();
+        assertThat(idBatches).isEmpty();
     }
 
     void update(String sql) throws Exception {

@@ -888,4 +888,21 @@ abstract class StateStoreContract {
                 .containsEntry("new5@x.test", Set.of("5"))
                 .containsEntry("p2@x.test", Set.of("2")); // not a member, but a learner
     }
+
+    @Test
+    void learnersAreFoundByTheirIdentityWithoutRegardToCaseUnderTheKeysAskedFor() throws Exception {
+        run(plan, false, Set.of());
+        update("mail = 'Mixed6@X.test'", "pid = 6"); // the state still holds p6@x.test for 6
+        java.util.Map<String, Set<String>> found =
+                store.learnersOf(plan, compiler, Set.of("P5@X.TEST", "mixed6@x.test", "p6@X.Test", "NOBODY@x.test"));
+        assertThat(found)
+                .containsOnlyKeys("P5@X.TEST", "mixed6@x.test", "p6@X.Test")
+                .containsEntry("P5@X.TEST", Set.of("5")) // warehouse and state
+                .containsEntry("mixed6@x.test", Set.of("6")) // the warehouse now
+                .containsEntry("p6@X.Test", Set.of("6")); // the state
+        assertThat(store.learnersOf(plan, compiler, Set.of("p5@x.test", "P5@x.test")))
+                .as("each spelling asked for is answered")
+                .containsOnly(
+                        java.util.Map.entry("p5@x.test", Set.of("5")), java.util.Map.entry("P5@x.test", Set.of("5")));
+    }
 }
