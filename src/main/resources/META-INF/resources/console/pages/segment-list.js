@@ -12,7 +12,7 @@ export async function render(container, _params, { signal }) {
   const segments = [];
   let cursor = null;
   do { // follow the envelope's cursor; a bare array is one page
-    const page = await list('/segments', { cursor, limit: cursor === null ? undefined : 200 }, { signal });
+    const page = await list('/segments', { cursor }, { signal });
     segments.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor && segments.length < 5000);
