@@ -364,10 +364,7 @@ export function createBuilder(root, { catalog, segments = [], selfKey = null, re
 
 /** Removes every placed message under root. */
 export function clearMessages(root) {
-  for (const el of root.querySelectorAll('.field-error, .field-warning')) {
-    if (el.id === 'signin-error') continue;
-    el.textContent = '';
-  }
+  for (const el of root.querySelectorAll('.field-error, .field-warning')) el.replaceChildren();
   for (const el of root.querySelectorAll('[data-invalid]')) el.removeAttribute('data-invalid');
   for (const el of root.querySelectorAll('[aria-invalid]')) el.setAttribute('aria-invalid', 'false');
   for (const el of root.querySelectorAll('[data-message-ids]')) {
@@ -396,10 +393,16 @@ export function placeMessages(root, messages, kind = 'error') {
     }
     const slot = target && [...target.children].find((c) => c.classList.contains(kind === 'error' ? 'field-error' : 'field-warning'));
     if (!slot) { unplaced.push(m); continue; }
-    const text = messageText(m);
-    slot.textContent = slot.textContent ? `${slot.textContent} ${text}` : text;
+    slot.append(h('span', {}, messageText(m), ' '));
     if (kind === 'error') target.dataset.invalid = 'true';
     const control = controlFor(target, pointer.slice(cut).replace(/^\//, ''));
+    if (kind === 'warning' && typeof m.suggestion === 'string' && control?.matches('input[type=text][data-field=value]')) {
+      slot.append(h('button', { type: 'button', class: 'link', 'data-action': 'use-suggestion', onclick: () => {
+        control.value = m.suggestion;
+        control.dispatchEvent(new Event('input'));
+        control.focus();
+      } }, `Use “${m.suggestion}”`));
+    }
     if (control) {
       if (kind === 'error') control.setAttribute('aria-invalid', 'true');
       const ids = (control.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
@@ -426,6 +429,6 @@ function controlFor(target, rest) {
 /** A message's text, with the nearest known value when the API offers one. */
 export function messageText(m) {
   const base = m.message || m.detail || m.code || JSON.stringify(m);
-  const near = m.nearest ?? m.suggestion ?? m.didYouMean;
-  return near !== undefined && !base.includes(String(near)) ? `${base} (did you mean "${near}"?)` : base;
+  const near = m.suggestion;
+  return typeof near === 'string' && !base.includes(near) ? `${base} (did you mean “${near}”?)` : base;
 }
