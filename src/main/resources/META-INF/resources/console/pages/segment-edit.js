@@ -4,7 +4,8 @@
 // with If-Match: the version read).
 import { get, post, call, list, seg, session } from '../api.js';
 import { h, append, status, table, debounce, errorText, uid } from '../ui.js';
-import { createBuilder, clearMessages, placeMessages } from './rule-builder.js';
+import { createBuilder } from './rule-builder.js';
+import { clearMessages, placeMessages } from './messages.js';
 import { attributesUsed } from './rule-text.js';
 
 const PREVIEW_DELAY_MS = 400;
