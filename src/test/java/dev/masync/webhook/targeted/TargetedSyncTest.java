@@ -145,6 +145,11 @@ class TargetedSyncTest {
     }
 
     long event(InboundEvent.Kind kind, String email, String property, String value) {
+        // record ids no sync knows
+        return event(kind, String.valueOf(900_000 + events + 1), email, property, value);
+    }
+
+    long event(InboundEvent.Kind kind, String objectId, String email, String property, String value) {
         events++;
         Map<String, String> identities = email == null ? Map.of() : Map.of("email", email);
         return inbox.add(
@@ -154,7 +159,7 @@ class TargetedSyncTest {
                         "test-" + events,
                         kind,
                         "contact",
-                        Optional.of(String.valueOf(900_000 + events)), // record ids no sync is keyed on
+                        Optional.of(objectId),
                         identities,
                         Optional.ofNullable(property),
                         Optional.ofNullable(value),
@@ -287,6 +292,21 @@ class TargetedSyncTest {
         assertThat(recreated.getLong("counts.entered")).as(recreated.prettify()).isEqualTo(1);
         assertThat(recreated.getLong("counts.sent")).isEqualTo(1);
         assertThat(inbox.get(created).outcome).startsWith("synced:");
+
+        // HubSpot's deletion names only the contact id: the id HubSpot answered our push with maps it to the learner
+        String contactId = fake.contactByEmail(a[1]).id();
+        long deletedById = event(InboundEvent.Kind.DELETED, contactId, null, null, null);
+        processor.processDue();
+        assertThat(inbox.get(deletedById).outcome).isEqualTo("deleted: " + SYNC + " forgot 1 learner");
+        long deletedAgain = event(InboundEvent.Kind.DELETED, contactId, null, null, null);
+        processor.processDue();
+        assertThat(inbox.get(deletedAgain).outcome)
+                .as("the id went with the state")
+                .isEqualTo("no learner");
+        long recreated2 = event(InboundEvent.Kind.CREATED, a[1], null, null);
+        report = processor.processDue();
+        assertThat(run(report.runs().get(0)).getLong("counts.sent")).isEqualTo(1);
+        assertThat(inbox.get(recreated2).outcome).startsWith("synced:");
 
         // a scheduled run holds the sync's lease: the event waits, and is processed once the run ended
         setStreak(b[0], 503);
