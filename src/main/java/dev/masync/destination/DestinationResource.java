@@ -2,7 +2,10 @@ package dev.masync.destination;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.masync.definition.DefinitionKind;
+import dev.masync.platform.Cursors;
+import dev.masync.platform.Page;
 import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.ListParams;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -14,6 +17,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -24,7 +28,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
-import java.util.List;
 
 /**
  * Destinations: CRUD for admins with optimistic concurrency ({@code ETag}/{@code If-Match} carry the version), reads
@@ -44,9 +47,10 @@ public class DestinationResource {
 
     @GET
     @RolesAllowed("viewer")
-    @Operation(summary = "All destinations (settings as written: secrets appear only as references)")
-    public List<DestinationView> list() {
-        return destinations.views();
+    @Operation(summary = "Destinations by key, a page at a time (settings as written: secrets only as references)")
+    public Page<DestinationView> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        int n = ListParams.limit(limit, ListParams.DEFAULT_LIMIT, ListParams.MAX_LIMIT);
+        return destinations.page(Cursors.key(cursor, null, null), n);
     }
 
     @POST

@@ -1,6 +1,7 @@
 package dev.masync.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.masync.platform.Cursors;
 import dev.masync.platform.problem.ListParams;
 import dev.masync.segment.rule.Rule;
 import jakarta.annotation.security.RolesAllowed;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
@@ -92,15 +94,19 @@ public class SegmentEvaluationResource {
     @GET
     @Path("/{key}/members")
     @RolesAllowed("viewer")
-    @Operation(summary = "Members now (or at asOf), ordered by key; page with after=<nextAfter>")
+    @Operation(summary = "Members now (or at asOf), by learner key, a page at a time, with chosen attributes")
     public SegmentQueries.MembersPage members(
             @PathParam("key") String key,
             @QueryParam("limit") String limit,
-            @QueryParam("after") String after,
+            @QueryParam("cursor") String cursorParam,
+            @Parameter(deprecated = true, description = "Old name of cursor: the last learner key of the previous page")
+                    @QueryParam("after")
+                    String after,
             @QueryParam("attributes") String attributes,
             @QueryParam("asOf") String asOf) {
         int pageSize = ListParams.limit(limit, 100, SegmentQueries.MAX_PAGE);
-        String cursor = ListParams.keyCursor("after", after);
+        String cursor = Cursors.key(cursorParam, "after", after);
+        String cursorName = after != null ? "after" : Cursors.PARAM;
         Segment s = segments.find(key);
         Rule rule = segments.checkedRule(segments.readRule(s.ruleJson), "/rule", key, List.of());
         List<String> attrs = attributes == null || attributes.isBlank()
@@ -109,6 +115,6 @@ public class SegmentEvaluationResource {
                         .map(String::trim)
                         .filter(a -> !a.isEmpty())
                         .toList();
-        return queries.members(rule, queries.asOf(asOf, "/asOf"), attrs, cursor, pageSize);
+        return queries.members(rule, queries.asOf(asOf, "/asOf"), attrs, cursor, cursorName, pageSize);
     }
 }

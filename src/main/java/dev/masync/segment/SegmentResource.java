@@ -1,7 +1,10 @@
 package dev.masync.segment;
 
 import dev.masync.definition.DefinitionKind;
+import dev.masync.platform.Cursors;
+import dev.masync.platform.Page;
 import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.ListParams;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -13,6 +16,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -21,7 +25,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
 import java.time.Instant;
-import java.util.List;
 
 /** Segment definitions: CRUD with optimistic concurrency ({@code ETag}/{@code If-Match} carry the version). */
 @Path("/api/v1/segments")
@@ -47,9 +50,10 @@ public class SegmentResource {
 
     @GET
     @RolesAllowed("viewer")
-    @Operation(summary = "All saved segments")
-    public List<SegmentView> list() {
-        return segments.list();
+    @Operation(summary = "Saved segments by key, a page at a time")
+    public Page<SegmentView> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        int n = ListParams.limit(limit, ListParams.DEFAULT_LIMIT, ListParams.MAX_LIMIT);
+        return segments.page(Cursors.key(cursor, null, null), n);
     }
 
     @POST
@@ -96,18 +100,23 @@ public class SegmentResource {
     @GET
     @Path("/{key}/versions")
     @RolesAllowed("viewer")
-    @Operation(summary = "Earlier definitions, newest first, with who changed them and when")
-    public List<VersionView> versions(@PathParam("key") String key) {
-        return segments.versions(key).stream()
-                .map(v -> new VersionView(
+    @Operation(summary = "Earlier definitions of a segment, newest first, with who changed them and when")
+    public Page<VersionView> versions(
+            @PathParam("key") String key, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        int n = ListParams.limit(limit, ListParams.DEFAULT_LIMIT, ListParams.MAX_LIMIT);
+        Long before = Cursors.id(cursor, null, null);
+        return Cursors.page(
+                segments.versions(key, before == null ? null : before.intValue(), n),
+                n,
+                v -> new VersionView(
                         v.version,
                         v.changeKind,
                         v.name,
                         v.description,
                         segments.readRule(v.ruleJson),
                         v.changedAt,
-                        v.changedBy))
-                .toList();
+                        v.changedBy),
+                v -> Cursors.ofId(v.version));
     }
 
     static SegmentRequest require(SegmentRequest request) {

@@ -2,6 +2,9 @@ package dev.masync.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.masync.definition.DefinitionKind;
+import dev.masync.platform.Cursors;
+import dev.masync.platform.Page;
+import dev.masync.platform.problem.ListParams;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -13,6 +16,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -20,7 +24,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
-import java.util.List;
 
 /** Syncs: segment → destination, identity, mapping, membership, mode, schedule. */
 @Path("/api/v1/syncs")
@@ -37,9 +40,10 @@ public class SyncResource {
 
     @GET
     @RolesAllowed("viewer")
-    @Operation(summary = "All syncs")
-    public List<SyncView> list() {
-        return syncs.list();
+    @Operation(summary = "Syncs by key, a page at a time")
+    public Page<SyncView> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        int n = ListParams.limit(limit, ListParams.DEFAULT_LIMIT, ListParams.MAX_LIMIT);
+        return syncs.page(Cursors.key(cursor, null, null), n);
     }
 
     @POST

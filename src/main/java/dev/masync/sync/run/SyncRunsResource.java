@@ -1,10 +1,12 @@
 package dev.masync.sync.run;
 
 import dev.masync.audit.AuditLog;
+import dev.masync.platform.Cursors;
+import dev.masync.platform.Page;
 import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.ListParams;
 import dev.masync.sync.SyncService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -77,16 +79,19 @@ public class SyncRunsResource {
 
     @GET
     @RolesAllowed("viewer")
-    @Operation(summary = "Run history of a sync, newest first")
-    public List<RunView> history(@PathParam("key") String key, @QueryParam("limit") String limitParam) {
-        int limit = dev.masync.platform.problem.ListParams.limit(limitParam, 20, 500);
+    @Operation(summary = "Run history of a sync, newest first, a page at a time")
+    public Page<RunView> history(
+            @PathParam("key") String key, @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
+        int limit = ListParams.limit(limitParam, 20, ListParams.MAX_LIMIT);
+        Long before = Cursors.id(cursor, null, null);
         syncs.find(key);
-        return SyncRunEntity.<SyncRunEntity>find("syncKey", Sort.descending("id"), key)
-                .page(Page.ofSize(limit))
-                .list()
-                .stream()
-                .map(RunView::of)
-                .toList();
+        List<SyncRunEntity> rows = (before == null
+                        ? SyncRunEntity.<SyncRunEntity>find("syncKey", Sort.descending("id"), key)
+                        : SyncRunEntity.<SyncRunEntity>find(
+                                "syncKey = ?1 and id < ?2", Sort.descending("id"), key, before))
+                .range(0, limit)
+                .list();
+        return Cursors.page(rows, limit, RunView::of, r -> Cursors.ofId(r.id));
     }
 
     /** Only the three flags, each true or false: Jackson would take {@code 1} or {@code "yes"} for a boolean. */

@@ -161,7 +161,7 @@ class MarketoSyncTest {
                 .statusCode(200)
                 .extract()
                 .jsonPath()
-                .getList("");
+                .getList("items");
         assertThat(rejections)
                 .allSatisfy(r -> assertThat(r.get("code")).as(r.toString()).isEqualTo("invalid_value"));
         assertThat(run.getLong("counts.rejected")).isEqualTo(rejections.size());
