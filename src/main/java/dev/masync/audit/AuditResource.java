@@ -42,8 +42,17 @@ public class AuditResource {
             String action,
             String entityType,
             String entityKey,
+
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                    type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT,
+                    description = "the entity as it was before (null for a creation)")
             JsonNode before,
+
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                    type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT,
+                    description = "the entity as it is after (null for a deletion)")
             JsonNode after,
+
             String requestId) {}
 
     @GET

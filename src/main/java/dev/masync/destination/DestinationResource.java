@@ -22,9 +22,12 @@ import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
@@ -53,6 +56,22 @@ public class DestinationResource {
         return destinations.page(Cursors.key(cursor, null, null), n);
     }
 
+    @APIResponse(
+            responseCode = "201",
+            description = "Created",
+            headers = {
+                @Header(
+                        name = "Location",
+                        description = "the new destination",
+                        schema = @Schema(type = SchemaType.STRING)),
+                @Header(name = "ETag", description = "its version", schema = @Schema(type = SchemaType.STRING))
+            },
+            content =
+                    @Content(mediaType = "application/json", schema = @Schema(implementation = DestinationView.class)))
+    @APIResponse(responseCode = "409", description = "destination_exists: the key is taken")
+    @APIResponse(
+            responseCode = "422",
+            description = "validation_failed: errors[] has a pointer and a hint for each problem")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed("admin")
@@ -67,6 +86,16 @@ public class DestinationResource {
                 .build();
     }
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            headers =
+                    @Header(
+                            name = "ETag",
+                            description = "the version, to send as If-Match",
+                            schema = @Schema(type = SchemaType.STRING)),
+            content =
+                    @Content(mediaType = "application/json", schema = @Schema(implementation = DestinationView.class)))
     @GET
     @Path("/{key}")
     @RolesAllowed("viewer")
@@ -76,6 +105,22 @@ public class DestinationResource {
         return Response.ok(view).tag(tag(view.version())).build();
     }
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            headers =
+                    @Header(
+                            name = "ETag",
+                            description = "the version, to send as If-Match",
+                            schema = @Schema(type = SchemaType.STRING)),
+            content =
+                    @Content(mediaType = "application/json", schema = @Schema(implementation = DestinationView.class)))
+    @APIResponse(
+            responseCode = "409",
+            description = "managed_by_file: a file under connectors/destinations/ defines it")
+    @APIResponse(
+            responseCode = "422",
+            description = "validation_failed: errors[] has a pointer and a hint for each problem")
     @PUT
     @Path("/{key}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -91,6 +136,8 @@ public class DestinationResource {
         return Response.ok(view).tag(tag(view.version())).build();
     }
 
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "409", description = "destination_in_use (a sync uses it) or managed_by_file")
     @DELETE
     @Path("/{key}")
     @RolesAllowed("admin")

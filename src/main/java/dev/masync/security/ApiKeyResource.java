@@ -21,6 +21,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
@@ -51,6 +56,15 @@ public class ApiKeyResource {
     public record Created(
             long id, String name, String role, String prefix, Instant createdAt, String createdBy, String key) {}
 
+    @APIResponse(
+            responseCode = "201",
+            description = "Created; the only answer that shows the key",
+            headers =
+                    @Header(
+                            name = "Location",
+                            description = "the new API key",
+                            schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Created.class)))
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Transactional
@@ -92,6 +106,8 @@ public class ApiKeyResource {
         return ApiKeyView.of(k);
     }
 
+    @APIResponse(responseCode = "204", description = "Revoked (or already revoked)")
+    @APIResponse(responseCode = "409", description = "last_admin_key: the last active admin key cannot be revoked")
     @DELETE
     @Path("/{id}")
     @Transactional

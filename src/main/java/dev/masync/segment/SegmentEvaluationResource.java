@@ -14,7 +14,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
@@ -38,8 +41,26 @@ public class SegmentEvaluationResource {
     }
 
     /** An unsaved definition to evaluate. */
-    public record PreviewRequest(JsonNode rule, String asOf, List<String> attributes, Integer sampleSize) {}
+    public record PreviewRequest(
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                    implementation = dev.masync.segment.rule.RuleSchema.class)
+            JsonNode rule,
 
+            String asOf,
+            List<String> attributes,
+            Integer sampleSize) {}
+
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = SegmentQueries.Preview.class)))
+    @APIResponse(
+            responseCode = "422",
+            description = "validation_failed: errors[] has a pointer and a hint for each problem")
+    @APIResponse(responseCode = "503", description = "warehouse_unavailable or warehouse_starting")
     @POST
     @Path("/preview")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -54,8 +75,25 @@ public class SegmentEvaluationResource {
     }
 
     /** A proposed definition to compare with the saved one. */
-    public record ChangeRequest(JsonNode rule, String asOf, Integer sampleSize) {}
+    public record ChangeRequest(
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                    implementation = dev.masync.segment.rule.RuleSchema.class)
+            JsonNode rule,
 
+            String asOf,
+            Integer sampleSize) {}
+
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = SegmentQueries.Change.class)))
+    @APIResponse(
+            responseCode = "422",
+            description = "validation_failed: errors[] has a pointer and a hint for each problem")
+    @APIResponse(responseCode = "503", description = "warehouse_unavailable or warehouse_starting")
     @POST
     @Path("/{key}/preview-change")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -70,6 +108,14 @@ public class SegmentEvaluationResource {
         return queries.change(saved, proposed, queries.asOf(r.asOf(), "/asOf"), Math.min(sample, MAX_SAMPLE));
     }
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = SegmentQueries.ExplainResult.class)))
+    @APIResponse(responseCode = "503", description = "warehouse_unavailable or warehouse_starting")
     @GET
     @Path("/{key}/explain/{learnerKey}")
     @RolesAllowed("viewer")
@@ -91,6 +137,17 @@ public class SegmentEvaluationResource {
         return result;
     }
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = SegmentQueries.MembersPage.class)))
+    @APIResponse(
+            responseCode = "422",
+            description = "validation_failed: errors[] has a pointer and a hint for each problem")
+    @APIResponse(responseCode = "503", description = "warehouse_unavailable or warehouse_starting")
     @GET
     @Path("/{key}/members")
     @RolesAllowed("viewer")

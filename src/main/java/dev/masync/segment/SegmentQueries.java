@@ -85,7 +85,14 @@ public class SegmentQueries {
 
     /** One node of the rule and whether it held for the learner, with the value it looked at. */
     public record ConditionResult(
-            String pointer, com.fasterxml.jackson.databind.JsonNode condition, Boolean held, Object value) {}
+            String pointer,
+
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                    implementation = dev.masync.segment.rule.RuleSchema.class)
+            com.fasterxml.jackson.databind.JsonNode condition,
+
+            Boolean held,
+            Object value) {}
 
     public record ExplainResult(
             String segment,

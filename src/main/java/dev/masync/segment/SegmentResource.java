@@ -21,6 +21,11 @@ import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
@@ -44,7 +49,11 @@ public class SegmentResource {
             String change,
             String name,
             String description,
+
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                    implementation = dev.masync.segment.rule.RuleSchema.class)
             com.fasterxml.jackson.databind.JsonNode rule,
+
             Instant changedAt,
             String changedBy) {}
 
@@ -56,6 +65,18 @@ public class SegmentResource {
         return segments.page(Cursors.key(cursor, null, null), n);
     }
 
+    @APIResponse(
+            responseCode = "201",
+            description = "Created",
+            headers = {
+                @Header(name = "Location", description = "the new segment", schema = @Schema(type = SchemaType.STRING)),
+                @Header(name = "ETag", description = "its version", schema = @Schema(type = SchemaType.STRING))
+            },
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = SegmentView.class)))
+    @APIResponse(responseCode = "409", description = "segment_exists: the key is taken")
+    @APIResponse(
+            responseCode = "422",
+            description = "validation_failed: errors[] has a pointer and a hint for each problem")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed("editor")
@@ -68,6 +89,15 @@ public class SegmentResource {
                 .build();
     }
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            headers =
+                    @Header(
+                            name = "ETag",
+                            description = "the version, to send as If-Match",
+                            schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = SegmentView.class)))
     @GET
     @Path("/{key}")
     @RolesAllowed("viewer")
@@ -77,6 +107,19 @@ public class SegmentResource {
         return Response.ok(view).tag(tag(view.version())).build();
     }
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            headers =
+                    @Header(
+                            name = "ETag",
+                            description = "the version, to send as If-Match",
+                            schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = SegmentView.class)))
+    @APIResponse(responseCode = "409", description = "managed_by_file: a file under segments/ defines it")
+    @APIResponse(
+            responseCode = "422",
+            description = "validation_failed: errors[] has a pointer and a hint for each problem")
     @PUT
     @Path("/{key}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -88,6 +131,10 @@ public class SegmentResource {
         return Response.ok(view).tag(tag(view.version())).build();
     }
 
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(
+            responseCode = "409",
+            description = "segment_in_use (another segment or a sync uses it) or managed_by_file")
     @DELETE
     @Path("/{key}")
     @RolesAllowed("editor")

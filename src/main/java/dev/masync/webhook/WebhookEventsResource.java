@@ -14,7 +14,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Clock;
@@ -66,6 +69,16 @@ public class WebhookEventsResource {
         return events.find(n).orElseThrow(() -> notFound(id));
     }
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = InboxEvents.EventDetail.class)))
+    @APIResponse(
+            responseCode = "409",
+            description = "webhook_event_not_quarantined: only a quarantined event can be retried")
     @POST
     @Path("/{id}/retry")
     @RolesAllowed("editor")

@@ -20,6 +20,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
@@ -57,11 +63,26 @@ public class SyncRunsResource {
         }
     }
 
+    @APIResponse(
+            responseCode = "202",
+            description = "Started; Location names the run, poll it until its status is no longer running",
+            headers = @Header(name = "Location", description = "the run", schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunView.class)))
+    @APIResponse(responseCode = "409", description = "run_in_progress: the sync runs already")
+    @APIResponse(responseCode = "503", description = "shutting_down: ask again once the daemon is back")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed("editor")
     @Operation(summary = "Start a run now (body optional) → 202 with the run; 409 run_in_progress if it runs already")
-    public Response start(@PathParam("key") String key, String body)
+    public Response start(
+            @PathParam("key") String key,
+            @RequestBody(
+                            required = false,
+                            content =
+                                    @Content(
+                                            mediaType = "application/json",
+                                            schema = @Schema(implementation = RunRequest.class)))
+                    String body)
             throws com.fasterxml.jackson.core.JsonProcessingException {
         // the body is optional (curl -X POST …/runs), so it is read here rather than by a JSON-only reader
         RunRequest r = body == null || body.isBlank() ? new RunRequest(false, false, false) : parse(body);
