@@ -37,9 +37,15 @@ public class RecordErrorResource {
         this.audit = audit;
     }
 
+    /**
+     * One open record error.
+     *
+     * @param recordKey the record's key at the destination (the value of the sync's identity, e.g. an e-mail); not
+     *                  the destination's own key, which the sync's {@code destination} names
+     */
     public record RecordErrorView(
             String learnerKey,
-            String destinationKey,
+            String recordKey,
             String errorClass,
             String code,
             String message,

@@ -23,8 +23,9 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "runs")
 public class RunResource {
+    /** A record the run could not deliver; {@code recordKey} is the record's key at the destination. */
     public record RejectionView(
-            String learnerKey, String destinationKey, String errorClass, String code, String message, Instant at) {}
+            String learnerKey, String recordKey, String errorClass, String code, String message, Instant at) {}
 
     @GET
     @Path("/{id}")

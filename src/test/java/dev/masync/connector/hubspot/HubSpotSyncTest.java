@@ -202,7 +202,7 @@ class HubSpotSyncTest {
                 .allSatisfy(r -> assertThat(r.get("code")).as(r.toString()).isEqualTo("INVALID_EMAIL"));
         assertThat(run.getLong("counts.rejected")).isEqualTo(rejections.size());
         return rejections.stream()
-                .map(r -> r.get("destinationKey").toString().toLowerCase(Locale.ROOT))
+                .map(r -> r.get("recordKey").toString().toLowerCase(Locale.ROOT))
                 .collect(Collectors.toSet());
     }
 
