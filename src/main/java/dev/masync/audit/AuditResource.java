@@ -1,6 +1,8 @@
 package dev.masync.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.masync.platform.Cursors;
+import dev.masync.platform.Page;
 import dev.masync.platform.problem.ListParams;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -11,6 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
@@ -30,9 +33,6 @@ public class AuditResource {
         this.log = log;
     }
 
-    /** A page of entries; pass {@code nextBefore} as {@code before} for the next page (null on the last). */
-    public record AuditPage(List<EntryView> items, Long nextBefore) {}
-
     public record EntryView(
             long id,
             Instant occurredAt,
@@ -42,21 +42,33 @@ public class AuditResource {
             String action,
             String entityType,
             String entityKey,
+
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                    type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT,
+                    description = "the entity as it was before (null for a creation)")
             JsonNode before,
+
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                    type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT,
+                    description = "the entity as it is after (null for a deletion)")
             JsonNode after,
+
             String requestId) {}
 
     @GET
     @RolesAllowed("admin")
     @Operation(summary = "Audit entries newest first: who changed what, when, with the state before and after")
-    public AuditPage list(
+    public Page<EntryView> list(
             @QueryParam("limit") String limitParam,
-            @QueryParam("before") String beforeParam,
+            @QueryParam("cursor") String cursor,
+            @Parameter(deprecated = true, description = "Old name of cursor: the last id of the previous page")
+                    @QueryParam("before")
+                    String beforeParam,
             @QueryParam("entityType") String entityType,
             @QueryParam("entityKey") String entityKey,
             @QueryParam("actor") String actor) {
         int limit = ListParams.limit(limitParam, 50, MAX_LIMIT);
-        Long before = ListParams.idCursor("before", beforeParam);
+        Long before = Cursors.id(cursor, "before", beforeParam);
         List<String> where = new ArrayList<>();
         Parameters params = new Parameters();
         if (before != null) {
@@ -78,9 +90,7 @@ public class AuditResource {
         List<AuditEntry> rows = AuditEntry.<AuditEntry>find(String.join(" and ", where), Sort.descending("id"), params)
                 .range(0, limit)
                 .list(); // inclusive: one more than a page, to know whether another follows
-        List<EntryView> items = rows.stream().limit(limit).map(this::view).toList();
-        Long next = rows.size() > limit ? items.get(limit - 1).id() : null;
-        return new AuditPage(items, next);
+        return Cursors.page(rows, limit, this::view, e -> Cursors.ofId(e.id));
     }
 
     private EntryView view(AuditEntry e) {

@@ -7,6 +7,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
@@ -55,6 +58,13 @@ public class CatalogResource {
 
     public record EventTableView(String name, String learnerKey, String timestampColumn, List<AttributeView> columns) {}
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CatalogView.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "warehouse_unavailable or warehouse_starting: the warehouse cannot answer yet")
     @GET
     @RolesAllowed("viewer")
     @Operation(
@@ -64,6 +74,13 @@ public class CatalogResource {
         return view(catalogs.current());
     }
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CatalogView.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "warehouse_unavailable or warehouse_starting: the warehouse cannot answer yet")
     @POST
     @Path("/refresh")
     @RolesAllowed("editor")

@@ -13,6 +13,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The demo warehouse: its state, and moving its clock forward so syncs see realistic churn. */
@@ -32,6 +35,14 @@ public class DemoResource {
 
     public record AdvanceRequest(@NotNull @Min(1) @Max(365) Integer days) {}
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = DemoState.class)))
+    @APIResponse(responseCode = "404", description = "demo_disabled: the daemon does not run the demo warehouse")
+    @APIResponse(
+            responseCode = "503",
+            description = "warehouse_unavailable or warehouse_starting: the warehouse cannot answer yet")
     @GET
     @RolesAllowed("viewer")
     @Operation(summary = "The demo warehouse's seed, anchor date and size")
@@ -40,6 +51,14 @@ public class DemoResource {
         return demo.state();
     }
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = DemoSummary.class)))
+    @APIResponse(responseCode = "404", description = "demo_disabled: the daemon does not run the demo warehouse")
+    @APIResponse(
+            responseCode = "503",
+            description = "warehouse_unavailable or warehouse_starting: the warehouse cannot answer yet")
     @POST
     @Path("/advance")
     @Consumes(MediaType.APPLICATION_JSON)

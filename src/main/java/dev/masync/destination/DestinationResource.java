@@ -2,7 +2,10 @@ package dev.masync.destination;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.masync.definition.DefinitionKind;
+import dev.masync.platform.Cursors;
+import dev.masync.platform.Page;
 import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.ListParams;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -14,17 +17,20 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
-import java.util.List;
 
 /**
  * Destinations: CRUD for admins with optimistic concurrency ({@code ETag}/{@code If-Match} carry the version), reads
@@ -44,11 +50,28 @@ public class DestinationResource {
 
     @GET
     @RolesAllowed("viewer")
-    @Operation(summary = "All destinations (settings as written: secrets appear only as references)")
-    public List<DestinationView> list() {
-        return destinations.views();
+    @Operation(summary = "Destinations by key, a page at a time (settings as written: secrets only as references)")
+    public Page<DestinationView> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        int n = ListParams.limit(limit, ListParams.DEFAULT_LIMIT, ListParams.MAX_LIMIT);
+        return destinations.page(Cursors.key(cursor, null, null), n);
     }
 
+    @APIResponse(
+            responseCode = "201",
+            description = "Created",
+            headers = {
+                @Header(
+                        name = "Location",
+                        description = "the new destination",
+                        schema = @Schema(type = SchemaType.STRING)),
+                @Header(name = "ETag", description = "its version", schema = @Schema(type = SchemaType.STRING))
+            },
+            content =
+                    @Content(mediaType = "application/json", schema = @Schema(implementation = DestinationView.class)))
+    @APIResponse(responseCode = "409", description = "destination_exists: the key is taken")
+    @APIResponse(
+            responseCode = "422",
+            description = "validation_failed: errors[] has a pointer and a hint for each problem")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed("admin")
@@ -63,6 +86,16 @@ public class DestinationResource {
                 .build();
     }
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            headers =
+                    @Header(
+                            name = "ETag",
+                            description = "the version, to send as If-Match",
+                            schema = @Schema(type = SchemaType.STRING)),
+            content =
+                    @Content(mediaType = "application/json", schema = @Schema(implementation = DestinationView.class)))
     @GET
     @Path("/{key}")
     @RolesAllowed("viewer")
@@ -72,6 +105,22 @@ public class DestinationResource {
         return Response.ok(view).tag(tag(view.version())).build();
     }
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            headers =
+                    @Header(
+                            name = "ETag",
+                            description = "the version, to send as If-Match",
+                            schema = @Schema(type = SchemaType.STRING)),
+            content =
+                    @Content(mediaType = "application/json", schema = @Schema(implementation = DestinationView.class)))
+    @APIResponse(
+            responseCode = "409",
+            description = "managed_by_file: a file under connectors/destinations/ defines it")
+    @APIResponse(
+            responseCode = "422",
+            description = "validation_failed: errors[] has a pointer and a hint for each problem")
     @PUT
     @Path("/{key}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -87,6 +136,8 @@ public class DestinationResource {
         return Response.ok(view).tag(tag(view.version())).build();
     }
 
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "409", description = "destination_in_use (a sync uses it) or managed_by_file")
     @DELETE
     @Path("/{key}")
     @RolesAllowed("admin")

@@ -95,6 +95,19 @@ public class DestinationService {
                 .toList();
     }
 
+    /** One page of destinations by key, after {@code afterKey} (null: from the first). */
+    @Transactional
+    public dev.masync.platform.Page<DestinationView> page(String afterKey, int limit) {
+        List<StoredDestination> rows = afterKey == null
+                ? StoredDestination.<StoredDestination>findAll(Sort.by("key"))
+                        .range(0, limit)
+                        .list()
+                : StoredDestination.<StoredDestination>find("key > ?1", Sort.by("key"), afterKey)
+                        .range(0, limit)
+                        .list();
+        return dev.masync.platform.Cursors.page(rows, limit, this::view, s -> dev.masync.platform.Cursors.ofKey(s.key));
+    }
+
     @Transactional
     public List<DestinationView> views() {
         return StoredDestination.<StoredDestination>listAll(Sort.by("key")).stream()

@@ -1,6 +1,9 @@
 package dev.masync.security;
 
+import dev.masync.platform.Cursors;
+import dev.masync.platform.Page;
 import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.ListParams;
 import dev.masync.platform.problem.ProblemError;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -13,10 +16,16 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
@@ -47,8 +56,15 @@ public class ApiKeyResource {
     public record Created(
             long id, String name, String role, String prefix, Instant createdAt, String createdBy, String key) {}
 
-    public record KeyList(List<ApiKeyView> items) {}
-
+    @APIResponse(
+            responseCode = "201",
+            description = "Created; the only answer that shows the key",
+            headers =
+                    @Header(
+                            name = "Location",
+                            description = "the new API key",
+                            schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Created.class)))
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Transactional
@@ -67,11 +83,16 @@ public class ApiKeyResource {
     }
 
     @GET
-    @Operation(summary = "List API keys, revoked ones included (never the keys themselves)")
-    public KeyList list() {
-        return new KeyList(ApiKey.<ApiKey>listAll(Sort.by("id")).stream()
-                .map(ApiKeyView::of)
-                .toList());
+    @Operation(summary = "API keys by id, revoked ones included (never the keys themselves), a page at a time")
+    public Page<ApiKeyView> list(@QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
+        int limit = ListParams.limit(limitParam, ListParams.DEFAULT_LIMIT, ListParams.MAX_LIMIT);
+        Long after = Cursors.id(cursor, null, null);
+        List<ApiKey> rows = (after == null
+                        ? ApiKey.<ApiKey>findAll(Sort.by("id"))
+                        : ApiKey.<ApiKey>find("id > ?1", Sort.by("id"), after))
+                .range(0, limit)
+                .list();
+        return Cursors.page(rows, limit, ApiKeyView::of, k -> Cursors.ofId(k.id));
     }
 
     @GET
@@ -85,6 +106,8 @@ public class ApiKeyResource {
         return ApiKeyView.of(k);
     }
 
+    @APIResponse(responseCode = "204", description = "Revoked (or already revoked)")
+    @APIResponse(responseCode = "409", description = "last_admin_key: the last active admin key cannot be revoked")
     @DELETE
     @Path("/{id}")
     @Transactional

@@ -1,6 +1,7 @@
 package dev.masync.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.masync.platform.Cursors;
 import dev.masync.platform.problem.ListParams;
 import dev.masync.segment.rule.Rule;
 import jakarta.annotation.security.RolesAllowed;
@@ -13,6 +14,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
@@ -36,8 +41,26 @@ public class SegmentEvaluationResource {
     }
 
     /** An unsaved definition to evaluate. */
-    public record PreviewRequest(JsonNode rule, String asOf, List<String> attributes, Integer sampleSize) {}
+    public record PreviewRequest(
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                    implementation = dev.masync.segment.rule.RuleSchema.class)
+            JsonNode rule,
 
+            String asOf,
+            List<String> attributes,
+            Integer sampleSize) {}
+
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = SegmentQueries.Preview.class)))
+    @APIResponse(
+            responseCode = "422",
+            description = "validation_failed: errors[] has a pointer and a hint for each problem")
+    @APIResponse(responseCode = "503", description = "warehouse_unavailable or warehouse_starting")
     @POST
     @Path("/preview")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -55,8 +78,25 @@ public class SegmentEvaluationResource {
     }
 
     /** A proposed definition to compare with the saved one. */
-    public record ChangeRequest(JsonNode rule, String asOf, Integer sampleSize) {}
+    public record ChangeRequest(
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                    implementation = dev.masync.segment.rule.RuleSchema.class)
+            JsonNode rule,
 
+            String asOf,
+            Integer sampleSize) {}
+
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = SegmentQueries.Change.class)))
+    @APIResponse(
+            responseCode = "422",
+            description = "validation_failed: errors[] has a pointer and a hint for each problem")
+    @APIResponse(responseCode = "503", description = "warehouse_unavailable or warehouse_starting")
     @POST
     @Path("/{key}/preview-change")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -72,6 +112,14 @@ public class SegmentEvaluationResource {
                 .withWarnings(segments.warnings(proposed));
     }
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = SegmentQueries.ExplainResult.class)))
+    @APIResponse(responseCode = "503", description = "warehouse_unavailable or warehouse_starting")
     @GET
     @Path("/{key}/explain/{learnerKey}")
     @RolesAllowed("viewer")
@@ -93,18 +141,33 @@ public class SegmentEvaluationResource {
         return result;
     }
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = SegmentQueries.MembersPage.class)))
+    @APIResponse(
+            responseCode = "422",
+            description = "validation_failed: errors[] has a pointer and a hint for each problem")
+    @APIResponse(responseCode = "503", description = "warehouse_unavailable or warehouse_starting")
     @GET
     @Path("/{key}/members")
     @RolesAllowed("viewer")
-    @Operation(summary = "Members now (or at asOf), ordered by key; page with after=<nextAfter>")
+    @Operation(summary = "Members now (or at asOf), by learner key, a page at a time, with chosen attributes")
     public SegmentQueries.MembersPage members(
             @PathParam("key") String key,
             @QueryParam("limit") String limit,
-            @QueryParam("after") String after,
+            @QueryParam("cursor") String cursorParam,
+            @Parameter(deprecated = true, description = "Old name of cursor: the last learner key of the previous page")
+                    @QueryParam("after")
+                    String after,
             @QueryParam("attributes") String attributes,
             @QueryParam("asOf") String asOf) {
         int pageSize = ListParams.limit(limit, 100, SegmentQueries.MAX_PAGE);
-        String cursor = ListParams.keyCursor("after", after);
+        String cursor = Cursors.key(cursorParam, "after", after);
+        String cursorName = after != null ? "after" : Cursors.PARAM;
         Segment s = segments.find(key);
         Rule rule = segments.checkedRule(segments.readRule(s.ruleJson), "/rule", key, List.of());
         List<String> attrs = attributes == null || attributes.isBlank()
@@ -113,6 +176,6 @@ public class SegmentEvaluationResource {
                         .map(String::trim)
                         .filter(a -> !a.isEmpty())
                         .toList();
-        return queries.members(rule, queries.asOf(asOf, "/asOf"), attrs, cursor, pageSize);
+        return queries.members(rule, queries.asOf(asOf, "/asOf"), attrs, cursor, cursorName, pageSize);
     }
 }

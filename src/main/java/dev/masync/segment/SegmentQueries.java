@@ -78,7 +78,11 @@ public class SegmentQueries {
         }
     }
 
-    public record MembersPage(List<Member> members, String nextAfter, Instant asOf) {}
+    /**
+     * One page of a segment's members by learner key: the list envelope ({@code items}, {@code nextCursor}, see
+     * {@link dev.masync.platform.Page}) with the time the membership was evaluated at.
+     */
+    public record MembersPage(List<Member> items, String nextCursor, Instant asOf) {}
 
     /**
      * How a proposed definition would change membership compared with the saved one; {@code warnings}: values of the
@@ -101,7 +105,14 @@ public class SegmentQueries {
 
     /** One node of the rule and whether it held for the learner, with the value it looked at. */
     public record ConditionResult(
-            String pointer, com.fasterxml.jackson.databind.JsonNode condition, Boolean held, Object value) {}
+            String pointer,
+
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                    implementation = dev.masync.segment.rule.RuleSchema.class)
+            com.fasterxml.jackson.databind.JsonNode condition,
+
+            Boolean held,
+            Object value) {}
 
     public record ExplainResult(
             String segment,
@@ -135,14 +146,21 @@ public class SegmentQueries {
         return new Preview(n, sample, CompiledSql.of(warehouse().kind(), count), asOf, bytes, List.of());
     }
 
-    public MembersPage members(Rule rule, Instant asOf, List<String> attributes, String after, int limit) {
+    /**
+     * @param after      the learner key the page starts after, or null
+     * @param cursorName the query parameter {@code after} came from, for the problem when it is no learner key
+     */
+    public MembersPage members(
+            Rule rule, Instant asOf, List<String> attributes, String after, String cursorName, int limit) {
         List<String> attrs = checkedAttributes(attributes);
         if (after != null && integerKeys() && !after.trim().matches("-?\\d{1,18}")) {
-            throw ListParams.invalidCursor("after", after, "a learner key from the previous page (a whole number)");
+            throw ListParams.invalidCursor(cursorName, after, "a learner key from the previous page (a whole number)");
         }
-        List<Member> page = members(compiler().members(rule, asOf, attrs, after, limit), attrs);
-        String next = page.size() == limit ? page.get(page.size() - 1).key() : null;
-        return new MembersPage(page, next, asOf);
+        // one more than a page, to know whether another follows
+        List<Member> rows = members(compiler().members(rule, asOf, attrs, after, limit + 1), attrs);
+        dev.masync.platform.Page<Member> page =
+                dev.masync.platform.Cursors.page(rows, limit, m -> m, m -> dev.masync.platform.Cursors.ofKey(m.key()));
+        return new MembersPage(page.items(), page.nextCursor(), asOf);
     }
 
     public Change change(Rule saved, Rule proposed, Instant asOf, int sampleSize) {

@@ -1,7 +1,10 @@
 package dev.masync.segment;
 
 import dev.masync.definition.DefinitionKind;
+import dev.masync.platform.Cursors;
+import dev.masync.platform.Page;
 import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.ListParams;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -13,15 +16,20 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
 import java.time.Instant;
-import java.util.List;
 
 /** Segment definitions: CRUD with optimistic concurrency ({@code ETag}/{@code If-Match} carry the version). */
 @Path("/api/v1/segments")
@@ -41,17 +49,34 @@ public class SegmentResource {
             String change,
             String name,
             String description,
+
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                    implementation = dev.masync.segment.rule.RuleSchema.class)
             com.fasterxml.jackson.databind.JsonNode rule,
+
             Instant changedAt,
             String changedBy) {}
 
     @GET
     @RolesAllowed("viewer")
-    @Operation(summary = "All saved segments")
-    public List<SegmentView> list() {
-        return segments.list();
+    @Operation(summary = "Saved segments by key, a page at a time")
+    public Page<SegmentView> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        int n = ListParams.limit(limit, ListParams.DEFAULT_LIMIT, ListParams.MAX_LIMIT);
+        return segments.page(Cursors.key(cursor, null, null), n);
     }
 
+    @APIResponse(
+            responseCode = "201",
+            description = "Created",
+            headers = {
+                @Header(name = "Location", description = "the new segment", schema = @Schema(type = SchemaType.STRING)),
+                @Header(name = "ETag", description = "its version", schema = @Schema(type = SchemaType.STRING))
+            },
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = SegmentView.class)))
+    @APIResponse(responseCode = "409", description = "segment_exists: the key is taken")
+    @APIResponse(
+            responseCode = "422",
+            description = "validation_failed: errors[] has a pointer and a hint for each problem")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed("editor")
@@ -64,6 +89,15 @@ public class SegmentResource {
                 .build();
     }
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            headers =
+                    @Header(
+                            name = "ETag",
+                            description = "the version, to send as If-Match",
+                            schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = SegmentView.class)))
     @GET
     @Path("/{key}")
     @RolesAllowed("viewer")
@@ -73,6 +107,19 @@ public class SegmentResource {
         return Response.ok(view).tag(tag(view.version())).build();
     }
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            headers =
+                    @Header(
+                            name = "ETag",
+                            description = "the version, to send as If-Match",
+                            schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = SegmentView.class)))
+    @APIResponse(responseCode = "409", description = "managed_by_file: a file under segments/ defines it")
+    @APIResponse(
+            responseCode = "422",
+            description = "validation_failed: errors[] has a pointer and a hint for each problem")
     @PUT
     @Path("/{key}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -84,6 +131,10 @@ public class SegmentResource {
         return Response.ok(view).tag(tag(view.version())).build();
     }
 
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(
+            responseCode = "409",
+            description = "segment_in_use (another segment or a sync uses it) or managed_by_file")
     @DELETE
     @Path("/{key}")
     @RolesAllowed("editor")
@@ -96,18 +147,23 @@ public class SegmentResource {
     @GET
     @Path("/{key}/versions")
     @RolesAllowed("viewer")
-    @Operation(summary = "Earlier definitions, newest first, with who changed them and when")
-    public List<VersionView> versions(@PathParam("key") String key) {
-        return segments.versions(key).stream()
-                .map(v -> new VersionView(
+    @Operation(summary = "Earlier definitions of a segment, newest first, with who changed them and when")
+    public Page<VersionView> versions(
+            @PathParam("key") String key, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        int n = ListParams.limit(limit, ListParams.DEFAULT_LIMIT, ListParams.MAX_LIMIT);
+        Long before = Cursors.id(cursor, null, null);
+        return Cursors.page(
+                segments.versions(key, before == null ? null : before.intValue(), n),
+                n,
+                v -> new VersionView(
                         v.version,
                         v.changeKind,
                         v.name,
                         v.description,
                         segments.readRule(v.ruleJson),
                         v.changedAt,
-                        v.changedBy))
-                .toList();
+                        v.changedBy),
+                v -> Cursors.ofId(v.version));
     }
 
     static SegmentRequest require(SegmentRequest request) {

@@ -59,6 +59,18 @@ public class SegmentService {
         return key -> Optional.ofNullable(Segment.<Segment>findById(key)).map(s -> readRule(s.ruleJson));
     }
 
+    /** One page of saved segments by key, after {@code afterKey} (null: from the first). */
+    public dev.masync.platform.Page<SegmentView> page(String afterKey, int limit) {
+        List<Segment> rows = afterKey == null
+                ? Segment.<Segment>findAll(io.quarkus.panache.common.Sort.by("key"))
+                        .range(0, limit)
+                        .list()
+                : Segment.<Segment>find("key > ?1", io.quarkus.panache.common.Sort.by("key"), afterKey)
+                        .range(0, limit)
+                        .list();
+        return dev.masync.platform.Cursors.page(rows, limit, this::view, s -> dev.masync.platform.Cursors.ofKey(s.key));
+    }
+
     public List<SegmentView> list() {
         return Segment.<Segment>listAll(io.quarkus.panache.common.Sort.by("key")).stream()
                 .map(this::view)
@@ -225,6 +237,18 @@ public class SegmentService {
             find(key);
         }
         return SegmentVersion.list("segmentKey = ?1 order by version desc", key);
+    }
+
+    /** At most {@code limit + 1} versions of a segment, newest first, older than {@code before} (null: the newest). */
+    public List<SegmentVersion> versions(String key, Integer before, int limit) {
+        if (Segment.findById(key) == null && SegmentVersion.count("segmentKey", key) == 0) {
+            find(key);
+        }
+        var sort = io.quarkus.panache.common.Sort.descending("version");
+        var query = before == null
+                ? SegmentVersion.<SegmentVersion>find("segmentKey = ?1", sort, key)
+                : SegmentVersion.<SegmentVersion>find("segmentKey = ?1 and version < ?2", sort, key, before);
+        return query.range(0, limit).list();
     }
 
     /** Saved segments whose rule refers to {@code key}. */

@@ -16,7 +16,11 @@ public record SegmentView(
         String key,
         String name,
         String description,
+
+        @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                implementation = dev.masync.segment.rule.RuleSchema.class)
         JsonNode rule,
+
         int version,
         String source,
         String sourceFile,

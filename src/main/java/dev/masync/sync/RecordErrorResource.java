@@ -1,7 +1,10 @@
 package dev.masync.sync;
 
 import dev.masync.audit.AuditLog;
+import dev.masync.platform.Cursors;
+import dev.masync.platform.Page;
 import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.ListParams;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.annotation.security.RolesAllowed;
@@ -15,6 +18,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
@@ -33,9 +37,15 @@ public class RecordErrorResource {
         this.audit = audit;
     }
 
+    /**
+     * One open record error.
+     *
+     * @param recordKey the record's key at the destination (the value of the sync's identity, e.g. an e-mail); not
+     *                  the destination's own key, which the sync's {@code destination} names
+     */
     public record RecordErrorView(
             String learnerKey,
-            String destinationKey,
+            String recordKey,
             String errorClass,
             String code,
             String message,
@@ -57,9 +67,6 @@ public class RecordErrorResource {
         }
     }
 
-    /** One page of record errors, by learner key; pass {@code nextAfter} as {@code after} for the next page. */
-    public record RecordErrorPage(List<RecordErrorView> items, String nextAfter) {}
-
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
     /** Learner keys one bulk call may name. */
@@ -72,22 +79,26 @@ public class RecordErrorResource {
     @RolesAllowed("viewer")
     @Operation(
             summary = "Records of this sync the destination refused (retrying, quarantined or skipped), by learner"
-                    + " key; page with limit (1-1000, default 100) and after=<nextAfter>")
-    public RecordErrorPage list(
+                    + " key, a page at a time")
+    public Page<RecordErrorView> list(
             @PathParam("key") String key,
             @QueryParam("status") String status,
             @QueryParam("limit") String limitParam,
-            @QueryParam("after") String after) {
-        syncs.find(key);
+            @QueryParam("cursor") String cursor,
+            @Parameter(deprecated = true, description = "Old name of cursor: the last learner key of the previous page")
+                    @QueryParam("after")
+                    String afterParam) {
+        int limit = ListParams.limit(limitParam, DEFAULT_LIMIT, MAX_LIMIT);
+        String after = Cursors.key(cursor, "after", afterParam);
         checkStatus(status, "status");
-        int limit = limit(limitParam);
+        syncs.find(key);
         StringBuilder where = new StringBuilder("syncKey = :key");
         Parameters params = Parameters.with("key", key);
         if (status != null) {
             where.append(" and status = :status");
             params.and("status", status);
         }
-        if (after != null && !after.isEmpty()) {
+        if (after != null) {
             where.append(" and learnerKey > :after");
             params.and("after", after);
         }
@@ -95,10 +106,7 @@ public class RecordErrorResource {
                         where.toString(), Sort.ascending("learnerKey"), params)
                 .range(0, limit) // inclusive: one more than a page, to know whether another follows
                 .list();
-        List<RecordErrorView> items =
-                rows.stream().limit(limit).map(RecordErrorView::of).toList();
-        String next = rows.size() > limit ? items.get(limit - 1).learnerKey() : null;
-        return new RecordErrorPage(items, next);
+        return Cursors.page(rows, limit, RecordErrorView::of, e -> Cursors.ofKey(e.learnerKey));
     }
 
     /**
@@ -203,22 +211,6 @@ public class RecordErrorResource {
         if (status != null && !STATUSES.contains(status)) {
             throw ApiException.badRequest("invalid_status", name + " must be retrying, quarantined or skipped");
         }
-    }
-
-    /** Parsed here so that {@code ?limit=abc} is a 400 problem like other lists, not JAX-RS's 404. */
-    static int limit(String value) {
-        if (value == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ApiException.badRequest("invalid_limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
     }
 
     @POST

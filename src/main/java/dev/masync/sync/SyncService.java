@@ -103,6 +103,18 @@ public class SyncService implements DestinationUsers, dev.masync.segment.Segment
         return SyncDefinitionParser.parse(SyncJson.read(e.definitionJson), e.key, context());
     }
 
+    /** One page of syncs by key, after {@code afterKey} (null: from the first). */
+    public dev.masync.platform.Page<SyncView> page(String afterKey, int limit) {
+        List<SyncEntity> rows = afterKey == null
+                ? SyncEntity.<SyncEntity>findAll(io.quarkus.panache.common.Sort.by("key"))
+                        .range(0, limit)
+                        .list()
+                : SyncEntity.<SyncEntity>find("key > ?1", io.quarkus.panache.common.Sort.by("key"), afterKey)
+                        .range(0, limit)
+                        .list();
+        return dev.masync.platform.Cursors.page(rows, limit, this::view, s -> dev.masync.platform.Cursors.ofKey(s.key));
+    }
+
     public List<SyncView> list() {
         return SyncEntity.<SyncEntity>listAll(io.quarkus.panache.common.Sort.by("key")).stream()
                 .map(this::view)

@@ -19,7 +19,10 @@ public record SyncView(
         int version,
         String source,
         String sourceFile,
+
+        @org.eclipse.microprofile.openapi.annotations.media.Schema(implementation = SyncSchema.class)
         JsonNode definition,
+
         Instant nextRunAt,
         boolean running,
         Instant createdAt,

@@ -1,6 +1,8 @@
 package dev.masync.webhook;
 
 import dev.masync.audit.AuditLog;
+import dev.masync.platform.Cursors;
+import dev.masync.platform.Page;
 import dev.masync.platform.problem.ApiException;
 import dev.masync.platform.problem.ListParams;
 import jakarta.annotation.security.RolesAllowed;
@@ -12,6 +14,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Clock;
@@ -37,22 +43,21 @@ public class WebhookEventsResource {
         this.clock = clock;
     }
 
-    /** A page of events; pass {@code nextBefore} as {@code before} for the next page (null on the last). */
-    public record EventPage(List<InboxEvents.EventSummary> items, Long nextBefore) {}
-
     @GET
     @RolesAllowed("viewer")
     @Operation(summary = "Webhook events newest first, with their status and outcome; filter by status and source")
-    public EventPage list(
+    public Page<InboxEvents.EventSummary> list(
             @QueryParam("status") String status,
             @QueryParam("source") String source,
             @QueryParam("limit") String limitParam,
-            @QueryParam("before") String beforeParam) {
+            @QueryParam("cursor") String cursor,
+            @Parameter(deprecated = true, description = "Old name of cursor: the last id of the previous page")
+                    @QueryParam("before")
+                    String beforeParam) {
         int limit = ListParams.limit(limitParam, 50, MAX_LIMIT);
-        Long before = ListParams.idCursor("before", beforeParam);
+        Long before = Cursors.id(cursor, "before", beforeParam);
         List<InboxEvents.EventSummary> rows = events.list(status(status), source(source), before, limit);
-        List<InboxEvents.EventSummary> items = rows.stream().limit(limit).toList();
-        return new EventPage(items, rows.size() > limit ? items.get(limit - 1).id() : null);
+        return Cursors.page(rows, limit, e -> e, e -> Cursors.ofId(e.id()));
     }
 
     @GET
@@ -64,6 +69,16 @@ public class WebhookEventsResource {
         return events.find(n).orElseThrow(() -> notFound(id));
     }
 
+    @APIResponse(
+            responseCode = "200",
+            description = "OK",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = InboxEvents.EventDetail.class)))
+    @APIResponse(
+            responseCode = "409",
+            description = "webhook_event_not_quarantined: only a quarantined event can be retried")
     @POST
     @Path("/{id}/retry")
     @RolesAllowed("editor")

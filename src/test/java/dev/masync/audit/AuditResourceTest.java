@@ -127,16 +127,20 @@ class AuditResourceTest {
         List<Integer> ids = first.getList("items.id", Integer.class);
         assertThat(ids).hasSize(2).isSortedAccordingTo((a, b) -> b - a);
         assertThat(first.getList("items.after.name")).containsExactly("paged 4", "paged 3");
-        JsonPath second = audit("?actor=" + name + "&limit=2&before=" + first.getLong("nextBefore"));
+        JsonPath second = audit("?actor=" + name + "&limit=2&cursor=" + first.getString("nextCursor"));
         assertThat(second.getList("items.after.name")).containsExactly("paged 2", "paged 1");
-        JsonPath last = audit("?actor=" + name + "&limit=2&before=" + second.getLong("nextBefore"));
+        JsonPath last = audit("?actor=" + name + "&limit=2&cursor=" + second.getString("nextCursor"));
         assertThat(last.getList("items.after.name")).containsExactly("paged 0");
-        assertThat(last.getString("nextBefore")).isNull();
+        assertThat(last.getString("nextCursor")).isNull();
+        assertThat(audit("?actor=" + name + "&limit=2&before=" + ids.get(1)).getList("items.after.name"))
+                .as("before, the cursor's old name, still takes the last id of the previous page")
+                .containsExactly("paged 2", "paged 1");
     }
 
     @Test
     void badPagingParametersAre400Problems() {
-        for (String query : List.of("?limit=0", "?limit=501", "?limit=abc", "?before=-1", "?before=x")) {
+        for (String query : List.of(
+                "?limit=0", "?limit=501", "?limit=abc", "?before=-1", "?before=x", "?cursor=1", "?cursor=x&before=3")) {
             given().header("Authorization", ADMIN)
                     .get("/api/v1/audit" + query)
                     .then()

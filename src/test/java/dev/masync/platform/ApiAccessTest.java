@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
@@ -104,7 +105,43 @@ class ApiAccessTest {
                 .then()
                 .statusCode(403)
                 .contentType("application/problem+json")
-                .body("code", equalTo("forbidden"));
+                .body("code", equalTo("forbidden"))
+                .body("detail", containsString("needs the admin role"))
+                .body("detail", containsString("this API key's role is viewer"));
+    }
+
+    /** The 403 names the lowest role the call allows (from its @RolesAllowed) and the caller's own role. */
+    @Test
+    void aForbiddenAnswerNamesTheRoleNeededAndTheCallersRole() {
+        String viewer = "Bearer "
+                + QuarkusTransaction.requiringNew()
+                        .call(() ->
+                                keys.create("viewer-403", Role.VIEWER, "test").key());
+        String editor = "Bearer "
+                + QuarkusTransaction.requiringNew()
+                        .call(() ->
+                                keys.create("editor-403", Role.EDITOR, "test").key());
+        given().header("Authorization", viewer)
+                .contentType("application/json")
+                .body("{\"key\": \"forbidden_seg\", \"name\": \"x\", \"rule\": {}}")
+                .post("/api/v1/segments")
+                .then()
+                .statusCode(403)
+                .body("detail", containsString("needs the editor role"))
+                .body("detail", containsString("role is viewer"));
+        // a class-level @RolesAllowed: API keys are for admins
+        given().header("Authorization", editor)
+                .get("/api/v1/api-keys")
+                .then()
+                .statusCode(403)
+                .body("detail", containsString("needs the admin role"))
+                .body("detail", containsString("role is editor"));
+        given().header("Authorization", editor)
+                .get("/api/v1/audit")
+                .then()
+                .statusCode(403)
+                .body("detail", containsString("needs the admin role"))
+                .body("detail", containsString("role is editor"));
     }
 
     @Test

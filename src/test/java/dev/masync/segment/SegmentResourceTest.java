@@ -96,9 +96,9 @@ class SegmentResourceTest {
                 .get("/api/v1/segments/crud_test/versions")
                 .then()
                 .statusCode(200)
-                .body("version", hasItems(2, 1))
-                .body("[0].changedBy", equalTo("configured-admin"))
-                .body("[1].rule.all[0].attribute", equalTo("plan"));
+                .body("items.version", hasItems(2, 1))
+                .body("items[0].changedBy", equalTo("configured-admin"))
+                .body("items[1].rule.all[0].attribute", equalTo("plan"));
 
         given().header("Authorization", ADMIN)
                 .header("If-Match", "2")
@@ -114,7 +114,19 @@ class SegmentResourceTest {
                 .get("/api/v1/segments/crud_test/versions")
                 .then()
                 .statusCode(200)
-                .body("change", hasItems("create", "update", "delete"));
+                .body("items.change", hasItems("create", "update", "delete"));
+        String newest = given().header("Authorization", ADMIN)
+                .get("/api/v1/segments/crud_test/versions?limit=1")
+                .then()
+                .statusCode(200)
+                .body("items.change", org.hamcrest.Matchers.contains("delete"))
+                .extract()
+                .path("nextCursor");
+        given().header("Authorization", ADMIN)
+                .get("/api/v1/segments/crud_test/versions?limit=1&cursor=" + newest)
+                .then()
+                .statusCode(200)
+                .body("items.change", org.hamcrest.Matchers.contains("update"));
     }
 
     @Test
@@ -162,9 +174,9 @@ class SegmentResourceTest {
                 .get("/api/v1/segments")
                 .then()
                 .statusCode(200)
-                .body("key", hasItems("math_slipping", "paid_churned", "streak_champions"))
-                .body("find { it.key == 'math_slipping' }.source", equalTo("file"))
-                .body("find { it.key == 'math_slipping' }.sourceFile", equalTo("segments/math_slipping.yaml"));
+                .body("items.key", hasItems("math_slipping", "paid_churned", "streak_champions"))
+                .body("items.find { it.key == 'math_slipping' }.source", equalTo("file"))
+                .body("items.find { it.key == 'math_slipping' }.sourceFile", equalTo("segments/math_slipping.yaml"));
         given().header("Authorization", ADMIN)
                 .header("If-Match", "1")
                 .contentType("application/json")
@@ -198,14 +210,21 @@ class SegmentResourceTest {
                 .get("/api/v1/segments/paid_churned/members?limit=2&attributes=plan,plan_status");
         first.then()
                 .statusCode(200)
-                .body("members.size()", equalTo(2))
-                .body("members[0].attributes.plan_status", equalTo("lapsed"));
-        String next = first.path("nextAfter");
+                .body("items.size()", equalTo(2))
+                .body("items[0].attributes.plan_status", equalTo("lapsed"))
+                .body("asOf", notNullValue());
+        String last = first.path("items[1].key");
+        String next = first.path("nextCursor");
         given().header("Authorization", ADMIN)
-                .get("/api/v1/segments/paid_churned/members?limit=2&after=" + next)
+                .get("/api/v1/segments/paid_churned/members?limit=2&cursor=" + next)
                 .then()
                 .statusCode(200)
-                .body("members[0].key", greaterThan(next));
+                .body("items[0].key", greaterThan(last));
+        given().header("Authorization", ADMIN)
+                .get("/api/v1/segments/paid_churned/members?limit=2&after=" + last)
+                .then()
+                .statusCode(200)
+                .body("items[0].key", greaterThan(last));
         given().header("Authorization", ADMIN)
                 .get("/api/v1/segments/paid_churned/members?attributes=nope")
                 .then()
@@ -243,7 +262,7 @@ class SegmentResourceTest {
     void explainsMembersAndNonMembersConditionByCondition() {
         String member = given().header("Authorization", ADMIN)
                 .get("/api/v1/segments/paid_churned/members?limit=1")
-                .path("members[0].key");
+                .path("items[0].key");
         given().header("Authorization", ADMIN)
                 .get("/api/v1/segments/paid_churned/explain/" + member)
                 .then()
@@ -278,7 +297,7 @@ class SegmentResourceTest {
     void previewChangeCountsWhoWouldEnterAndLeave() {
         int members = given().header("Authorization", ADMIN)
                 .get("/api/v1/segments/paid_churned/members?limit=1000")
-                .path("members.size()");
+                .path("items.size()");
         given().header("Authorization", ADMIN)
                 .contentType("application/json")
                 .body("{\"rule\": {\"attribute\": \"plan\", \"op\": \"in\", \"values\": [\"basic\","

@@ -140,7 +140,7 @@ class DaemonFaultsTest {
                 .statusCode(200)
                 .extract()
                 .jsonPath()
-                .getLong("[0].id");
+                .getLong("items[0].id");
         return awaitRun(id);
     }
 }

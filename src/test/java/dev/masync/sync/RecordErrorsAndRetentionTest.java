@@ -70,23 +70,27 @@ class RecordErrorsAndRetentionTest {
     void pagesCoverEveryErrorOnceInKeyOrder() {
         for (String filter : new String[] {"", "&status=quarantined", "&status=retrying"}) {
             List<String> seen = new ArrayList<>();
-            String after = null;
+            String cursor = null;
             int pages = 0;
             do {
-                JsonPath p = page("?limit=4" + filter + (after == null ? "" : "&after=" + after));
+                JsonPath p = page("?limit=4" + filter + (cursor == null ? "" : "&cursor=" + cursor));
                 List<String> keys = p.getList("items.learnerKey");
                 assertThat(keys.size()).isLessThanOrEqualTo(4);
                 seen.addAll(keys);
-                after = p.getString("nextAfter");
+                cursor = p.getString("nextCursor");
                 pages++;
-            } while (after != null && pages < 20);
+            } while (cursor != null && pages < 20);
             int expected = filter.isEmpty() ? 25 : filter.contains("quarantined") ? 13 : 12;
             assertThat(seen).hasSize(expected).doesNotHaveDuplicates().isSorted();
         }
         assertThat(page("").getList("items")).hasSize(25);
-        assertThat(page("").getString("nextAfter")).isNull();
-        assertThat(page("?limit=25").getString("nextAfter")).isNull();
-        assertThat(page("?limit=24").getString("nextAfter")).isEqualTo("L23");
+        assertThat(page("").getString("nextCursor")).isNull();
+        assertThat(page("?limit=25").getString("nextCursor")).isNull();
+        String next = page("?limit=24").getString("nextCursor");
+        assertThat(page("?cursor=" + next).getList("items.learnerKey")).containsExactly("L24");
+        assertThat(page("?after=L23").getList("items.learnerKey"))
+                .as("after, the cursor's old name, still takes the last learner key of the previous page")
+                .containsExactly("L24");
     }
 
     @ParameterizedTest

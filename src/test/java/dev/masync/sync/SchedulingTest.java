@@ -45,7 +45,7 @@ class SchedulingTest {
                 .statusCode(200)
                 .extract()
                 .jsonPath()
-                .getLong("[0].id");
+                .getLong("items[0].id");
         return SyncApiTest.awaitRun(id);
     }
 
@@ -102,7 +102,7 @@ class SchedulingTest {
                         .then()
                         .extract()
                         .jsonPath()
-                        .getList("$"))
+                        .getList("items"))
                 .isEmpty();
     }
 

@@ -175,8 +175,9 @@ public class SyncApiTest {
                 .get("/api/v1/syncs/champions_api/runs")
                 .then()
                 .statusCode(200)
-                .body("size()", equalTo(3))
-                .body("[0].trigger", equalTo("api"));
+                .body("items.size()", equalTo(3))
+                .body("items[0].trigger", equalTo("api"))
+                .body("nextCursor", org.hamcrest.Matchers.nullValue());
         given().header("Authorization", ADMIN)
                 .get("/api/v1/syncs/champions_api/record-errors")
                 .then()

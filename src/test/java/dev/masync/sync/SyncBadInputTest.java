@@ -119,7 +119,7 @@ class SyncBadInputTest {
                                     .then()
                                     .extract()
                                     .jsonPath()
-                                    .getList("$"))
+                                    .getList("items"))
                             .isEmpty();
                 }))
                 .toList();

@@ -183,8 +183,9 @@ class SyncCrashIT {
             assertInterrupted(firstRun);
             JsonNode history = call("GET", "/api/v1/syncs/" + sync + "/runs", null, 200);
             List<String> statuses = new ArrayList<>();
-            history.forEach(r ->
-                    statuses.add(r.path("id").asLong() + ":" + r.path("status").asText()));
+            history.path("items")
+                    .forEach(r -> statuses.add(
+                            r.path("id").asLong() + ":" + r.path("status").asText()));
             assertThat(statuses)
                     .as("run history, newest first")
                     .containsExactly(second.path("id").asLong() + ":succeeded", firstRun + ":failed");
@@ -661,9 +662,9 @@ class SyncCrashIT {
         do {
             String path =
                     "/api/v1/segments/" + segment + "/members?limit=1000&attributes=" + String.join(",", ATTRIBUTES)
-                            + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
+                            + (after == null ? "" : "&cursor=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
             JsonNode page = call("GET", path, null, 200);
-            for (JsonNode m : page.path("members")) {
+            for (JsonNode m : page.path("items")) {
                 Map<String, Object> fields = new LinkedHashMap<>();
                 fields.put(MEMBER_FIELD, true);
                 JsonNode a = m.path("attributes");
@@ -673,9 +674,9 @@ class SyncCrashIT {
                 }
                 truth.put(m.path("key").asText(), fields);
             }
-            after = page.path("nextAfter").isNull()
+            after = page.path("nextCursor").isNull()
                     ? null
-                    : page.path("nextAfter").asText(null);
+                    : page.path("nextCursor").asText(null);
         } while (after != null);
         return truth;
     }

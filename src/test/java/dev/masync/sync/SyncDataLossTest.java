@@ -199,7 +199,7 @@ class SyncDataLossTest {
                             .statusCode(200)
                             .extract()
                             .jsonPath()
-                            .getList("code", String.class))
+                            .getList("items.code", String.class))
                     .isNotEmpty()
                     .allSatisfy(c -> assertThat(c).startsWith("identity_"));
 

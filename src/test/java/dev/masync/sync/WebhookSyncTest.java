@@ -89,7 +89,7 @@ class WebhookSyncTest {
                 .statusCode(200)
                 .extract()
                 .jsonPath()
-                .getList("$");
+                .getList("items");
         assertThat(runRejections)
                 .hasSize((int) rejected)
                 .allSatisfy(r -> assertThat(r).containsEntry("code", "invalid_email"));

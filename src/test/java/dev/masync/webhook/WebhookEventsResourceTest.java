@@ -82,16 +82,16 @@ class WebhookEventsResourceTest {
         inbox.claim(0, T0, LEASE, source);
 
         List<Long> seen = new ArrayList<>();
-        String before = null;
+        String cursor = null;
         int pages = 0;
         do {
-            JsonPath p = ok(BASE + "?source=" + source + "&limit=3" + (before == null ? "" : "&before=" + before));
+            JsonPath p = ok(BASE + "?source=" + source + "&limit=3" + (cursor == null ? "" : "&cursor=" + cursor));
             List<Long> page = p.getList("items.id", Long.class);
             assertThat(page.size()).isLessThanOrEqualTo(3);
             seen.addAll(page);
-            before = p.getString("nextBefore");
+            cursor = p.getString("nextCursor");
             pages++;
-        } while (before != null && pages < 10);
+        } while (cursor != null && pages < 10);
 
         assertThat(seen).hasSize(7).doesNotHaveDuplicates().isSortedAccordingTo((a, b) -> Long.compare(b, a));
         assertThat(seen).containsExactlyInAnyOrderElementsOf(ids);
@@ -99,7 +99,7 @@ class WebhookEventsResourceTest {
         JsonPath processed = ok(BASE + "?source=" + source + "&status=processed");
         assertThat(processed.getList("items.id", Long.class)).containsExactly(ids.get(1), ids.get(0));
         assertThat(processed.getList("items.outcome", String.class)).containsExactly("echo", "synced 1 learner");
-        assertThat(processed.getString("nextBefore")).isNull();
+        assertThat(processed.getString("nextCursor")).isNull();
         assertThat(ok(BASE + "?source=" + source + "&status=PROCESSING").getList("items"))
                 .hasSize(5);
         assertThat(ok(BASE + "?source=" + source + "&status=quarantined").getList("items"))
@@ -111,7 +111,13 @@ class WebhookEventsResourceTest {
                 .as("listings leave payloads out")
                 .isNull();
         assertThat(item.getString("items[0].kind")).isEqualTo("changed");
-        assertThat(item.getString("nextBefore")).isEqualTo(String.valueOf(ids.get(6)));
+        assertThat(ok(BASE + "?source=" + source + "&limit=1&cursor=" + item.getString("nextCursor"))
+                        .getList("items.id", Long.class))
+                .containsExactly(ids.get(5));
+        assertThat(ok(BASE + "?source=" + source + "&limit=1&before=" + ids.get(6))
+                        .getList("items.id", Long.class))
+                .as("before, the cursor's old name, still takes the last id of the previous page")
+                .containsExactly(ids.get(5));
     }
 
     @Test

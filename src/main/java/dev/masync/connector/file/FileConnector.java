@@ -57,7 +57,7 @@ public final class FileConnector implements Destination, Probe {
             Set.of(Capabilities.MembershipStyle.BOOLEAN, Capabilities.MembershipStyle.VALUE));
     private static final BatchLimits LIMITS = new BatchLimits(10_000, 64L * 1024 * 1024);
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
-    private static final List<String> FIXED_COLUMNS = List.of("learnerKey", "destinationKey", "kind");
+    private static final List<String> FIXED_COLUMNS = List.of("learnerKey", "recordKey", "kind");
 
     private final ObjectMapper json = new ObjectMapper()
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
@@ -172,7 +172,7 @@ public final class FileConnector implements Destination, Probe {
         for (RecordChange change : records) {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("learnerKey", change.learnerKey());
-            line.put("destinationKey", change.destinationKey());
+            line.put("recordKey", change.destinationKey());
             line.put("kind", change.kind().name());
             line.put("fields", change.fields());
             json.writeValue(out, line);

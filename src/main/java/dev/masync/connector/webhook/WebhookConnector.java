@@ -53,7 +53,8 @@ import java.util.UUID;
  * base64 after the prefix, anything else is used as UTF-8 bytes).
  *
  * <p>Response contract: any 2xx with an empty body confirms every record; a 2xx body
- * {@code {"results":[{"key":…,"status":"ok"|"rejected","code":…,"message":…}]}} gives per-record outcomes, and a
+ * {@code {"results":[{"recordKey":…,"status":"ok"|"rejected","code":…,"message":…}]}} gives per-record outcomes
+ * ({@code key} is still read as the deprecated name of {@code recordKey}), and a
  * record without a result is rejected as {@code missing_result}. A 2xx body that is not such JSON is a
  * {@link RetryableException} ({@code malformed_response}): the receiver may or may not have applied the batch,
  * and replay is safe because receivers dedupe on {@code webhook-id}. Other statuses go through
@@ -210,7 +211,8 @@ public final class WebhookConnector implements Destination, Probe {
             for (RecordChange change : batch.records()) {
                 g.writeStartObject();
                 g.writeStringField("learnerKey", change.learnerKey());
-                g.writeStringField("key", change.destinationKey());
+                g.writeStringField("recordKey", change.destinationKey());
+                g.writeStringField("key", change.destinationKey()); // deprecated copy of recordKey
                 g.writeStringField("kind", change.kind().name());
                 g.writeFieldName("fields");
                 json.writeValue(g, change.fields());
@@ -237,7 +239,8 @@ public final class WebhookConnector implements Destination, Probe {
         if (!results.isArray()) throw new RetryableException("malformed_response: results is not an array");
         Map<String, RecordOutcome> byKey = new HashMap<>();
         for (JsonNode result : results) {
-            String key = result.path("key").asText(null);
+            String key = result.path("recordKey").asText(null);
+            if (key == null) key = result.path("key").asText(null); // deprecated name of recordKey
             if (key == null) continue;
             String status = result.path("status").asText("");
             byKey.put(

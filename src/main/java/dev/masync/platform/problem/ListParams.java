@@ -12,6 +12,10 @@ import java.util.regex.Pattern;
 public final class ListParams {
     /** The longest cursor accepted (a learner key or an id). */
     public static final int MAX_CURSOR = 500;
+    /** The page size of a list without a {@code limit}, unless the list says otherwise. */
+    public static final int DEFAULT_LIMIT = 100;
+    /** The largest page of a list, unless the list says otherwise. */
+    public static final int MAX_LIMIT = 500;
 
     private static final Pattern WHOLE = Pattern.compile("\\d{1,18}");
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.masync.platform.DomainException;
 import dev.masync.warehouse.WarehouseException;
 import io.quarkus.security.AuthenticationFailedException;
-import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -76,15 +75,7 @@ public class ProblemMappers {
         return unauthenticated();
     }
 
-    @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e) {
-        return respond(Problem.of(
-                403,
-                "forbidden",
-                "Forbidden",
-                "This API key's role may not do this; ask an admin for a key with the required role.",
-                List.of()));
-    }
+    // ForbiddenException: dev.masync.security.ForbiddenProblems names the role needed and the caller's
 
     @ServerExceptionMapper
     public Response warehouse(WarehouseException e) {

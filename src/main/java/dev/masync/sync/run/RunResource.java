@@ -1,7 +1,9 @@
 package dev.masync.sync.run;
 
+import dev.masync.platform.Cursors;
+import dev.masync.platform.Page;
 import dev.masync.platform.problem.ApiException;
-import io.quarkus.panache.common.Page;
+import dev.masync.platform.problem.ListParams;
 import io.quarkus.panache.common.Sort;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -21,8 +23,9 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "runs")
 public class RunResource {
+    /** A record the run could not deliver; {@code recordKey} is the record's key at the destination. */
     public record RejectionView(
-            String learnerKey, String destinationKey, String errorClass, String code, String message, Instant at) {}
+            String learnerKey, String recordKey, String errorClass, String code, String message, Instant at) {}
 
     @GET
     @Path("/{id}")
@@ -35,17 +38,23 @@ public class RunResource {
     @GET
     @Path("/{id}/rejections")
     @RolesAllowed("viewer")
-    @Operation(summary = "Records this run could not deliver, with the destination's reasons")
-    public List<RejectionView> rejections(@PathParam("id") String id, @QueryParam("limit") String limitParam) {
-        int limit = dev.masync.platform.problem.ListParams.limit(limitParam, 100, 1000);
+    @Operation(summary = "Records this run could not deliver, with the destination's reasons, a page at a time")
+    public Page<RejectionView> rejections(
+            @PathParam("id") String id, @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
+        int limit = ListParams.limit(limitParam, 100, 1000);
+        Long after = Cursors.id(cursor, null, null);
         SyncRunEntity run = run(id);
-        return RunRejectionEntity.<RunRejectionEntity>find("runId", Sort.ascending("id"), run.id)
-                .page(Page.ofSize(limit))
-                .list()
-                .stream()
-                .map(r -> new RejectionView(
-                        r.learnerKey, r.destinationKey, r.errorClass, r.code, r.message, r.rejectedAt))
-                .toList();
+        List<RunRejectionEntity> rows = (after == null
+                        ? RunRejectionEntity.<RunRejectionEntity>find("runId", Sort.ascending("id"), run.id)
+                        : RunRejectionEntity.<RunRejectionEntity>find(
+                                "runId = ?1 and id > ?2", Sort.ascending("id"), run.id, after))
+                .range(0, limit)
+                .list();
+        return Cursors.page(
+                rows,
+                limit,
+                r -> new RejectionView(r.learnerKey, r.destinationKey, r.errorClass, r.code, r.message, r.rejectedAt),
+                r -> Cursors.ofId(r.id));
     }
 
     private static SyncRunEntity run(String id) {

@@ -2,6 +2,8 @@ package dev.masync.sync.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -25,17 +27,41 @@ public record RunView(
         Instant startedAt,
         Instant finishedAt,
         Instant evaluatedAt,
+
+        @Schema(
+                type = SchemaType.OBJECT,
+                additionalProperties = Long.class,
+                description =
+                        "counts by name: evaluated, entered, changed, left, sent, confirmed, rejected," + " requests…")
         JsonNode counts,
+
+        @Schema(
+                type = SchemaType.OBJECT,
+                additionalProperties = Long.class,
+                description = "milliseconds per phase: diff, load, push, commit, total")
         JsonNode phasesMillis,
+
+        @Schema(type = SchemaType.OBJECT, description = "while running: the phase, records done and the ETA")
         JsonNode progress,
+
+        @Schema(type = SchemaType.OBJECT, description = "a dry run's samples of what it would send, by change kind")
         JsonNode samples,
+
         String reason,
         String freshness,
+
+        @Schema(type = SchemaType.OBJECT, description = "what the run cost the warehouse and the destination")
         JsonNode cost,
+
         Long projectedCalls,
         String projectedDrain,
+
+        @Schema(type = SchemaType.OBJECT, description = "the projection with the calls taken and the push's duration")
         JsonNode drain,
+
+        @Schema(type = SchemaType.OBJECT, description = "for a run triggered by webhooks: count and ids of its events")
         JsonNode events,
+
         @JsonInclude(JsonInclude.Include.NON_NULL) SamplesAt samplesAt) {
 
     /**

@@ -1,10 +1,12 @@
 package dev.masync.sync.run;
 
 import dev.masync.audit.AuditLog;
+import dev.masync.platform.Cursors;
+import dev.masync.platform.Page;
 import dev.masync.platform.problem.ApiException;
+import dev.masync.platform.problem.ListParams;
 import dev.masync.sync.SyncService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -18,7 +20,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
@@ -60,6 +68,18 @@ public class SyncRunsResource {
     /** The longest {@code wait} a start may ask for. */
     static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
+    @APIResponse(
+            responseCode = "202",
+            description = "Started (or still running after wait); Location names the run, poll it until its status is"
+                    + " no longer running; a dry run's answer names where its samples appear (samplesAt)",
+            headers = @Header(name = "Location", description = "the run", schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunView.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "with wait=N: the run ended within N seconds; the ended run (a dry run with its samples)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunView.class)))
+    @APIResponse(responseCode = "409", description = "run_in_progress: the sync runs already")
+    @APIResponse(responseCode = "503", description = "shutting_down: ask again once the daemon is back")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed("editor")
@@ -74,7 +94,13 @@ public class SyncRunsResource {
                                     + " time the answer is 200 with the ended run")
                     @QueryParam("wait")
                     String waitParam,
-            String body)
+            @RequestBody(
+                            required = false,
+                            content =
+                                    @Content(
+                                            mediaType = "application/json",
+                                            schema = @Schema(implementation = RunRequest.class)))
+                    String body)
             throws com.fasterxml.jackson.core.JsonProcessingException {
         Duration wait = wait(waitParam);
         // the body is optional (curl -X POST …/runs), so it is read here rather than by a JSON-only reader
@@ -117,16 +143,19 @@ public class SyncRunsResource {
 
     @GET
     @RolesAllowed("viewer")
-    @Operation(summary = "Run history of a sync, newest first")
-    public List<RunView> history(@PathParam("key") String key, @QueryParam("limit") String limitParam) {
-        int limit = dev.masync.platform.problem.ListParams.limit(limitParam, 20, 500);
+    @Operation(summary = "Run history of a sync, newest first, a page at a time")
+    public Page<RunView> history(
+            @PathParam("key") String key, @QueryParam("limit") String limitParam, @QueryParam("cursor") String cursor) {
+        int limit = ListParams.limit(limitParam, 20, ListParams.MAX_LIMIT);
+        Long before = Cursors.id(cursor, null, null);
         syncs.find(key);
-        return SyncRunEntity.<SyncRunEntity>find("syncKey", Sort.descending("id"), key)
-                .page(Page.ofSize(limit))
-                .list()
-                .stream()
-                .map(RunView::of)
-                .toList();
+        List<SyncRunEntity> rows = (before == null
+                        ? SyncRunEntity.<SyncRunEntity>find("syncKey", Sort.descending("id"), key)
+                        : SyncRunEntity.<SyncRunEntity>find(
+                                "syncKey = ?1 and id < ?2", Sort.descending("id"), key, before))
+                .range(0, limit)
+                .list();
+        return Cursors.page(rows, limit, RunView::of, r -> Cursors.ofId(r.id));
     }
 
     /** Only the three flags, each true or false: Jackson would take {@code 1} or {@code "yes"} for a boolean. */

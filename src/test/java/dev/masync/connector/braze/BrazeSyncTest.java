@@ -82,13 +82,13 @@ class BrazeSyncTest {
             JsonPath page = given().header("Authorization", ADMIN)
                     .queryParam("limit", 1000)
                     .queryParam("attributes", "learner_id,plan,streak_days")
-                    .queryParams(after == null ? Map.of() : Map.of("after", after))
+                    .queryParams(after == null ? Map.of() : Map.of("cursor", after))
                     .get("/api/v1/segments/" + segment + "/members")
                     .then()
                     .statusCode(200)
                     .extract()
                     .jsonPath();
-            List<Map<String, Object>> members = page.getList("members");
+            List<Map<String, Object>> members = page.getList("items");
             for (Map<String, Object> m : members) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> a = (Map<String, Object>) m.get("attributes");
@@ -97,7 +97,7 @@ class BrazeSyncTest {
                 values.add(a.get("streak_days"));
                 out.put(a.get("learner_id").toString(), values);
             }
-            after = page.getString("nextAfter");
+            after = page.getString("nextCursor");
         } while (after != null);
         return out;
     }

@@ -41,8 +41,8 @@ class FileConnectorTest {
         assertThat(result.outcomes()).allMatch(RecordOutcome::isConfirmed).hasSize(2);
         assertThat(Files.readAllLines(outbox.resolve("vips/batch-b-1.ndjson")))
                 .containsExactly(
-                        "{\"learnerKey\":\"l1\",\"destinationKey\":\"a@x.org\",\"kind\":\"UPSERT\",\"fields\":{\"plan\":\"pro\",\"score\":3}}",
-                        "{\"learnerKey\":\"l2\",\"destinationKey\":\"b@x.org\",\"kind\":\"REMOVE\",\"fields\":{}}");
+                        "{\"learnerKey\":\"l1\",\"recordKey\":\"a@x.org\",\"kind\":\"UPSERT\",\"fields\":{\"plan\":\"pro\",\"score\":3}}",
+                        "{\"learnerKey\":\"l2\",\"recordKey\":\"b@x.org\",\"kind\":\"REMOVE\",\"fields\":{}}");
     }
 
     @Test
@@ -91,7 +91,7 @@ class FileConnectorTest {
         connector.push(context(Map.of("format", "csv")), batch);
 
         assertThat(Files.readString(outbox.resolve("vips/batch-b-2.csv")))
-                .isEqualTo("learnerKey,destinationKey,kind,name,note,extra\r\n"
+                .isEqualTo("learnerKey,recordKey,kind,name,note,extra\r\n"
                         + "l1,a@x.org,UPSERT,\"Doe, Jane\",\"say \"\"hi\"\"\",\r\n"
                         + "l2,b@x.org,UPSERT,,\"two\nlines\",\r\n");
     }

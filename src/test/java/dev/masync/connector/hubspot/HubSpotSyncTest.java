@@ -82,13 +82,13 @@ class HubSpotSyncTest {
             JsonPath page = given().header("Authorization", ADMIN)
                     .queryParam("limit", 1000)
                     .queryParam("attributes", "email,plan,streak_days")
-                    .queryParams(after == null ? Map.of() : Map.of("after", after))
+                    .queryParams(after == null ? Map.of() : Map.of("cursor", after))
                     .get("/api/v1/segments/hubspot_streakers/members")
                     .then()
                     .statusCode(200)
                     .extract()
                     .jsonPath();
-            List<Map<String, Object>> members = page.getList("members");
+            List<Map<String, Object>> members = page.getList("items");
             for (Map<String, Object> m : members) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> a = (Map<String, Object>) m.get("attributes");
@@ -97,7 +97,7 @@ class HubSpotSyncTest {
                         a.get("email").toString().toLowerCase(Locale.ROOT),
                         List.of(String.valueOf(a.get("plan")), String.valueOf(a.get("streak_days"))));
             }
-            after = page.getString("nextAfter");
+            after = page.getString("nextCursor");
         } while (after != null);
         return out;
     }
@@ -197,12 +197,12 @@ class HubSpotSyncTest {
                 .statusCode(200)
                 .extract()
                 .jsonPath()
-                .getList("");
+                .getList("items");
         assertThat(rejections)
                 .allSatisfy(r -> assertThat(r.get("code")).as(r.toString()).isEqualTo("INVALID_EMAIL"));
         assertThat(run.getLong("counts.rejected")).isEqualTo(rejections.size());
         return rejections.stream()
-                .map(r -> r.get("destinationKey").toString().toLowerCase(Locale.ROOT))
+                .map(r -> r.get("recordKey").toString().toLowerCase(Locale.ROOT))
                 .collect(Collectors.toSet());
     }
 

@@ -161,12 +161,12 @@ class MarketoSyncTest {
                 .statusCode(200)
                 .extract()
                 .jsonPath()
-                .getList("");
+                .getList("items");
         assertThat(rejections)
                 .allSatisfy(r -> assertThat(r.get("code")).as(r.toString()).isEqualTo("invalid_value"));
         assertThat(run.getLong("counts.rejected")).isEqualTo(rejections.size());
         return rejections.stream()
-                .map(r -> r.get("destinationKey").toString().toLowerCase(Locale.ROOT))
+                .map(r -> r.get("recordKey").toString().toLowerCase(Locale.ROOT))
                 .collect(Collectors.toSet());
     }
 

@@ -71,7 +71,9 @@ class WebhookConnectorTest {
         assertThat(request.getHeaders().get("webhook-signature"))
                 .isEqualTo("v1," + hmac(id + "." + timestamp + "." + body));
         assertThat(request.getHeaders().get("Content-Type")).startsWith("application/json");
-        assertThat(body).startsWith("{\"batchId\":\"batch-42\",").contains("\"records\":[", "\"key\":\"a@x.org\"");
+        assertThat(body)
+                .startsWith("{\"batchId\":\"batch-42\",")
+                .contains("\"records\":[", "\"recordKey\":\"a@x.org\"");
         assertThat(result.outcomes()).allMatch(RecordOutcome::isConfirmed).hasSize(2);
     }
 
@@ -106,7 +108,8 @@ class WebhookConnectorTest {
     void perRecordRejectionsAreReturnedNotThrown() {
         server.enqueue(
                 json(
-                        "{\"results\":[{\"key\":\"a@x.org\",\"status\":\"ok\"},"
+                        "{\"results\":[{\"recordKey\":\"a@x.org\",\"status\":\"ok\"},"
+                                // key: the deprecated name of recordKey, still read
                                 + "{\"key\":\"b@x.org\",\"status\":\"rejected\",\"code\":\"unknown_contact\",\"message\":\"no such contact\"}]}"));
 
         BatchResult result = connector.push(context(), batch);

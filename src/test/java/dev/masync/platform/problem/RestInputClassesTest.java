@@ -326,8 +326,14 @@ class RestInputClassesTest {
 
     static List<String> listEndpoints() {
         return List.of(
+                "/api/v1/segments",
+                "/api/v1/syncs",
+                "/api/v1/destinations",
+                "/api/v1/api-keys",
                 "/api/v1/segments/" + SEGMENT + "/members",
+                "/api/v1/segments/" + SEGMENT + "/versions",
                 "/api/v1/syncs/" + SYNC + "/runs",
+                "/api/v1/syncs/" + SYNC + "/record-errors",
                 "/api/v1/runs/2147483000/rejections",
                 "/api/v1/audit",
                 "/api/v1/webhooks/events");
@@ -362,6 +368,19 @@ class RestInputClassesTest {
                 assertProblem(r, "before=" + before, 400);
                 assertThat(r.jsonPath().getString("code")).isEqualTo("invalid_cursor");
             }));
+        }
+        // the cursor of every list is what a previous page gave: anything else names the parameter and is a 400
+        for (String path : listEndpoints()) {
+            for (String cursor : List.of("abc", "%00", "MWk6eA", "MWs6", "x".repeat(2100), "MWk6MQ%3D%3D%3D")) {
+                tests.add(DynamicTest.dynamicTest(path + "?cursor=" + abbreviate(cursor), () -> {
+                    Response r = given().header("Authorization", ADMIN)
+                            .urlEncodingEnabled(false)
+                            .get(path + "?cursor=" + cursor);
+                    assertProblem(r, path + " cursor=" + abbreviate(cursor), 400);
+                    assertThat(r.jsonPath().getString("code")).isEqualTo("invalid_cursor");
+                    assertThat(r.jsonPath().getString("detail")).contains("'cursor'");
+                }));
+            }
         }
         for (String after : List.of("k".repeat(501), "%00", "a%0Ab")) {
             tests.add(DynamicTest.dynamicTest("members after=" + abbreviate(after), () -> {
@@ -489,7 +508,8 @@ class RestInputClassesTest {
     static Map<String, Object> snapshot() {
         Map<String, Object> s = new java.util.TreeMap<>();
         for (String kind : List.of("segments", "destinations", "syncs")) {
-            List<Map<String, Object>> all = get("/api/v1/" + kind).jsonPath().getList("$");
+            List<Map<String, Object>> all =
+                    get("/api/v1/" + kind + "?limit=500").jsonPath().getList("items");
             s.put(
                     kind,
                     all.stream()
@@ -497,8 +517,8 @@ class RestInputClassesTest {
                             .sorted()
                             .toList());
         }
-        s.put("api-keys", get("/api/v1/api-keys").jsonPath().getList("items.id"));
-        s.put("runs", get("/api/v1/syncs/" + SYNC + "/runs").jsonPath().getList("id"));
+        s.put("api-keys", get("/api/v1/api-keys?limit=500").jsonPath().getList("items.id"));
+        s.put("runs", get("/api/v1/syncs/" + SYNC + "/runs").jsonPath().getList("items.id"));
         return s;
     }
 

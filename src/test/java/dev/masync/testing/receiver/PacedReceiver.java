@@ -35,7 +35,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * A fake webhook destination that behaves like a rate-limited vendor API: it takes the
- * {@code WebhookConnector}'s batches ({@code {"batchId","sync","records":[{"learnerKey","key","kind","fields"}]}}),
+ * {@code WebhookConnector}'s batches ({@code {"batchId","sync","records":[{"learnerKey","recordKey","kind","fields"}]}}),
  * enforces a fixed-window rate limit, batch and body caps, optional Standard Webhooks signature checks, injects
  * latency and faults, rejects records by rule, and keeps the resulting state per key and the counts a
  * performance or crash test asserts on ({@link ReceiverStats}).
@@ -45,7 +45,7 @@ import java.util.function.UnaryOperator;
  * draw (503, or a connection closed without an answer); 413; 401 (bad or missing signature, or a timestamp out of
  * tolerance); 400 (not a batch, {@code invalid_batch}; more than {@code maxRecords} records,
  * {@code too_many_records}); the latency; the batch is applied; 204 (every record ok) or 200 with
- * {@code {"results":[{"key","status":"ok"|"rejected","code","message"}]}} — or, for a "lost ack" fault, the
+ * {@code {"results":[{"recordKey","status":"ok"|"rejected","code","message"}]}} — or, for a "lost ack" fault, the
  * connection closed after applying.
  *
  * <p>State: each key's fields merge last-write-wins in the order batches are applied; a {@code null} field value
@@ -381,7 +381,7 @@ public final class PacedReceiver implements AutoCloseable {
 
     private static Map<String, Object> result(ReceiverLedger.Result r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("key", r.key());
+        m.put("recordKey", r.key());
         m.put("status", r.ok() ? "ok" : "rejected");
         if (!r.ok()) {
             m.put("code", r.code());
@@ -411,11 +411,11 @@ public final class PacedReceiver implements AutoCloseable {
         List<ReceivedRecord> parsed = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             JsonNode r = records.get(i);
-            JsonNode key = r.path("key");
+            JsonNode key = r.path("recordKey");
             JsonNode kind = r.path("kind");
             JsonNode fields = r.path("fields");
             if (!key.isTextual() || !kind.isTextual()) {
-                throw new IllegalArgumentException("records[" + i + "] needs a string key and kind");
+                throw new IllegalArgumentException("records[" + i + "] needs a string recordKey and kind");
             }
             if (!fields.isMissingNode() && !fields.isNull() && !fields.isObject()) {
                 throw new IllegalArgumentException("records[" + i + "].fields must be an object");

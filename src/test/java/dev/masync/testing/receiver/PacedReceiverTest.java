@@ -461,7 +461,7 @@ class PacedReceiverTest {
             if (i > 0) json.append(',');
             json.append("{\"learnerKey\":\"L")
                     .append(i)
-                    .append("\",\"key\":\"")
+                    .append("\",\"recordKey\":\"")
                     .append(keys[i])
                     .append("\",\"kind\":\"UPSERT\",\"fields\":{\"n\":")
                     .append(i)

@@ -428,15 +428,16 @@ public final class WebhookBenchmark {
         String cursor = null;
         do {
             JsonNode page = api.get(
-                    "/api/v1/webhooks/events?source=hubspot&limit=500" + (cursor == null ? "" : "&before=" + cursor));
+                    "/api/v1/webhooks/events?source=hubspot&limit=500" + (cursor == null ? "" : "&cursor=" + cursor));
             for (JsonNode e : page.path("items")) {
                 if (Long.parseLong(e.path("objectId").asText("0")) < firstObject) continue;
                 counts.merge("total", 1L, Long::sum);
                 String s = e.path("status").asText();
                 counts.merge(s.equals("processing") || s.equals("failed") ? "pending" : s, 1L, Long::sum);
             }
-            cursor =
-                    page.path("nextBefore").isNumber() ? page.path("nextBefore").asText() : null;
+            cursor = page.path("nextCursor").isTextual()
+                    ? page.path("nextCursor").asText()
+                    : null;
         } while (cursor != null);
         return JSON.valueToTree(counts);
     }
