@@ -90,6 +90,6 @@ class DryRunAnswerTest {
                 .get("/api/v1/syncs/dry_bad_wait/runs")
                 .then()
                 .statusCode(200)
-                .body("size()", equalTo(0));
+                .body("items.size()", equalTo(0));
     }
 }
