@@ -24,7 +24,8 @@ public record RecordOutcome(
         Objects.requireNonNull(destinationKey, "destinationKey");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(recordId, "recordId");
-        if (recordId.isPresent() && (status != Status.CONFIRMED || recordId.get().isBlank())) {
+        if (recordId.isPresent()
+                && (status != Status.CONFIRMED || recordId.get().isBlank())) {
             throw new IllegalArgumentException("recordId is a non-blank id of a confirmed record");
         }
         if (status == Status.REJECTED) {
@@ -44,8 +45,7 @@ public record RecordOutcome(
 
     /** Confirmed, with the destination's id of the record (null or blank: none). */
     public static RecordOutcome confirmed(String destinationKey, String recordId) {
-        Optional<String> id =
-                recordId == null || recordId.isBlank() ? Optional.empty() : Optional.of(recordId.strip());
+        Optional<String> id = recordId == null || recordId.isBlank() ? Optional.empty() : Optional.of(recordId.strip());
         return new RecordOutcome(destinationKey, Status.CONFIRMED, null, null, id);
     }
 
