@@ -18,8 +18,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.pagefactory.ByChained;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.FluentWait;
 import org.openqa.selenium.support.ui.Select;
@@ -67,6 +69,9 @@ class ConsoleBrowserIT {
     static final String OUTBOX_SYNC = "console_it_outbox";
     static final String HOOK = "console_it_hook";
     static final String HOOK_SYNC = "console_it_hook_sync";
+    static final String BUILT = "console_it_built";
+    /** Japanese text typed into the form, saved and shown. */
+    static final String BUILT_NAME = "高3で連続学習3日以上 (console IT)";
 
     final Set<String> refused = ConcurrentHashMap.newKeySet();
     Path shots;
@@ -133,6 +138,8 @@ class ConsoleBrowserIT {
 
         browser = HeadlessChromium.start(chromium, shots.resolve("chromedriver.log"));
         wait = new WebDriverWait(browser, WAIT);
+        // pages redraw parts of themselves as answers arrive: an element found a moment ago may be replaced
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterAll
@@ -159,6 +166,75 @@ class ConsoleBrowserIT {
 
         assertThat(browser.findElement(By.id("whoami")).getText()).contains("(admin)");
         assertThat(browser.getCurrentUrl()).doesNotContain(daemon.adminKey());
+    }
+
+    /**
+     * The builder: two attribute conditions typed into the form give a live count equal to the API's preview of the
+     * same rule; a value the catalog's type refuses is reported at its own condition (the pointer of the API's 422),
+     * not the other one; fixed, the segment saves under a Japanese name and its page shows it.
+     */
+    @Test
+    @Order(10)
+    void buildASegmentWithALiveCountAnErrorAtItsConditionAndSaveIt() {
+        ensureSignedIn();
+        open("#/segments");
+        wait.until(d -> !d.findElements(By.cssSelector("[data-count-for]")).isEmpty()
+                && d.findElements(By.cssSelector("[data-count-for]")).stream()
+                        .noneMatch(c -> c.getText().contains("counting")));
+        screenshot("segments");
+
+        open("#/segments/new");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("add-attribute-condition")))
+                .click();
+        condition(0, "grade", "eq", "hs3");
+        browser.findElement(By.id("add-attribute-condition")).click();
+        condition(1, "streak_days", "gte", "3");
+        browser.findElement(By.id("segment-key")).sendKeys(BUILT);
+        browser.findElement(By.id("segment-name")).sendKeys(BUILT_NAME);
+
+        String rule = """
+                {"all": [{"attribute": "grade", "op": "eq", "value": "hs3"},
+                         {"attribute": "streak_days", "op": "gte", "value": 3}]}""";
+        long expected = api("POST", "/api/v1/segments/preview", "{\"rule\": " + rule + "}", 200)
+                .path("count")
+                .asLong();
+        assertThat(expected).isPositive();
+        wait.until(ExpectedConditions.textToBe(By.id("live-count"), Long.toString(expected)));
+        assertThat(browser.findElements(By.cssSelector("#preview-sample tbody tr")))
+                .isNotEmpty();
+        screenshot("segment-builder");
+
+        // a word where streak_days takes a whole number: the API points at the second condition's value
+        JsonNode refused = api(
+                "POST",
+                "/api/v1/segments/preview",
+                "{\"rule\": " + rule.replace("\"value\": 3", "\"value\": \"three\"") + "}",
+                422);
+        String pointer = refused.path("errors").path(0).path("pointer").asText();
+        assertThat(pointer).startsWith("/rule/all/1");
+        typeValue(1, "three");
+        By secondError = By.cssSelector("[data-pointer='/rule/all/1'] > .field-error");
+        wait.until(ExpectedConditions.textMatches(secondError, java.util.regex.Pattern.compile("\\S")));
+        assertThat(browser.findElement(secondError).getText())
+                .contains(refused.path("errors").path(0).path("message").asText());
+        assertThat(browser.findElement(By.cssSelector("[data-pointer='/rule/all/0'] > .field-error"))
+                        .getText())
+                .isEmpty();
+        assertThat(browser.findElement(By.cssSelector("[data-pointer='/rule/all/1'] [data-field='value']"))
+                        .getAttribute("aria-invalid"))
+                .isEqualTo("true");
+        assertThat(browser.findElement(By.id("live-count")).getText()).isEqualTo("–");
+        screenshot("segment-builder-error");
+
+        typeValue(1, "3");
+        wait.until(ExpectedConditions.textToBe(By.id("live-count"), Long.toString(expected)));
+        browser.findElement(By.id("save-segment")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("segment-count"), Long.toString(expected)));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(BUILT_NAME);
+        JsonNode saved = api("GET", "/api/v1/segments/" + BUILT, null, 200);
+        assertThat(saved.path("name").asText()).isEqualTo(BUILT_NAME);
+        assertThat(saved.path("rule")).isEqualTo(json(rule));
+        screenshot("segment-saved");
     }
 
     /**
@@ -191,6 +267,7 @@ class ConsoleBrowserIT {
         assertThat(samples.findElement(By.cssSelector("[data-count='entered']")).getText())
                 .isEqualTo(formatted(expectedEntering));
         assertThat(samples.findElements(By.cssSelector(".samples tbody tr"))).isNotEmpty();
+        scrollTo(samples);
         screenshot("sync-dry-run");
 
         wait.until(ExpectedConditions.elementToBeClickable(By.id("run-now"))).click();
@@ -224,6 +301,7 @@ class ConsoleBrowserIT {
                 .hasSize(1);
         assertThat(browser.findElements(By.cssSelector("#run-history tr[data-run-id='" + runId + "']")))
                 .hasSize(1);
+        scrollTo(browser.findElement(By.id("latest-run-heading")));
         screenshot("sync-detail");
 
         Path outbox = daemon.dataDir().resolve("outbox").resolve(OUTBOX_SYNC);
@@ -291,22 +369,18 @@ class ConsoleBrowserIT {
 
         refused.clear();
         open("#/syncs");
-        WebElement row = wait.until(
-                ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-sync='" + HOOK_SYNC + "']")));
+        // rows are redrawn as their last runs arrive: wait for the last run, then locate the button afresh
+        By lastRun = By.cssSelector("tr[data-sync='" + HOOK_SYNC + "'] [data-col='last-run'] .badge[data-status]");
+        wait.until(ExpectedConditions.attributeToBe(lastRun, "data-status", "partially_failed"));
         wait.until(ExpectedConditions.elementToBeClickable(
-                        row.findElement(By.cssSelector("button[data-action='run']"))))
+                        By.cssSelector("tr[data-sync='" + HOOK_SYNC + "'] button[data-action='run']")))
                 .click();
         wait.until(d -> {
-            List<WebElement> badge = d.findElements(
-                    By.cssSelector("tr[data-sync='" + HOOK_SYNC + "'] [data-col='last-run'] .badge[data-status]"));
-            return !badge.isEmpty()
-                    && !badge.get(0).getAttribute("data-status").equals("running")
-                    && !badge.get(0).getAttribute("data-status").equals("partially_failed");
+            String now = d.findElement(lastRun).getAttribute("data-status");
+            return !now.equals("running") && !now.equals("partially_failed");
         });
-        assertThat(browser.findElement(By.cssSelector(
-                                "tr[data-sync='" + HOOK_SYNC + "'] [data-col='last-run'] .badge[data-status]"))
-                        .getAttribute("data-status"))
-                .isEqualTo("succeeded");
+        assertThat(browser.findElement(lastRun).getAttribute("data-status")).isEqualTo("succeeded");
+        screenshot("syncs-after-retry");
         assertThat(receiver.state()).containsKeys(learners.toArray(String[]::new));
 
         open("#/errors");
@@ -355,6 +429,26 @@ class ConsoleBrowserIT {
 
     // ---- browser helpers ----
 
+    /** Sets the attribute, operator and value of the builder's condition {@code /rule/all/<index>}. */
+    private void condition(int index, String attribute, String op, String value) {
+        By node = By.cssSelector("[data-pointer='/rule/all/" + index + "']");
+        new Select(wait.until(ExpectedConditions.elementToBeClickable(
+                        new ByChained(node, By.cssSelector("select[data-field='attribute']")))))
+                .selectByValue(attribute);
+        // the condition is drawn again for the attribute's operators
+        new Select(wait.until(ExpectedConditions.elementToBeClickable(
+                        new ByChained(node, By.cssSelector("select[data-field='op']")))))
+                .selectByValue(op);
+        typeValue(index, value);
+    }
+
+    private void typeValue(int index, String value) {
+        WebElement input = wait.until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("[data-pointer='/rule/all/" + index + "'] input[data-field='value']")));
+        input.clear();
+        input.sendKeys(value);
+    }
+
     private void signInAs(String key) {
         if (browser.getCurrentUrl() == null || !browser.getCurrentUrl().contains("/console/")) {
             browser.get(daemon.baseUrl() + "/console/");
@@ -390,6 +484,10 @@ class ConsoleBrowserIT {
                         hash);
     }
 
+    private void scrollTo(WebElement element) {
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'start'})", element);
+    }
+
     private static By errorRow(String learner) {
         return By.cssSelector("#errors-table tr[data-learner='" + learner + "']");
     }
@@ -412,6 +510,14 @@ class ConsoleBrowserIT {
                 .isEqualTo(expectedStatus);
         try {
             return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,7 +3,7 @@
 // in the row.
 import { list, post, can, seg } from '../api.js';
 import { h, errorText } from '../ui.js';
-import { ensureCss } from './ops.js';
+import { ensureCss, fill } from './ops.js';
 
 export async function render(container, _params, { signal }) {
   ensureCss();
@@ -63,7 +63,7 @@ function show(out, answer) {
   out.dataset.ok = String(ok);
   out.className = `test-result ${ok ? 'ok' : 'bad'}`;
   const problems = answer?.problems || [];
-  out.replaceChildren(ok ? 'Connection OK.' : `${problems.length} problem${problems.length === 1 ? '' : 's'}:`,
+  fill(out, ok ? 'Connection OK.' : `${problems.length} problem${problems.length === 1 ? '' : 's'}:`,
     problems.length ? h('ul', { class: 'problems' }, problems.map((p) => h('li', {},
       h('code', {}, p.code || ''), p.sync ? ` (sync ${p.sync})` : '', ` ${p.message || ''}`,
       p.pointer ? h('span', { class: 'muted' }, ` at ${p.pointer}`) : null))) : null);

@@ -3,7 +3,7 @@
 // values change); the answer is announced in #errors-result.
 import { list, post, can, seg } from '../api.js';
 import { h, fmtTime, fmtNumber, mapLimit, errorText, uid } from '../ui.js';
-import { ensureCss, listAll } from './ops.js';
+import { ensureCss, listAll, fill } from './ops.js';
 
 const PER_SYNC = 1000;
 const BULK = 1000; // learner keys one bulk call may name
@@ -37,12 +37,12 @@ export async function render(container, _params, { signal }) {
   statusFilter.addEventListener('change', () => load());
 
   let rows = []; // {sync, error}
+  let generation = 0; // a later load wins over one still answering
   await load();
 
-  let generation = 0; // a later load wins over one still answering
   async function load() {
     const mine = ++generation;
-    holder.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
+    fill(holder, h('p', { class: 'muted' }, 'Loading…'));
     const chosen = syncFilter.value ? syncs.filter((s) => s.key === syncFilter.value) : syncs;
     const truncated = [];
     const perSync = await mapLimit(chosen, 3, async (s) => {
@@ -58,7 +58,7 @@ export async function render(container, _params, { signal }) {
 
   function draw(truncated) {
     if (!rows.length) {
-      holder.replaceChildren(h('p', { class: 'muted', id: 'errors-empty' }, 'No record errors here.'));
+      fill(holder, h('p', { class: 'muted', id: 'errors-empty' }, 'No record errors here.'));
       updateSelection();
       return;
     }
@@ -67,7 +67,7 @@ export async function render(container, _params, { signal }) {
       for (const box of holder.querySelectorAll('input.select-error')) box.checked = all.checked;
       updateSelection();
     });
-    holder.replaceChildren(
+    fill(holder,
       truncated.length ? h('p', { class: 'field-warning' },
         `Showing the first ${PER_SYNC} errors of ${truncated.join(', ')}; filter by status to see others.`) : null,
       h('table', { id: 'errors-table' },

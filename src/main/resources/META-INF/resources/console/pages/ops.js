@@ -3,6 +3,12 @@
 import { list } from '../api.js';
 import { h, fmtNumber } from '../ui.js';
 
+/** Replaces el's children; null, undefined and false are left out and arrays flattened (DOM's own would print them). */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+  return el;
+}
+
 /** Adds ops.css once (a <link>: the console's CSP allows stylesheets from this origin only, never inline styles). */
 export function ensureCss() {
   if (document.getElementById('ops-css')) return;

@@ -4,7 +4,7 @@
 import { get, list, post, can, seg, ApiError } from '../api.js';
 import { h, fmtTime, fmtNumber, status, errorText, svgLineChart } from '../ui.js';
 import {
-  ensureCss, statusBadge, durationMillis, fmtDuration, fmtEta, count, poll, countList, scheduleText,
+  ensureCss, statusBadge, durationMillis, fmtDuration, fmtEta, count, poll, countList, scheduleText, fill,
 } from './ops.js';
 
 const HISTORY = 50;
@@ -28,9 +28,9 @@ export async function render(container, { key }, { signal }) {
   const charts = h('div', { class: 'charts' });
   const samples = h('section', { id: 'dry-run-samples', 'aria-live': 'polite', hidden: true });
   const history = h('div');
-  container.append(heading, about, actions, result,
+  container.append(heading, about, actions, result, samples,
     h('h2', { id: 'latest-run-heading' }, 'Latest run'), latest, progress,
-    h('h2', {}, 'Run history'), charts, history, samples);
+    h('h2', {}, 'Run history'), charts, history);
 
   let runs = [];
   let following = null; // id of the run being followed
@@ -43,7 +43,7 @@ export async function render(container, { key }, { signal }) {
 
   function drawAbout() {
     const x = d();
-    about.replaceChildren(
+    fill(about,
       h('code', {}, sync.key), ` · segment ${x.segment || '?'} → destination ${x.destination || '?'} · `,
       scheduleText(x), ' · ',
       x.paused ? h('span', { class: 'badge warn', id: 'sync-paused' }, 'paused')
@@ -52,10 +52,10 @@ export async function render(container, { key }, { signal }) {
   }
 
   function drawActions() {
-    if (!can('editor')) return actions.replaceChildren();
+    if (!can('editor')) return fill(actions);
     const busy = following !== null;
     const x = d();
-    actions.replaceChildren(
+    fill(actions,
       h('button', { type: 'button', id: 'run-now', disabled: busy, onclick: () => start(false) }, 'Run now'),
       h('button', { type: 'button', id: 'dry-run', class: 'secondary', disabled: busy, onclick: () => start(true),
         title: 'Counts and samples of what a run would send; nothing is sent or remembered' }, 'Dry run'),
@@ -66,7 +66,7 @@ export async function render(container, { key }, { signal }) {
 
   async function loadHistory() {
     ({ items: runs } = await list(`/syncs/${seg(key)}/runs`, { limit: HISTORY }, { signal }));
-    drawLatest(runs.find((r) => !r.dryRun) || runs[0] || null);
+    drawLatest(runs.find((r) => !r.dryRun) || null);
     drawCharts();
     drawHistory();
   }
@@ -75,12 +75,12 @@ export async function render(container, { key }, { signal }) {
     if (!run) {
       latest.removeAttribute('data-run-id');
       latest.removeAttribute('data-status');
-      latest.replaceChildren(h('p', { class: 'muted' }, 'This sync has not run yet.'));
+      fill(latest, h('p', { class: 'muted' }, 'This sync has not run yet (dry runs are shown apart).'));
       return;
     }
     latest.dataset.runId = run.id;
     latest.dataset.status = run.status;
-    latest.replaceChildren(
+    fill(latest,
       h('p', {}, `Run ${run.id}${run.dryRun ? ' (dry run)' : ''} `, statusBadge(run.status),
         ` · started ${fmtTime(run.startedAt)}`, run.finishedAt ? ` · finished ${fmtTime(run.finishedAt)}` : '',
         ` · ${fmtDuration(durationMillis(run))} · ${run.trigger || ''}${run.createdBy ? ' by ' + run.createdBy : ''}`),
@@ -92,15 +92,15 @@ export async function render(container, { key }, { signal }) {
   function drawProgress(run) {
     const p = run?.progress;
     if (!run || run.status !== 'running') {
-      progress.replaceChildren();
+      fill(progress);
       return;
     }
     if (!p || !p.planned) {
-      progress.replaceChildren(h('p', {}, `Run ${run.id} is running: evaluating the segment and the changes…`));
+      fill(progress, h('p', {}, `Run ${run.id} is running: evaluating the segment and the changes…`));
       return;
     }
     const pct = Math.min(100, Math.round((100 * p.processed) / p.planned));
-    progress.replaceChildren(h('div', { class: 'progress-row' },
+    fill(progress, h('div', { class: 'progress-row' },
       h('label', { for: 'run-progress-bar', class: 'inline' }, 'Progress'),
       h('progress', { id: 'run-progress-bar', max: p.planned, value: p.processed }, `${pct}%`),
       h('span', {}, `${fmtNumber(p.processed)} of ${fmtNumber(p.planned)} records (${pct}%)`),
@@ -114,20 +114,20 @@ export async function render(container, { key }, { signal }) {
     const xFormat = (t) => new Date(t).toLocaleString();
     const counts = svgLineChart(['entered', 'changed', 'left'].map((n) => ({
       name: n, points: real.map((r) => ({ x: x(r), y: count(r, n) })),
-    })), { title: `Records entered, changed and left per run of ${sync.key}`, yLabel: 'records', xFormat });
+    })), { title: `Records entered, changed and left per run of ${sync.key}`, xFormat });
     const durations = svgLineChart([{
       name: 'duration (s)', points: real.map((r) => ({ x: x(r), y: (durationMillis(r) || 0) / 1000 })),
-    }], { title: `Duration per run of ${sync.key}`, yLabel: 'seconds', xFormat });
+    }], { title: `Duration in seconds per run of ${sync.key}`, xFormat });
     counts.querySelector('svg').id = 'run-chart';
     durations.querySelector('svg').id = 'duration-chart';
-    charts.replaceChildren(
-      h('div', {}, h('p', { class: 'chart-caption' }, 'Entered, changed, left per run'), counts),
-      h('div', {}, h('p', { class: 'chart-caption' }, 'Duration per run'), durations));
+    fill(charts,
+      h('div', {}, h('p', { class: 'chart-caption' }, 'Records entered, changed and left per run'), counts),
+      h('div', {}, h('p', { class: 'chart-caption' }, 'Duration per run (seconds)'), durations));
   }
 
   function drawHistory() {
-    if (!runs.length) return history.replaceChildren();
-    history.replaceChildren(h('table', { id: 'run-history' },
+    if (!runs.length) return fill(history);
+    fill(history, h('table', { id: 'run-history' },
       h('caption', { class: 'muted' }, `Last ${runs.length} runs, newest first`),
       h('thead', {}, h('tr', {}, ['Run', 'Started', 'Status', 'Trigger', 'Entered', 'Changed', 'Left', 'Duration',
         'Reason'].map((l, i) => h('th', { scope: 'col', class: i >= 4 && i <= 7 ? 'num' : null }, l)))),
@@ -149,7 +149,7 @@ export async function render(container, { key }, { signal }) {
         : `Run ${run.id} started.`;
       if (dryRun) {
         samples.hidden = false;
-        samples.replaceChildren(h('h2', {}, `Dry run ${run.id}`), h('p', { class: 'muted' }, 'Running…'));
+        fill(samples, h('h2', {}, `Dry run ${run.id}`), h('p', { class: 'muted' }, 'Running…'));
       }
       follow(run);
     } catch (e) {
@@ -176,7 +176,7 @@ export async function render(container, { key }, { signal }) {
       result.textContent = `Run ${now.id}${now.dryRun ? ' (dry run)' : ''} ended: ${now.status.replaceAll('_', ' ')}`
         + ` · entered ${count(now, 'entered')}, changed ${count(now, 'changed')}, left ${count(now, 'left')}`
         + (now.reason ? ` · ${now.reason}` : '');
-      if (now.dryRun) { progress.replaceChildren(); drawSamples(now); }
+      if (now.dryRun) { fill(progress); drawSamples(now); }
       sync = await get(`/syncs/${seg(key)}`, { signal });
       drawAbout();
       drawActions();
@@ -193,7 +193,7 @@ export async function render(container, { key }, { signal }) {
     samples.hidden = false;
     samples.dataset.runId = run.id;
     const groups = Object.entries(run.samples || {}).filter(([, rows]) => Array.isArray(rows) && rows.length);
-    samples.replaceChildren(
+    fill(samples,
       h('h2', {}, `Dry run ${run.id}: what a run would send`),
       countList(run, COUNTS.slice(0, 4)),
       groups.length ? null : h('p', { class: 'muted' }, 'No samples: the dry run found nothing to send.'),

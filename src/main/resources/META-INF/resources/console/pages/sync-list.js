@@ -2,7 +2,7 @@
 // run one now, pause or resume it. Rows refresh while a run of theirs is going.
 import { list, post, can, seg, ApiError } from '../api.js';
 import { h, fmtTime, mapLimit, status, errorText } from '../ui.js';
-import { ensureCss, statusBadge, scheduleText, poll } from './ops.js';
+import { ensureCss, statusBadge, scheduleText, poll, fill } from './ops.js';
 
 const REFRESH_MS = 2000;
 
@@ -60,7 +60,7 @@ export async function render(container, _params, { signal }) {
           : h('button', { type: 'button', class: 'secondary', 'data-action': 'pause', 'aria-label': `Pause ${name}`,
             onclick: () => act(row, 'pause') }, 'Pause'));
     }
-    row.tr.replaceChildren(
+    fill(row.tr,
       h('td', {}, h('a', { href: '#/syncs/' + seg(sync.key) }, name), h('br'), h('code', { class: 'muted' }, sync.key)),
       h('td', {}, `${d.segment || '?'} → ${d.destination || '?'}`),
       h('td', {}, scheduleText(d)),

@@ -33,7 +33,7 @@ public final class HeadlessChromium {
     /** Viewport of every test page, so screenshots and layouts do not depend on the machine. */
     public static final int WIDTH = 1280;
 
-    public static final int HEIGHT = 900;
+    public static final int HEIGHT = 1024;
 
     private HeadlessChromium() {}
 
