@@ -19,11 +19,17 @@ export function h(tag, attrs = {}, ...children) {
     else if (k === 'value' || k === 'checked' || k === 'selected') el[k] = v;
     else el.setAttribute(k, v === true ? '' : v);
   }
-  append(el, children);
+  appendAll(el, children);
   return el;
 }
 
-function append(el, children) {
+/** Appends children (strings, nodes, nested arrays; null/false skipped, unlike the DOM's own append). */
+export function append(el, ...children) {
+  appendAll(el, children);
+  return el;
+}
+
+function appendAll(el, children) {
   for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
@@ -56,10 +62,15 @@ export function status(message, kind = 'info', { timeout = kind === 'error' ? 0 
   const toast = h('div', { class: `toast ${kind}` }, message, ' ',
     h('button', { type: 'button', class: 'link', 'aria-label': 'Dismiss message', onclick: () => toast.remove() }, '×'));
   region.replaceChildren(toast);
+  toast.dataset.fresh = 'true'; // survives the navigation that usually follows (e.g. "Saved" then the detail page)
+  setTimeout(() => delete toast.dataset.fresh, 1500);
   if (timeout) setTimeout(() => toast.remove(), timeout);
 }
 
-export function clearStatus() { document.getElementById('status')?.replaceChildren(); }
+/** Removes messages of the page left behind (not one just shown). */
+export function clearStatus() {
+  document.querySelectorAll('#status .toast:not([data-fresh])').forEach((t) => t.remove());
+}
 
 /** A readable sentence for an API error (with its first few pointers). */
 export function errorText(e) {

@@ -1,18 +1,18 @@
 // Segments: every saved segment with its member count now. The API has no count on the list, so each row's count
 // comes from POST /segments/preview of {"segment": key}, three at a time, filled in as they arrive.
 import { list, post, can } from '../api.js';
-import { h, table, fmtNumber, fmtTime, mapLimit } from '../ui.js';
+import { h, append, table, fmtNumber, fmtTime, mapLimit } from '../ui.js';
 
 const COUNT_CONCURRENCY = 3;
 
 export async function render(container, _params, { signal }) {
-  container.append(h('h1', {}, 'Segments'),
+  append(container, h('h1', {}, 'Segments'),
     h('div', { class: 'actions' },
       can('editor') ? h('a', { href: '#/segments/new', id: 'new-segment', class: 'button' }, 'New segment') : null));
   const segments = [];
   let cursor = null;
   do { // follow the envelope's cursor; a bare array is one page
-    const page = await list('/segments', { cursor, limit: cursor === null ? undefined : 200 }, { signal });
+    const page = await list('/segments', { cursor }, { signal });
     segments.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor && segments.length < 5000);
@@ -23,7 +23,7 @@ export async function render(container, _params, { signal }) {
     countCells.set(s.key, cell);
     return cell;
   };
-  container.append(table([
+  append(container, table([
     { label: 'Segment', value: (s) => h('a', { href: '#/segments/' + encodeURIComponent(s.key) }, s.name || s.key) },
     { label: 'Key', value: (s) => h('code', {}, s.key) },
     { label: 'Members now', num: true, value: countCell },
