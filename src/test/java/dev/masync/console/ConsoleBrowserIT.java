@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -50,8 +51,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code MASYNC_TEST_REQUIRE_BROWSER=true}).
  *
  * <p>Flows, in order, each on the console's stable hooks ({@code console/README.md}) and checked against the REST
- * API: sign in (a wrong key is refused, the admin key accepted); run a sync to the outbox from its page (dry run with
- * samples, then a run whose counts and chart match the API, and whose batch lands in the outbox); retry record
+ * API: sign in (a wrong key is refused, the admin key accepted); build a segment with two conditions whose live count
+ * equals the API's preview, see a refused value's error at its condition, save it under a Japanese name; run a sync to
+ * the outbox from its page (dry run with samples, then a run whose counts and chart match the API, and whose batch
+ * lands in the outbox); follow a run to a slow receiver (progress bar and ETA while it runs); retry record
  * errors (two records a fake webhook receiver refuses, quarantined after one attempt, selected together and retried,
  * then delivered by a run started from the syncs list); a destination's connection test; a viewer sees no actions.
  * The syncs are created through the API: the console has no sync form.
@@ -69,6 +72,7 @@ class ConsoleBrowserIT {
     static final String OUTBOX_SYNC = "console_it_outbox";
     static final String HOOK = "console_it_hook";
     static final String HOOK_SYNC = "console_it_hook_sync";
+    static final String SLOW_SYNC = "console_it_slow_sync";
     static final String BUILT = "console_it_built";
     /** Japanese text typed into the form, saved and shown. */
     static final String BUILT_NAME = "高3で連続学習3日以上 (console IT)";
@@ -136,6 +140,11 @@ class ConsoleBrowserIT {
                  "mapping": [{"source": "grade", "target": "grade"}],
                  "membership": {"style": "boolean", "field": "in_console_it"}, "mode": "mirror"}""".formatted(HOOK_SYNC, SEGMENT, HOOK), 201);
 
+        api("POST", "/api/v1/syncs", """
+                {"key": "%s", "name": "Seniors to a slow webhook (console IT)", "segment": "%s", "destination": "%s",
+                 "mapping": [{"source": "streak_days", "target": "streak"}],
+                 "membership": {"style": "boolean", "field": "in_console_it_slow"}, "mode": "mirror"}""".formatted(SLOW_SYNC, SEGMENT, HOOK), 201);
+
         browser = HeadlessChromium.start(chromium, shots.resolve("chromedriver.log"));
         wait = new WebDriverWait(browser, WAIT);
         // pages redraw parts of themselves as answers arrive: an element found a moment ago may be replaced
@@ -157,7 +166,7 @@ class ConsoleBrowserIT {
         WebElement key = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signin-key")));
         screenshot("signin");
         key.sendKeys("msk_not_a_key");
-        browser.findElement(By.id("signin-submit")).click();
+        click(By.id("signin-submit"));
         wait.until(ExpectedConditions.textMatches(By.id("signin-error"), java.util.regex.Pattern.compile("\\S")));
         assertThat(browser.findElement(By.id("nav")).isDisplayed()).isFalse();
         screenshot("signin-refused");
@@ -184,10 +193,9 @@ class ConsoleBrowserIT {
         screenshot("segments");
 
         open("#/segments/new");
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("add-attribute-condition")))
-                .click();
+        click(By.id("add-attribute-condition"));
         condition(0, "grade", "eq", "hs3");
-        browser.findElement(By.id("add-attribute-condition")).click();
+        click(By.id("add-attribute-condition"));
         condition(1, "streak_days", "gte", "3");
         browser.findElement(By.id("segment-key")).sendKeys(BUILT);
         browser.findElement(By.id("segment-name")).sendKeys(BUILT_NAME);
@@ -228,9 +236,9 @@ class ConsoleBrowserIT {
 
         typeValue(1, "3");
         wait.until(ExpectedConditions.textToBe(By.id("live-count"), Long.toString(expected)));
-        browser.findElement(By.id("save-segment")).click();
+        click(By.id("save-segment"));
         wait.until(ExpectedConditions.textToBe(By.id("segment-count"), Long.toString(expected)));
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo(BUILT_NAME);
+        assertThat(browser.findElement(By.cssSelector("#page h1")).getText()).isEqualTo(BUILT_NAME);
         JsonNode saved = api("GET", "/api/v1/segments/" + BUILT, null, 200);
         assertThat(saved.path("name").asText()).isEqualTo(BUILT_NAME);
         assertThat(saved.path("rule")).isEqualTo(json(rule));
@@ -255,8 +263,8 @@ class ConsoleBrowserIT {
                 .contains("never run");
         screenshot("syncs");
 
-        row.findElement(By.linkText("Seniors to the outbox (console IT)")).click();
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("dry-run"))).click();
+        click(By.cssSelector("tr[data-sync='" + OUTBOX_SYNC + "'] a[href='#/syncs/" + OUTBOX_SYNC + "']"));
+        click(By.id("dry-run"));
         WebElement samples = wait.until(
                 ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#dry-run-samples[data-run-id]")));
         long dryRunId = Long.parseLong(samples.getAttribute("data-run-id"));
@@ -270,7 +278,7 @@ class ConsoleBrowserIT {
         scrollTo(samples);
         screenshot("sync-dry-run");
 
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("run-now"))).click();
+        click(By.id("run-now"));
         WebElement counts = wait.until(d -> {
             WebElement c = d.findElement(By.id("run-counts"));
             String status = c.getAttribute("data-status");
@@ -306,6 +314,40 @@ class ConsoleBrowserIT {
 
         Path outbox = daemon.dataDir().resolve("outbox").resolve(OUTBOX_SYNC);
         assertThat(listFiles(outbox)).as("batches in %s", outbox).isNotEmpty();
+    }
+
+    /**
+     * While a run pushes to a slow receiver (10 batches of 50, 600 ms each), its page shows the run's progress and
+     * ETA from the run view, then its final counts.
+     */
+    @Test
+    @Order(25)
+    void aRunningRunShowsItsProgressAndEta() {
+        ensureSignedIn();
+        receiver.reconfigure(c -> c.toBuilder().latency(Duration.ofMillis(600)).build());
+        try {
+            open("#/syncs/" + SLOW_SYNC);
+            click(By.id("run-now"));
+            WebElement bar = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("run-progress-bar")));
+            assertThat(Long.parseLong(bar.getAttribute("max"))).isPositive();
+            assertThat(browser.findElement(By.id("run-eta")).getText()).startsWith("ETA ");
+            assertThat(browser.findElement(By.id("run-counts")).getAttribute("data-status"))
+                    .isEqualTo("running");
+            assertThat(browser.findElement(By.id("run-now")).isEnabled()).isFalse();
+            scrollTo(browser.findElement(By.id("latest-run-heading")));
+            screenshot("sync-running");
+            wait.until(ExpectedConditions.attributeToBe(By.id("run-counts"), "data-status", "succeeded"));
+            assertThat(browser.findElements(By.id("run-progress-bar"))).isEmpty();
+            long runId = Long.parseLong(browser.findElement(By.id("run-counts")).getAttribute("data-run-id"));
+            assertThat(browser.findElement(By.cssSelector("#run-counts [data-count='confirmed']"))
+                            .getText())
+                    .isEqualTo(formatted(api("GET", "/api/v1/runs/" + runId, null, 200)
+                            .path("counts")
+                            .path("confirmed")
+                            .asLong()));
+        } finally {
+            receiver.reconfigure(c -> c.toBuilder().latency(Duration.ZERO).build());
+        }
     }
 
     /**
@@ -348,10 +390,10 @@ class ConsoleBrowserIT {
             assertThat(browser.findElement(By.cssSelector("label[for='" + id + "']"))
                             .getAttribute("textContent"))
                     .contains(learner);
-            box.click();
+            box.sendKeys(Keys.SPACE); // by keyboard, as a user tabbing through the table would
         }
         wait.until(ExpectedConditions.textToBe(By.id("retry-selected"), "Retry 2 selected"));
-        browser.findElement(By.id("retry-selected")).click();
+        click(By.id("retry-selected"));
         wait.until(ExpectedConditions.attributeToBe(By.id("errors-result"), "data-changed", "2"));
         for (String learner : learners) {
             wait.until(ExpectedConditions.attributeToBe(errorRow(learner), "data-status", "retrying"));
@@ -372,16 +414,18 @@ class ConsoleBrowserIT {
         // rows are redrawn as their last runs arrive: wait for the last run, then locate the button afresh
         By lastRun = By.cssSelector("tr[data-sync='" + HOOK_SYNC + "'] [data-col='last-run'] .badge[data-status]");
         wait.until(ExpectedConditions.attributeToBe(lastRun, "data-status", "partially_failed"));
-        wait.until(ExpectedConditions.elementToBeClickable(
-                        By.cssSelector("tr[data-sync='" + HOOK_SYNC + "'] button[data-action='run']")))
-                .click();
+        click(By.cssSelector("tr[data-sync='" + HOOK_SYNC + "'] button[data-action='run']"));
         wait.until(d -> {
             String now = d.findElement(lastRun).getAttribute("data-status");
             return !now.equals("running") && !now.equals("partially_failed");
         });
         assertThat(browser.findElement(lastRun).getAttribute("data-status")).isEqualTo("succeeded");
         screenshot("syncs-after-retry");
-        assertThat(receiver.state()).containsKeys(learners.toArray(String[]::new));
+        for (String learner : learners) {
+            assertThat(receiver.state().get(learner))
+                    .as("%s at the receiver", learner)
+                    .containsEntry("in_console_it", true);
+        }
 
         open("#/errors");
         new Select(wait.until(ExpectedConditions.elementToBeClickable(By.id("errors-sync")))).selectByValue(HOOK_SYNC);
@@ -395,9 +439,7 @@ class ConsoleBrowserIT {
         ensureSignedIn();
         open("#/destinations");
         By row = By.cssSelector("tr[data-destination='" + HOOK + "']");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(row))
-                .findElement(By.cssSelector("button.test-destination"))
-                .click();
+        click(By.cssSelector("tr[data-destination='" + HOOK + "'] button.test-destination"));
         WebElement result = wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector("tr[data-destination='" + HOOK + "'] .test-result[data-ok]")));
         assertThat(result.getAttribute("data-ok")).as(result.getText()).isEqualTo("true");
@@ -456,7 +498,7 @@ class ConsoleBrowserIT {
         WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signin-key")));
         input.clear();
         input.sendKeys(key);
-        browser.findElement(By.id("signin-submit")).click();
+        click(By.id("signin-submit"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("nav")));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("whoami")));
     }
@@ -482,6 +524,13 @@ class ConsoleBrowserIT {
                         "if (location.hash === arguments[0]) window.dispatchEvent(new HashChangeEvent('hashchange'));"
                                 + " else location.hash = arguments[0];",
                         hash);
+    }
+
+    /** Waits until clickable, scrolls it to the middle (clear of the sticky status bar), clicks. */
+    private void click(By locator) {
+        WebElement element = wait.until(ExpectedConditions.elementToBeClickable(locator));
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+        wait.until(ExpectedConditions.elementToBeClickable(locator)).click();
     }
 
     private void scrollTo(WebElement element) {
