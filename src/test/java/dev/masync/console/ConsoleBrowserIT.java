@@ -3,6 +3,7 @@ package dev.masync.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.masync.testing.browser.HeadlessChromium;
+import dev.masync.testing.browser.RequiresChromium;
 import dev.masync.testing.process.DaemonProcess;
 import dev.masync.testing.receiver.PacedReceiver;
 import dev.masync.testing.receiver.ReceiverConfig;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -63,6 +65,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * when a test fails). Waits are explicit (WebDriverWait on the page, FluentWait polling the API), bounded by
  * {@link #WAIT}: the machine may be a loaded 2-core box.
  */
+@ExtendWith(RequiresChromium.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserIT {

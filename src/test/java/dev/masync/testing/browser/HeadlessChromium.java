@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The system's chromium driven by the system's chromedriver (Debian: {@code apt-get install chromium
@@ -39,20 +40,37 @@ public final class HeadlessChromium {
 
     /** The browser and the driver, checked; skips or fails (see class comment) when one is missing. */
     public static Paths requireOrSkip() {
-        Path browser = Path.of(setting("masync.test.chromium", "MASYNC_TEST_CHROMIUM", "/usr/bin/chromium"));
-        Path driver = Path.of(setting("masync.test.chromedriver", "MASYNC_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"));
-        String missing = "";
-        if (!Files.isExecutable(browser)) missing += " browser " + browser;
-        if (!Files.isExecutable(driver)) missing += " driver " + driver;
-        if (!missing.isEmpty()) {
-            String message = "browser tests need chromium and chromedriver (Debian: apt-get install chromium"
-                    + " chromium-driver; or set MASYNC_TEST_CHROMIUM / MASYNC_TEST_CHROMEDRIVER); missing:" + missing;
-            if (Boolean.parseBoolean(System.getenv(REQUIRE_ENV))) {
-                throw new IllegalStateException(message + " (" + REQUIRE_ENV + "=true, so this is a failure)");
-            }
-            Assumptions.abort("skipped: " + message);
+        Paths paths = configured();
+        Optional<String> missing = missing(paths);
+        if (missing.isPresent()) {
+            if (required()) throw new IllegalStateException(missing.get() + " (" + REQUIRE_ENV + "=true)");
+            Assumptions.abort("skipped: " + missing.get());
         }
-        return new Paths(browser, driver);
+        return paths;
+    }
+
+    /** The configured (or default) paths, unchecked. */
+    public static Paths configured() {
+        return new Paths(
+                Path.of(setting("masync.test.chromium", "MASYNC_TEST_CHROMIUM", "/usr/bin/chromium")),
+                Path.of(setting("masync.test.chromedriver", "MASYNC_TEST_CHROMEDRIVER", "/usr/bin/chromedriver")));
+    }
+
+    /** Whether {@value #REQUIRE_ENV} is {@code true}: a missing browser is a failure, not a skip. */
+    public static boolean required() {
+        return Boolean.parseBoolean(System.getenv(REQUIRE_ENV));
+    }
+
+    /** What is missing, in words with what to install; empty when both are executable. */
+    public static Optional<String> missing(Paths paths) {
+        String missing = "";
+        if (!Files.isExecutable(paths.browser())) missing += " browser " + paths.browser();
+        if (!Files.isExecutable(paths.driver())) missing += " driver " + paths.driver();
+        return missing.isEmpty()
+                ? Optional.empty()
+                : Optional.of("browser tests need chromium and chromedriver (Debian: apt-get install chromium"
+                        + " chromium-driver; or set MASYNC_TEST_CHROMIUM / MASYNC_TEST_CHROMEDRIVER); missing:"
+                        + missing);
     }
 
     /** The two executables. */
