@@ -124,7 +124,7 @@ function s(tag, attrs = {}, ...children) {
  * Returns a <figure> with the SVG, a legend and a visually plain summary for screen readers.
  */
 export function svgLineChart(series, { title = 'Chart', width = 640, height = 220, yLabel = '', xFormat } = {}) {
-  const pad = { l: 48, r: 12, t: 12, b: 28 };
+  const pad = { l: 48, r: 12, t: yLabel ? 26 : 12, b: 28 };
   const all = series.flatMap((x) => x.points);
   const xs = all.map((p) => +p.x), ys = all.map((p) => +p.y);
   const fmtX = xFormat || ((x) => (all[0]?.x instanceof Date ? new Date(x).toLocaleDateString() : String(x)));
@@ -147,7 +147,7 @@ export function svgLineChart(series, { title = 'Chart', width = 640, height = 22
     s('line', { class: 'axis', x1: pad.l, x2: width - pad.r, y1: height - pad.b, y2: height - pad.b }),
     s('text', { x: pad.l, y: height - 8 }, fmtX(x0)),
     s('text', { x: width - pad.r, y: height - 8, 'text-anchor': 'end' }, fmtX(x1)));
-  if (yLabel) svg.append(s('text', { x: 4, y: pad.t + 4 }, yLabel));
+  if (yLabel) svg.append(s('text', { x: 4, y: 12 }, yLabel));
   series.forEach((ser, i) => {
     const pts = [...ser.points].sort((a, b) => a.x - b.x);
     if (!pts.length) return;

@@ -55,6 +55,34 @@ class ConsoleRoutesTest {
         }
     }
 
+    /** Follows every relative import from app.js: a page registered in pages.js but missing would break the console. */
+    @Test
+    void everyModuleTheConsoleImportsIsServed() {
+        java.util.regex.Pattern importFrom =
+                java.util.regex.Pattern.compile("(?m)^import [^;]*? from '(\\.{1,2}/[^']+)';");
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(java.util.List.of("/console/app.js"));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            String path = todo.pop();
+            if (!seen.add(path)) {
+                continue;
+            }
+            String source = given().when()
+                    .get(path)
+                    .then()
+                    .statusCode(200)
+                    .contentType(containsString("javascript"))
+                    .extract()
+                    .asString();
+            java.util.regex.Matcher m = importFrom.matcher(source);
+            while (m.find()) {
+                todo.push(java.net.URI.create(path).resolve(m.group(1)).getPath());
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(seen)
+                .contains("/console/api.js", "/console/ui.js", "/console/pages.js", "/console/pages/segment-edit.js");
+    }
+
     @Test
     void indexHasNoInlineScriptOrStyle() {
         String html = given().when().get("/console/").then().extract().asString();

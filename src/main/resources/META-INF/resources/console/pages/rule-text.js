@@ -48,3 +48,16 @@ export function whole(node) {
   if (node?.not) return `NOT (${whole(node.not)})`;
   return describe(node);
 }
+
+/** Learner attributes a rule filters on (not event columns), in order of appearance. */
+export function attributesUsed(rule) {
+  const names = new Set();
+  const walk = (n) => {
+    if (!n || typeof n !== 'object') return;
+    if (n.attribute && !n.event) names.add(n.attribute);
+    [n.all, n.any].forEach((c) => c && c.forEach(walk));
+    if (n.not) walk(n.not);
+  };
+  walk(rule);
+  return [...names];
+}

@@ -2,7 +2,7 @@
 // out" (GET /segments/{key}/explain/{learner}, condition by condition), and its versions (who and when).
 import { call, get, post, del, list, seg, can } from '../api.js';
 import { h, append, table, fmtNumber, fmtTime, status, errorText, uid } from '../ui.js';
-import { describe, whole } from './rule-text.js';
+import { describe, whole, attributesUsed } from './rule-text.js';
 
 export async function render(container, params, { signal, navigate }) {
   const key = params.key;
@@ -34,7 +34,8 @@ export async function render(container, params, { signal, navigate }) {
 
   const [preview, page] = await Promise.all([
     post('/segments/preview', { rule: { segment: key }, sampleSize: 1 }, { signal }),
-    list(`/segments/${seg(key)}/members`, { limit: 20 }, { signal }),
+    list(`/segments/${seg(key)}/members`, { limit: 20, attributes: attributesUsed(s.rule).slice(0, 6).join(',') },
+      { signal }),
   ]);
   count.textContent = String(preview.count);
   const attrs = [...new Set(page.items.flatMap((m) => Object.keys(m.attributes || {})))];

@@ -4,7 +4,9 @@
 // with If-Match: the version read).
 import { get, post, call, list, seg, session } from '../api.js';
 import { h, append, status, table, debounce, errorText, uid } from '../ui.js';
-import { createBuilder, clearMessages, placeMessages } from './rule-builder.js';
+import { createBuilder } from './rule-builder.js';
+import { clearMessages, placeMessages } from './messages.js';
+import { attributesUsed } from './rule-text.js';
 
 const PREVIEW_DELAY_MS = 400;
 const SAMPLE_SIZE = 10;
@@ -146,16 +148,8 @@ export async function render(container, params, { signal, navigate }) {
 
 /** Attribute names the rule filters on (learner attributes only), to show beside the sample. */
 function usedAttributes(rule, catalog) {
-  const names = new Set();
-  const walk = (n) => {
-    if (!n || typeof n !== 'object') return;
-    if (n.attribute && !n.event) names.add(n.attribute);
-    [n.all, n.any].forEach((c) => c && c.forEach(walk));
-    if (n.not) walk(n.not);
-  };
-  walk(rule);
   const known = new Set((catalog.attributes || []).map((a) => a.name));
-  return [...names].filter((n) => known.has(n) && n !== catalog.learnerKey).slice(0, 6);
+  return attributesUsed(rule).filter((n) => known.has(n) && n !== catalog.learnerKey).slice(0, 6);
 }
 
 function sampleTable(members, attributes) {
