@@ -1,16 +1,16 @@
 // Destinations (admins): every destination with its type, settings as written (secrets are references, never
 // values), batch size and rate limit, and a connection test (POST /destinations/{key}/test) whose answer is shown
 // in the row.
-import { list, post, can, seg } from '../api.js';
+import { post, can, seg } from '../api.js';
 import { h, errorText } from '../ui.js';
-import { ensureCss, fill } from './ops.js';
+import { ensureCss, fill, listAll } from './ops.js';
 
 export async function render(container, _params, { signal }) {
   ensureCss();
   container.append(h('h1', {}, 'Destinations'),
     h('p', { class: 'muted' }, 'Where syncs send segments. "Test connection" checks the settings, that every'
       + ' referenced secret resolves, the connector\'s probe and the syncs writing there; it sends no records.'));
-  const { items } = await list('/destinations', {}, { signal });
+  const { items } = await listAll('/destinations', { limit: 500 }, signal, 2000);
   if (!items.length) {
     container.append(h('p', { class: 'muted' }, 'No destinations yet.'));
     return;

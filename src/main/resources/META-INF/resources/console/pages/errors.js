@@ -1,7 +1,7 @@
 // Record errors: the records destinations refused, by sync, with reason, attempts and status. Editors select one or
 // many (checkboxes, "select all") and retry them (sent again by the next run) or skip them (not sent until their
 // values change); the answer is announced in #errors-result.
-import { list, post, can, seg } from '../api.js';
+import { post, can, seg } from '../api.js';
 import { h, fmtTime, fmtNumber, mapLimit, errorText, uid } from '../ui.js';
 import { ensureCss, listAll, fill } from './ops.js';
 
@@ -11,7 +11,7 @@ const STATUSES = ['', 'retrying', 'quarantined', 'skipped'];
 
 export async function render(container, _params, { signal }) {
   ensureCss();
-  const { items: syncs } = await list('/syncs', {}, { signal });
+  const { items: syncs } = await listAll('/syncs', { limit: 500 }, signal, 2000);
   const syncFilter = h('select', { id: 'errors-sync' },
     h('option', { value: '' }, 'All syncs'), syncs.map((s) => h('option', { value: s.key }, s.definition?.name || s.key)));
   const statusFilter = h('select', { id: 'errors-status' },

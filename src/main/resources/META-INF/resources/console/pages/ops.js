@@ -1,6 +1,6 @@
 // Helpers shared by the ops pages (syncs, sync detail, record errors, destinations): their stylesheet, run
 // summaries, status badges, polling that stops when the user leaves the page, and paging through any list shape.
-import { list } from '../api.js';
+import { get, listOf } from '../api.js';
 import { h, fmtNumber } from '../ui.js';
 
 /** Replaces el's children; null, undefined and false are left out and arrays flattened (DOM's own would print them). */
@@ -53,17 +53,29 @@ export function fmtEta(seconds) {
 /** The count of a run, or 0 when the run has no counts yet. */
 export const count = (run, name) => Number(run?.counts?.[name] ?? 0);
 
-/** Every item of a list endpoint, following its cursor (`cursor`, and `after` for older endpoints) up to `max`. */
+/**
+ * Every item of a list endpoint, following its cursor up to `max` items. The next page is asked for with the
+ * parameter the answer's shape implies: `cursor` for the envelope {items, nextCursor}, `after` / `before` for the
+ * older {items, nextAfter} / {items, nextBefore} (the envelope's servers refuse both at once).
+ */
 export async function listAll(path, query, signal, max = 1000) {
   const items = [];
-  let cursor = null;
+  let next = {};
   let more = false;
   do {
-    const page = await list(path, { ...query, cursor, after: cursor }, { signal });
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries({ ...query, ...next })) {
+      if (v !== undefined && v !== null && v !== '') params.set(k, v);
+    }
+    const qs = params.toString();
+    const data = await get(path + (qs ? '?' + qs : ''), { signal });
+    const page = listOf(data);
     items.push(...page.items);
-    cursor = page.nextCursor;
-    more = !!cursor;
-  } while (cursor && items.length < max);
+    const own = (name) => data && typeof data === 'object' && !Array.isArray(data) && name in data;
+    const param = own('nextAfter') ? 'after' : own('nextBefore') ? 'before' : 'cursor';
+    next = page.nextCursor ? { [param]: page.nextCursor } : null;
+    more = !!next;
+  } while (next && items.length < max);
   return { items, more };
 }
 

@@ -2,7 +2,7 @@
 // run one now, pause or resume it. Rows refresh while a run of theirs is going.
 import { list, post, can, seg, ApiError } from '../api.js';
 import { h, fmtTime, mapLimit, status, errorText } from '../ui.js';
-import { ensureCss, statusBadge, scheduleText, poll, fill } from './ops.js';
+import { ensureCss, statusBadge, scheduleText, poll, fill, listAll } from './ops.js';
 
 const REFRESH_MS = 2000;
 
@@ -10,7 +10,7 @@ export async function render(container, _params, { signal }) {
   ensureCss();
   container.append(h('h1', {}, 'Syncs'),
     h('p', { class: 'muted' }, 'Each sync sends one segment to one destination. Open a sync for its run history.'));
-  const { items: syncs } = await list('/syncs', {}, { signal });
+  const { items: syncs } = await listAll('/syncs', { limit: 500 }, signal, 2000);
   if (!syncs.length) {
     container.append(h('p', { class: 'muted' }, 'No syncs yet. Create one with POST /api/v1/syncs (see the README).'));
     return;
