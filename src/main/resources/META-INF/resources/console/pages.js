@@ -3,15 +3,18 @@
 import * as segmentList from './pages/segment-list.js';
 import * as segmentEdit from './pages/segment-edit.js';
 import * as segmentDetail from './pages/segment-detail.js';
-import * as placeholder from './pages/placeholder.js';
+import * as syncList from './pages/sync-list.js';
+import * as syncDetail from './pages/sync-detail.js';
+import * as recordErrors from './pages/errors.js';
+import * as destinations from './pages/destinations.js';
 
 export const routes = [
   { path: '/segments', nav: 'segments', page: segmentList },
   { path: '/segments/new', nav: 'segments', page: segmentEdit, role: 'editor' },
   { path: '/segments/:key/edit', nav: 'segments', page: segmentEdit, role: 'editor' },
   { path: '/segments/:key', nav: 'segments', page: segmentDetail },
-  { path: '/syncs', nav: 'syncs', page: placeholder },
-  { path: '/syncs/:key', nav: 'syncs', page: placeholder },
-  { path: '/errors', nav: 'errors', page: placeholder },
-  { path: '/destinations', nav: 'destinations', page: placeholder },
+  { path: '/syncs', nav: 'syncs', page: syncList },
+  { path: '/syncs/:key', nav: 'syncs', page: syncDetail },
+  { path: '/errors', nav: 'errors', page: recordErrors },
+  { path: '/destinations', nav: 'destinations', page: destinations, role: 'admin' },
 ];
