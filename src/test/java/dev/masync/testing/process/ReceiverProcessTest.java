@@ -69,7 +69,7 @@ class ReceiverProcessTest {
         StringBuilder json = new StringBuilder("{\"batchId\":\"b\",\"sync\":\"s\",\"records\":[");
         for (int i = 0; i < keys.length; i++) {
             json.append(i == 0 ? "" : ",")
-                    .append("{\"key\":\"")
+                    .append("{\"recordKey\":\"")
                     .append(keys[i])
                     .append("\",\"kind\":\"UPSERT\",\"fields\":{\"n\":")
                     .append(i)
