@@ -245,6 +245,36 @@ class ConsoleSyncsIT extends ConsoleBrowserHarness {
         }
     }
 
+    /**
+     * A sync defined by a file under connectors/syncs/ offers no Edit on its page, and its form (opened by URL) shows
+     * the definition read-only and says which file to change.
+     */
+    @Test
+    @Order(30)
+    void aFileManagedSyncIsReadOnlyInTheForm() {
+        ensureSignedIn();
+        JsonNode fileSync = items(api("GET", "/api/v1/syncs?limit=500", null, 200)).stream()
+                .filter(x -> "file".equals(x.path("source").asText()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no sync defined by a file in connectors/syncs/"));
+        String key = fileSync.path("key").asText();
+        open("#/syncs/" + key);
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("run-now")));
+        assertThat(browser.findElements(By.id("edit-sync"))).isEmpty();
+
+        open("#/syncs/" + key + "/edit");
+        WebElement note = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sync-file-managed")));
+        assertThat(note.getText()).contains(fileSync.path("sourceFile").asText());
+        assertThat(browser.findElement(By.id("save-sync")).isEnabled()).isFalse();
+        assertThat(browser.findElement(By.id("sync-segment")).isEnabled()).isFalse();
+        assertThat(new Select(browser.findElement(By.id("sync-segment")))
+                        .getFirstSelectedOption()
+                        .getAttribute("value"))
+                .isEqualTo(fileSync.path("definition").path("segment").asText());
+        assertThat(browser.findElements(By.cssSelector("#mapping-rows .mapping-row")))
+                .hasSize(fileSync.path("definition").path("mapping").size());
+    }
+
     // ---- form helpers ----
 
     private void type(By locator, String text) {
