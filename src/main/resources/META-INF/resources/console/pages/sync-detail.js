@@ -61,7 +61,9 @@ export async function render(container, { key }, { signal }) {
         title: 'Counts and samples of what a run would send; nothing is sent or remembered' }, 'Dry run'),
       x.paused
         ? h('button', { type: 'button', id: 'resume-sync', class: 'secondary', onclick: () => pause(false) }, 'Resume')
-        : h('button', { type: 'button', id: 'pause-sync', class: 'secondary', onclick: () => pause(true) }, 'Pause'));
+        : h('button', { type: 'button', id: 'pause-sync', class: 'secondary', onclick: () => pause(true) }, 'Pause'),
+      sync.source === 'file' ? null
+        : h('a', { href: `#/syncs/${seg(key)}/edit`, id: 'edit-sync', class: 'button secondary' }, 'Edit'));
   }
 
   async function loadHistory() {

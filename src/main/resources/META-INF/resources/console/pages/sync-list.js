@@ -1,18 +1,21 @@
 // Syncs: each sync with its segment and destination, schedule, last run (status and time) and next run; editors
 // run one now, pause or resume it. Rows refresh while a run of theirs is going.
 import { list, post, can, seg, ApiError } from '../api.js';
-import { h, fmtTime, mapLimit, status, errorText } from '../ui.js';
+import { h, append, fmtTime, mapLimit, status, errorText } from '../ui.js';
 import { ensureCss, statusBadge, scheduleText, poll, fill, listAll } from './ops.js';
 
 const REFRESH_MS = 2000;
 
 export async function render(container, _params, { signal }) {
   ensureCss();
-  container.append(h('h1', {}, 'Syncs'),
-    h('p', { class: 'muted' }, 'Each sync sends one segment to one destination. Open a sync for its run history.'));
+  append(container, h('h1', {}, 'Syncs'),
+    h('p', { class: 'muted' }, 'Each sync sends one segment to one destination. Open a sync for its run history.'),
+    can('editor') ? h('p', { class: 'actions', 'data-requires': 'editor' },
+      h('a', { href: '#/syncs/new', id: 'new-sync', class: 'button' }, 'New sync')) : null);
   const { items: syncs } = await listAll('/syncs', { limit: 500 }, signal, 2000);
   if (!syncs.length) {
-    container.append(h('p', { class: 'muted' }, 'No syncs yet. Create one with POST /api/v1/syncs (see the README).'));
+    container.append(h('p', { class: 'muted' }, can('editor') ? 'No syncs yet: create one with “New sync”.'
+      : 'No syncs yet. An editor creates them.'));
     return;
   }
   const body = h('tbody');
