@@ -103,11 +103,12 @@ export function debounce(fn, ms) {
   return d;
 }
 
-// Numbers and dates in the browser's locale (navigator.languages: a ja-JP browser reads 2026/12/03 14:17:49), the
-// same formats on every page; the API's ISO-8601 instants are never shown as they are.
-const numberFormat = new Intl.NumberFormat();
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+// Numbers and dates in the browser's preferred languages (navigator.languages, as in Accept-Language: a ja-JP browser
+// reads 2026/12/03 14:17:49), the same formats on every page; the API's ISO-8601 instants are never shown as they are.
+const LOCALES = typeof navigator !== 'undefined' && navigator.languages?.length ? [...navigator.languages] : undefined;
+const numberFormat = new Intl.NumberFormat(LOCALES);
+const timeFormat = new Intl.DateTimeFormat(LOCALES, { dateStyle: 'medium', timeStyle: 'medium' });
+const dateFormat = new Intl.DateTimeFormat(LOCALES, { dateStyle: 'medium' });
 const parsed = (t) => (t === null || t === undefined || t === '' ? null : new Date(typeof t === 'string' ? t : +t));
 export const fmtNumber = (n) => (n === null || n === undefined ? '–' : numberFormat.format(n));
 /** An instant (ISO-8601 text, Date or epoch millis) as local date and time; '–' for none. */

@@ -129,12 +129,13 @@ class ConsoleStaticFilesTest {
         assertThat(offenders).as("controls without a <label for>").isEmpty();
     }
 
-    /** ui.js formats dates in the browser's locale (one format for every page), with a fallback for bad input. */
+    /** ui.js formats dates in the browser's preferred languages (one format for every page), with a fallback for bad input. */
     @Test
     void datesAreFormattedInTheBrowsersLocale() throws IOException {
         String ui = read("ui.js");
         assertThat(ui)
-                .contains("new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' })")
+                .contains("navigator.languages")
+                .contains("new Intl.DateTimeFormat(LOCALES, { dateStyle: 'medium', timeStyle: 'medium' })")
                 .contains("export const fmtTime")
                 .contains("export const timeEl");
         for (String page : List.of("pages/segment-list.js", "pages/errors.js")) {
