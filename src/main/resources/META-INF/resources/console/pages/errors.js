@@ -75,7 +75,7 @@ export async function render(container, _params, { signal }) {
         h('thead', {}, h('tr', {},
           h('th', { scope: 'col', class: 'select' },
             h('label', { for: 'errors-select-all', class: 'visually-hidden' }, 'Select all record errors'), all),
-          ['Sync', 'Learner', 'Destination key', 'Reason', 'Attempts', 'Status', 'Last seen']
+          ['Sync', 'Learner', 'Record key', 'Reason', 'Attempts', 'Status', 'Last seen']
             .map((l) => h('th', { scope: 'col', class: l === 'Attempts' ? 'num' : null }, l)))),
         h('tbody', {}, rows.map(rowOf))));
     updateSelection();
@@ -92,7 +92,7 @@ export async function render(container, _params, { signal }) {
         h('label', { for: id, class: 'visually-hidden' }, `Select ${error.learnerKey} of ${sync.key}`), box),
       cell('Sync', {}, h('a', { href: '#/syncs/' + seg(sync.key) }, sync.key)),
       cell('Learner', {}, h('code', {}, error.learnerKey)),
-      cell('Destination key', {}, error.destinationKey || '–'),
+      cell('Record key', {}, error.recordKey ?? error.destinationKey ?? '–'),
       cell('Reason', { class: 'reason' }, h('strong', {}, error.code || error.errorClass || ''),
         error.message ? ' ' + error.message : ''),
       cell('Attempts', { class: 'num', 'data-col': 'attempts' }, String(error.attempts ?? '')),
