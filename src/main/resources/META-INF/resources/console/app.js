@@ -64,6 +64,7 @@ async function onSignIn(event) {
     input.value = '';
     $('signin-error').textContent = '';
     $('signin').hidden = true;
+    showNavFor();
     $('nav').hidden = false;
     $('signout').hidden = false;
     const who = $('whoami');
@@ -77,6 +78,17 @@ async function onSignIn(event) {
       : 'Could not sign in: ' + errorText(e));
   } finally {
     $('signin-submit').disabled = false;
+  }
+}
+
+/**
+ * Shows only the nav links whose page the signed-in role may open: each link's role is the one its route declares in
+ * pages.js (e.g. Destinations: admin), so a viewer never clicks into "This page needs the admin role".
+ */
+function showNavFor() {
+  for (const a of document.querySelectorAll('a[data-nav]')) {
+    const role = match(a.getAttribute('href'))?.route.role;
+    a.hidden = !!role && !can(role);
   }
 }
 

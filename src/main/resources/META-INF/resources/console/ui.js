@@ -80,13 +80,19 @@ export function errorText(e) {
   return parts.join(' · ');
 }
 
-/** A table: columns [{label, value: row => text|node, num?}], rows [...]. Empty rows show `empty`. */
-export function table(columns, rows, { caption, empty = 'Nothing to show.' } = {}) {
+/**
+ * A table: columns [{label, value: row => text|node, num?, class?}], rows [...]. Empty rows show `empty`.
+ * Every cell carries its column's label (data-label): with `responsive`, narrow screens show each row as a card of
+ * "label value" lines instead of scrolling sideways (style.css, table.responsive). `attrs` go on the <table>.
+ */
+export function table(columns, rows, { caption, empty = 'Nothing to show.', responsive = false, attrs = {} } = {}) {
   if (!rows.length) return h('p', { class: 'muted' }, empty);
-  return h('table', {},
+  const cls = (c) => [c.num ? 'num' : null, c.class].filter(Boolean).join(' ') || null;
+  return h('table', { ...attrs, class: [attrs.class, responsive ? 'responsive' : null].filter(Boolean).join(' ') || null },
     caption ? h('caption', { class: 'muted' }, caption) : null,
-    h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)))),
-    h('tbody', {}, rows.map((r) => h('tr', {}, columns.map((c) => h('td', { class: c.num ? 'num' : null }, c.value(r)))))));
+    h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: cls(c) }, c.label)))),
+    h('tbody', {}, rows.map((r) => h('tr', {},
+      columns.map((c) => h('td', { class: cls(c), 'data-label': c.label }, c.value(r)))))));
 }
 
 /** Calls fn at most once per `ms` of quiet. The returned function has .cancel(). */
@@ -97,9 +103,26 @@ export function debounce(fn, ms) {
   return d;
 }
 
-const numberFormat = new Intl.NumberFormat();
+// Numbers and dates in the browser's preferred languages (navigator.languages, as in Accept-Language: a ja-JP browser
+// reads 2026/12/03 14:17:49), the same formats on every page; the API's ISO-8601 instants are never shown as they are.
+const LOCALES = typeof navigator !== 'undefined' && navigator.languages?.length ? [...navigator.languages] : undefined;
+const numberFormat = new Intl.NumberFormat(LOCALES);
+const timeFormat = new Intl.DateTimeFormat(LOCALES, { dateStyle: 'medium', timeStyle: 'medium' });
+const dateFormat = new Intl.DateTimeFormat(LOCALES, { dateStyle: 'medium' });
+const parsed = (t) => (t === null || t === undefined || t === '' ? null : new Date(typeof t === 'string' ? t : +t));
 export const fmtNumber = (n) => (n === null || n === undefined ? '–' : numberFormat.format(n));
-export const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString() : '–');
+/** An instant (ISO-8601 text, Date or epoch millis) as local date and time; '–' for none. */
+export const fmtTime = (t) => {
+  const d = parsed(t);
+  return !d ? '–' : isNaN(d) ? String(t) : timeFormat.format(d);
+};
+/** An instant as a local date only. */
+export const fmtDate = (t) => {
+  const d = parsed(t);
+  return !d ? '–' : isNaN(d) ? String(t) : dateFormat.format(d);
+};
+/** A <time> element: the local date and time as text, the ISO instant in its datetime attribute. */
+export const timeEl = (iso, attrs = {}) => (iso ? h('time', { ...attrs, datetime: iso }, fmtTime(iso)) : '–');
 
 /** Runs async fns over items with at most `limit` at a time. */
 export async function mapLimit(items, limit, fn) {
@@ -127,7 +150,7 @@ export function svgLineChart(series, { title = 'Chart', width = 640, height = 22
   const pad = { l: 48, r: 12, t: yLabel ? 26 : 12, b: 28 };
   const all = series.flatMap((x) => x.points);
   const xs = all.map((p) => +p.x), ys = all.map((p) => +p.y);
-  const fmtX = xFormat || ((x) => (all[0]?.x instanceof Date ? new Date(x).toLocaleDateString() : String(x)));
+  const fmtX = xFormat || ((x) => (all[0]?.x instanceof Date ? fmtDate(x) : String(x)));
   const titleId = uid('chart');
   const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-labelledby': titleId },
     s('title', { id: titleId }, title));

@@ -43,8 +43,30 @@ class OpenApiContractTest {
         doc = new ObjectMapper().readTree(json);
     }
 
+    /**
+     * The objects of {@code /api/v1} responses that may stay free-form (no properties, no typed additionalProperties),
+     * each with why no schema can say more. Keys are {@code Schema.property} as {@link #freeFormObjects} names them.
+     */
+    static final Map<String, String> FREE_FORM = Map.of(
+            "Member.attributes",
+            "a learner's attributes: the catalog's columns (GET /api/v1/catalog) decide their names and types",
+            "ConditionResult.value",
+            "the learner's value an explained condition compared: of whatever type the attribute has",
+            "CompiledSql.params[items]",
+            "the bind parameters of the compiled SQL: of the types of the values the rule compares",
+            "EntryView.before",
+            "an audit entry's entity as it was: a segment, sync, destination or key, as entityType says",
+            "EntryView.after",
+            "an audit entry's entity as it is after: a segment, sync, destination or key, as entityType says",
+            "RunSample.fields",
+            "a sampled record's fields: the sync's mapping decides their names and the catalog their types");
+
     /** Each operation under /api/v1 as "METHOD path" with its node. */
     static List<Map.Entry<String, JsonNode>> apiOperations() {
+        return apiOperations(doc);
+    }
+
+    static List<Map.Entry<String, JsonNode>> apiOperations(JsonNode doc) {
         List<Map.Entry<String, JsonNode>> ops = new ArrayList<>();
         doc.path("paths").fields().forEachRemaining(p -> {
             if (!p.getKey().startsWith("/api/v1/")) return;
@@ -192,6 +214,136 @@ class OpenApiContractTest {
         assertThat(destinationBody).contains("#/components/schemas/DestinationRequest");
         String segments = doc.at("/paths/~1api~1v1~1segments/get/responses/200").toString();
         assertThat(segments).contains("Page");
+    }
+
+    /** Every object of an /api/v1 response is described: properties, or additionalProperties of a typed schema. */
+    @Test
+    void responseObjectsDescribeTheirFields() {
+        Set<String> found = freeFormObjects(doc);
+        assertThat(found.stream().filter(f -> !FREE_FORM.containsKey(site(f))).toList())
+                .as("objects of /api/v1 responses without properties: give each a schema (a record with @Schema, or"
+                        + " @Schema(implementation = …) on a JsonNode), or add it to FREE_FORM with the reason")
+                .isEmpty();
+        assertThat(FREE_FORM.keySet().stream()
+                        .filter(k -> found.stream().noneMatch(f -> site(f).equals(k)))
+                        .toList())
+                .as("FREE_FORM entries that are described now (or gone): remove them")
+                .isEmpty();
+    }
+
+    /** The check itself: it finds each kind of undescribed object and accepts the described ones. */
+    @Test
+    void theFreeFormCheckFindsUndescribedObjects() throws Exception {
+        JsonNode sample = new ObjectMapper().readTree("""
+                {"paths": {"/api/v1/things": {"get": {"responses": {"200": {"content": {"application/json":
+                  {"schema": {"$ref": "#/components/schemas/Thing"}}}}}}}},
+                 "components": {"schemas": {
+                  "AnyJson": {"description": "Any JSON value"},
+                  "Part": {"type": "object", "properties": {"n": {"type": "integer"}}},
+                  "Thing": {"type": "object", "properties": {
+                    "name": {"type": "string"},
+                    "extra": {"type": "object", "description": "described in words only"},
+                    "any": {"$ref": "#/components/schemas/AnyJson"},
+                    "part": {"$ref": "#/components/schemas/Part"},
+                    "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+                    "list": {"type": "array", "items": {"type": "object", "additionalProperties": {}}}}}}}}""");
+        assertThat(freeFormObjects(sample))
+                .containsExactlyInAnyOrder("Thing.extra", "Thing.any -> AnyJson", "Thing.list[items]");
+    }
+
+    /** The run view's parts each have a schema of their own with the fields the run writes. */
+    @Test
+    void theRunViewDescribesItsParts() {
+        JsonNode schemas = doc.path("components").path("schemas");
+        JsonNode run = schemas.path("RunView").path("properties");
+        Map<String, List<String>> parts = Map.of(
+                "counts", List.of("evaluated", "entered", "changed", "left", "sent", "confirmed", "quarantined"),
+                "phasesMillis", List.of("diff", "load", "push", "commit", "total"),
+                "progress", List.of("processed", "planned", "confirmed", "ratePerSecond", "etaSeconds"),
+                "samples", List.of("entered", "changed", "left"),
+                "cost", List.of("warehouseQueries", "bytesBilled", "requests", "dataPoints", "fullUploadDataPoints"),
+                "drain", List.of("account", "projectedCalls", "projectedDrain", "calls", "drain"),
+                "events", List.of("count", "ids"));
+        parts.forEach((name, fields) -> {
+            JsonNode part = run.path(name);
+            String ref = part.path("$ref").asText();
+            JsonNode schema = ref.startsWith("#/") ? doc.at(ref.substring(1)) : part; // named, or inline
+            assertThat(iterable(schema.path("properties").fieldNames()))
+                    .as(name)
+                    .containsAll(fields);
+        });
+        for (String text : List.of("freshness", "projectedDrain")) {
+            assertThat(run.path(text).path("type").toString()).as(text).contains("string");
+            assertThat(run.path(text).path("description").asText()).as(text).isNotBlank();
+        }
+    }
+
+    /** "Thing.any -> AnyJson" → "Thing.any". */
+    private static String site(String found) {
+        int arrow = found.indexOf(" -> ");
+        return arrow < 0 ? found : found.substring(0, arrow);
+    }
+
+    /**
+     * The objects without a described shape reachable from the response bodies of /api/v1 operations: an object
+     * schema (or one without any type) with no properties and no additionalProperties of a typed schema, or a
+     * {@code $ref} to such a component ("Schema.property -> Component"). Components are named once, by name.
+     */
+    static Set<String> freeFormObjects(JsonNode doc) {
+        Set<String> out = new java.util.TreeSet<>();
+        Set<String> seen = new java.util.HashSet<>();
+        JsonNode schemas = doc.path("components").path("schemas");
+        for (Map.Entry<String, JsonNode> op : apiOperations(doc)) {
+            op.getValue()
+                    .path("responses")
+                    .fields()
+                    .forEachRemaining(r -> r.getValue()
+                            .path("content")
+                            .forEach(media ->
+                                    walk(media.path("schema"), op.getKey() + " " + r.getKey(), schemas, seen, out)));
+        }
+        return out;
+    }
+
+    private static void walk(JsonNode s, String at, JsonNode schemas, Set<String> seen, Set<String> out) {
+        if (!s.isObject()) return;
+        if (s.has("$ref")) {
+            if (hasShape(s)) return; // the use site describes the object itself
+            String name = s.path("$ref").asText().replaceFirst("^#/components/schemas/", "");
+            JsonNode target = schemas.path(name);
+            if (isFreeForm(target)) out.add(at + " -> " + name);
+            else if (seen.add(name)) walk(target, name, schemas, seen, out);
+            return;
+        }
+        if (isFreeForm(s)) {
+            out.add(at);
+            return;
+        }
+        s.path("properties")
+                .fields()
+                .forEachRemaining(p -> walk(p.getValue(), at + "." + p.getKey(), schemas, seen, out));
+        walk(s.path("items"), at + "[items]", schemas, seen, out);
+        walk(s.path("additionalProperties"), at + "[additionalProperties]", schemas, seen, out);
+        for (String k : List.of("oneOf", "anyOf", "allOf")) {
+            for (int i = 0; i < s.path(k).size(); i++) walk(s.path(k).get(i), at + "/" + k + i, schemas, seen, out);
+        }
+    }
+
+    /** An object, or a schema without type, that says nothing of its content. */
+    private static boolean isFreeForm(JsonNode s) {
+        if (s.has("$ref") || hasShape(s)) return false;
+        for (String k : List.of("oneOf", "anyOf", "allOf", "enum", "items", "const")) {
+            if (s.has(k)) return false;
+        }
+        JsonNode type = s.path("type");
+        return type.isMissingNode() || type.toString().contains("\"object\"");
+    }
+
+    private static boolean hasShape(JsonNode s) {
+        JsonNode extra = s.path("additionalProperties");
+        boolean typedExtra = extra.isObject()
+                && (extra.has("type") || extra.has("$ref") || extra.has("oneOf") || extra.has("anyOf"));
+        return !s.path("properties").isEmpty() || typedExtra;
     }
 
     private static void collectRefs(JsonNode n, List<String> out) {

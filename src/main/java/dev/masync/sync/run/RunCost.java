@@ -1,5 +1,7 @@
 package dev.masync.sync.run;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /**
  * What a run cost, shown in the run ({@code cost}) and summed in metrics.
  *
@@ -16,6 +18,11 @@ package dev.masync.sync.run;
  *                         now ({@code counts.evaluated}) with each mapped field and its membership; {@code
  *                         fullUploadDataPoints - dataPoints} is what sending only changes saved
  */
+@Schema(
+        name = "RunCost",
+        description = "What the run cost: warehouse queries, bytes processed and billed (BigQuery; 0 on DuckDB), rows"
+                + " read, destination requests, records and data points written, the sync's maxBytesBilled (null for"
+                + " none) and the data points a full upload would have written")
 public record RunCost(
         long warehouseQueries,
         long bytesProcessed,

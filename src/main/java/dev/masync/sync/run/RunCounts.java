@@ -1,5 +1,7 @@
 package dev.masync.sync.run;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /**
  * The numbers of a run. {@code sent} counts records handed to the destination (once per record, not per retry),
  * {@code retried} records sent again by retries, {@code requests} connector calls including retries.
@@ -8,6 +10,12 @@ package dev.masync.sync.run;
  * {@code rejected}); {@code quarantined} counts the rejected records that reached the quarantine with this run and
  * are not sent again until an operator releases them.
  */
+@Schema(
+        name = "RunCounts",
+        description =
+                "The numbers of a run, so far while it runs: members evaluated and by change (entered, changed, left, unchanged),"
+                        + " records planned, sent, confirmed, rejected, retried, skipped, failed, connector requests, members"
+                        + " not sent for their identity (identityNull, identityDuplicate) and records quarantined")
 public record RunCounts(
         long evaluated,
         long entered,

@@ -1,5 +1,7 @@
 package dev.masync.sync.run;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
@@ -13,6 +15,11 @@ import java.util.Objects;
  * @param calls          destination calls taken, or null before the run ended
  * @param drain          how long pushing took (ISO-8601), or null before the run ended
  */
+@Schema(
+        name = "RunDrain",
+        description = "The projected drain against what happened: the budget's account (null without one), calls"
+                + " and duration projected (ISO-8601; null without a limit), calls taken and push duration (null"
+                + " before the run ended)")
 public record RunDrain(String account, long projectedCalls, String projectedDrain, Long calls, String drain) {
 
     static RunDrain projected(DrainForecast.Projection p) {

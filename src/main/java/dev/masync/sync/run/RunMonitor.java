@@ -1,6 +1,7 @@
 package dev.masync.sync.run;
 
 import dev.masync.connector.spi.RecordChange;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.Collection;
 import java.util.List;
@@ -13,6 +14,11 @@ public interface RunMonitor {
             String learnerKey, String destinationKey, String errorClass, String code, String message, String rowHash) {}
 
     /** Progress while pushing: rows walked of planned, records confirmed, confirmations per second, seconds left. */
+    @Schema(
+            name = "RunProgress",
+            description = "The push's progress, written about once a second while it runs (its last state after):"
+                    + " rows walked of planned, records sent and confirmed, confirmations per second and seconds left"
+                    + " (null while unknown)")
     record Progress(long processed, long planned, long sent, long confirmed, double ratePerSecond, Double etaSeconds) {}
 
     /** After each batch (confirmed or not): its rejections and the learners now confirmed. */

@@ -2,7 +2,6 @@ package dev.masync.sync.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Duration;
@@ -28,38 +27,36 @@ public record RunView(
         Instant finishedAt,
         Instant evaluatedAt,
 
-        @Schema(
-                type = SchemaType.OBJECT,
-                additionalProperties = Long.class,
-                description =
-                        "counts by name: evaluated, entered, changed, left, sent, confirmed, rejected," + " requests…")
-        JsonNode counts,
+        @Schema(implementation = RunCounts.class) JsonNode counts,
 
-        @Schema(
-                type = SchemaType.OBJECT,
-                additionalProperties = Long.class,
-                description = "milliseconds per phase: diff, load, push, commit, total")
+        @Schema(implementation = RunViewSchemas.Phases.class)
         JsonNode phasesMillis,
 
-        @Schema(type = SchemaType.OBJECT, description = "while running: the phase, records done and the ETA")
-        JsonNode progress,
+        @Schema(implementation = RunMonitor.Progress.class) JsonNode progress,
 
-        @Schema(type = SchemaType.OBJECT, description = "a dry run's samples of what it would send, by change kind")
+        @Schema(implementation = RunViewSchemas.Samples.class)
         JsonNode samples,
 
         String reason,
+
+        @Schema(
+                description = "max() of the sync's freshness attribute in the learners table, read before the run"
+                        + " (as the warehouse wrote it); null without a freshness setting")
         String freshness,
 
-        @Schema(type = SchemaType.OBJECT, description = "what the run cost the warehouse and the destination")
-        JsonNode cost,
+        @Schema(implementation = RunCost.class) JsonNode cost,
 
+        @Schema(description = "destination calls projected before pushing")
         Long projectedCalls,
+
+        @Schema(
+                description = "how long those calls were projected to take (ISO-8601 duration, e.g. PT2M30S); null"
+                        + " without a rate limit")
         String projectedDrain,
 
-        @Schema(type = SchemaType.OBJECT, description = "the projection with the calls taken and the push's duration")
-        JsonNode drain,
+        @Schema(implementation = RunDrain.class) JsonNode drain,
 
-        @Schema(type = SchemaType.OBJECT, description = "for a run triggered by webhooks: count and ids of its events")
+        @Schema(implementation = RunViewSchemas.Events.class)
         JsonNode events,
 
         @JsonInclude(JsonInclude.Include.NON_NULL) SamplesAt samplesAt) {

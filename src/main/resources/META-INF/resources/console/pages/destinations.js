@@ -2,7 +2,7 @@
 // values), batch size and rate limit, and a connection test (POST /destinations/{key}/test) whose answer is shown
 // in the row.
 import { post, can, seg } from '../api.js';
-import { h, errorText } from '../ui.js';
+import { h } from '../ui.js';
 import { ensureCss, fill, listAll } from './ops.js';
 
 export async function render(container, _params, { signal }) {
@@ -15,7 +15,7 @@ export async function render(container, _params, { signal }) {
     container.append(h('p', { class: 'muted' }, 'No destinations yet.'));
     return;
   }
-  container.append(h('table', { id: 'destinations-table' },
+  container.append(h('table', { id: 'destinations-table', class: 'responsive' },
     h('caption', { class: 'muted' }, `${items.length} destinations`),
     h('thead', {}, h('tr', {}, ['Destination', 'Type', 'Settings', 'Batch size', 'Rate limit', 'Defined by',
       'Connection test'].map((l) => h('th', { scope: 'col' }, l)))),
@@ -25,7 +25,9 @@ export async function render(container, _params, { signal }) {
     const d = dest.definition || dest; // a view {key, definition, …} or the definition itself
     const name = d.name || dest.key;
     const resultId = `test-result-${dest.key}`;
-    const out = h('span', { id: resultId, class: 'test-result', role: 'status', 'aria-live': 'polite' });
+    // the live region exists before the test so that screen readers announce what is put into it
+    const out = h('div', { id: resultId, class: 'test-result', role: 'status', 'aria-live': 'polite',
+      'aria-atomic': 'true' });
     const button = h('button', { type: 'button', class: 'secondary test-destination', 'data-requires': 'editor',
       'aria-describedby': resultId, 'aria-label': `Test connection to ${name}` }, 'Test connection');
     button.hidden = !can('editor');
@@ -39,32 +41,44 @@ export async function render(container, _params, { signal }) {
         if (e.name === 'AbortError') return;
         out.className = 'test-result bad';
         out.dataset.ok = 'false';
-        out.textContent = `Could not test: ${errorText(e)}`;
+        fill(out, h('p', {}, `Could not test ${name}: ${e.detail || e.message}`),
+          e.errors?.length ? problemList(e.errors) : null);
       } finally {
         button.disabled = false;
       }
     });
     const rate = d.rateLimit ? `${d.rateLimit.requests} per ${d.rateLimit.per}` : '–';
+    const cell = (label, attrs, ...content) => h('td', { ...attrs, 'data-label': label }, ...content);
     return h('tr', { 'data-destination': dest.key },
-      h('td', {}, name, h('br'), h('code', { class: 'muted' }, dest.key)),
-      h('td', {}, d.type || ''),
-      h('td', {}, h('code', { class: 'settings' }, Object.entries(d.settings || {})
+      cell('Destination', { class: 'name' }, name, h('br'), h('code', { class: 'key' }, dest.key)),
+      cell('Type', {}, d.type || ''),
+      cell('Settings', {}, h('code', { class: 'settings' }, Object.entries(d.settings || {})
         .map(([k, v]) => `${k}: ${v}`).join('\n') || '–')),
-      h('td', { class: 'num' }, d.batchSize ? String(d.batchSize) : 'default'),
-      h('td', {}, rate),
-      h('td', {}, dest.source === 'file' ? `file ${dest.sourceFile || ''}` : 'API'),
-      h('td', {}, button, out));
+      cell('Batch size', { class: 'num' }, d.batchSize ? String(d.batchSize) : 'default'),
+      cell('Rate limit', {}, rate),
+      cell('Defined by', {}, dest.source === 'file'
+        ? ['File', h('br'), h('code', { class: 'path' }, dest.sourceFile || '')] : 'API'),
+      cell('Connection test', { class: 'test' }, button, out));
   }
 }
 
-/** The test's answer: {ok, problems: [{pointer, code, message, sync?}]}. */
+/** The test's answer: {ok, problems: [{pointer, code, message, sync?}]}, each problem on its own line. */
 function show(out, answer) {
   const ok = !!answer?.ok;
   out.dataset.ok = String(ok);
   out.className = `test-result ${ok ? 'ok' : 'bad'}`;
   const problems = answer?.problems || [];
-  fill(out, ok ? 'Connection OK.' : `${problems.length} problem${problems.length === 1 ? '' : 's'}:`,
-    problems.length ? h('ul', { class: 'problems' }, problems.map((p) => h('li', {},
-      h('code', {}, p.code || ''), p.sync ? ` (sync ${p.sync})` : '', ` ${p.message || ''}`,
-      p.pointer ? h('span', { class: 'muted' }, ` at ${p.pointer}`) : null))) : null);
+  const n = problems.length;
+  fill(out, h('p', {}, ok ? 'Connection OK.' : `Connection test failed: ${n} problem${n === 1 ? '' : 's'}.`),
+    n ? problemList(problems) : null);
+}
+
+/** Problems as a list: code, message, then where (JSON pointer, and the sync for a sync's problem). */
+function problemList(problems) {
+  return h('ul', { class: 'problems' }, problems.map((p) => h('li', { 'data-code': p.code || null },
+    p.code ? [h('code', { class: 'code' }, p.code), ': '] : null, p.message || '',
+    p.pointer || p.sync ? h('span', { class: 'where' }, ' (',
+      p.pointer ? ['at ', h('code', {}, p.pointer)] : null,
+      p.pointer && p.sync ? ', ' : null,
+      p.sync ? `sync ${p.sync}` : null, ')') : null)));
 }

@@ -2,7 +2,7 @@
 // many (checkboxes, "select all") and retry them (sent again by the next run) or skip them (not sent until their
 // values change); the answer is announced in #errors-result.
 import { post, can, seg } from '../api.js';
-import { h, fmtTime, fmtNumber, mapLimit, errorText, uid } from '../ui.js';
+import { h, timeEl, fmtNumber, mapLimit, errorText, uid } from '../ui.js';
 import { ensureCss, listAll, fill } from './ops.js';
 
 const PER_SYNC = 1000;
@@ -70,12 +70,12 @@ export async function render(container, _params, { signal }) {
     fill(holder,
       truncated.length ? h('p', { class: 'field-warning' },
         `Showing the first ${PER_SYNC} errors of ${truncated.join(', ')}; filter by status to see others.`) : null,
-      h('table', { id: 'errors-table' },
+      h('table', { id: 'errors-table', class: 'responsive' },
         h('caption', { class: 'muted' }, `${fmtNumber(rows.length)} record errors`),
         h('thead', {}, h('tr', {},
           h('th', { scope: 'col', class: 'select' },
             h('label', { for: 'errors-select-all', class: 'visually-hidden' }, 'Select all record errors'), all),
-          ['Sync', 'Learner', 'Destination key', 'Reason', 'Attempts', 'Status', 'Last seen']
+          ['Sync', 'Learner', 'Record key', 'Reason', 'Attempts', 'Status', 'Last seen']
             .map((l) => h('th', { scope: 'col', class: l === 'Attempts' ? 'num' : null }, l)))),
         h('tbody', {}, rows.map(rowOf))));
     updateSelection();
@@ -86,18 +86,19 @@ export async function render(container, _params, { signal }) {
     const box = h('input', { type: 'checkbox', id, class: 'select-error', disabled: !editor,
       dataset: { sync: sync.key, learner: error.learnerKey } });
     box.addEventListener('change', updateSelection);
+    const cell = (label, attrs, ...content) => h('td', { ...attrs, 'data-label': label }, ...content);
     return h('tr', { 'data-learner': error.learnerKey, 'data-sync': sync.key, 'data-status': error.status },
       h('td', { class: 'select' },
         h('label', { for: id, class: 'visually-hidden' }, `Select ${error.learnerKey} of ${sync.key}`), box),
-      h('td', {}, h('a', { href: '#/syncs/' + seg(sync.key) }, sync.key)),
-      h('td', {}, h('code', {}, error.learnerKey)),
-      h('td', {}, error.destinationKey || ''),
-      h('td', { class: 'reason' }, h('strong', {}, error.code || error.errorClass || ''),
+      cell('Sync', {}, h('a', { href: '#/syncs/' + seg(sync.key) }, sync.key)),
+      cell('Learner', {}, h('code', {}, error.learnerKey)),
+      cell('Record key', {}, error.recordKey ?? error.destinationKey ?? '–'),
+      cell('Reason', { class: 'reason' }, h('strong', {}, error.code || error.errorClass || ''),
         error.message ? ' ' + error.message : ''),
-      h('td', { class: 'num', 'data-col': 'attempts' }, String(error.attempts ?? '')),
-      h('td', { 'data-col': 'status' }, h('span', { class: `badge ${error.status === 'quarantined' ? 'bad' : ''}` },
-        error.status || '')),
-      h('td', {}, fmtTime(error.lastSeen)));
+      cell('Attempts', { class: 'num', 'data-col': 'attempts' }, String(error.attempts ?? '')),
+      cell('Status', { 'data-col': 'status' }, h('span', {
+        class: `badge ${error.status === 'quarantined' ? 'bad' : ''}` }, error.status || '')),
+      cell('Last seen', {}, timeEl(error.lastSeen)));
   }
 
   function selected() {

@@ -1,7 +1,7 @@
 // Segments: every saved segment with its member count now. The API has no count on the list, so each row's count
 // comes from POST /segments/preview of {"segment": key}, three at a time, filled in as they arrive.
 import { list, post, can } from '../api.js';
-import { h, append, table, fmtNumber, fmtTime, mapLimit } from '../ui.js';
+import { h, append, table, fmtNumber, timeEl, mapLimit } from '../ui.js';
 
 const COUNT_CONCURRENCY = 3;
 
@@ -24,13 +24,15 @@ export async function render(container, _params, { signal }) {
     return cell;
   };
   append(container, table([
-    { label: 'Segment', value: (s) => h('a', { href: '#/segments/' + encodeURIComponent(s.key) }, s.name || s.key) },
-    { label: 'Key', value: (s) => h('code', {}, s.key) },
+    { label: 'Segment', class: 'name', value: (s) => [
+      h('a', { href: '#/segments/' + encodeURIComponent(s.key) }, s.name || s.key),
+      h('br'), h('code', { class: 'key' }, s.key)] },
     { label: 'Members now', num: true, value: countCell },
     { label: 'Version', num: true, value: (s) => String(s.version) },
-    { label: 'Source', value: (s) => (s.source === 'file' ? `file ${s.sourceFile || ''}` : 'API') },
-    { label: 'Updated', value: (s) => `${fmtTime(s.updatedAt || s.createdAt)} · ${s.updatedBy || s.createdBy || ''}` },
-  ], segments, { caption: `${segments.length} segments`, empty: 'No segments yet.' }));
+    { label: 'Source', value: sourceOf },
+    { label: 'Updated', value: updatedOf },
+  ], segments, { caption: `${segments.length} segments`, empty: 'No segments yet.', responsive: true,
+    attrs: { id: 'segments-table', class: 'segments' } }));
 
   await mapLimit(segments, COUNT_CONCURRENCY, async (s) => {
     if (signal.aborted) return;
@@ -45,4 +47,17 @@ export async function render(container, _params, { signal }) {
       cell.title = e.detail || e.message;
     }
   });
+}
+
+/** "API", or "File" with the file it is read from (once: the file's name is not repeated as the author). */
+function sourceOf(s) {
+  if (s.source !== 'file') return 'API';
+  return s.sourceFile ? ['File', h('br'), h('code', { class: 'path' }, s.sourceFile)] : 'File';
+}
+
+/** When and by whom: the local time, and the user who saved it (file-managed segments are changed by their file). */
+function updatedOf(s) {
+  const who = s.updatedBy || s.createdBy || '';
+  return [timeEl(s.updatedAt || s.createdAt),
+    who && !who.startsWith('file:') ? h('span', { class: 'muted' }, ` by ${who}`) : null];
 }
