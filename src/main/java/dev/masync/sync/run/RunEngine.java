@@ -461,7 +461,7 @@ public final class RunEngine {
                 for (RecordChange c : builder.changes(row)) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("learnerKey", c.learnerKey());
-                    m.put("destinationKey", c.destinationKey());
+                    m.put("recordKey", c.destinationKey());
                     m.put("kind", c.kind().name().toLowerCase(java.util.Locale.ROOT));
                     m.put("fields", c.fields());
                     list.add(m);

@@ -49,7 +49,7 @@ public final class RunViewSchemas {
             String learnerKey,
 
             @Schema(description = "the record's key at the destination (the sync's identity value)")
-            String destinationKey,
+            String recordKey,
 
             @Schema(enumeration = {"upsert", "update", "remove"})
             String kind,

@@ -3,7 +3,7 @@
 // their condition, the edit impact of a saved segment (POST /segments/{key}/preview-change), and save (POST, or PUT
 // with If-Match: the version read).
 import { get, post, call, list, seg, session } from '../api.js';
-import { h, append, status, table, debounce, errorText, uid } from '../ui.js';
+import { h, append, status, table, debounce, errorText, uid, fmtTime } from '../ui.js';
 import { createBuilder } from './rule-builder.js';
 import { clearMessages, placeMessages } from './messages.js';
 import { attributesUsed } from './rule-text.js';
@@ -93,7 +93,7 @@ export async function render(container, params, { signal, navigate }) {
       ]);
       if (mine !== seq) return;
       liveCount.textContent = String(preview.count);
-      previewState.textContent = `As of ${new Date(preview.asOf).toLocaleString()}.`;
+      previewState.textContent = `As of ${fmtTime(preview.asOf)}.`;
       sample.replaceChildren(sampleTable(preview.sample || [], attributes));
       const unplaced = placeMessages(container, preview.warnings || [], 'warning');
       if (unplaced.length) previewState.textContent += ' ' + unplaced.map((w) => w.message).join(' ');

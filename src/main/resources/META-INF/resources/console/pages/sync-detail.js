@@ -113,7 +113,7 @@ export async function render(container, { key }, { signal }) {
   function drawCharts() {
     const real = runs.filter((r) => !r.dryRun && r.counts && r.startedAt).reverse();
     const x = (r) => new Date(r.startedAt);
-    const xFormat = (t) => new Date(t).toLocaleString();
+    const xFormat = (t) => fmtTime(t);
     const counts = svgLineChart(['entered', 'changed', 'left'].map((n) => ({
       name: n, points: real.map((r) => ({ x: x(r), y: count(r, n) })),
     })), { title: `Records entered, changed and left per run of ${sync.key}`, xFormat });
