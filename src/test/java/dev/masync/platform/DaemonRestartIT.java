@@ -61,7 +61,7 @@ class DaemonRestartIT {
         HttpResponse<String> response = daemon.call("GET", "/api/v1/segments", null);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         Map<String, Integer> versions = new TreeMap<>();
-        for (JsonNode segment : JSON.readTree(response.body())) {
+        for (JsonNode segment : JSON.readTree(response.body()).path("items")) {
             versions.put(segment.path("key").asText(), segment.path("version").asInt());
         }
         return versions;
