@@ -60,6 +60,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class ConsoleBrowserHarness {
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String SENIORS = "console_it_hs3";
+    static final String HOOK = "console_it_hook";
     static final Duration WAIT = Duration.ofSeconds(90);
     private static final AtomicBoolean SCREENSHOTS_CLEARED = new AtomicBoolean();
 
@@ -140,6 +142,27 @@ abstract class ConsoleBrowserHarness {
         api("POST", "/api/v1/destinations", """
                 {"key": "%s", "name": "%s", "type": "webhook",
                  "settings": {"url": "%s", "secret": "file:%s"}, "batchSize": 50}""".formatted(key, name, receiver.url("/hook"), secretFile), 201);
+    }
+
+    /**
+     * The high-school seniors segment ({@link #SENIORS}), a webhook destination ({@link #HOOK}, see
+     * {@link #webhookDestination}) and a mirror sync of the one to the other sending {@code source} as {@code target}
+     * with boolean membership in {@code membershipField}.
+     */
+    void seniorsToWebhook(String syncKey, String syncName, String source, String target, String membershipField)
+            throws IOException {
+        api("POST", "/api/v1/segments", """
+                {"key": "%s", "name": "High-school seniors (console IT)",
+                 "rule": {"attribute": "grade", "op": "eq", "value": "hs3"}}""".formatted(SENIORS), 201);
+        webhookDestination(HOOK, "Console IT webhook");
+        api(
+                "POST",
+                "/api/v1/syncs",
+                """
+                {"key": "%s", "name": "%s", "segment": "%s", "destination": "%s",
+                 "mapping": [{"source": "%s", "target": "%s"}],
+                 "membership": {"style": "boolean", "field": "%s"}, "mode": "mirror"}""".formatted(syncKey, syncName, SENIORS, HOOK, source, target, membershipField),
+                201);
     }
 
     // ---- browser helpers ----

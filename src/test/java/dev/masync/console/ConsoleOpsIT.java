@@ -22,8 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * syncs list; a destination's connection test; a viewer key sees no action that writes (no run, no new sync).
  */
 class ConsoleOpsIT extends ConsoleBrowserHarness {
-    static final String SEGMENT = "console_it_hs3";
-    static final String HOOK = "console_it_hook";
+    static final String SEGMENT = SENIORS;
     static final String HOOK_SYNC = "console_it_hook_sync";
 
     @Override
@@ -39,14 +38,7 @@ class ConsoleOpsIT extends ConsoleBrowserHarness {
 
     @Override
     void setUp() throws IOException {
-        api("POST", "/api/v1/segments", """
-                {"key": "%s", "name": "High-school seniors (console IT)",
-                 "rule": {"attribute": "grade", "op": "eq", "value": "hs3"}}""".formatted(SEGMENT), 201);
-        webhookDestination(HOOK, "Console IT webhook");
-        api("POST", "/api/v1/syncs", """
-                {"key": "%s", "name": "Seniors to the webhook (console IT)", "segment": "%s", "destination": "%s",
-                 "mapping": [{"source": "grade", "target": "grade"}],
-                 "membership": {"style": "boolean", "field": "in_console_it"}, "mode": "mirror"}""".formatted(HOOK_SYNC, SEGMENT, HOOK), 201);
+        seniorsToWebhook(HOOK_SYNC, "Seniors to the webhook (console IT)", "grade", "grade", "in_console_it");
     }
 
     /**

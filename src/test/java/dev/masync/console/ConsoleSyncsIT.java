@@ -22,10 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * outbox; a run to a slow webhook receiver followed with its progress bar and ETA.
  */
 class ConsoleSyncsIT extends ConsoleBrowserHarness {
-    static final String SEGMENT = "console_it_hs3";
+    static final String SEGMENT = SENIORS;
     static final String OUTBOX_SYNC = "console_it_outbox";
     static final String OUTBOX_NAME = "Seniors to the outbox (console IT)";
-    static final String HOOK = "console_it_hook";
     static final String SLOW_SYNC = "console_it_slow_sync";
 
     @Override
@@ -35,14 +34,8 @@ class ConsoleSyncsIT extends ConsoleBrowserHarness {
 
     @Override
     void setUp() throws IOException {
-        api("POST", "/api/v1/segments", """
-                {"key": "%s", "name": "High-school seniors (console IT)",
-                 "rule": {"attribute": "grade", "op": "eq", "value": "hs3"}}""".formatted(SEGMENT), 201);
-        webhookDestination(HOOK, "Console IT webhook");
-        api("POST", "/api/v1/syncs", """
-                {"key": "%s", "name": "Seniors to a slow webhook (console IT)", "segment": "%s", "destination": "%s",
-                 "mapping": [{"source": "streak_days", "target": "streak"}],
-                 "membership": {"style": "boolean", "field": "in_console_it_slow"}, "mode": "mirror"}""".formatted(SLOW_SYNC, SEGMENT, HOOK), 201);
+        seniorsToWebhook(
+                SLOW_SYNC, "Seniors to a slow webhook (console IT)", "streak_days", "streak", "in_console_it_slow");
     }
 
     /**
