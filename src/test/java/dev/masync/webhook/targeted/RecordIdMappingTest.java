@@ -3,7 +3,6 @@ package dev.masync.webhook.targeted;
 import dev.masync.connector.spi.RecordChange;
 import dev.masync.sync.SyncApiTest;
 import dev.masync.sync.run.TargetedRuns;
-import dev.masync.warehouse.ColumnType;
 import dev.masync.warehouse.SqlBuilder;
 import dev.masync.warehouse.Warehouse;
 import dev.masync.warehouse.WarehouseConfig;
@@ -100,17 +99,7 @@ class RecordIdMappingTest {
     }
 
     void setStreak(String learnerKey, long streak) {
-        Warehouse w = warehouses.get();
-        w.execute(new SqlBuilder(w.dialect())
-                .sql("UPDATE ")
-                .table(warehouseConfig.learnersTable())
-                .sql(" SET streak_days = ")
-                .param(ColumnType.INTEGER, streak)
-                .sql(" WHERE CAST(")
-                .ident(warehouseConfig.learnerKey())
-                .sql(" AS VARCHAR) = ")
-                .param(ColumnType.STRING, learnerKey)
-                .build());
+        LearnerRows.setStreak(warehouses.get(), warehouseConfig, learnerKey, streak);
     }
 
     long fullRun() throws InterruptedException {

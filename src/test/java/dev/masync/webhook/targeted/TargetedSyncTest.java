@@ -9,7 +9,6 @@ import dev.masync.testing.FreshTestData;
 import dev.masync.testing.vendor.HubSpotFake;
 import dev.masync.testing.vendor.HubSpotFake.Property;
 import dev.masync.testing.vendor.HubSpotFakeResource;
-import dev.masync.warehouse.ColumnType;
 import dev.masync.warehouse.SqlBuilder;
 import dev.masync.warehouse.Warehouse;
 import dev.masync.warehouse.WarehouseConfig;
@@ -191,17 +190,7 @@ class TargetedSyncTest {
     }
 
     void setStreak(String learnerKey, long streak) {
-        Warehouse w = warehouses.get();
-        w.execute(new SqlBuilder(w.dialect())
-                .sql("UPDATE ")
-                .table(warehouseConfig.learnersTable())
-                .sql(" SET streak_days = ")
-                .param(ColumnType.INTEGER, streak)
-                .sql(" WHERE CAST(")
-                .ident(warehouseConfig.learnerKey())
-                .sql(" AS VARCHAR) = ")
-                .param(ColumnType.STRING, learnerKey)
-                .build());
+        LearnerRows.setStreak(warehouses.get(), warehouseConfig, learnerKey, streak);
     }
 
     static JsonPath run(long id) {
